@@ -1,0 +1,104 @@
+//! Module namespaces: the globals of a compiled Python module.
+//!
+//! Every module-level name (constants, functions, imported names) lives in a slot of its
+//! module's [`Namespace`], because Python looks globals up at call time: a `global`
+//! statement, a later rebinding or a unit-test mock must be seen by every function of the
+//! module. Namespaces are thread-local, so each Rust test thread starts from a freshly
+//! imported module, and the sequential JSONL runner shares state across tests exactly as
+//! one CPython process does.
+
+use std::cell::{Cell, RefCell};
+
+use crate::err::{ExcKind, PyErr, PyResult};
+use crate::value::Value;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum InitState {
+    New,
+    Running,
+    Done,
+    Failed,
+}
+
+/// The globals of one module.
+pub struct Namespace {
+    /// The module's dotted name (`__name__`).
+    pub name: &'static str,
+    /// The slot names, in slot order.
+    pub names: &'static [&'static str],
+    slots: RefCell<Vec<Option<Value>>>,
+    state: Cell<InitState>,
+    error: RefCell<Option<PyErr>>,
+}
+
+impl Namespace {
+    pub fn new(name: &'static str, names: &'static [&'static str]) -> Namespace {
+        Namespace {
+            name,
+            names,
+            slots: RefCell::new(vec![None; names.len()]),
+            state: Cell::new(InitState::New),
+            error: RefCell::new(None),
+        }
+    }
+
+    /// Reads global `slot`; `NameError` if it is unbound.
+    pub fn get(&self, slot: usize) -> PyResult<Value> {
+        match &self.slots.borrow()[slot] {
+            Some(v) => Ok(v.clone()),
+            None => Err(PyErr::new(
+                ExcKind::NameError,
+                format!("name '{}' is not defined", self.names[slot]),
+            )),
+        }
+    }
+
+    /// Binds global `slot`.
+    pub fn set(&self, slot: usize, v: Value) {
+        self.slots.borrow_mut()[slot] = Some(v);
+    }
+
+    /// Replaces the binding of `name`, returning the previous one (for mocks). Like
+    /// `unittest.mock.patch`, it fails when the module has no such attribute.
+    pub fn patch(&self, name: &str, v: Value) -> PyResult<Option<Value>> {
+        match self.names.iter().position(|n| *n == name) {
+            Some(slot) if self.slots.borrow()[slot].is_some() => {
+                Ok(self.slots.borrow_mut()[slot].replace(v))
+            }
+            _ => Err(PyErr::attribute_error(format!(
+                "<module '{}'> does not have the attribute '{}'",
+                self.name, name
+            ))),
+        }
+    }
+
+    /// Restores a binding saved by [`Namespace::patch`].
+    pub fn unpatch(&self, name: &str, old: Option<Value>) {
+        if let Some(slot) = self.names.iter().position(|n| *n == name) {
+            self.slots.borrow_mut()[slot] = old;
+        }
+    }
+
+    /// Runs the module body once, as `import` does. A body that raised makes every later
+    /// import fail with the same error.
+    pub fn init(&self, body: impl FnOnce() -> PyResult<()>) -> PyResult<()> {
+        match self.state.get() {
+            InitState::Done | InitState::Running => Ok(()),
+            InitState::Failed => Err(self.error.borrow().clone().expect("stored import error")),
+            InitState::New => {
+                self.state.set(InitState::Running);
+                match body() {
+                    Ok(()) => {
+                        self.state.set(InitState::Done);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        self.state.set(InitState::Failed);
+                        *self.error.borrow_mut() = Some(e.clone());
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+}

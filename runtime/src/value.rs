@@ -1,0 +1,451 @@
+//! The Python object model that compiled detections compute with.
+//!
+//! A [`Value`] is cheap to clone: containers are reference-counted and shared exactly as
+//! Python shares objects, so aliasing (`a = b; a.append(1)`) behaves as in CPython. Values
+//! read from an event share the event's storage; nothing is deep-copied on access.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+use indexmap::{IndexMap, IndexSet};
+
+use crate::err::{PyErr, PyResult};
+
+/// Keyword arguments of a call, in source order.
+pub type Kwargs<'a> = &'a [(&'a str, Value)];
+
+/// The signature every compiled Python function has.
+pub type NativeFn = fn(&[Value], Kwargs) -> PyResult<Value>;
+
+/// A Python dict: insertion-ordered, keys hashed with Python's rules.
+pub type Dict = IndexMap<Key, Value>;
+
+/// A Python set. CPython orders sets by hash; ferrule keeps insertion order, and outputs
+/// that iterate a set are compared as multisets (see DESIGN.md).
+pub type Set = IndexSet<Key>;
+
+/// A Python value.
+#[derive(Clone, Default)]
+pub enum Value {
+    #[default]
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    List(Rc<RefCell<Vec<Value>>>),
+    Tuple(Rc<[Value]>),
+    Dict(Rc<RefCell<Dict>>),
+    Set(Rc<RefCell<Set>>),
+    FrozenSet(Rc<Set>),
+    /// A callable compiled from Python (or a builtin exposed as a value).
+    Func(Rc<Function>),
+    /// Everything else: events and their immutable containers, `re.Pattern`, `datetime`,
+    /// IP addresses, class instances, mocks, modules, exceptions.
+    Object(Rc<dyn PyObject>),
+}
+
+/// A function value.
+pub struct Function {
+    /// `__name__`.
+    pub name: Rc<str>,
+    pub call: FnBody,
+}
+
+/// How a function value is invoked.
+pub enum FnBody {
+    Native(NativeFn),
+    Closure(Box<dyn Fn(&[Value], Kwargs) -> PyResult<Value>>),
+}
+
+impl Function {
+    pub fn call(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+        match &self.call {
+            FnBody::Native(f) => f(args, kwargs),
+            FnBody::Closure(f) => f(args, kwargs),
+        }
+    }
+}
+
+/// Behaviour of values that are not one of the core variants of [`Value`].
+///
+/// Every method has CPython's default behaviour for a plain object, so an implementation
+/// overrides only what its Python type defines.
+pub trait PyObject: Any {
+    /// `type(x).__name__`.
+    fn type_name(&self) -> &str;
+
+    /// `repr(x)`.
+    fn repr(&self) -> String {
+        format!("<{} object>", self.type_name())
+    }
+
+    /// `str(x)`; defaults to `repr(x)` as `object.__str__` does.
+    fn str(&self) -> String {
+        self.repr()
+    }
+
+    /// `bool(x)`.
+    fn truthy(&self) -> PyResult<bool> {
+        Ok(true)
+    }
+
+    /// `x.name` for attributes that are not methods (methods go through `call_method`).
+    fn getattr(&self, this: &Value, name: &str) -> PyResult<Value> {
+        let _ = this;
+        Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            self.type_name(),
+            name
+        )))
+    }
+
+    /// Whether `hasattr(x, name)` holds; by default whatever `getattr` finds.
+    fn has_method(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
+
+    /// `x.name(*args, **kwargs)`.
+    fn call_method(&self, this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+        let _ = (args, kwargs);
+        self.getattr(this, name).and_then(|f| crate::ops::call(&f, args, kwargs))
+    }
+
+    /// `x(*args, **kwargs)`.
+    fn call(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+        let _ = (args, kwargs);
+        Err(PyErr::type_error(format!(
+            "'{}' object is not callable",
+            self.type_name()
+        )))
+    }
+
+    /// `x == other`; `None` means NotImplemented (identity is then used).
+    fn eq(&self, other: &Value) -> Option<bool> {
+        let _ = other;
+        None
+    }
+
+    /// `x < other`; `None` means NotImplemented (a TypeError follows).
+    fn lt(&self, other: &Value) -> Option<PyResult<bool>> {
+        let _ = other;
+        None
+    }
+
+    /// `hash(x)`; `None` means unhashable. Objects without `__eq__` hash by identity.
+    fn hash(&self) -> Option<u64> {
+        None
+    }
+
+    /// `len(x)`, `iter(x)`, `x[k]`, `k in x` for container-like objects.
+    fn len(&self) -> Option<PyResult<usize>> {
+        None
+    }
+    fn iter(&self) -> Option<PyResult<Vec<Value>>> {
+        None
+    }
+    fn getitem(&self, key: &Value) -> Option<PyResult<Value>> {
+        let _ = key;
+        None
+    }
+    fn contains(&self, item: &Value) -> Option<PyResult<bool>> {
+        let _ = item;
+        None
+    }
+
+    /// Binary arithmetic with this object on the left (`+`, `-`, …); `None` = NotImplemented.
+    fn binop(&self, op: BinOp, other: &Value, reflected: bool) -> Option<PyResult<Value>> {
+        let _ = (op, other, reflected);
+        None
+    }
+
+    /// Whether this is a `collections.abc.Mapping` / `Sequence` for `isinstance`.
+    fn is_mapping(&self) -> bool {
+        false
+    }
+    fn is_sequence(&self) -> bool {
+        false
+    }
+
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// The binary operators of Python expressions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    BitAnd,
+    BitOr,
+    BitXor,
+    LShift,
+    RShift,
+    MatMul,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "** or pow()",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+            BinOp::MatMul => "@",
+        }
+    }
+}
+
+impl Value {
+    pub fn str(s: impl Into<Rc<str>>) -> Value {
+        Value::Str(s.into())
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(items.into())
+    }
+
+    pub fn dict(d: Dict) -> Value {
+        Value::Dict(Rc::new(RefCell::new(d)))
+    }
+
+    pub fn set(s: Set) -> Value {
+        Value::Set(Rc::new(RefCell::new(s)))
+    }
+
+    pub fn object(o: impl PyObject) -> Value {
+        Value::Object(Rc::new(o))
+    }
+
+    pub fn func(name: &str, f: NativeFn) -> Value {
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            call: FnBody::Native(f),
+        }))
+    }
+
+    pub fn closure(name: &str, f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static) -> Value {
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            call: FnBody::Closure(Box::new(f)),
+        }))
+    }
+
+    /// `type(x).__name__`.
+    pub fn type_name(&self) -> &str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::Bytes(_) => "bytes",
+            Value::List(_) => "list",
+            Value::Tuple(_) => "tuple",
+            Value::Dict(_) => "dict",
+            Value::Set(_) => "set",
+            Value::FrozenSet(_) => "frozenset",
+            Value::Func(_) => "function",
+            Value::Object(o) => o.type_name(),
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+
+    /// The object if it is of the concrete type `T`.
+    pub fn downcast<T: 'static>(&self) -> Option<&T> {
+        match self {
+            Value::Object(o) => o.as_any().downcast_ref::<T>(),
+            _ => None,
+        }
+    }
+
+    /// The string slice of a `str`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `x is y`.
+    pub fn is(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            // Small ints and interned strings are shared in CPython; detections only
+            // compare with `is` against None/True/False, so value identity is a safe model.
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || a == b,
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
+            (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
+            (Value::FrozenSet(a), Value::FrozenSet(b)) => Rc::ptr_eq(a, b),
+            (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
+            (Value::Object(a), Value::Object(b)) => {
+                std::ptr::addr_eq(Rc::as_ptr(a), Rc::as_ptr(b))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Str(s.into())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Str(s.into())
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::fmt::repr(self))
+    }
+}
+
+/// A hashable value used as a dict key or set element, with Python's hash and equality:
+/// `1`, `1.0` and `True` are the same key.
+#[derive(Clone)]
+pub struct Key(Value);
+
+impl Key {
+    /// Checks hashability as CPython does (`TypeError: unhashable type: 'list'`).
+    pub fn new(v: Value) -> PyResult<Key> {
+        check_hashable(&v)?;
+        Ok(Key(v))
+    }
+
+    /// A key from a string (always hashable).
+    pub fn from_str(s: &str) -> Key {
+        Key(Value::str(s))
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+
+    pub fn into_value(self) -> Value {
+        self.0
+    }
+}
+
+fn check_hashable(v: &Value) -> PyResult<()> {
+    match v {
+        Value::List(_) | Value::Dict(_) | Value::Set(_) => Err(PyErr::type_error(format!(
+            "unhashable type: '{}'",
+            v.type_name()
+        ))),
+        Value::Tuple(items) => items.iter().try_for_each(check_hashable),
+        Value::Object(o) => {
+            if o.hash().is_some() {
+                Ok(())
+            } else {
+                Err(PyErr::type_error(format!(
+                    "unhashable type: '{}'",
+                    o.type_name()
+                )))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_value(&self.0, state)
+    }
+}
+
+fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
+    match v {
+        Value::None => 0u8.hash(state),
+        Value::Bool(b) => (*b as i64).hash(state),
+        Value::Int(i) => i.hash(state),
+        Value::Float(f) => {
+            // Integral floats hash like the equal int, as in CPython.
+            if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                (*f as i64).hash(state)
+            } else {
+                f.to_bits().hash(state)
+            }
+        }
+        Value::Str(s) => s.hash(state),
+        Value::Bytes(b) => b.hash(state),
+        Value::Tuple(items) => {
+            items.len().hash(state);
+            for it in items.iter() {
+                hash_value(it, state);
+            }
+        }
+        Value::FrozenSet(s) => {
+            // Order-independent: the sum of the element hashes.
+            let mut acc: u64 = 0;
+            for k in s.iter() {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                k.hash(&mut h);
+                acc = acc.wrapping_add(h.finish());
+            }
+            acc.hash(state)
+        }
+        Value::Func(f) => (Rc::as_ptr(f) as *const u8 as usize).hash(state),
+        Value::Object(o) => o.hash().unwrap_or(0).hash(state),
+        Value::List(_) | Value::Dict(_) | Value::Set(_) => 0u8.hash(state),
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        // Keys are hashable, so equality cannot raise.
+        crate::ops::eq(&self.0, &other.0)
+    }
+}
+impl Eq for Key {}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
