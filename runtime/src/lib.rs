@@ -4,15 +4,23 @@
 //! ([`value`]), exceptions ([`err`]), operators ([`ops`]), builtins and methods, the standard
 //! library modules detections use ([`stdlib`]), Panther's event and data-model semantics
 //! ([`event`], [`datamodel`]) and panther_core's way of running a detection and its unit
-//! tests ([`detection`]).
+//! tests ([`detection`], [`runner`]).
 
+pub mod builtins;
+pub mod caching;
+pub mod datamodel;
+pub mod detection;
 pub mod err;
+pub mod event;
 pub mod fmt;
+pub mod methods;
+pub mod mock;
+pub mod module;
 pub mod ops;
+pub mod runner;
+pub mod stdlib;
 pub mod unicode;
 pub mod value;
-pub mod module;
-pub mod detection;
 
 pub use err::{ExcKind, PyErr, PyResult};
 pub use value::{Key, Kwargs, NativeFn, Value};

@@ -115,5 +115,121 @@ pub fn unsupported(what: &str) -> PyErr {
     PyErr::new(ExcKind::NotImplementedError, format!("ferrule runtime: {what} is not supported"))
 }
 
-#[allow(unused_imports)]
-use BinOp as _;
+
+/// `a <op> b` for the comparison operators (`in`/`is` included).
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
+    match op {
+        CmpOp::Eq => Ok(eq(a, b)),
+        CmpOp::Ne => Ok(!eq(a, b)),
+        CmpOp::Is => Ok(a.is(b)),
+        CmpOp::IsNot => Ok(!a.is(b)),
+        CmpOp::In => contains(b, a),
+        CmpOp::NotIn => contains(b, a).map(|r| !r),
+        CmpOp::Lt => lt(a, b),
+        CmpOp::Gt => lt(b, a),
+        CmpOp::Le => le(a, b),
+        CmpOp::Ge => le(b, a),
+    }
+}
+
+/// `a < b`, with CPython's TypeError across incompatible types.
+pub fn lt(a: &Value, b: &Value) -> PyResult<bool> {
+    let _ = (a, b);
+    Err(unsupported("<"))
+}
+
+/// `a <= b`.
+pub fn le(a: &Value, b: &Value) -> PyResult<bool> {
+    let _ = (a, b);
+    Err(unsupported("<="))
+}
+
+/// `item in container`.
+pub fn contains(container: &Value, item: &Value) -> PyResult<bool> {
+    let _ = (container, item);
+    Err(unsupported("in"))
+}
+
+/// `a <op> b` for arithmetic and bitwise operators.
+pub fn binop(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
+    let _ = (op, a, b);
+    Err(unsupported("binary operator"))
+}
+
+/// `a <op>= b`: in place for lists (`+=` extends), sets and dicts (`|=`), else `binop`.
+pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
+    binop(op, a, b)
+}
+
+/// `-x`.
+pub fn neg(v: &Value) -> PyResult<Value> {
+    let _ = v;
+    Err(unsupported("unary -"))
+}
+
+/// `+x`.
+pub fn pos(v: &Value) -> PyResult<Value> {
+    let _ = v;
+    Err(unsupported("unary +"))
+}
+
+/// `~x`.
+pub fn invert(v: &Value) -> PyResult<Value> {
+    let _ = v;
+    Err(unsupported("unary ~"))
+}
+
+/// `obj[key]`.
+pub fn getitem(obj: &Value, key: &Value) -> PyResult<Value> {
+    let _ = (obj, key);
+    Err(unsupported("subscript"))
+}
+
+/// `obj[key] = value`.
+pub fn setitem(obj: &Value, key: &Value, value: Value) -> PyResult<()> {
+    let _ = (obj, key, value);
+    Err(unsupported("item assignment"))
+}
+
+/// `obj[lo:hi:step]` (each bound may be absent).
+pub fn slice(obj: &Value, lo: Option<&Value>, hi: Option<&Value>, step: Option<&Value>) -> PyResult<Value> {
+    let _ = (obj, lo, hi, step);
+    Err(unsupported("slice"))
+}
+
+/// `obj.name` (attribute read, not a method call).
+pub fn getattr(obj: &Value, name: &str) -> PyResult<Value> {
+    match obj {
+        Value::Object(o) => o.getattr(obj, name),
+        _ => Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            obj.type_name(),
+            name
+        ))),
+    }
+}
+
+/// `hasattr(obj, name)`.
+pub fn hasattr(obj: &Value, name: &str) -> bool {
+    getattr(obj, name).is_ok()
+}
+
+/// `obj.name(*args, **kwargs)`: methods of built-in types, then object methods.
+pub fn call_method(obj: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    match obj {
+        Value::Object(o) => o.call_method(obj, name, args, kwargs),
+        _ => Err(unsupported("method call")),
+    }
+}
+
+/// The items `for x in obj` visits, materialised (detections never iterate infinitely).
+pub fn iter(obj: &Value) -> PyResult<Vec<Value>> {
+    let _ = obj;
+    Err(unsupported("iteration"))
+}
+
+/// `len(obj)`.
+pub fn len(obj: &Value) -> PyResult<usize> {
+    let _ = obj;
+    Err(unsupported("len"))
+}

@@ -1,0 +1,4 @@
+//! Python's builtin functions and types (`len`, `str`, `sorted`, `isinstance`, …).
+//!
+//! Each builtin has the [`NativeFn`](crate::value::NativeFn) signature, so generated code
+//! calls it directly and can also pass it around as a value.

@@ -1,0 +1,1 @@
+//! Data models: `udm()` / `udm_path()` through Path and Method mappings.

@@ -1,0 +1,2 @@
+//! `PantherEvent` and panther_core's immutable containers (`ImmutableCaseInsensitiveDict`,
+//! `ImmutableList`).

@@ -1,0 +1,2 @@
+//! Methods of the built-in types: `str`, `bytes`, `list`, `tuple`, `dict`, `set`, `int`,
+//! `float`.

@@ -1,0 +1,2 @@
+//! Runs the unit tests of a set of compiled detections in PAT's order and writes the
+//! records of `ferrule test --jsonl`.
