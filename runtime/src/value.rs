@@ -164,6 +164,13 @@ pub trait PyObject: Any {
         None
     }
 
+    /// `format(x, spec)` for types with their own `__format__` (`datetime`); `None` means
+    /// `object.__format__` (only the empty spec, giving `str(x)`).
+    fn format(&self, spec: &str) -> Option<PyResult<String>> {
+        let _ = spec;
+        None
+    }
+
     /// Whether this is a `collections.abc.Mapping` / `Sequence` for `isinstance`.
     fn is_mapping(&self) -> bool {
         false
@@ -447,5 +454,85 @@ impl Eq for Key {}
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
+    }
+}
+
+/// A class object: callable when it has a constructor, usable with `isinstance`, and
+/// carrying class attributes (`datetime.datetime.strptime`).
+pub struct TypeObject {
+    /// `__name__`, e.g. `str` or `datetime`.
+    pub name: &'static str,
+    /// `__module__` for `repr` (`builtins` prints as `<class 'str'>`).
+    pub module: &'static str,
+    /// `isinstance(value, this)`.
+    pub check: fn(&Value) -> bool,
+    /// `this(*args, **kwargs)`.
+    pub construct: Option<NativeFn>,
+    /// Class attributes and static/class methods.
+    pub attr: Option<fn(&str) -> Option<Value>>,
+}
+
+impl PyObject for TypeObject {
+    fn type_name(&self) -> &str {
+        "type"
+    }
+    fn repr(&self) -> String {
+        if self.module == "builtins" {
+            format!("<class '{}'>", self.name)
+        } else {
+            format!("<class '{}.{}'>", self.module, self.name)
+        }
+    }
+    fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        self.attr.and_then(|f| f(name)).ok_or_else(|| {
+            PyErr::attribute_error(format!(
+                "type object '{}' has no attribute '{}'",
+                self.name, name
+            ))
+        })
+    }
+    fn call(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+        match self.construct {
+            Some(f) => f(args, kwargs),
+            None => Err(PyErr::type_error(format!(
+                "cannot create '{}.{}' instances",
+                self.module, self.name
+            ))),
+        }
+    }
+    fn hash(&self) -> Option<u64> {
+        Some(self as *const TypeObject as usize as u64)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A module object (`import json` binds one): attribute reads resolve its exports.
+pub struct ModuleObject {
+    pub name: &'static str,
+    pub attr: fn(&str) -> Option<Value>,
+}
+
+impl PyObject for ModuleObject {
+    fn type_name(&self) -> &str {
+        "module"
+    }
+    fn repr(&self) -> String {
+        format!("<module '{}'>", self.name)
+    }
+    fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        (self.attr)(name).ok_or_else(|| {
+            PyErr::attribute_error(format!(
+                "module '{}' has no attribute '{}'",
+                self.name, name
+            ))
+        })
+    }
+    fn hash(&self) -> Option<u64> {
+        Some(self as *const ModuleObject as usize as u64)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
