@@ -1,1 +1,103 @@
-fn main() {}
+//! The `ferrule` command line: a thin shell over the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ferrule::driver::{self, Format, Input};
+
+#[derive(Parser)]
+#[command(name = "ferrule", version, about = "Compile Panther detections to native Rust")]
+struct Cli {
+    /// Diagnostics as text (default) or JSON lines.
+    #[arg(long, value_enum, global = true, default_value = "text")]
+    format: FormatArg,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Compile REPO into a Cargo crate in DIR.
+    Build {
+        repo: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "rust")]
+        target: TargetArg,
+        #[arg(long, value_enum)]
+        input: Option<InputArg>,
+    },
+    /// Load, lower and resolve REPO; print diagnostics only.
+    Check {
+        repo: PathBuf,
+        #[arg(long, value_enum)]
+        input: Option<InputArg>,
+    },
+    /// Compile REPO to Rust, build it and run every unit test.
+    Test {
+        repo: PathBuf,
+        /// Write one JSON record per unit test to FILE.
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
+        /// Only these detection ids (repeatable).
+        #[arg(long = "id")]
+        ids: Vec<String>,
+        #[arg(long, value_enum)]
+        input: Option<InputArg>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    Rust,
+    Pypanther,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputArg {
+    V1,
+    Pypanther,
+}
+
+fn input(i: Option<InputArg>) -> Option<Input> {
+    i.map(|i| match i {
+        InputArg::V1 => Input::V1,
+        InputArg::Pypanther => Input::PyPanther,
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let format = match cli.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+    };
+    let result = match cli.command {
+        Cmd::Build { repo, out, target, input: i } => match target {
+            TargetArg::Rust => driver::build(&repo, &out, input(i), format),
+            TargetArg::Pypanther => Err(driver::Fatal("--target pypanther is not supported yet".into())),
+        },
+        Cmd::Check { repo, input: i } => driver::check(&repo, input(i), format),
+        Cmd::Test { repo, jsonl, ids, input: i } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(driver::Fatal(msg)) => {
+            eprintln!("ferrule: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -7,12 +7,14 @@
 //! tests ([`detection`], [`runner`]).
 
 pub mod builtins;
+pub mod call;
 pub mod caching;
 pub mod datamodel;
 pub mod detection;
 pub mod err;
 pub mod event;
 pub mod fmt;
+pub mod imports;
 pub mod methods;
 pub mod mock;
 pub mod module;

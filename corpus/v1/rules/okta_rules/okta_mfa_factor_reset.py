@@ -1,0 +1,20 @@
+def rule(event):
+    match event.udm("event_type"):
+        case "user.mfa.factor.reset_all":
+            return True
+        case "user.mfa.factor.deactivate" | "user.mfa.factor.suspend":
+            return event.deep_get("outcome", "result") == "SUCCESS"
+        case _:
+            return False
+
+
+def title(event):
+    target = event.deep_walk("target", "alternateId", return_val="first")
+    factor = event.deep_get("debugContext", "debugData", "factor", default="all factors")
+    return f"{event.udm('actor_display')} reset {factor} for {target}"
+
+
+def severity(event):
+    if event.udm("actor_user") == event.deep_walk("target", "alternateId", return_val="first"):
+        return "Low"
+    return "Default"

@@ -1,0 +1,414 @@
+//! Support for generated code: argument binding, locals, iteration, literals, exceptions
+//! as values, and the control-flow signal of `try` bodies.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::err::{ExcClass, ExcKind, ExcType, PyErr, PyResult};
+use crate::value::{Dict, Key, Kwargs, PyObject, Set, Value};
+
+/// How a `try` body (compiled to a closure) ended.
+pub enum Flow {
+    Normal,
+    Return(Value),
+    Break,
+    Continue,
+}
+
+/// A compiled function's signature.
+pub struct Sig {
+    pub name: &'static str,
+    /// Positional parameters, then `*args`, then keyword-only, then `**kwargs`.
+    pub params: &'static [&'static str],
+    pub n_positional: usize,
+    pub varargs: bool,
+    pub n_kwonly: usize,
+    pub varkw: bool,
+}
+
+/// Binds call arguments to parameters as CPython does, with its TypeError messages.
+/// `defaults` has one entry per positional and keyword-only parameter.
+pub fn bind(sig: &Sig, args: &[Value], kwargs: Kwargs, defaults: &[Option<Value>]) -> PyResult<Vec<Value>> {
+    let np = sig.n_positional;
+    let mut slots: Vec<Option<Value>> = vec![None; np];
+    let mut extra_pos = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if i < np {
+            slots[i] = Some(a.clone());
+        } else if sig.varargs {
+            extra_pos.push(a.clone());
+        } else {
+            let required = defaults[..np].iter().filter(|d| d.is_none()).count();
+            let takes = if required == np {
+                format!("{} positional argument{}", np, if np == 1 { "" } else { "s" })
+            } else {
+                format!("from {} to {} positional arguments", required, np)
+            };
+            return Err(PyErr::type_error(format!(
+                "{}() takes {} but {} {} given",
+                sig.name,
+                takes,
+                args.len(),
+                if args.len() == 1 { "was" } else { "were" }
+            )));
+        }
+    }
+    let kw_start = np + usize::from(sig.varargs);
+    let kw_names = &sig.params[kw_start..kw_start + sig.n_kwonly];
+    let mut kw_slots: Vec<Option<Value>> = vec![None; sig.n_kwonly];
+    let mut extra_kw = Dict::new();
+    for (name, v) in kwargs {
+        if let Some(i) = sig.params[..np].iter().position(|p| p == name) {
+            if slots[i].is_some() {
+                return Err(PyErr::type_error(format!("{}() got multiple values for argument '{}'", sig.name, name)));
+            }
+            slots[i] = Some(v.clone());
+        } else if let Some(i) = kw_names.iter().position(|p| p == name) {
+            kw_slots[i] = Some(v.clone());
+        } else if sig.varkw {
+            extra_kw.insert(Key::from_str(name), v.clone());
+        } else {
+            return Err(PyErr::type_error(format!("{}() got an unexpected keyword argument '{}'", sig.name, name)));
+        }
+    }
+    let mut missing = Vec::new();
+    for (i, s) in slots.iter_mut().enumerate() {
+        if s.is_none() {
+            match &defaults[i] {
+                Some(d) => *s = Some(d.clone()),
+                None => missing.push(sig.params[i]),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(PyErr::type_error(format!(
+            "{}() missing {} required positional argument{}: {}",
+            sig.name,
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            quote_list(&missing)
+        )));
+    }
+    let mut kw_missing = Vec::new();
+    for (i, s) in kw_slots.iter_mut().enumerate() {
+        if s.is_none() {
+            match &defaults[np + i] {
+                Some(d) => *s = Some(d.clone()),
+                None => kw_missing.push(kw_names[i]),
+            }
+        }
+    }
+    if !kw_missing.is_empty() {
+        return Err(PyErr::type_error(format!(
+            "{}() missing {} required keyword-only argument{}: {}",
+            sig.name,
+            kw_missing.len(),
+            if kw_missing.len() == 1 { "" } else { "s" },
+            quote_list(&kw_missing)
+        )));
+    }
+    let mut out: Vec<Value> = slots.into_iter().map(|s| s.unwrap_or_default()).collect();
+    if sig.varargs {
+        out.push(Value::tuple(extra_pos));
+    }
+    out.extend(kw_slots.into_iter().map(|s| s.unwrap_or_default()));
+    if sig.varkw {
+        out.push(Value::dict(extra_kw));
+    }
+    Ok(out)
+}
+
+fn quote_list(names: &[&str]) -> String {
+    let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match q.len() {
+        1 => q[0].clone(),
+        2 => format!("{} and {}", q[0], q[1]),
+        _ => format!("{}, and {}", q[..q.len() - 1].join(", "), q[q.len() - 1]),
+    }
+}
+
+/// Reads a local variable: `UnboundLocalError` when it has no value yet.
+pub fn local(v: &Option<Value>, name: &str) -> PyResult<Value> {
+    match v {
+        Some(v) => Ok(v.clone()),
+        None => Err(PyErr::new(
+            ExcKind::UnboundLocalError,
+            format!("cannot access local variable '{name}' where it is not associated with a value"),
+        )),
+    }
+}
+
+/// Python iteration. Lists are walked by index, so appending during a loop is seen as in
+/// CPython; dicts and sets raise if their size changes, as CPython does.
+pub enum PyIter {
+    List(Rc<RefCell<Vec<Value>>>, usize),
+    Dict(Rc<RefCell<Dict>>, Vec<Value>, usize, usize),
+    Set(Rc<RefCell<Set>>, Vec<Value>, usize, usize),
+    Items(std::vec::IntoIter<Value>),
+}
+
+impl PyIter {
+    pub fn new(v: &Value) -> PyResult<PyIter> {
+        Ok(match v {
+            Value::List(l) => PyIter::List(l.clone(), 0),
+            Value::Dict(d) => {
+                let keys: Vec<Value> = d.borrow().keys().map(|k| k.value().clone()).collect();
+                let n = keys.len();
+                PyIter::Dict(d.clone(), keys, 0, n)
+            }
+            Value::Set(s) => {
+                let items: Vec<Value> = s.borrow().iter().map(|k| k.value().clone()).collect();
+                let n = items.len();
+                PyIter::Set(s.clone(), items, 0, n)
+            }
+            other => PyIter::Items(crate::ops::iter(other)?.into_iter()),
+        })
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> PyResult<Option<Value>> {
+        match self {
+            PyIter::List(l, i) => {
+                let item = l.borrow().get(*i).cloned();
+                *i += 1;
+                Ok(item)
+            }
+            PyIter::Dict(d, keys, i, n) => {
+                if d.borrow().len() != *n {
+                    return Err(PyErr::new(ExcKind::RuntimeError, "dictionary changed size during iteration"));
+                }
+                let item = keys.get(*i).cloned();
+                *i += 1;
+                Ok(item)
+            }
+            PyIter::Set(s, items, i, n) => {
+                if s.borrow().len() != *n {
+                    return Err(PyErr::new(ExcKind::RuntimeError, "Set changed size during iteration"));
+                }
+                let item = items.get(*i).cloned();
+                *i += 1;
+                Ok(item)
+            }
+            PyIter::Items(it) => Ok(it.next()),
+        }
+    }
+}
+
+/// `{a, b}`.
+pub fn make_set(items: Vec<Value>) -> PyResult<Value> {
+    let mut s = Set::new();
+    for v in items {
+        s.insert(Key::new(v)?);
+    }
+    Ok(Value::set(s))
+}
+
+/// An empty dict to fill with [`dict_set`].
+pub fn new_dict() -> Value {
+    Value::dict(Dict::new())
+}
+
+/// `d[k] = v` on a dict being built (a later duplicate key keeps the first key's place).
+pub fn dict_set(d: &Value, k: Value, v: Value) -> PyResult<()> {
+    if let Value::Dict(d) = d {
+        d.borrow_mut().insert(Key::new(k)?, v);
+    }
+    Ok(())
+}
+
+/// `{**m}` inside a dict display.
+pub fn dict_spread(d: &Value, m: &Value) -> PyResult<()> {
+    let Value::Dict(target) = d else { return Ok(()) };
+    match m {
+        Value::Dict(src) => {
+            let items: Vec<(Key, Value)> = src.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            target.borrow_mut().extend(items);
+            Ok(())
+        }
+        Value::Object(o) if o.is_mapping() => {
+            for k in crate::ops::iter(m)? {
+                let v = crate::ops::getitem(m, &k)?;
+                target.borrow_mut().insert(Key::new(k)?, v);
+            }
+            Ok(())
+        }
+        other => Err(PyErr::type_error(format!("'{}' object is not a mapping", other.type_name()))),
+    }
+}
+
+/// `a, b = v`.
+pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
+    let items = match v {
+        Value::Tuple(t) => t.to_vec(),
+        Value::List(l) => l.borrow().clone(),
+        other => match crate::ops::iter(other) {
+            Ok(items) => items,
+            Err(_) => {
+                return Err(PyErr::type_error(format!("cannot unpack non-iterable {} object", other.type_name())))
+            }
+        },
+    };
+    if items.len() < n {
+        return Err(PyErr::value_error(format!(
+            "not enough values to unpack (expected {}, got {})",
+            n,
+            items.len()
+        )));
+    }
+    if items.len() > n {
+        return Err(PyErr::value_error(format!("too many values to unpack (expected {n})")));
+    }
+    Ok(items)
+}
+
+/// `f(*xs)`.
+pub fn star_args(v: &Value) -> PyResult<Vec<Value>> {
+    crate::ops::iter(v).map_err(|_| {
+        PyErr::type_error(format!("Value after * must be an iterable, not {}", v.type_name()))
+    })
+}
+
+/// `f(**d)`.
+pub fn star_kwargs(v: &Value) -> PyResult<Vec<(String, Value)>> {
+    let mut out = Vec::new();
+    for k in crate::ops::iter(v)? {
+        let Value::Str(name) = &k else {
+            return Err(PyErr::type_error("keywords must be strings"));
+        };
+        let val = crate::ops::getitem(v, &k)?;
+        out.push((name.to_string(), val));
+    }
+    Ok(out)
+}
+
+/// A builtin by name (`len`, `str`…), as a value.
+pub fn builtin(name: &str) -> PyResult<Value> {
+    crate::builtins::lookup(name)
+        .ok_or_else(|| PyErr::new(ExcKind::NameError, format!("name '{name}' is not defined")))
+}
+
+/// An exception class as a value (`ValueError`, or a class defined by a helper).
+pub struct ExcClassObj(pub ExcType);
+
+impl PyObject for ExcClassObj {
+    fn type_name(&self) -> &str {
+        "type"
+    }
+    fn repr(&self) -> String {
+        match &self.0 {
+            ExcType::Builtin(k) => format!("<class '{}'>", k.name()),
+            ExcType::User(c) => format!("<class '{}'>", c.name),
+        }
+    }
+    fn call(&self, args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
+        Ok(Value::object(ExcInstance(PyErr::with_args(self.0.clone(), args.to_vec()))))
+    }
+    fn eq(&self, other: &Value) -> Option<bool> {
+        Some(match other.downcast::<ExcClassObj>() {
+            Some(o) => match (&self.0, &o.0) {
+                (ExcType::Builtin(a), ExcType::Builtin(b)) => a == b,
+                (ExcType::User(a), ExcType::User(b)) => Rc::ptr_eq(a, b),
+                _ => false,
+            },
+            None => false,
+        })
+    }
+    fn hash(&self) -> Option<u64> {
+        Some(match &self.0 {
+            ExcType::Builtin(k) => *k as u64,
+            ExcType::User(c) => Rc::as_ptr(c) as usize as u64,
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A raised exception as a value (`except E as e`).
+pub struct ExcInstance(pub PyErr);
+
+impl PyObject for ExcInstance {
+    fn type_name(&self) -> &str {
+        self.0.ty.name()
+    }
+    fn repr(&self) -> String {
+        self.0.repr()
+    }
+    fn str(&self) -> String {
+        self.0.str()
+    }
+    fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        match name {
+            "args" => Ok(Value::tuple(self.0.args.clone())),
+            _ => Err(PyErr::attribute_error(format!(
+                "'{}' object has no attribute '{}'",
+                self.0.ty.name(),
+                name
+            ))),
+        }
+    }
+    fn hash(&self) -> Option<u64> {
+        Some(self as *const ExcInstance as usize as u64)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The value of a builtin exception class.
+pub fn builtin_exc(kind: ExcKind) -> Value {
+    Value::object(ExcClassObj(ExcType::Builtin(kind)))
+}
+
+fn exc_type_of(v: &Value) -> Option<ExcType> {
+    v.downcast::<ExcClassObj>().map(|c| c.0.clone())
+}
+
+/// Whether `except cls` catches `err` (`cls` may be a tuple of classes).
+pub fn exc_matches(err: &PyErr, cls: &Value) -> PyResult<bool> {
+    if let Value::Tuple(items) = cls {
+        for c in items.iter() {
+            if exc_matches(err, c)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    match exc_type_of(cls) {
+        Some(t) => Ok(err.ty.is_subclass_of(&t)),
+        None => Err(PyErr::type_error("catching classes that do not inherit from BaseException is not allowed")),
+    }
+}
+
+/// The exception object bound by `except … as e`.
+pub fn exc_value(err: &PyErr) -> Value {
+    Value::object(ExcInstance(err.clone()))
+}
+
+/// `raise v`: an exception instance, or a class (instantiated without arguments).
+pub fn raise(v: &Value) -> PyErr {
+    if let Some(inst) = v.downcast::<ExcInstance>() {
+        return inst.0.clone();
+    }
+    if let Some(t) = exc_type_of(v) {
+        return PyErr::with_args(t, Vec::new());
+    }
+    PyErr::type_error("exceptions must derive from BaseException")
+}
+
+/// `class Name(Base): pass` for an exception class.
+pub fn new_exc_class(name: &str, base: &Value) -> PyResult<Value> {
+    let Some(bt) = exc_type_of(base) else {
+        return Err(crate::ops::unsupported("classes that do not derive from an exception class"));
+    };
+    let (builtin_base, user_base) = match bt {
+        ExcType::Builtin(k) => (k, None),
+        ExcType::User(c) => (c.builtin_base, Some(c)),
+    };
+    Ok(Value::object(ExcClassObj(ExcType::User(Rc::new(ExcClass {
+        name: name.to_string(),
+        builtin_base,
+        user_base,
+    })))))
+}

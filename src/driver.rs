@@ -1,0 +1,159 @@
+//! The commands: `build`, `check` and `test`, over the pipeline stages.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::diag::{self, Code, Diagnostic, Span};
+use crate::ir::Program;
+
+/// The input format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    V1,
+    PyPanther,
+}
+
+/// Output format of diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// A usage, I/O or internal error (exit code 2).
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+/// Detects the input format of `repo`.
+pub fn detect(repo: &Path) -> Option<Input> {
+    if crate::source::v1::is_v1_repo(repo) {
+        Some(Input::V1)
+    } else if repo.join("rules").is_dir() && repo.join("base.py").is_file() {
+        Some(Input::PyPanther)
+    } else {
+        None
+    }
+}
+
+/// Loads, lowers and resolves `repo`.
+pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnostic>), Fatal> {
+    if !repo.is_dir() {
+        return Err(Fatal(format!("{}: not a directory", repo.display())));
+    }
+    let input = match input.or_else(|| detect(repo)) {
+        Some(i) => i,
+        None => return Err(Fatal(format!("{}: neither a v1 repository (YAML specs with AnalysisType) nor a PyPanther package", repo.display()))),
+    };
+    match input {
+        Input::V1 => {
+            let (specs, mut diags) = crate::source::v1::discover(repo);
+            let (program, d) = crate::lower::v1::lower_repo(repo, &specs);
+            diags.extend(d);
+            diag::sort(&mut diags);
+            Ok((program, diags))
+        }
+        Input::PyPanther => Err(Fatal("PyPanther input is not supported yet (issue 4)".into())),
+    }
+}
+
+/// Prints diagnostics to stderr.
+pub fn report(repo: &Path, diags: &[Diagnostic], format: Format) {
+    for d in diags {
+        match format {
+            Format::Text => eprint!("{}", d.render(repo)),
+            Format::Json => eprintln!("{}", d.to_json()),
+        }
+    }
+}
+
+/// Whether any diagnostic costs a detection (exit code 1).
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.code.is_error())
+}
+
+/// `ferrule build`: writes the crate; returns the exit code.
+pub fn build(repo: &Path, out: &Path, input: Option<Input>, format: Format) -> Result<i32, Fatal> {
+    let (program, diags) = load(repo, input)?;
+    report(repo, &diags, format);
+    let files = crate::emit::crate_::render(&program);
+    crate::emit::crate_::write(out, &files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    eprintln!(
+        "ferrule: {} detections converted, {} not converted; crate written to {}",
+        program.detections.len(),
+        not_converted(&diags),
+        out.display()
+    );
+    Ok(if has_errors(&diags) { 1 } else { 0 })
+}
+
+fn not_converted(diags: &[Diagnostic]) -> usize {
+    let mut ids: Vec<&str> = diags.iter().filter(|d| d.code.is_error()).filter_map(|d| d.detection.as_deref()).collect();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
+/// `ferrule check`: diagnostics only.
+pub fn check(repo: &Path, input: Option<Input>, format: Format) -> Result<i32, Fatal> {
+    let (program, diags) = load(repo, input)?;
+    report(repo, &diags, format);
+    eprintln!(
+        "ferrule: {} detections ok, {} not converted, {} diagnostics",
+        program.detections.len(),
+        not_converted(&diags),
+        diags.len()
+    );
+    Ok(if has_errors(&diags) { 1 } else { 0 })
+}
+
+/// Where `ferrule test` builds the crate for `repo` (stable, so cargo's cache stays warm).
+pub fn test_dir(repo: &Path) -> PathBuf {
+    if let Ok(d) = std::env::var("FERRULE_TEST_DIR") {
+        return PathBuf::from(d);
+    }
+    let abs = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in abs.to_string_lossy().bytes() {
+        h = (h ^ b as u64).wrapping_mul(0x100000001b3);
+    }
+    std::env::temp_dir().join(format!("ferrule-test-{h:016x}"))
+}
+
+/// `ferrule test`: build the crate, compile it, run every unit test.
+pub fn test(repo: &Path, jsonl: Option<&Path>, ids: &[String], input: Option<Input>, format: Format) -> Result<i32, Fatal> {
+    let (program, diags) = load(repo, input)?;
+    report(repo, &diags, format);
+    let out = test_dir(repo);
+    let files = crate::emit::crate_::render(&program);
+    crate::emit::crate_::write(&out, &files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "--bin", "ferrule-tests"])
+        .current_dir(&out)
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .map_err(|e| Fatal(format!("cannot run cargo: {e}")))?;
+    if !status.success() {
+        return Err(Fatal(format!("the generated crate in {} did not build", out.display())));
+    }
+    let mut cmd = Command::new(out.join("target/debug/ferrule-tests"));
+    if let Some(j) = jsonl {
+        let abs = if j.is_absolute() { j.to_path_buf() } else { std::env::current_dir().map(|d| d.join(j)).unwrap_or_else(|_| j.to_path_buf()) };
+        cmd.arg("--jsonl").arg(abs);
+    }
+    for id in ids {
+        cmd.arg("--id").arg(id);
+    }
+    let st = cmd.status().map_err(|e| Fatal(format!("cannot run the test binary: {e}")))?;
+    let nc = not_converted(&diags);
+    eprintln!("ferrule: {} detections compiled, {} not converted", program.detections.len(), nc);
+    match st.code() {
+        Some(0) if !has_errors(&diags) => Ok(0),
+        Some(0) | Some(1) => Ok(1),
+        _ => Err(Fatal("the test binary failed".into())),
+    }
+}
+
+/// A diagnostic for a problem with the repository as a whole.
+pub fn repo_diag(repo: &Path, msg: &str) -> Diagnostic {
+    Diagnostic::new(Code::SpecInvalid, Span::new(repo.display().to_string(), 0, 0), msg)
+}

@@ -1,0 +1,1027 @@
+//! IR → Rust: one file per Python module, built with `quote!`, parsed into `syn` and
+//! printed with prettyplease.
+//!
+//! Generated code keeps Python's evaluation order and calls `ferrule_runtime` for every
+//! Python-specific operation. Locals are `Option<Value>` (unbound until assigned, as in
+//! Python); module globals live in the module's `Namespace`. A `try` body runs in an
+//! immediately called closure returning `PyResult<Flow>`, so that `return`, `break` and
+//! `continue` inside it reach the enclosing function or loop.
+
+use proc_macro2::{Ident, Literal, Span as PSpan, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::*;
+
+/// Names of the Rust items of each module, shared by all emitters.
+pub struct Naming<'a> {
+    pub program: &'a Program,
+}
+
+impl Naming<'_> {
+    /// The Rust module identifier of a Python module.
+    pub fn module_ident(&self, name: &str) -> Ident {
+        format_ident!("{}", module_rust_name(self.program, name))
+    }
+}
+
+/// The Rust module name of a Python module: a prefix by kind and a sanitised name,
+/// disambiguated by position in the (sorted) module map.
+pub fn module_rust_name(program: &Program, name: &str) -> String {
+    let (prefix, base) = match name.split_once(':') {
+        Some(("detection", id)) => ("det", id),
+        Some(("datamodel", id)) => ("dm", id),
+        _ => ("helper", name),
+    };
+    let mut s = format!("{}_{}", prefix, sanitize(base));
+    // Two names may sanitise to the same identifier: append the module's index.
+    let clash = program
+        .modules
+        .keys()
+        .filter(|k| *k != name)
+        .any(|k| {
+            let (p2, b2) = match k.split_once(':') {
+                Some(("detection", id)) => ("det", id),
+                Some(("datamodel", id)) => ("dm", id),
+                _ => ("helper", k.as_str()),
+            };
+            p2 == prefix && sanitize(b2) == sanitize(base)
+        });
+    if clash {
+        let idx = program.modules.keys().position(|k| k == name).unwrap_or(0);
+        s = format!("{s}_{idx}");
+    }
+    s
+}
+
+/// A Rust identifier fragment from any text.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    if out.is_empty() {
+        "x".into()
+    } else {
+        out
+    }
+}
+
+fn lit_str(s: &str) -> Literal {
+    Literal::string(s)
+}
+
+fn local_ident(i: usize, name: &str) -> Ident {
+    format_ident!("l{}_{}", i, sanitize(name))
+}
+
+fn fn_ident(i: usize, name: &str) -> Ident {
+    format_ident!("f{}_{}", i, sanitize(name))
+}
+
+/// Emission context of one function body.
+struct Fx<'a> {
+    module: &'a Module,
+    naming: &'a Naming<'a>,
+    func: &'a Function,
+    /// Inside how many `try` closures (0 = directly in the function).
+    try_depth: usize,
+    /// Whether a loop encloses the statement inside the innermost `try` closure.
+    loop_in_closure: bool,
+    /// The variables holding the exceptions of enclosing `except` clauses (for bare
+    /// `raise`).
+    current_exc: Vec<Ident>,
+    counter: usize,
+    is_module_body: bool,
+}
+
+impl<'a> Fx<'a> {
+    fn fresh(&mut self, base: &str) -> Ident {
+        self.counter += 1;
+        format_ident!("__{}{}", base, self.counter)
+    }
+
+    fn local(&self, i: usize) -> Ident {
+        local_ident(i, &self.func.locals[i])
+    }
+
+    // ----- statements ---------------------------------------------------------------
+
+    fn block(&mut self, stmts: &[Stmt]) -> TokenStream {
+        let mut out = TokenStream::new();
+        for s in stmts {
+            out.extend(self.stmt(s));
+        }
+        out
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> TokenStream {
+        match s {
+            Stmt::Expr(e) => {
+                let e = self.expr(e);
+                quote! { let _ = #e; }
+            }
+            Stmt::Pass => quote! {},
+            Stmt::Assign(targets, value) => {
+                let v = self.expr(value);
+                if targets.len() == 1 {
+                    let a = self.assign(&targets[0], quote! { __v });
+                    quote! { { let __v: Value = #v; #a } }
+                } else {
+                    let assigns: Vec<TokenStream> = targets.iter().map(|t| self.assign(t, quote! { __v.clone() })).collect();
+                    quote! { { let __v: Value = #v; #(#assigns)* } }
+                }
+            }
+            Stmt::AugAssign(target, op, value) => self.aug_assign(target, *op, value),
+            Stmt::If(test, body, orelse) => {
+                let c = self.cond(test);
+                let b = self.block(body);
+                if orelse.is_empty() {
+                    quote! { if #c { #b } }
+                } else {
+                    let o = self.block(orelse);
+                    quote! { if #c { #b } else { #o } }
+                }
+            }
+            Stmt::While(test, body) => {
+                let saved = std::mem::replace(&mut self.loop_in_closure, true);
+                let c = self.cond(test);
+                let b = self.block(body);
+                self.loop_in_closure = saved;
+                quote! { while #c { #b } }
+            }
+            Stmt::For(target, iter, body) => {
+                let it = self.expr(iter);
+                let iter_var = self.fresh("iter");
+                let saved = std::mem::replace(&mut self.loop_in_closure, true);
+                let assign = self.assign(target, quote! { __item });
+                let b = self.block(body);
+                self.loop_in_closure = saved;
+                quote! {
+                    let mut #iter_var = rt::call::PyIter::new(&#it)?;
+                    while let Some(__item) = #iter_var.next()? {
+                        #assign
+                        #b
+                    }
+                }
+            }
+            Stmt::Break => {
+                if self.try_depth > 0 && !self.loop_in_closure {
+                    quote! { return Ok(rt::call::Flow::Break); }
+                } else {
+                    quote! { break; }
+                }
+            }
+            Stmt::Continue => {
+                if self.try_depth > 0 && !self.loop_in_closure {
+                    quote! { return Ok(rt::call::Flow::Continue); }
+                } else {
+                    quote! { continue; }
+                }
+            }
+            Stmt::Return(v) => {
+                let v = match v {
+                    Some(e) => self.expr(e),
+                    None => quote! { Value::None },
+                };
+                if self.try_depth > 0 {
+                    quote! { return Ok(rt::call::Flow::Return(#v)); }
+                } else {
+                    quote! { return Ok(#v); }
+                }
+            }
+            Stmt::Raise(e, _) => match e {
+                Some(e) => {
+                    let v = self.expr(e);
+                    quote! { return Err(rt::call::raise(&#v)); }
+                }
+                None => match self.current_exc.last() {
+                    Some(var) => quote! { return Err(#var.clone()); },
+                    None => quote! { return Err(rt::PyErr::new(rt::ExcKind::RuntimeError, "No active exception to reraise")); },
+                },
+            },
+            Stmt::Try { body, handlers, orelse } => self.try_stmt(body, handlers, orelse),
+            Stmt::Match(subject, cases) => {
+                let subj = self.expr(subject);
+                let mut chain = TokenStream::new();
+                for (i, (pat, guard, body)) in cases.iter().enumerate() {
+                    let mut c = self.pattern(pat);
+                    if let Some(g) = guard {
+                        let g = self.cond(g);
+                        c = quote! { (#c) && #g };
+                    }
+                    let b = self.block(body);
+                    if i == 0 {
+                        chain.extend(quote! { if #c { #b } });
+                    } else {
+                        chain.extend(quote! { else if #c { #b } });
+                    }
+                }
+                quote! { { let __subj: Value = #subj; #chain } }
+            }
+            Stmt::Def(target, idx) => {
+                let v = self.function_value(*idx);
+                self.assign(target, v)
+            }
+            Stmt::ImportModule(name) => {
+                let m = self.naming.module_ident(name);
+                quote! { crate::m::#m::init()?; }
+            }
+            Stmt::ExcClass(target, name, base) => {
+                let b = self.expr(base);
+                let n = lit_str(name);
+                let v = quote! { rt::call::new_exc_class(#n, &#b)? };
+                self.assign(target, v)
+            }
+        }
+    }
+
+    fn pattern(&mut self, p: &Pattern) -> TokenStream {
+        match p {
+            Pattern::Wildcard => quote! { true },
+            Pattern::Value(e) => {
+                let v = self.expr(e);
+                quote! { rt::ops::eq(&__subj, &#v) }
+            }
+            Pattern::Singleton(e) => {
+                let v = self.expr(e);
+                quote! { __subj.is(&#v) }
+            }
+            Pattern::Capture(n) => {
+                let a = self.assign(&Target::Name(n.clone()), quote! { __subj.clone() });
+                quote! { { #a true } }
+            }
+            Pattern::Or(ps) => {
+                let ps: Vec<TokenStream> = ps.iter().map(|p| self.pattern(p)).collect();
+                quote! { (#(#ps)||*) }
+            }
+        }
+    }
+
+    fn try_stmt(&mut self, body: &[Stmt], handlers: &[Handler], orelse: &[Stmt]) -> TokenStream {
+        self.try_depth += 1;
+        let saved_loop = std::mem::replace(&mut self.loop_in_closure, false);
+        let b = self.block(body);
+        self.loop_in_closure = saved_loop;
+        self.try_depth -= 1;
+        let err = self.fresh("err");
+        let flow = self.fresh("flow");
+        let mut arms = TokenStream::new();
+        for (i, h) in handlers.iter().enumerate() {
+            let test = if h.types.is_empty() {
+                quote! { true }
+            } else {
+                let tys: Vec<TokenStream> = h.types.iter().map(|t| self.expr(t)).collect();
+                quote! { #(rt::call::exc_matches(&#err, &#tys)?)||* }
+            };
+            let bind = match &h.name {
+                Some(n) => self.assign(&Target::Name(n.clone()), quote! { rt::call::exc_value(&#err) }),
+                None => quote! {},
+            };
+            self.current_exc.push(err.clone());
+            let hb = self.block(&h.body);
+            self.current_exc.pop();
+            // Python unbinds `except … as e` names when the handler ends.
+            let unbind = match &h.name {
+                Some(Name::Local(i, n)) => {
+                    let id = local_ident(*i, n);
+                    quote! { #id = None; }
+                }
+                _ => quote! {},
+            };
+            let kw = if i == 0 { quote! { if } } else { quote! { else if } };
+            arms.extend(quote! { #kw #test { #bind #hb #unbind rt::call::Flow::Normal } });
+        }
+        let on_err = if handlers.is_empty() {
+            quote! { return Err(#err); }
+        } else {
+            quote! { #arms else { return Err(#err); } }
+        };
+        let o = self.block(orelse);
+        let ret = if self.try_depth > 0 {
+            quote! { return Ok(rt::call::Flow::Return(__v)); }
+        } else if self.is_module_body {
+            quote! { { let _ = __v; return Ok(()); } }
+        } else {
+            quote! { return Ok(__v); }
+        };
+        // A `break`/`continue` leaving the closure continues outward: to the loop around
+        // the `try` if there is one in this frame, or out of an enclosing closure.
+        let loop_arms = if self.try_depth > 0 && !self.loop_in_closure {
+            quote! {
+                rt::call::Flow::Break => { return Ok(rt::call::Flow::Break); }
+                rt::call::Flow::Continue => { return Ok(rt::call::Flow::Continue); }
+            }
+        } else if self.loop_in_closure {
+            quote! {
+                rt::call::Flow::Break => { break; }
+                rt::call::Flow::Continue => { continue; }
+            }
+        } else {
+            quote! { rt::call::Flow::Break | rt::call::Flow::Continue => {} }
+        };
+        let ret_ty = quote! { PyResult<rt::call::Flow> };
+        quote! {
+            {
+                #[allow(clippy::redundant_closure_call)]
+                let __r: #ret_ty = (|| -> #ret_ty { #b Ok(rt::call::Flow::Normal) })();
+                let #flow: rt::call::Flow = match __r {
+                    Ok(rt::call::Flow::Normal) => { #o rt::call::Flow::Normal }
+                    Ok(__f) => __f,
+                    Err(#err) => { #on_err }
+                };
+                match #flow {
+                    rt::call::Flow::Normal => {}
+                    rt::call::Flow::Return(__v) => { #ret }
+                    #loop_arms
+                }
+            }
+        }
+    }
+
+    fn assign(&mut self, t: &Target, v: TokenStream) -> TokenStream {
+        match t {
+            Target::Name(Name::Local(i, _)) => {
+                let id = self.local(*i);
+                quote! { #id = Some(#v); }
+            }
+            Target::Name(Name::Global(slot, _)) => {
+                let slot = Literal::usize_unsuffixed(*slot);
+                quote! { s(#slot, #v); }
+            }
+            Target::Name(Name::Builtin(_)) => quote! { let _ = #v; },
+            Target::Item(obj, key) => {
+                let o = self.expr(obj);
+                let k = self.expr(key);
+                quote! { { let __val: Value = #v; let __o: Value = #o; let __k: Value = #k; rt::ops::setitem(&__o, &__k, __val)?; } }
+            }
+            Target::Attr(_, _) => quote! { let _ = #v; },
+            Target::Unpack(targets, _) => {
+                let n = Literal::usize_unsuffixed(targets.len());
+                let items = self.fresh("items");
+                let assigns: Vec<TokenStream> = targets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let i = Literal::usize_unsuffixed(i);
+                        self.assign(t, quote! { #items[#i].clone() })
+                    })
+                    .collect();
+                quote! { { let #items = rt::call::unpack(&#v, #n)?; #(#assigns)* } }
+            }
+        }
+    }
+
+    fn aug_assign(&mut self, t: &Target, op: BinOp, value: &Expr) -> TokenStream {
+        let op = binop_tokens(op);
+        match t {
+            Target::Name(n) => {
+                let cur = self.name(n);
+                let v = self.expr(value);
+                let a = self.assign(t, quote! { __new });
+                quote! { { let __cur: Value = #cur; let __new = rt::ops::inplace(#op, &__cur, &#v)?; #a } }
+            }
+            Target::Item(obj, key) => {
+                let o = self.expr(obj);
+                let k = self.expr(key);
+                let v = self.expr(value);
+                quote! { {
+                    let __o: Value = #o; let __k: Value = #k;
+                    let __cur = rt::ops::getitem(&__o, &__k)?;
+                    let __new = rt::ops::inplace(#op, &__cur, &#v)?;
+                    rt::ops::setitem(&__o, &__k, __new)?;
+                } }
+            }
+            _ => quote! {},
+        }
+    }
+
+    // ----- expressions --------------------------------------------------------------
+
+    fn name(&self, n: &Name) -> TokenStream {
+        match n {
+            Name::Local(i, name) => {
+                let id = self.local(*i);
+                let n = lit_str(name);
+                quote! { rt::call::local(&#id, #n)? }
+            }
+            Name::Global(slot, _) => {
+                let slot = Literal::usize_unsuffixed(*slot);
+                quote! { g(#slot)? }
+            }
+            Name::Builtin(b) => {
+                if let Some(k) = crate::lower::exceptions::builtin_exception(b) {
+                    let k = format_ident!("{}", format!("{k:?}"));
+                    quote! { rt::call::builtin_exc(rt::ExcKind::#k) }
+                } else {
+                    let n = lit_str(b);
+                    quote! { rt::call::builtin(#n)? }
+                }
+            }
+        }
+    }
+
+    /// A condition as a Rust `bool` expression.
+    fn cond(&mut self, e: &Expr) -> TokenStream {
+        match &e.kind {
+            ExprKind::Compare(l, rest) if rest.len() == 1 => {
+                let a = self.expr(l);
+                let (op, r) = &rest[0];
+                let b = self.expr(r);
+                let op = cmpop_tokens(*op);
+                quote! { rt::ops::compare(#op, &#a, &#b)? }
+            }
+            ExprKind::Unary(UnaryOp::Not, x) => {
+                let c = self.cond(x);
+                quote! { !(#c) }
+            }
+            ExprKind::BoolOp(BoolOp::And, xs) => {
+                let cs: Vec<TokenStream> = xs.iter().map(|x| self.cond(x)).collect();
+                quote! { (#(#cs)&&*) }
+            }
+            ExprKind::BoolOp(BoolOp::Or, xs) => {
+                let cs: Vec<TokenStream> = xs.iter().map(|x| self.cond(x)).collect();
+                quote! { (#(#cs)||*) }
+            }
+            ExprKind::Const(Const::Bool(b)) => quote! { #b },
+            _ => {
+                let v = self.expr(e);
+                quote! { rt::ops::truthy(&#v)? }
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) -> TokenStream {
+        match &e.kind {
+            ExprKind::Const(c) => const_tokens(c),
+            ExprKind::Name(n) => self.name(n),
+            ExprKind::List(items) => {
+                let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                quote! { Value::list(vec![#(#items),*]) }
+            }
+            ExprKind::Tuple(items) => {
+                let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                quote! { Value::tuple(vec![#(#items),*]) }
+            }
+            ExprKind::Set(items) => {
+                let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                quote! { rt::call::make_set(vec![#(#items),*])? }
+            }
+            ExprKind::Dict(items) => {
+                let mut steps = TokenStream::new();
+                for (k, v) in items {
+                    match k {
+                        Some(k) => {
+                            let k = self.expr(k);
+                            let v = self.expr(v);
+                            steps.extend(quote! { { let __k: Value = #k; let __v: Value = #v; rt::call::dict_set(&__d, __k, __v)?; } });
+                        }
+                        None => {
+                            let v = self.expr(v);
+                            steps.extend(quote! { rt::call::dict_spread(&__d, &#v)?; });
+                        }
+                    }
+                }
+                quote! { { let __d = rt::call::new_dict(); #steps __d } }
+            }
+            ExprKind::Attr(obj, name) => {
+                let o = self.expr(obj);
+                let n = lit_str(name);
+                quote! { rt::ops::getattr(&#o, #n)? }
+            }
+            ExprKind::Subscript(obj, key) => {
+                let o = self.expr(obj);
+                let k = self.expr(key);
+                quote! { rt::ops::getitem(&#o, &#k)? }
+            }
+            ExprKind::Slice(obj, lo, hi, st) => {
+                let o = self.expr(obj);
+                let opt = |fx: &mut Self, x: &Option<Box<Expr>>| match x {
+                    Some(x) => {
+                        let v = fx.expr(x);
+                        quote! { Some(&#v) }
+                    }
+                    None => quote! { None },
+                };
+                let lo = opt(self, lo);
+                let hi = opt(self, hi);
+                let st = opt(self, st);
+                quote! { rt::ops::slice(&#o, #lo, #hi, #st)? }
+            }
+            ExprKind::Call(f, args) => self.call(f, args),
+            ExprKind::MethodCall(obj, name, args) => {
+                let o = self.expr(obj);
+                let n = lit_str(name);
+                self.with_args(args, |a, k| quote! { rt::ops::call_method(&#o, #n, #a, #k)? })
+            }
+            ExprKind::BinOp(op, a, b) => {
+                let a = self.expr(a);
+                let b = self.expr(b);
+                let op = binop_tokens(*op);
+                quote! { rt::ops::binop(#op, &#a, &#b)? }
+            }
+            ExprKind::Unary(op, x) => {
+                let v = self.expr(x);
+                match op {
+                    UnaryOp::Not => quote! { Value::Bool(!rt::ops::truthy(&#v)?) },
+                    UnaryOp::Neg => quote! { rt::ops::neg(&#v)? },
+                    UnaryOp::Pos => quote! { rt::ops::pos(&#v)? },
+                    UnaryOp::Invert => quote! { rt::ops::invert(&#v)? },
+                }
+            }
+            ExprKind::BoolOp(op, xs) => {
+                let mut it = xs.iter().rev();
+                let last = it.next().map(|x| self.expr(x)).unwrap_or_else(|| quote! { Value::None });
+                let mut acc = last;
+                for x in it {
+                    let v = self.expr(x);
+                    acc = match op {
+                        BoolOp::And => quote! { { let __b: Value = #v; if !rt::ops::truthy(&__b)? { __b } else { #acc } } },
+                        BoolOp::Or => quote! { { let __b: Value = #v; if rt::ops::truthy(&__b)? { __b } else { #acc } } },
+                    };
+                }
+                acc
+            }
+            ExprKind::Compare(l, rest) => {
+                let first = self.expr(l);
+                let mut ops: Vec<(TokenStream, TokenStream)> = Vec::new();
+                for (op, r) in rest {
+                    ops.push((cmpop_tokens(*op), self.expr(r)));
+                }
+                if ops.len() == 1 {
+                    let (op, r) = &ops[0];
+                    return quote! { Value::Bool(rt::ops::compare(#op, &#first, &#r)?) };
+                }
+                // a < b < c: each middle operand is evaluated once; stop at the first false.
+                let mut acc = quote! { Value::Bool(true) };
+                for (op, r) in ops.into_iter().rev() {
+                    acc = quote! { { let __r: Value = #r; if rt::ops::compare(#op, &__l, &__r)? { let __l = __r; #acc } else { Value::Bool(false) } } };
+                }
+                quote! { { let __l: Value = #first; #acc } }
+            }
+            ExprKind::IfExp(t, a, b) => {
+                let c = self.cond(t);
+                let a = self.expr(a);
+                let b = self.expr(b);
+                quote! { if #c { #a } else { #b } }
+            }
+            ExprKind::FString(parts) => {
+                let s = self.fstring(parts);
+                quote! { Value::from(#s) }
+            }
+            ExprKind::Walrus(n, v) => {
+                let v = self.expr(v);
+                let a = self.assign(&Target::Name(n.clone()), quote! { __w.clone() });
+                quote! { { let __w: Value = #v; #a __w } }
+            }
+            ExprKind::Comp { kind, elt, value, target, iter, conds } => {
+                self.comp(*kind, elt, value.as_deref(), target, iter, conds, None)
+            }
+            ExprKind::Closure(idx) => self.function_value(*idx),
+            ExprKind::Stdlib(dotted) => {
+                let d = lit_str(dotted);
+                quote! { rt::imports::resolve_value(#d)? }
+            }
+            ExprKind::ModuleRef(m, attr) => {
+                let mi = self.naming.module_ident(m);
+                match attr {
+                    None => quote! { crate::m::#mi::module() },
+                    Some(a) => {
+                        let a = lit_str(a);
+                        quote! { crate::m::#mi::import_attr(#a)? }
+                    }
+                }
+            }
+        }
+    }
+
+    /// An f-string as a Rust `String` expression.
+    fn fstring(&mut self, parts: &[FPart]) -> TokenStream {
+        let mut steps = TokenStream::new();
+        for p in parts {
+            match p {
+                FPart::Lit(s) => {
+                    let s = lit_str(s);
+                    steps.extend(quote! { __s.push_str(#s); });
+                }
+                FPart::Value(v, conv, spec) => {
+                    let v = self.expr(v);
+                    let v = match conv {
+                        Some('r') => quote! { Value::from(rt::fmt::repr(&#v)) },
+                        Some('s') => quote! { Value::from(rt::fmt::str(&#v)) },
+                        _ => v,
+                    };
+                    let spec = if spec.is_empty() {
+                        quote! { "" }
+                    } else if let [FPart::Lit(s)] = spec.as_slice() {
+                        let s = lit_str(s);
+                        quote! { #s }
+                    } else {
+                        let s = self.fstring(spec);
+                        quote! { &#s }
+                    };
+                    steps.extend(quote! { __s.push_str(&rt::fmt::format(&#v, #spec)?); });
+                }
+            }
+        }
+        quote! { { let mut __s = String::new(); #steps __s } }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn comp(
+        &mut self,
+        kind: CompKind,
+        elt: &Expr,
+        value: Option<&Expr>,
+        target: &Target,
+        iter: &Expr,
+        conds: &[Expr],
+        short_circuit: Option<bool>,
+    ) -> TokenStream {
+        let it = self.expr(iter);
+        let iter_var = self.fresh("iter");
+        // Comprehensions run in their own frame in Python: `break`/`return` cannot cross
+        // them, so the loop context does not matter inside.
+        let assign = self.assign(target, quote! { __item });
+        let cs: Vec<TokenStream> = conds.iter().map(|c| self.cond(c)).collect();
+        let guard = if cs.is_empty() { quote! { true } } else { quote! { #(#cs)&&* } };
+        let e = self.expr(elt);
+        let (init, push, fin) = match (short_circuit, kind) {
+            (Some(true), _) => (
+                quote! { let mut __out = false; },
+                quote! { if rt::ops::truthy(&#e)? { __out = true; break; } },
+                quote! { Value::Bool(__out) },
+            ),
+            (Some(false), _) => (
+                quote! { let mut __out = true; },
+                quote! { if !rt::ops::truthy(&#e)? { __out = false; break; } },
+                quote! { Value::Bool(__out) },
+            ),
+            (None, CompKind::List) | (None, CompKind::Gen) => (
+                quote! { let mut __out: Vec<Value> = Vec::new(); },
+                quote! { __out.push(#e); },
+                quote! { Value::list(__out) },
+            ),
+            (None, CompKind::Set) => (
+                quote! { let mut __out: Vec<Value> = Vec::new(); },
+                quote! { __out.push(#e); },
+                quote! { rt::call::make_set(__out)? },
+            ),
+            (None, CompKind::Dict) => {
+                let v = value.map(|v| self.expr(v)).unwrap_or_else(|| quote! { Value::None });
+                (
+                    quote! { let __out = rt::call::new_dict(); },
+                    quote! { { let __k: Value = #e; let __v: Value = #v; rt::call::dict_set(&__out, __k, __v)?; } },
+                    quote! { __out },
+                )
+            }
+        };
+        quote! {
+            {
+                #init
+                let mut #iter_var = rt::call::PyIter::new(&#it)?;
+                while let Some(__item) = #iter_var.next()? {
+                    #assign
+                    if #guard { #push }
+                }
+                #fin
+            }
+        }
+    }
+
+    fn call(&mut self, f: &Expr, args: &[Arg]) -> TokenStream {
+        if let ExprKind::Name(Name::Builtin(b)) = &f.kind {
+            // `any(… for …)` / `all(… for …)` stop at the first decisive element, as the
+            // lazy generator does in Python.
+            if (b == "any" || b == "all") && args.len() == 1 {
+                if let Arg::Pos(Expr { kind: ExprKind::Comp { kind: CompKind::Gen, elt, value, target, iter, conds }, .. }) = &args[0] {
+                    return self.comp(CompKind::Gen, elt, value.as_deref(), target, iter, conds, Some(b == "any"));
+                }
+            }
+            if crate::lower::exceptions::builtin_exception(b).is_none() {
+                let fname = builtin_fn_ident(b);
+                return self.with_args(args, |a, k| quote! { rt::builtins::#fname(#a, #k)? });
+            }
+        }
+        let fv = self.expr(f);
+        self.with_args(args, |a, k| quote! { rt::ops::call(&#fv, #a, #k)? })
+    }
+
+    /// Builds the argument slices and hands them to `make` (positional, keyword).
+    fn with_args(&mut self, args: &[Arg], make: impl FnOnce(TokenStream, TokenStream) -> TokenStream) -> TokenStream {
+        let dynamic = args.iter().any(|a| matches!(a, Arg::Star(_) | Arg::StarStar(_)));
+        if !dynamic {
+            let mut pos = Vec::new();
+            let mut kw = Vec::new();
+            for a in args {
+                match a {
+                    Arg::Pos(e) => pos.push(self.expr(e)),
+                    Arg::Kw(n, e) => {
+                        let n = lit_str(n);
+                        let v = self.expr(e);
+                        kw.push(quote! { (#n, #v) });
+                    }
+                    _ => {}
+                }
+            }
+            let call = make(quote! { &__args }, quote! { &__kw });
+            let kw_ty = if kw.is_empty() { quote! { let __kw: [(&str, Value); 0] = []; } } else { quote! { let __kw = [#(#kw),*]; } };
+            return quote! { { let __args = [#(#pos),*]; #kw_ty #call } };
+        }
+        let mut steps = TokenStream::new();
+        for a in args {
+            match a {
+                Arg::Pos(e) => {
+                    let v = self.expr(e);
+                    steps.extend(quote! { __args.push(#v); });
+                }
+                Arg::Star(e) => {
+                    let v = self.expr(e);
+                    steps.extend(quote! { __args.extend(rt::call::star_args(&#v)?); });
+                }
+                Arg::Kw(n, e) => {
+                    let n = lit_str(n);
+                    let v = self.expr(e);
+                    steps.extend(quote! { __kwo.push((#n.to_string(), #v)); });
+                }
+                Arg::StarStar(e) => {
+                    let v = self.expr(e);
+                    steps.extend(quote! { __kwo.extend(rt::call::star_kwargs(&#v)?); });
+                }
+            }
+        }
+        let call = make(quote! { &__args }, quote! { &__kw });
+        quote! { {
+            let mut __args: Vec<Value> = Vec::new();
+            let mut __kwo: Vec<(String, Value)> = Vec::new();
+            #steps
+            let __kw: Vec<(&str, Value)> = __kwo.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            #call
+        } }
+    }
+
+    /// The value of function `idx` of the module (a closure when it captures locals).
+    fn function_value(&mut self, idx: usize) -> TokenStream {
+        let f = &self.module.functions[idx];
+        let fid = fn_ident(idx, &f.name);
+        let name = lit_str(&f.name);
+        if f.captures.is_empty() {
+            quote! { Value::func(#name, #fid) }
+        } else {
+            let caps: Vec<TokenStream> = f
+                .captures
+                .iter()
+                .map(|(outer, _)| {
+                    let id = self.local(*outer);
+                    quote! { #id.clone() }
+                })
+                .collect();
+            quote! { { let __caps: Vec<Option<Value>> = vec![#(#caps),*]; Value::closure(#name, move |a, k| #fid(a, k, &__caps)) } }
+        }
+    }
+}
+
+fn builtin_fn_ident(b: &str) -> Ident {
+    match b {
+        "str" => format_ident!("str_"),
+        "type" => format_ident!("type_"),
+        other => format_ident!("{}", other),
+    }
+}
+
+fn const_tokens(c: &Const) -> TokenStream {
+    match c {
+        Const::None => quote! { Value::None },
+        Const::Bool(b) => quote! { Value::Bool(#b) },
+        Const::Int(i) => {
+            let l = Literal::i64_suffixed(*i);
+            quote! { Value::Int(#l) }
+        }
+        Const::Float(f) => {
+            let l = Literal::f64_suffixed(*f);
+            quote! { Value::Float(#l) }
+        }
+        Const::Str(s) => {
+            let l = lit_str(s);
+            quote! { Value::from(#l) }
+        }
+        Const::Bytes(b) => {
+            let l = Literal::byte_string(b);
+            quote! { Value::Bytes(std::rc::Rc::from(&#l[..])) }
+        }
+    }
+}
+
+fn binop_tokens(op: BinOp) -> TokenStream {
+    let id = format_ident!("{}", format!("{op:?}"));
+    quote! { rt::value::BinOp::#id }
+}
+
+fn cmpop_tokens(op: CmpOp) -> TokenStream {
+    let id = format_ident!("{}", format!("{op:?}"));
+    quote! { rt::ops::CmpOp::#id }
+}
+
+/// Emits one function item.
+fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
+    let f = &module.functions[idx];
+    let fid = fn_ident(idx, &f.name);
+    let mut fx = Fx {
+        module,
+        naming,
+        func: f,
+        try_depth: 0,
+        loop_in_closure: false,
+        current_exc: Vec::new(),
+        counter: 0,
+        is_module_body: false,
+    };
+    let p = &f.params;
+    let mut names: Vec<String> = p.positional.iter().map(|(n, _)| n.clone()).collect();
+    if let Some(v) = &p.varargs {
+        names.push(v.clone());
+    }
+    names.extend(p.kwonly.iter().map(|(n, _)| n.clone()));
+    if let Some(k) = &p.varkw {
+        names.push(k.clone());
+    }
+    let name_lits: Vec<Literal> = names.iter().map(|n| lit_str(n)).collect();
+    let n_pos = Literal::usize_unsuffixed(p.positional.len());
+    let n_kwonly = Literal::usize_unsuffixed(p.kwonly.len());
+    let varargs = p.varargs.is_some();
+    let varkw = p.varkw.is_some();
+    let mut defaults = Vec::new();
+    for (_, d) in p.positional.iter().chain(p.kwonly.iter()) {
+        defaults.push(match d {
+            Some(e) => {
+                let v = fx.expr(e);
+                quote! { Some(#v) }
+            }
+            None => quote! { None },
+        });
+    }
+    let fname = lit_str(&f.name);
+    let n_params = names.len();
+    let mut decls = TokenStream::new();
+    for i in 0..f.locals.len() {
+        let id = local_ident(i, &f.locals[i]);
+        if i < n_params {
+            let il = Literal::usize_unsuffixed(i);
+            decls.extend(quote! { let mut #id: Option<Value> = Some(__bound[#il].clone()); });
+        } else {
+            decls.extend(quote! { let mut #id: Option<Value> = None; });
+        }
+    }
+    for (k, (_, own)) in f.captures.iter().enumerate() {
+        let id = local_ident(*own, &f.locals[*own]);
+        let kl = Literal::usize_unsuffixed(k);
+        decls.extend(quote! { #id = __caps[#kl].clone(); });
+    }
+    let body = fx.block(&f.body);
+    let caps_param = if f.captures.is_empty() { quote! {} } else { quote! { , __caps: &[Option<Value>] } };
+    quote! {
+        #[allow(unused_mut, unused_variables, unreachable_code, unused_assignments)]
+        pub fn #fid(__args: &[Value], __kw: Kwargs #caps_param) -> PyResult<Value> {
+            static SIG: rt::call::Sig = rt::call::Sig {
+                name: #fname,
+                params: &[#(#name_lits),*],
+                n_positional: #n_pos,
+                varargs: #varargs,
+                n_kwonly: #n_kwonly,
+                varkw: #varkw,
+            };
+            let __bound = rt::call::bind(&SIG, __args, __kw, &[#(#defaults),*])?;
+            #decls
+            #body
+            Ok(Value::None)
+        }
+    }
+}
+
+/// Emits the Rust file of one module, formatted.
+pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String {
+    let module = &program.modules[name];
+    let naming = Naming { program };
+    let names: Vec<Literal> = module.globals.iter().map(|g| lit_str(g)).collect();
+    let mod_name = lit_str(match name.split_once(':') {
+        Some((_, id)) => id,
+        None => name,
+    });
+    let body_fn = module.functions.len() - 1;
+    let body_locals = &module.functions[body_fn];
+    let mut fx = Fx {
+        module,
+        naming: &naming,
+        func: body_locals,
+        try_depth: 0,
+        loop_in_closure: false,
+        current_exc: Vec::new(),
+        counter: 0,
+        is_module_body: true,
+    };
+    let mut decls = TokenStream::new();
+    for (i, l) in body_locals.locals.iter().enumerate() {
+        let id = local_ident(i, l);
+        decls.extend(quote! { let mut #id: Option<Value> = None; });
+    }
+    let body = fx.block(&module.body);
+    let functions: Vec<TokenStream> = (0..body_fn).map(|i| emit_function(module, &naming, i)).collect();
+    let doc = format!(" Generated by ferrule from `{}`. Do not edit.", module.file);
+    let tokens = quote! {
+        #![doc = #doc]
+        #![allow(unused_imports, dead_code, clippy::all)]
+        use ferrule_runtime as rt;
+        use rt::{Kwargs, PyResult, Value};
+
+        /// The module's global names, in slot order.
+        pub static NAMES: &[&str] = &[#(#names),*];
+
+        thread_local! {
+            static NS: rt::module::Namespace = rt::module::Namespace::new(#mod_name, NAMES);
+        }
+
+        fn g(slot: usize) -> PyResult<Value> {
+            NS.with(|ns| ns.get(slot))
+        }
+
+        fn s(slot: usize, v: Value) {
+            NS.with(|ns| ns.set(slot, v))
+        }
+
+        /// Runs the module body once (Python's import).
+        pub fn init() -> PyResult<()> {
+            NS.with(|ns| ns.init(body))
+        }
+
+        /// `from <this module> import name`.
+        pub fn import_attr(name: &str) -> PyResult<Value> {
+            init()?;
+            match NAMES.iter().position(|n| *n == name) {
+                Some(slot) => g(slot),
+                None => Err(rt::PyErr::new(rt::ExcKind::NameError, format!("cannot import name '{}' from '{}'", name, #mod_name))),
+            }
+        }
+
+        fn attr(name: &str) -> Option<Value> {
+            NAMES.iter().position(|n| *n == name).and_then(|slot| g(slot).ok())
+        }
+
+        /// The module object (`import <this module>`).
+        pub fn module() -> Value {
+            Value::object(rt::value::ModuleObject { name: #mod_name, attr })
+        }
+
+        /// Replaces a global for a unit-test mock.
+        pub fn patch(name: &str, v: Value) -> PyResult<Option<Value>> {
+            NS.with(|ns| ns.patch(name, v))
+        }
+
+        /// Restores what `patch` replaced.
+        pub fn unpatch(name: &str, old: Option<Value>) {
+            NS.with(|ns| ns.unpatch(name, old))
+        }
+
+        #[allow(unused_mut, unused_variables, unreachable_code, unused_assignments)]
+        fn body() -> PyResult<()> {
+            #decls
+            #body
+            Ok(())
+        }
+
+        #(#functions)*
+
+        #extra
+    };
+    format_tokens(tokens)
+}
+
+/// Parses tokens as a file and pretty-prints them; falls back to the raw tokens (which
+/// still compile) if they do not parse, so that a bug here is visible in review.
+pub fn format_tokens(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(e) => format!("// ferrule: could not format ({e})\n{tokens}\n"),
+    }
+}
+
+/// An entry function calling the current binding of a module global (`rule`, `title`…),
+/// as panther_core looks functions up on the module.
+pub fn entry_fn(ident: &Ident, slot: usize, init_first: bool) -> TokenStream {
+    let slot = Literal::usize_unsuffixed(slot);
+    let init = if init_first { quote! { init()?; } } else { quote! {} };
+    quote! {
+        pub fn #ident(args: &[Value], kw: Kwargs) -> PyResult<Value> {
+            #init
+            rt::ops::call(&g(#slot)?, args, kw)
+        }
+    }
+}
+
+/// An identifier usable for a generated test function.
+pub fn test_ident(i: usize, name: &str) -> Ident {
+    Ident::new(&format!("t{:03}_{}", i, sanitize(name)), PSpan::call_site())
+}

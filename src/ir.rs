@@ -1,0 +1,315 @@
+//! The intermediate representation shared by the v1 and PyPanther front ends.
+//!
+//! A [`Program`] is a set of Python [`Module`]s (detections, global helpers, data-model
+//! bodies) plus the [`Detection`] and [`DataModel`] specs that point into them. Module code
+//! is a tree of [`Stmt`] and [`Expr`] whose names are already resolved to a local variable,
+//! a module global slot, a builtin or another module; everything the emitter needs is
+//! here, so `emit` never looks at Python source again.
+
+use std::collections::BTreeMap;
+
+use crate::diag::Span;
+
+/// The whole program after lowering.
+#[derive(Debug, Default)]
+pub struct Program {
+    /// Modules by their Python module name (sorted: deterministic output).
+    pub modules: BTreeMap<String, Module>,
+    pub detections: Vec<Detection>,
+    pub data_models: Vec<DataModel>,
+}
+
+/// What kind of module this is, which decides its Rust module name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ModuleKind {
+    Detection,
+    Helper,
+    DataModel,
+}
+
+/// One Python module.
+#[derive(Debug)]
+pub struct Module {
+    /// The Python module name (`aws_helpers`, or a synthetic name for a detection).
+    pub name: String,
+    pub kind: ModuleKind,
+    /// The source file, relative to the repository.
+    pub file: String,
+    /// Global names, in slot order.
+    pub globals: Vec<String>,
+    /// The module body, run once at import.
+    pub body: Vec<Stmt>,
+    /// Functions defined anywhere in the module (top level and nested), by index.
+    pub functions: Vec<Function>,
+    /// Global helper modules this one imports (by module name), for init order.
+    pub imports: Vec<String>,
+}
+
+impl Module {
+    pub fn slot(&self, name: &str) -> Option<usize> {
+        self.globals.iter().position(|g| g == name)
+    }
+}
+
+/// A function (a `def` or a `lambda`).
+#[derive(Debug)]
+pub struct Function {
+    pub name: String,
+    pub params: Params,
+    /// Local variable names; `Local(i)` refers to `locals[i]`. Parameters come first.
+    pub locals: Vec<String>,
+    pub body: Vec<Stmt>,
+    /// For nested functions: the enclosing function's locals it captures, as
+    /// (enclosing local index, own local index).
+    pub captures: Vec<(usize, usize)>,
+    pub span: Span,
+}
+
+/// A parameter list.
+#[derive(Debug, Default)]
+pub struct Params {
+    /// Positional-or-keyword parameters with optional constant defaults.
+    pub positional: Vec<(String, Option<Expr>)>,
+    /// `*args`.
+    pub varargs: Option<String>,
+    /// Keyword-only parameters with optional constant defaults.
+    pub kwonly: Vec<(String, Option<Expr>)>,
+    /// `**kwargs`.
+    pub varkw: Option<String>,
+}
+
+/// Where a name lives.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Name {
+    /// A local of the current function (index into `Function::locals`).
+    Local(usize, String),
+    /// A global of the current module (slot).
+    Global(usize, String),
+    /// A Python builtin (`len`, `ValueError`).
+    Builtin(String),
+}
+
+/// An assignment target.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Name(Name),
+    Item(Box<Expr>, Box<Expr>),
+    Attr(Box<Expr>, String),
+    Unpack(Vec<Target>, Span),
+}
+
+/// A statement.
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    Expr(Expr),
+    Assign(Vec<Target>, Expr),
+    AugAssign(Target, BinOp, Expr),
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    While(Expr, Vec<Stmt>),
+    For(Target, Expr, Vec<Stmt>),
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    Pass,
+    Raise(Option<Expr>, Span),
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+    },
+    /// `match subject:` with literal, wildcard, capture and `|` patterns.
+    Match(Expr, Vec<(Pattern, Option<Expr>, Vec<Stmt>)>),
+    /// `def` at this point: binds function `index` of the module to `target`.
+    Def(Target, usize),
+    /// `import helper` / `from helper import x`: initialises module `module` first.
+    ImportModule(String),
+    /// Binds an exception class defined by `class X(Base): pass`.
+    ExcClass(Target, String, Expr),
+}
+
+/// An `except` clause.
+#[derive(Clone, Debug)]
+pub struct Handler {
+    /// The classes caught (empty = bare `except:`).
+    pub types: Vec<Expr>,
+    pub name: Option<Name>,
+    pub body: Vec<Stmt>,
+}
+
+/// A `case` pattern.
+#[derive(Clone, Debug)]
+pub enum Pattern {
+    /// A literal compared with `==`.
+    Value(Expr),
+    /// `None`, `True`, `False`, compared with `is`.
+    Singleton(Expr),
+    /// `_`.
+    Wildcard,
+    /// `name` (always matches, binds).
+    Capture(Name),
+    Or(Vec<Pattern>),
+}
+
+/// Binary operators.
+pub use ferrule_runtime::value::BinOp;
+/// Comparison operators.
+pub use ferrule_runtime::ops::CmpOp;
+
+/// Boolean operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoolOp {
+    And,
+    Or,
+}
+
+/// Unary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    Pos,
+    Invert,
+}
+
+/// A constant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bytes(Vec<u8>),
+}
+
+/// A part of an f-string.
+#[derive(Clone, Debug)]
+pub enum FPart {
+    Lit(String),
+    /// A value with its conversion (`r`, `s`, `a` or none) and format spec (itself possibly
+    /// an f-string).
+    Value(Box<Expr>, Option<char>, Vec<FPart>),
+}
+
+/// A comprehension's kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompKind {
+    List,
+    Set,
+    Dict,
+    /// A generator expression; consumed eagerly into a list unless its consumer
+    /// short-circuits (`any`, `all`), which the emitter handles.
+    Gen,
+}
+
+/// A call argument.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    Pos(Expr),
+    Star(Expr),
+    Kw(String, Expr),
+    StarStar(Expr),
+}
+
+/// An expression, with the span of its start.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Const(Const),
+    Name(Name),
+    /// A module that was imported (`import json`, or a helper): `module.attr` on it reads
+    /// the module's exports.
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    Set(Vec<Expr>),
+    /// `{k: v, **m}`: `None` key = a `**` spread.
+    Dict(Vec<(Option<Expr>, Expr)>),
+    Attr(Box<Expr>, String),
+    Subscript(Box<Expr>, Box<Expr>),
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
+    Call(Box<Expr>, Vec<Arg>),
+    MethodCall(Box<Expr>, String, Vec<Arg>),
+    BinOp(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnaryOp, Box<Expr>),
+    BoolOp(BoolOp, Vec<Expr>),
+    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+    FString(Vec<FPart>),
+    /// `target := value`.
+    Walrus(Name, Box<Expr>),
+    /// A comprehension: element (key, value for dicts), then (target, iterable, conditions).
+    Comp {
+        kind: CompKind,
+        elt: Box<Expr>,
+        value: Option<Box<Expr>>,
+        target: Target,
+        iter: Box<Expr>,
+        conds: Vec<Expr>,
+    },
+    /// A lambda or nested function value: function index in the module.
+    Closure(usize),
+    /// A standard-library module or attribute, by dotted name (`json`, `re.compile`).
+    Stdlib(String),
+    /// Another compiled module's global (`from helper import f`, resolved at import time),
+    /// or the module object itself when the name is `None`.
+    ModuleRef(String, Option<String>),
+}
+
+/// `AnalysisType` of a detection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DetectionKind {
+    Rule,
+    ScheduledRule,
+    Policy,
+}
+
+/// One detection: its spec and the module holding its code.
+#[derive(Debug)]
+pub struct Detection {
+    pub id: String,
+    pub kind: DetectionKind,
+    /// The spec file relative to the repository (the JSONL `file`).
+    pub file: String,
+    /// The Python module (a key of `Program::modules`).
+    pub module: String,
+    pub severity: String,
+    pub enabled: bool,
+    pub create_alert: bool,
+    pub tests: Vec<UnitTest>,
+    pub span: Span,
+}
+
+/// One unit test, with its data as JSON text (order-preserving).
+#[derive(Debug, Clone)]
+pub struct UnitTest {
+    pub name: String,
+    pub expected_json: String,
+    pub event_json: String,
+    /// (objectName, returnValue as JSON).
+    pub mocks: Vec<(String, String)>,
+    pub expected_destinations: Option<Vec<String>>,
+}
+
+/// A data model.
+#[derive(Debug)]
+pub struct DataModel {
+    pub id: String,
+    pub log_types: Vec<String>,
+    /// The module of its Python body, if it has one.
+    pub module: Option<String>,
+    pub mappings: Vec<Mapping>,
+}
+
+/// A data-model mapping.
+#[derive(Debug)]
+pub struct Mapping {
+    pub name: String,
+    pub path: Option<String>,
+    /// The function of the data model's module implementing a Method mapping.
+    pub method: Option<String>,
+}

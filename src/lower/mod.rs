@@ -1,0 +1,6 @@
+//! Lowering: Python ASTs and YAML specs → IR, with the supported subset enforced.
+
+pub mod exceptions;
+pub mod python;
+pub mod stdlib;
+pub mod v1;

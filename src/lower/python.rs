@@ -1,0 +1,1230 @@
+//! Python AST → IR for one module: scopes, name resolution and the supported subset.
+//!
+//! Every construct of `spec/python-subset.md` that rules and helpers use is lowered here;
+//! anything else becomes an `F007 Unsupported` diagnostic at its position, and the module
+//! (with the detections that need it) is left out. Names are resolved with Python's rules:
+//! a name assigned anywhere in a function is local to it unless declared `global`;
+//! comprehension variables have their own scope; everything else is a module global or a
+//! builtin.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use rustpython_parser::ast::{self, Ranged};
+
+use crate::diag::{Code, Diagnostic, Span};
+use crate::ir::*;
+use crate::source::python::PyFile;
+
+/// What the rest of the program offers to imports.
+pub struct ImportEnv<'a> {
+    /// Global helper module names of the repository.
+    pub helpers: &'a BTreeSet<String>,
+}
+
+/// Lowers a parsed module. Diagnostics are returned alongside; a module with any error
+/// diagnostic must not be emitted.
+pub fn lower_module(
+    py: &PyFile,
+    name: &str,
+    kind: ModuleKind,
+    env: &ImportEnv,
+) -> (Module, Vec<Diagnostic>) {
+    let mut cx = Cx {
+        py,
+        env,
+        globals: Vec::new(),
+        functions: Vec::new(),
+        diags: Vec::new(),
+        scopes: Vec::new(),
+        imports: Vec::new(),
+    };
+    // Module-level names: everything bound at top level, plus `global` names of functions.
+    let mut bound = Vec::new();
+    collect_bound(&py.body, &mut bound, true);
+    let mut global_decls = Vec::new();
+    collect_global_decls(&py.body, &mut global_decls);
+    for n in bound.into_iter().chain(global_decls) {
+        cx.global_slot(&n);
+    }
+    cx.scopes.push(Scope::module());
+    let body = cx.block(&py.body);
+    let module_scope = cx.scopes.pop().expect("module scope");
+    let mut functions = std::mem::take(&mut cx.functions);
+    // The module body is function 0's sibling: its comprehension locals live in a
+    // synthetic function so that the emitter treats both alike.
+    functions.push(Function {
+        name: "<module>".into(),
+        params: Params::default(),
+        locals: module_scope.locals,
+        body: Vec::new(),
+        captures: Vec::new(),
+        span: Span::new(py.file.clone(), 1, 1),
+    });
+    let module = Module {
+        name: name.to_string(),
+        kind,
+        file: py.file.clone(),
+        globals: cx.globals,
+        body,
+        functions,
+        imports: cx.imports,
+    };
+    (module, cx.diags)
+}
+
+struct Scope {
+    is_module: bool,
+    locals: Vec<String>,
+    /// Function-level locals by name.
+    names: HashMap<String, usize>,
+    declared_global: HashSet<String>,
+    /// Comprehension scopes, innermost last.
+    comps: Vec<HashMap<String, usize>>,
+    /// Captured enclosing locals: (outer index, own index).
+    captures: Vec<(usize, usize)>,
+    /// Names assigned more than once in this function (closures may not capture them).
+    rebound: HashSet<String>,
+}
+
+impl Scope {
+    fn module() -> Scope {
+        Scope {
+            is_module: true,
+            locals: Vec::new(),
+            names: HashMap::new(),
+            declared_global: HashSet::new(),
+            comps: Vec::new(),
+            captures: Vec::new(),
+            rebound: HashSet::new(),
+        }
+    }
+
+    fn add_local(&mut self, name: &str) -> usize {
+        self.locals.push(name.to_string());
+        self.locals.len() - 1
+    }
+}
+
+struct Cx<'a> {
+    py: &'a PyFile,
+    env: &'a ImportEnv<'a>,
+    globals: Vec<String>,
+    functions: Vec<Function>,
+    diags: Vec<Diagnostic>,
+    scopes: Vec<Scope>,
+    imports: Vec<String>,
+}
+
+/// Python builtins that the runtime provides.
+pub fn is_supported_builtin(name: &str) -> bool {
+    SUPPORTED_BUILTINS.contains(&name) || crate::lower::exceptions::builtin_exception(name).is_some()
+}
+
+const SUPPORTED_BUILTINS: &[&str] = &[
+    "abs", "all", "any", "bool", "bytes", "chr", "dict", "divmod", "enumerate", "filter",
+    "float", "frozenset", "getattr", "hasattr", "hex", "int", "isinstance", "len", "list",
+    "map", "max", "min", "ord", "pow", "range", "repr", "reversed", "round", "set", "sorted",
+    "str", "sum", "tuple", "zip",
+];
+
+/// Every name of CPython's `builtins` module that detections could plausibly reach.
+const PYTHON_BUILTINS: &[&str] = &[
+    "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray",
+    "bytes", "callable", "chr", "classmethod", "compile", "complex", "delattr", "dict", "dir",
+    "divmod", "enumerate", "eval", "exec", "filter", "float", "format", "frozenset",
+    "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int",
+    "isinstance", "issubclass", "iter", "len", "list", "locals", "map", "max", "memoryview",
+    "min", "next", "object", "oct", "open", "ord", "pow", "print", "property", "range",
+    "repr", "reversed", "round", "set", "setattr", "slice", "sorted", "staticmethod", "str",
+    "sum", "super", "tuple", "type", "vars", "zip", "__import__", "NotImplemented",
+    "Ellipsis", "__name__", "__file__",
+];
+
+impl<'a> Cx<'a> {
+    fn span(&self, node: &impl Ranged) -> Span {
+        self.py.span(node.range().start().to_usize())
+    }
+
+    fn unsupported(&mut self, node: &impl Ranged, what: impl Into<String>) {
+        let span = self.span(node);
+        self.diags.push(Diagnostic::new(
+            Code::Unsupported,
+            span,
+            format!("unsupported: {}", what.into()),
+        ));
+    }
+
+    fn global_slot(&mut self, name: &str) -> usize {
+        match self.globals.iter().position(|g| g == name) {
+            Some(i) => i,
+            None => {
+                self.globals.push(name.to_string());
+                self.globals.len() - 1
+            }
+        }
+    }
+
+    fn scope(&mut self) -> &mut Scope {
+        self.scopes.last_mut().expect("scope")
+    }
+
+    // ----- names --------------------------------------------------------------------
+
+    /// Resolves a name that is read.
+    fn read_name(&mut self, node: &impl Ranged, id: &str) -> Name {
+        let depth = self.scopes.len();
+        {
+            let scope = &self.scopes[depth - 1];
+            for comp in scope.comps.iter().rev() {
+                if let Some(&i) = comp.get(id) {
+                    return Name::Local(i, id.to_string());
+                }
+            }
+            if !scope.is_module && !scope.declared_global.contains(id) {
+                if let Some(&i) = scope.names.get(id) {
+                    return Name::Local(i, id.to_string());
+                }
+            }
+        }
+        // A free variable of a nested function: capture from the enclosing function.
+        if depth >= 3 {
+            let outer = &self.scopes[depth - 2];
+            let found = outer
+                .comps
+                .iter()
+                .rev()
+                .find_map(|c| c.get(id).copied())
+                .or_else(|| {
+                    if outer.is_module || outer.declared_global.contains(id) {
+                        None
+                    } else {
+                        outer.names.get(id).copied()
+                    }
+                });
+            if let Some(oi) = found {
+                if outer.rebound.contains(id) {
+                    self.unsupported(
+                        node,
+                        format!("a closure over `{id}`, which its function assigns more than once"),
+                    );
+                }
+                let scope = self.scope();
+                let own = scope.add_local(id);
+                scope.names.insert(id.to_string(), own);
+                scope.captures.push((oi, own));
+                return Name::Local(own, id.to_string());
+            }
+        }
+        if depth >= 4 {
+            // Deeper nesting: only globals and builtins are reachable without cells.
+            for s in &self.scopes[1..depth - 2] {
+                if s.names.contains_key(id) {
+                    self.unsupported(node, format!("a closure two levels deep over `{id}`"));
+                    break;
+                }
+            }
+        }
+        if let Some(slot) = self.globals.iter().position(|g| g == id) {
+            return Name::Global(slot, id.to_string());
+        }
+        if is_supported_builtin(id) {
+            return Name::Builtin(id.to_string());
+        }
+        if PYTHON_BUILTINS.contains(&id) {
+            self.unsupported(node, format!("the builtin `{id}`"));
+            return Name::Builtin(id.to_string());
+        }
+        // Python raises NameError when (and only when) this runs: an unbound global slot
+        // does exactly that.
+        let slot = self.global_slot(id);
+        Name::Global(slot, id.to_string())
+    }
+
+    /// Resolves a name that is assigned.
+    fn write_name(&mut self, id: &str) -> Name {
+        let scope = self.scopes.last().expect("scope");
+        for comp in scope.comps.iter().rev() {
+            if let Some(&i) = comp.get(id) {
+                return Name::Local(i, id.to_string());
+            }
+        }
+        if scope.is_module || scope.declared_global.contains(id) {
+            let slot = self.global_slot(id);
+            return Name::Global(slot, id.to_string());
+        }
+        match scope.names.get(id) {
+            Some(&i) => Name::Local(i, id.to_string()),
+            None => {
+                let scope = self.scope();
+                let i = scope.add_local(id);
+                scope.names.insert(id.to_string(), i);
+                Name::Local(i, id.to_string())
+            }
+        }
+    }
+
+    // ----- statements ---------------------------------------------------------------
+
+    fn block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for s in stmts {
+            self.stmt(s, &mut out);
+        }
+        out
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        use ast::Stmt as S;
+        match s {
+            S::Expr(e) => {
+                // Docstrings and bare constants do nothing.
+                if matches!(&*e.value, ast::Expr::Constant(_)) {
+                    return;
+                }
+                let e = self.expr(&e.value);
+                out.push(Stmt::Expr(e));
+            }
+            S::Pass(_) => out.push(Stmt::Pass),
+            S::Break(_) => out.push(Stmt::Break),
+            S::Continue(_) => out.push(Stmt::Continue),
+            S::Return(r) => {
+                if self.scope().is_module {
+                    self.unsupported(s, "`return` outside a function");
+                }
+                let v = r.value.as_ref().map(|v| self.expr(v));
+                out.push(Stmt::Return(v));
+            }
+            S::Assign(a) => {
+                let value = self.expr(&a.value);
+                let targets = a.targets.iter().map(|t| self.target(t)).collect();
+                out.push(Stmt::Assign(targets, value));
+            }
+            S::AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    let value = self.expr(v);
+                    let t = self.target(&a.target);
+                    out.push(Stmt::Assign(vec![t], value));
+                }
+            }
+            S::AugAssign(a) => {
+                let value = self.expr(&a.value);
+                let t = self.target(&a.target);
+                let op = self.binop(&a.op);
+                out.push(Stmt::AugAssign(t, op, value));
+            }
+            S::If(i) => {
+                let test = self.expr(&i.test);
+                let body = self.block(&i.body);
+                let orelse = self.block(&i.orelse);
+                out.push(Stmt::If(test, body, orelse));
+            }
+            S::While(w) => {
+                if !w.orelse.is_empty() {
+                    self.unsupported(s, "`while … else`");
+                }
+                let test = self.expr(&w.test);
+                let body = self.block(&w.body);
+                out.push(Stmt::While(test, body));
+            }
+            S::For(f) => {
+                if !f.orelse.is_empty() {
+                    self.unsupported(s, "`for … else`");
+                }
+                let iter = self.expr(&f.iter);
+                let target = self.target(&f.target);
+                let body = self.block(&f.body);
+                out.push(Stmt::For(target, iter, body));
+            }
+            S::Raise(r) => {
+                if r.cause.is_some() {
+                    self.unsupported(s, "`raise … from …`");
+                }
+                let e = r.exc.as_ref().map(|e| self.expr(e));
+                let span = self.span(s);
+                out.push(Stmt::Raise(e, span));
+            }
+            S::Try(t) => {
+                if !t.finalbody.is_empty() {
+                    self.unsupported(s, "`try … finally`");
+                }
+                let body = self.block(&t.body);
+                let mut handlers = Vec::new();
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    let types = match h.type_.as_deref() {
+                        None => Vec::new(),
+                        Some(ast::Expr::Tuple(tu)) => {
+                            tu.elts.iter().map(|e| self.expr(e)).collect()
+                        }
+                        Some(e) => vec![self.expr(e)],
+                    };
+                    let name = h.name.as_ref().map(|n| self.write_name(n));
+                    let body = self.block(&h.body);
+                    handlers.push(Handler { types, name, body });
+                }
+                let orelse = self.block(&t.orelse);
+                out.push(Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                });
+            }
+            S::Global(g) => {
+                if self.scope().is_module {
+                    return;
+                }
+                for n in &g.names {
+                    self.global_slot(n);
+                }
+            }
+            S::FunctionDef(f) => {
+                if !f.decorator_list.is_empty() {
+                    self.unsupported(s, "decorated functions");
+                }
+                let target = self.write_name(&f.name);
+                let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), s);
+                out.push(Stmt::Def(Target::Name(target), idx));
+            }
+            S::Import(i) => {
+                for alias in &i.names {
+                    let dotted = alias.name.as_str();
+                    let bind = alias.asname.as_ref().map(|a| a.as_str());
+                    if self.env.helpers.contains(dotted) {
+                        self.imports.push(dotted.to_string());
+                        out.push(Stmt::ImportModule(dotted.to_string()));
+                        let t = self.write_name(bind.unwrap_or(dotted));
+                        let e = self.mk(s, ExprKind::ModuleRef(dotted.to_string(), None));
+                        out.push(Stmt::Assign(vec![Target::Name(t)], e));
+                    } else if crate::lower::stdlib::module_exists(dotted) {
+                        // `import a.b` binds `a`; `import a.b as c` binds the submodule.
+                        let (name, module) = match bind {
+                            Some(b) => (b.to_string(), dotted.to_string()),
+                            None => {
+                                let top = dotted.split('.').next().unwrap_or(dotted);
+                                (top.to_string(), top.to_string())
+                            }
+                        };
+                        let t = self.write_name(&name);
+                        let e = self.mk(s, ExprKind::Stdlib(module));
+                        out.push(Stmt::Assign(vec![Target::Name(t)], e));
+                    } else {
+                        self.unknown_import(s, dotted);
+                    }
+                }
+            }
+            S::ImportFrom(i) => {
+                if i.level.map(|l| l.to_u32()).unwrap_or(0) > 0 {
+                    self.unsupported(s, "relative imports");
+                    return;
+                }
+                let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                let is_helper = self.env.helpers.contains(module);
+                if is_helper {
+                    self.imports.push(module.to_string());
+                    out.push(Stmt::ImportModule(module.to_string()));
+                } else if !crate::lower::stdlib::module_exists(module) {
+                    self.unknown_import(s, module);
+                    return;
+                }
+                for alias in &i.names {
+                    let attr = alias.name.as_str();
+                    if attr == "*" {
+                        self.unsupported(s, "`from … import *`");
+                        continue;
+                    }
+                    let bind = alias.asname.as_ref().map(|a| a.as_str()).unwrap_or(attr);
+                    let kind = if is_helper {
+                        ExprKind::ModuleRef(module.to_string(), Some(attr.to_string()))
+                    } else {
+                        let dotted = format!("{module}.{attr}");
+                        if !crate::lower::stdlib::attr_exists(&dotted) {
+                            let span = self.span(s);
+                            self.diags.push(Diagnostic::new(
+                                Code::UnknownImport,
+                                span,
+                                format!("cannot import `{attr}` from `{module}`: not supported by ferrule's runtime"),
+                            ));
+                            continue;
+                        }
+                        ExprKind::Stdlib(dotted)
+                    };
+                    let t = self.write_name(bind);
+                    let e = self.mk(s, kind);
+                    out.push(Stmt::Assign(vec![Target::Name(t)], e));
+                }
+            }
+            S::Match(m) => {
+                let subject = self.expr(&m.subject);
+                let mut cases = Vec::new();
+                for c in &m.cases {
+                    let p = self.pattern(&c.pattern);
+                    let guard = c.guard.as_ref().map(|g| self.expr(g));
+                    let body = self.block(&c.body);
+                    cases.push((p, guard, body));
+                }
+                out.push(Stmt::Match(subject, cases));
+            }
+            S::ClassDef(c) => self.class(c, s, out),
+            S::Delete(_) => self.unsupported(s, "`del`"),
+            S::With(_) | S::AsyncWith(_) => self.unsupported(s, "`with`"),
+            S::Assert(_) => self.unsupported(s, "`assert`"),
+            S::Nonlocal(_) => self.unsupported(s, "`nonlocal`"),
+            S::AsyncFunctionDef(_) | S::AsyncFor(_) => self.unsupported(s, "`async`"),
+            _ => self.unsupported(s, "this statement"),
+        }
+    }
+
+    fn unknown_import(&mut self, node: &impl Ranged, module: &str) {
+        let span = self.span(node);
+        self.diags.push(Diagnostic::new(
+            Code::UnknownImport,
+            span,
+            format!("unknown import `{module}`: not a global helper of this repository nor a module ferrule supports"),
+        ));
+    }
+
+    /// `class X(Exception): pass` (exception classes are the only classes detections
+    /// define at module level that ferrule compiles).
+    fn class(&mut self, c: &ast::StmtClassDef, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        let trivial_body = c.body.iter().all(|b| match b {
+            ast::Stmt::Pass(_) => true,
+            ast::Stmt::Expr(e) => matches!(&*e.value, ast::Expr::Constant(_)),
+            _ => false,
+        });
+        if !trivial_body || c.bases.len() != 1 || !c.keywords.is_empty() || !c.decorator_list.is_empty() {
+            self.unsupported(s, "classes other than `class E(SomeException): pass`");
+            return;
+        }
+        let base = self.expr(&c.bases[0]);
+        let t = self.write_name(&c.name);
+        out.push(Stmt::ExcClass(Target::Name(t), c.name.to_string(), base));
+    }
+
+    fn pattern(&mut self, p: &ast::Pattern) -> Pattern {
+        use ast::Pattern as P;
+        match p {
+            P::MatchValue(v) => Pattern::Value(self.expr(&v.value)),
+            P::MatchSingleton(v) => {
+                let c = match &v.value {
+                    ast::Constant::None => Const::None,
+                    ast::Constant::Bool(b) => Const::Bool(*b),
+                    _ => Const::None,
+                };
+                Pattern::Singleton(self.mk(p, ExprKind::Const(c)))
+            }
+            P::MatchAs(a) => match (&a.pattern, &a.name) {
+                (None, None) => Pattern::Wildcard,
+                (None, Some(n)) => Pattern::Capture(self.write_name(n)),
+                _ => {
+                    self.unsupported(p, "`case … as name`");
+                    Pattern::Wildcard
+                }
+            },
+            P::MatchOr(o) => Pattern::Or(o.patterns.iter().map(|q| self.pattern(q)).collect()),
+            _ => {
+                self.unsupported(p, "structural `case` patterns");
+                Pattern::Wildcard
+            }
+        }
+    }
+
+    fn target(&mut self, t: &ast::Expr) -> Target {
+        use ast::Expr as E;
+        match t {
+            E::Name(n) => Target::Name(self.write_name(&n.id)),
+            E::Subscript(s) => {
+                if matches!(&*s.slice, E::Slice(_)) {
+                    self.unsupported(t, "slice assignment");
+                }
+                let obj = self.expr(&s.value);
+                let key = self.expr(&s.slice);
+                Target::Item(Box::new(obj), Box::new(key))
+            }
+            E::Attribute(_) => {
+                self.unsupported(t, "assignment to an attribute");
+                Target::Name(Name::Builtin("_".into()))
+            }
+            E::Tuple(tu) => {
+                let span = self.span(t);
+                Target::Unpack(tu.elts.iter().map(|e| self.starless_target(e)).collect(), span)
+            }
+            E::List(l) => {
+                let span = self.span(t);
+                Target::Unpack(l.elts.iter().map(|e| self.starless_target(e)).collect(), span)
+            }
+            _ => {
+                self.unsupported(t, "this assignment target");
+                Target::Name(Name::Builtin("_".into()))
+            }
+        }
+    }
+
+    fn starless_target(&mut self, t: &ast::Expr) -> Target {
+        if matches!(t, ast::Expr::Starred(_)) {
+            self.unsupported(t, "starred assignment targets");
+        }
+        self.target(t)
+    }
+
+    // ----- functions ----------------------------------------------------------------
+
+    fn function(&mut self, name: &str, args: &ast::Arguments, body: FnBody, node: &impl Ranged) -> usize {
+        let mut scope = Scope {
+            is_module: false,
+            locals: Vec::new(),
+            names: HashMap::new(),
+            declared_global: HashSet::new(),
+            comps: Vec::new(),
+            captures: Vec::new(),
+            rebound: HashSet::new(),
+        };
+        let mut params = Params::default();
+        if !args.posonlyargs.is_empty() {
+            self.unsupported(node, "positional-only parameters");
+        }
+        let mut param_names = Vec::new();
+        for a in &args.args {
+            param_names.push(a.def.arg.to_string());
+        }
+        if let Some(v) = &args.vararg {
+            param_names.push(v.arg.to_string());
+        }
+        for a in &args.kwonlyargs {
+            param_names.push(a.def.arg.to_string());
+        }
+        if let Some(k) = &args.kwarg {
+            param_names.push(k.arg.to_string());
+        }
+        for p in &param_names {
+            let i = scope.add_local(p);
+            scope.names.insert(p.clone(), i);
+        }
+        // Locals: every name bound in the body that is not declared global.
+        let mut decls = Vec::new();
+        let mut bound = Vec::new();
+        match body {
+            FnBody::Stmts(stmts) => {
+                collect_global_decls_shallow(stmts, &mut decls);
+                collect_bound(stmts, &mut bound, false);
+            }
+            FnBody::Lambda(e) => collect_walrus(e, &mut bound),
+        }
+        scope.declared_global = decls.into_iter().collect();
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for n in &param_names {
+            *counts.entry(n.clone()).or_default() += 1;
+        }
+        for n in &bound {
+            *counts.entry(n.clone()).or_default() += 1;
+        }
+        scope.rebound = counts.into_iter().filter(|(_, c)| *c > 1).map(|(n, _)| n).collect();
+        for n in bound {
+            if !scope.declared_global.contains(&n) && !scope.names.contains_key(&n) {
+                let i = scope.add_local(&n);
+                scope.names.insert(n, i);
+            }
+        }
+        // Defaults are evaluated in the enclosing scope, at definition time; ferrule
+        // accepts constants only (mutable defaults never occur).
+        let mut defaults = Vec::new();
+        for a in args.args.iter().chain(args.kwonlyargs.iter()) {
+            let d = a.default.as_ref().map(|d| {
+                if !is_constant_expr(d) {
+                    self.unsupported(&**d, "non-constant default values");
+                }
+                self.expr(d)
+            });
+            defaults.push(d);
+        }
+        self.scopes.push(scope);
+        let body = match body {
+            FnBody::Stmts(stmts) => self.block(stmts),
+            FnBody::Lambda(e) => {
+                let v = self.expr(e);
+                vec![Stmt::Return(Some(v))]
+            }
+        };
+        let scope = self.scopes.pop().expect("function scope");
+        if scope.captures.iter().any(|(_, own)| scope.locals[*own] == name) {
+            self.unsupported(node, format!("the recursive nested function `{name}`"));
+        }
+        let mut defaults = defaults.into_iter();
+        for a in &args.args {
+            params.positional.push((a.def.arg.to_string(), defaults.next().flatten()));
+        }
+        params.varargs = args.vararg.as_ref().map(|v| v.arg.to_string());
+        for a in &args.kwonlyargs {
+            params.kwonly.push((a.def.arg.to_string(), defaults.next().flatten()));
+        }
+        params.varkw = args.kwarg.as_ref().map(|k| k.arg.to_string());
+        let span = self.span(node);
+        self.functions.push(Function {
+            name: name.to_string(),
+            params,
+            locals: scope.locals,
+            body,
+            captures: scope.captures,
+            span,
+        });
+        self.functions.len() - 1
+    }
+
+    // ----- expressions --------------------------------------------------------------
+
+    fn mk(&self, node: &impl Ranged, kind: ExprKind) -> Expr {
+        Expr {
+            kind,
+            span: self.span(node),
+        }
+    }
+
+    fn binop(&mut self, op: &ast::Operator) -> BinOp {
+        use ast::Operator as O;
+        match op {
+            O::Add => BinOp::Add,
+            O::Sub => BinOp::Sub,
+            O::Mult => BinOp::Mul,
+            O::Div => BinOp::Div,
+            O::FloorDiv => BinOp::FloorDiv,
+            O::Mod => BinOp::Mod,
+            O::Pow => BinOp::Pow,
+            O::BitAnd => BinOp::BitAnd,
+            O::BitOr => BinOp::BitOr,
+            O::BitXor => BinOp::BitXor,
+            O::LShift => BinOp::LShift,
+            O::RShift => BinOp::RShift,
+            O::MatMult => BinOp::MatMul,
+        }
+    }
+
+    fn expr(&mut self, e: &ast::Expr) -> Expr {
+        use ast::Expr as E;
+        let kind = match e {
+            E::Constant(c) => match self.constant(e, &c.value) {
+                Some(k) => ExprKind::Const(k),
+                None => ExprKind::Const(Const::None),
+            },
+            E::Name(n) => ExprKind::Name(self.read_name(e, &n.id)),
+            E::List(l) => ExprKind::List(self.elts(&l.elts)),
+            E::Tuple(t) => ExprKind::Tuple(self.elts(&t.elts)),
+            E::Set(s) => ExprKind::Set(self.elts(&s.elts)),
+            E::Dict(d) => {
+                let mut items = Vec::new();
+                for (k, v) in d.keys.iter().zip(&d.values) {
+                    let k = k.as_ref().map(|k| self.expr(k));
+                    let v = self.expr(v);
+                    items.push((k, v));
+                }
+                ExprKind::Dict(items)
+            }
+            E::Attribute(a) => {
+                let obj = self.expr(&a.value);
+                ExprKind::Attr(Box::new(obj), a.attr.to_string())
+            }
+            E::Subscript(s) => {
+                let obj = self.expr(&s.value);
+                match &*s.slice {
+                    E::Slice(sl) => {
+                        let lo = sl.lower.as_ref().map(|x| Box::new(self.expr(x)));
+                        let hi = sl.upper.as_ref().map(|x| Box::new(self.expr(x)));
+                        let st = sl.step.as_ref().map(|x| Box::new(self.expr(x)));
+                        ExprKind::Slice(Box::new(obj), lo, hi, st)
+                    }
+                    idx => {
+                        let k = self.expr(idx);
+                        ExprKind::Subscript(Box::new(obj), Box::new(k))
+                    }
+                }
+            }
+            E::Call(c) => {
+                let args = self.args(&c.args, &c.keywords);
+                match &*c.func {
+                    E::Attribute(a) => {
+                        let obj = self.expr(&a.value);
+                        ExprKind::MethodCall(Box::new(obj), a.attr.to_string(), args)
+                    }
+                    f => {
+                        let f = self.expr(f);
+                        ExprKind::Call(Box::new(f), args)
+                    }
+                }
+            }
+            E::BinOp(b) => {
+                let op = self.binop(&b.op);
+                let l = self.expr(&b.left);
+                let r = self.expr(&b.right);
+                ExprKind::BinOp(op, Box::new(l), Box::new(r))
+            }
+            E::UnaryOp(u) => {
+                let op = match u.op {
+                    ast::UnaryOp::Not => UnaryOp::Not,
+                    ast::UnaryOp::USub => UnaryOp::Neg,
+                    ast::UnaryOp::UAdd => UnaryOp::Pos,
+                    ast::UnaryOp::Invert => UnaryOp::Invert,
+                };
+                ExprKind::Unary(op, Box::new(self.expr(&u.operand)))
+            }
+            E::BoolOp(b) => {
+                let op = match b.op {
+                    ast::BoolOp::And => BoolOp::And,
+                    ast::BoolOp::Or => BoolOp::Or,
+                };
+                ExprKind::BoolOp(op, self.elts(&b.values))
+            }
+            E::Compare(c) => {
+                let left = self.expr(&c.left);
+                let mut rest = Vec::new();
+                for (op, r) in c.ops.iter().zip(&c.comparators) {
+                    let op = match op {
+                        ast::CmpOp::Eq => CmpOp::Eq,
+                        ast::CmpOp::NotEq => CmpOp::Ne,
+                        ast::CmpOp::Lt => CmpOp::Lt,
+                        ast::CmpOp::LtE => CmpOp::Le,
+                        ast::CmpOp::Gt => CmpOp::Gt,
+                        ast::CmpOp::GtE => CmpOp::Ge,
+                        ast::CmpOp::Is => CmpOp::Is,
+                        ast::CmpOp::IsNot => CmpOp::IsNot,
+                        ast::CmpOp::In => CmpOp::In,
+                        ast::CmpOp::NotIn => CmpOp::NotIn,
+                    };
+                    rest.push((op, self.expr(r)));
+                }
+                ExprKind::Compare(Box::new(left), rest)
+            }
+            E::IfExp(i) => {
+                let t = self.expr(&i.test);
+                let a = self.expr(&i.body);
+                let b = self.expr(&i.orelse);
+                ExprKind::IfExp(Box::new(t), Box::new(a), Box::new(b))
+            }
+            E::JoinedStr(j) => ExprKind::FString(self.fparts(&j.values)),
+            E::FormattedValue(_) => ExprKind::FString(self.fparts(std::slice::from_ref(e))),
+            E::NamedExpr(n) => {
+                let value = self.expr(&n.value);
+                let E::Name(t) = &*n.target else {
+                    self.unsupported(e, "walrus to a non-name");
+                    return self.mk(e, ExprKind::Const(Const::None));
+                };
+                // A walrus inside a comprehension binds in the enclosing function.
+                let name = self.walrus_name(&t.id);
+                ExprKind::Walrus(name, Box::new(value))
+            }
+            E::ListComp(c) => self.comp(e, CompKind::List, &c.elt, None, &c.generators),
+            E::SetComp(c) => self.comp(e, CompKind::Set, &c.elt, None, &c.generators),
+            E::GeneratorExp(c) => self.comp(e, CompKind::Gen, &c.elt, None, &c.generators),
+            E::DictComp(c) => self.comp(e, CompKind::Dict, &c.key, Some(&c.value), &c.generators),
+            E::Lambda(l) => {
+                let idx = self.function("<lambda>", &l.args, FnBody::Lambda(&l.body), e);
+                ExprKind::Closure(idx)
+            }
+            E::Starred(_) => {
+                self.unsupported(e, "starred expressions here");
+                ExprKind::Const(Const::None)
+            }
+            E::Await(_) => {
+                self.unsupported(e, "`await`");
+                ExprKind::Const(Const::None)
+            }
+            E::Yield(_) | E::YieldFrom(_) => {
+                self.unsupported(e, "generators (`yield`)");
+                ExprKind::Const(Const::None)
+            }
+            E::Slice(_) => {
+                self.unsupported(e, "a slice outside a subscript");
+                ExprKind::Const(Const::None)
+            }
+        };
+        self.mk(e, kind)
+    }
+
+    fn walrus_name(&mut self, id: &str) -> Name {
+        let scope = self.scopes.last().expect("scope");
+        if scope.is_module || scope.declared_global.contains(id) {
+            let slot = self.global_slot(id);
+            return Name::Global(slot, id.to_string());
+        }
+        match scope.names.get(id) {
+            Some(&i) => Name::Local(i, id.to_string()),
+            None => {
+                let scope = self.scope();
+                let i = scope.add_local(id);
+                scope.names.insert(id.to_string(), i);
+                Name::Local(i, id.to_string())
+            }
+        }
+    }
+
+    fn elts(&mut self, elts: &[ast::Expr]) -> Vec<Expr> {
+        elts.iter()
+            .map(|x| {
+                if matches!(x, ast::Expr::Starred(_)) {
+                    self.unsupported(x, "starred elements in a literal");
+                }
+                self.expr(x)
+            })
+            .collect()
+    }
+
+    fn args(&mut self, args: &[ast::Expr], kws: &[ast::Keyword]) -> Vec<Arg> {
+        let mut out = Vec::new();
+        for a in args {
+            match a {
+                ast::Expr::Starred(s) => out.push(Arg::Star(self.expr(&s.value))),
+                _ => out.push(Arg::Pos(self.expr(a))),
+            }
+        }
+        for k in kws {
+            let v = self.expr(&k.value);
+            match &k.arg {
+                Some(name) => out.push(Arg::Kw(name.to_string(), v)),
+                None => out.push(Arg::StarStar(v)),
+            }
+        }
+        out
+    }
+
+    fn comp(
+        &mut self,
+        e: &ast::Expr,
+        kind: CompKind,
+        elt: &ast::Expr,
+        value: Option<&ast::Expr>,
+        gens: &[ast::Comprehension],
+    ) -> ExprKind {
+        if gens.len() != 1 {
+            self.unsupported(e, "comprehensions with more than one `for`");
+        }
+        let g = &gens[0];
+        if g.is_async {
+            self.unsupported(e, "async comprehensions");
+        }
+        // The first iterable is evaluated in the enclosing scope.
+        let iter = self.expr(&g.iter);
+        let mut names = Vec::new();
+        collect_target_names(&g.target, &mut names);
+        let mut map = HashMap::new();
+        for n in names {
+            let i = self.scope().add_local(&n);
+            map.insert(n, i);
+        }
+        self.scope().comps.push(map);
+        let target = self.target(&g.target);
+        let conds = g.ifs.iter().map(|c| self.expr(c)).collect();
+        let elt = self.expr(elt);
+        let value = value.map(|v| Box::new(self.expr(v)));
+        self.scope().comps.pop();
+        ExprKind::Comp {
+            kind,
+            elt: Box::new(elt),
+            value,
+            target,
+            iter: Box::new(iter),
+            conds,
+        }
+    }
+
+    fn fparts(&mut self, values: &[ast::Expr]) -> Vec<FPart> {
+        let mut out = Vec::new();
+        for v in values {
+            match v {
+                ast::Expr::Constant(c) => {
+                    if let ast::Constant::Str(s) = &c.value {
+                        out.push(FPart::Lit(s.clone()));
+                    }
+                }
+                ast::Expr::FormattedValue(f) => {
+                    let conv = match f.conversion {
+                        ast::ConversionFlag::None => None,
+                        ast::ConversionFlag::Str => Some('s'),
+                        ast::ConversionFlag::Repr => Some('r'),
+                        ast::ConversionFlag::Ascii => Some('a'),
+                    };
+                    if conv == Some('a') {
+                        self.unsupported(v, "the `!a` conversion");
+                    }
+                    let spec = match f.format_spec.as_deref() {
+                        None => Vec::new(),
+                        Some(ast::Expr::JoinedStr(j)) => self.fparts(&j.values),
+                        Some(other) => self.fparts(std::slice::from_ref(other)),
+                    };
+                    let value = self.expr(&f.value);
+                    out.push(FPart::Value(Box::new(value), conv, spec));
+                }
+                ast::Expr::JoinedStr(j) => out.extend(self.fparts(&j.values)),
+                other => {
+                    self.unsupported(other, "this f-string part");
+                }
+            }
+        }
+        out
+    }
+
+    fn constant(&mut self, node: &ast::Expr, c: &ast::Constant) -> Option<Const> {
+        Some(match c {
+            ast::Constant::None => Const::None,
+            ast::Constant::Bool(b) => Const::Bool(*b),
+            ast::Constant::Str(s) => Const::Str(s.clone()),
+            ast::Constant::Bytes(b) => Const::Bytes(b.clone()),
+            ast::Constant::Int(i) => match i64::try_from(i) {
+                Ok(v) => Const::Int(v),
+                Err(_) => {
+                    self.unsupported(node, "integer literals beyond 64 bits");
+                    return None;
+                }
+            },
+            ast::Constant::Float(f) => Const::Float(*f),
+            ast::Constant::Tuple(_) | ast::Constant::Complex { .. } | ast::Constant::Ellipsis => {
+                self.unsupported(node, "this constant");
+                return None;
+            }
+        })
+    }
+}
+
+enum FnBody<'a> {
+    Stmts(&'a [ast::Stmt]),
+    Lambda(&'a ast::Expr),
+}
+
+fn is_constant_expr(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Constant(_) => true,
+        ast::Expr::UnaryOp(u) => matches!(&*u.operand, ast::Expr::Constant(_)),
+        ast::Expr::Tuple(t) => t.elts.iter().all(is_constant_expr),
+        _ => false,
+    }
+}
+
+fn collect_target_names(t: &ast::Expr, out: &mut Vec<String>) {
+    match t {
+        ast::Expr::Name(n) => out.push(n.id.to_string()),
+        ast::Expr::Tuple(tu) => tu.elts.iter().for_each(|e| collect_target_names(e, out)),
+        ast::Expr::List(l) => l.elts.iter().for_each(|e| collect_target_names(e, out)),
+        ast::Expr::Starred(s) => collect_target_names(&s.value, out),
+        _ => {}
+    }
+}
+
+/// Names bound by a block (not descending into nested functions; comprehension targets
+/// excluded, walrus targets included). `module` also collects function and class names.
+fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: bool) {
+    use ast::Stmt as S;
+    let _ = module;
+    for s in stmts {
+        match s {
+            S::Assign(a) => {
+                a.targets.iter().for_each(|t| collect_target_names(t, out));
+                collect_walrus(&a.value, out);
+            }
+            S::AnnAssign(a) => {
+                if a.value.is_some() {
+                    collect_target_names(&a.target, out)
+                }
+            }
+            S::AugAssign(a) => collect_target_names(&a.target, out),
+            S::For(f) => {
+                collect_target_names(&f.target, out);
+                collect_walrus(&f.iter, out);
+                collect_bound(&f.body, out, module);
+                collect_bound(&f.orelse, out, module);
+            }
+            S::While(w) => {
+                collect_walrus(&w.test, out);
+                collect_bound(&w.body, out, module);
+                collect_bound(&w.orelse, out, module);
+            }
+            S::If(i) => {
+                collect_walrus(&i.test, out);
+                collect_bound(&i.body, out, module);
+                collect_bound(&i.orelse, out, module);
+            }
+            S::Try(t) => {
+                collect_bound(&t.body, out, module);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(n) = &h.name {
+                        out.push(n.to_string());
+                    }
+                    collect_bound(&h.body, out, module);
+                }
+                collect_bound(&t.orelse, out, module);
+                collect_bound(&t.finalbody, out, module);
+            }
+            S::FunctionDef(f) => out.push(f.name.to_string()),
+            S::ClassDef(c) => out.push(c.name.to_string()),
+            S::Import(i) => {
+                for a in &i.names {
+                    match &a.asname {
+                        Some(n) => out.push(n.to_string()),
+                        None => out.push(a.name.split('.').next().unwrap_or("").to_string()),
+                    }
+                }
+            }
+            S::ImportFrom(i) => {
+                for a in &i.names {
+                    out.push(a.asname.as_ref().unwrap_or(&a.name).to_string());
+                }
+            }
+            S::Match(m) => {
+                collect_walrus(&m.subject, out);
+                for c in &m.cases {
+                    collect_pattern_names(&c.pattern, out);
+                    collect_bound(&c.body, out, module);
+                }
+            }
+            S::Expr(e) => collect_walrus(&e.value, out),
+            S::Return(r) => {
+                if let Some(v) = &r.value {
+                    collect_walrus(v, out)
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collect_pattern_names(p: &ast::Pattern, out: &mut Vec<String>) {
+    match p {
+        ast::Pattern::MatchAs(a) => {
+            if let Some(n) = &a.name {
+                out.push(n.to_string());
+            }
+        }
+        ast::Pattern::MatchOr(o) => o.patterns.iter().for_each(|q| collect_pattern_names(q, out)),
+        _ => {}
+    }
+}
+
+/// Walrus targets inside an expression (they bind in the enclosing function, also from
+/// inside comprehensions; lambdas have their own scope).
+fn collect_walrus(e: &ast::Expr, out: &mut Vec<String>) {
+    use ast::Expr as E;
+    match e {
+        E::NamedExpr(n) => {
+            collect_target_names(&n.target, out);
+            collect_walrus(&n.value, out);
+        }
+        E::Lambda(_) => {}
+        E::BoolOp(b) => b.values.iter().for_each(|v| collect_walrus(v, out)),
+        E::BinOp(b) => {
+            collect_walrus(&b.left, out);
+            collect_walrus(&b.right, out);
+        }
+        E::UnaryOp(u) => collect_walrus(&u.operand, out),
+        E::IfExp(i) => {
+            collect_walrus(&i.test, out);
+            collect_walrus(&i.body, out);
+            collect_walrus(&i.orelse, out);
+        }
+        E::Compare(c) => {
+            collect_walrus(&c.left, out);
+            c.comparators.iter().for_each(|v| collect_walrus(v, out));
+        }
+        E::Call(c) => {
+            collect_walrus(&c.func, out);
+            c.args.iter().for_each(|v| collect_walrus(v, out));
+            c.keywords.iter().for_each(|k| collect_walrus(&k.value, out));
+        }
+        E::Attribute(a) => collect_walrus(&a.value, out),
+        E::Subscript(s) => {
+            collect_walrus(&s.value, out);
+            collect_walrus(&s.slice, out);
+        }
+        E::List(l) => l.elts.iter().for_each(|v| collect_walrus(v, out)),
+        E::Tuple(t) => t.elts.iter().for_each(|v| collect_walrus(v, out)),
+        E::Set(s) => s.elts.iter().for_each(|v| collect_walrus(v, out)),
+        E::Dict(d) => {
+            d.keys.iter().flatten().for_each(|v| collect_walrus(v, out));
+            d.values.iter().for_each(|v| collect_walrus(v, out));
+        }
+        E::ListComp(c) => {
+            collect_walrus(&c.elt, out);
+            c.generators.iter().for_each(|g| gen_walrus(g, out));
+        }
+        E::SetComp(c) => {
+            collect_walrus(&c.elt, out);
+            c.generators.iter().for_each(|g| gen_walrus(g, out));
+        }
+        E::GeneratorExp(c) => {
+            collect_walrus(&c.elt, out);
+            c.generators.iter().for_each(|g| gen_walrus(g, out));
+        }
+        E::DictComp(c) => {
+            collect_walrus(&c.key, out);
+            collect_walrus(&c.value, out);
+            c.generators.iter().for_each(|g| gen_walrus(g, out));
+        }
+        E::JoinedStr(j) => j.values.iter().for_each(|v| collect_walrus(v, out)),
+        E::FormattedValue(f) => collect_walrus(&f.value, out),
+        E::Starred(s) => collect_walrus(&s.value, out),
+        _ => {}
+    }
+}
+
+fn gen_walrus(g: &ast::Comprehension, out: &mut Vec<String>) {
+    collect_walrus(&g.iter, out);
+    g.ifs.iter().for_each(|v| collect_walrus(v, out));
+}
+
+/// `global` declarations anywhere in the module's functions (they create module slots).
+fn collect_global_decls(stmts: &[ast::Stmt], out: &mut Vec<String>) {
+    for s in stmts {
+        if let ast::Stmt::FunctionDef(f) = s {
+            collect_global_decls_deep(&f.body, out);
+        }
+    }
+}
+
+fn collect_global_decls_deep(stmts: &[ast::Stmt], out: &mut Vec<String>) {
+    for s in stmts {
+        match s {
+            ast::Stmt::Global(g) => out.extend(g.names.iter().map(|n| n.to_string())),
+            ast::Stmt::FunctionDef(f) => collect_global_decls_deep(&f.body, out),
+            other => for_each_child_block(other, |b| collect_global_decls_deep(b, out)),
+        }
+    }
+}
+
+/// `global` declarations of one function body (not of nested functions).
+fn collect_global_decls_shallow(stmts: &[ast::Stmt], out: &mut Vec<String>) {
+    for s in stmts {
+        match s {
+            ast::Stmt::Global(g) => out.extend(g.names.iter().map(|n| n.to_string())),
+            ast::Stmt::FunctionDef(_) | ast::Stmt::ClassDef(_) => {}
+            other => for_each_child_block(other, |b| collect_global_decls_shallow(b, out)),
+        }
+    }
+}
+
+fn for_each_child_block(s: &ast::Stmt, mut f: impl FnMut(&[ast::Stmt])) {
+    use ast::Stmt as S;
+    match s {
+        S::If(i) => {
+            f(&i.body);
+            f(&i.orelse);
+        }
+        S::For(x) => {
+            f(&x.body);
+            f(&x.orelse);
+        }
+        S::While(w) => {
+            f(&w.body);
+            f(&w.orelse);
+        }
+        S::Try(t) => {
+            f(&t.body);
+            for h in &t.handlers {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                f(&h.body);
+            }
+            f(&t.orelse);
+            f(&t.finalbody);
+        }
+        S::Match(m) => {
+            for c in &m.cases {
+                f(&c.body);
+            }
+        }
+        _ => {}
+    }
+}

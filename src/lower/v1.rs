@@ -1,0 +1,355 @@
+//! The v1 front end: specs and Python files of a panther-analysis repository → IR.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic, Span};
+use crate::ir::*;
+use crate::lower::python::{lower_module, ImportEnv};
+use crate::source::python;
+use crate::source::v1::SpecFile;
+use crate::source::yaml::{YNode, YValue};
+
+/// Lowers a whole v1 repository. Every problem is a diagnostic; whatever is sound is kept.
+pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut program = Program::default();
+
+    let kind_of = |s: &SpecFile| s.yaml.get("AnalysisType").and_then(|v| v.as_str()).unwrap_or("").to_string();
+
+    // Global helpers first: their names are what imports resolve against.
+    let mut helper_files: BTreeMap<String, (String, Span)> = BTreeMap::new();
+    for s in specs.iter().filter(|s| kind_of(s) == "global") {
+        let (Some(gid), Some(fname)) = (str_key(s, "GlobalID"), str_key(s, "Filename")) else {
+            diags.push(spec_error(s, "a global helper needs `GlobalID` and `Filename`"));
+            continue;
+        };
+        let py = join(&s.dir, fname);
+        if helper_files.contains_key(gid) {
+            diags.push(Diagnostic::new(Code::DuplicateId, span_of(s, &s.yaml), format!("duplicate GlobalID `{gid}`")));
+            continue;
+        }
+        helper_files.insert(gid.to_string(), (py, span_of(s, &s.yaml)));
+    }
+    let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
+    let env = ImportEnv { helpers: &helpers };
+    let mut failed_modules: BTreeSet<String> = BTreeSet::new();
+
+    for (gid, (py, span)) in &helper_files {
+        match load_python(root, py, span) {
+            Ok(file) => {
+                let (m, d) = lower_module(&file, gid, ModuleKind::Helper, &env);
+                if d.iter().any(|d| d.code.is_error()) {
+                    failed_modules.insert(gid.clone());
+                }
+                diags.extend(d);
+                program.modules.insert(gid.clone(), m);
+            }
+            Err(d) => {
+                failed_modules.insert(gid.clone());
+                diags.push(d);
+            }
+        }
+    }
+
+    // Data models (enabled ones only, as PAT; the first one wins a log type).
+    let mut claimed: BTreeSet<String> = BTreeSet::new();
+    for s in specs.iter().filter(|s| kind_of(s) == "datamodel") {
+        if !s.yaml.get("Enabled").map(|e| e.truthy()).unwrap_or(false) {
+            continue;
+        }
+        let Some(id) = str_key(s, "DataModelID") else {
+            diags.push(spec_error(s, "a data model needs `DataModelID`"));
+            continue;
+        };
+        let module_name = format!("datamodel:{id}");
+        let mut module = None;
+        if let Some(fname) = str_key(s, "Filename") {
+            let py = join(&s.dir, fname);
+            match load_python(root, &py, &span_of(s, &s.yaml)) {
+                Ok(file) => {
+                    let (m, d) = lower_module(&file, &module_name, ModuleKind::DataModel, &env);
+                    let bad = d.iter().any(|d| d.code.is_error());
+                    diags.extend(d.into_iter().map(|d| d.for_detection(id)));
+                    if bad {
+                        continue;
+                    }
+                    program.modules.insert(module_name.clone(), m);
+                    module = Some(module_name.clone());
+                }
+                Err(d) => {
+                    diags.push(d.for_detection(id));
+                    continue;
+                }
+            }
+        }
+        let mut mappings = Vec::new();
+        let mut ok = true;
+        if let Some(YNode { value: YValue::Seq(items), .. }) = s.yaml.get("Mappings") {
+            for m in items {
+                let name = m.get("Name").and_then(|n| n.as_str());
+                let path = m.get("Path").and_then(|n| n.as_str());
+                let method = m.get("Method").and_then(|n| n.as_str());
+                match (name, path, method) {
+                    (Some(n), Some(p), None) => mappings.push(Mapping { name: n.into(), path: Some(p.into()), method: None }),
+                    (Some(n), None, Some(f)) => {
+                        let defined = module.as_ref().and_then(|mn| program.modules.get(mn)).map(|m| m.slot(f).is_some()).unwrap_or(false);
+                        if !defined {
+                            diags.push(Diagnostic::new(Code::SpecInvalid, span_of(s, m), format!("data model method `{f}` is not defined in its Python file")).for_detection(id));
+                            ok = false;
+                        }
+                        mappings.push(Mapping { name: n.into(), path: None, method: Some(f.into()) })
+                    }
+                    _ => {
+                        diags.push(Diagnostic::new(Code::SpecInvalid, span_of(s, m), "a mapping needs `Name` and exactly one of `Path` or `Method`").for_detection(id));
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        let log_types: Vec<String> = str_list(s, "LogTypes").into_iter().filter(|lt| claimed.insert(lt.clone())).collect();
+        program.data_models.push(DataModel { id: id.to_string(), log_types, module, mappings });
+    }
+
+    // Detections.
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    for s in specs {
+        let kind = match kind_of(s).as_str() {
+            "rule" => DetectionKind::Rule,
+            "scheduled_rule" => DetectionKind::ScheduledRule,
+            "policy" => DetectionKind::Policy,
+            "correlation_rule" => {
+                diags.push(Diagnostic::new(Code::Skipped, span_of(s, &s.yaml), "correlation rules are not compiled (PAT tests them through the backend)"));
+                continue;
+            }
+            _ => continue,
+        };
+        let id_key = if kind == DetectionKind::Policy { "PolicyID" } else { "RuleID" };
+        let Some(id) = str_key(s, id_key) else {
+            diags.push(spec_error(s, &format!("missing `{id_key}`")));
+            continue;
+        };
+        if let Some(first) = seen_ids.get(id) {
+            diags.push(Diagnostic::new(Code::DuplicateId, span_of(s, s.yaml.get(id_key).unwrap_or(&s.yaml)), format!("duplicate detection id `{id}` (first defined in {first})")).for_detection(id));
+            continue;
+        }
+        seen_ids.insert(id.to_string(), s.rel.clone());
+        if s.yaml.get("BaseDetection").is_some() {
+            diags.push(Diagnostic::new(Code::Unsupported, span_of(s, &s.yaml), "derived detections (`BaseDetection`) are not supported yet").for_detection(id));
+            continue;
+        }
+        if s.yaml.get("Detection").is_some() && str_key(s, "Filename").is_none() {
+            diags.push(Diagnostic::new(Code::Skipped, span_of(s, &s.yaml), "simple (YAML) detections need the Panther backend to transpile them").for_detection(id));
+            continue;
+        }
+        let Some(fname) = str_key(s, "Filename") else {
+            diags.push(spec_error(s, "missing `Filename`").for_detection(id));
+            continue;
+        };
+        let Some(severity) = str_key(s, "Severity") else {
+            diags.push(spec_error(s, "missing `Severity`").for_detection(id));
+            continue;
+        };
+        let py = join(&s.dir, fname);
+        let file = match load_python(root, &py, &span_of(s, s.yaml.get("Filename").unwrap_or(&s.yaml))) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d.for_detection(id));
+                continue;
+            }
+        };
+        let module_name = format!("detection:{id}");
+        let (module, d) = lower_module(&file, &module_name, ModuleKind::Detection, &env);
+        let mut bad = d.iter().any(|d| d.code.is_error());
+        diags.extend(d.into_iter().map(|d| d.for_detection(id)));
+        let matcher = if kind == DetectionKind::Policy { "policy" } else { "rule" };
+        if !bad && !defines_function(&module, matcher) {
+            diags.push(Diagnostic::new(Code::MissingMatcher, Span::new(py.clone(), 1, 1), format!("`{matcher}()` is not defined")).for_detection(id));
+            bad = true;
+        }
+        if !bad {
+            if let Some(dep) = failed_dependency(&module, &program, &failed_modules) {
+                diags.push(Diagnostic::new(Code::Dependency, Span::new(py.clone(), 1, 1), format!("depends on global helper `{dep}`, which was not converted")).for_detection(id));
+                bad = true;
+            }
+        }
+        let tests = match lower_tests(s, kind) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d.for_detection(id));
+                bad = true;
+                Vec::new()
+            }
+        };
+        if bad {
+            continue;
+        }
+        program.modules.insert(module_name.clone(), module);
+        program.detections.push(Detection {
+            id: id.to_string(),
+            kind,
+            file: s.rel.clone(),
+            module: module_name,
+            severity: severity.to_string(),
+            enabled: s.yaml.get("Enabled").map(|e| e.truthy()).unwrap_or(false),
+            create_alert: s.yaml.get("CreateAlert").map(|e| e.truthy()).unwrap_or(true),
+            tests,
+            span: span_of(s, &s.yaml),
+        });
+    }
+    // Helpers that failed are left out of the program; so are modules that import them.
+    for m in &failed_modules {
+        program.modules.remove(m);
+    }
+    program.detections.sort_by(|a, b| a.id.cmp(&b.id));
+    (program, diags)
+}
+
+fn defines_function(m: &Module, name: &str) -> bool {
+    m.body.iter().any(|s| matches!(s, Stmt::Def(Target::Name(Name::Global(_, n)), _) if n == name))
+}
+
+/// The first failed helper a module reaches through its imports, if any.
+fn failed_dependency(m: &Module, program: &Program, failed: &BTreeSet<String>) -> Option<String> {
+    let mut stack: Vec<String> = m.imports.clone();
+    let mut seen = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if failed.contains(&name) {
+            return Some(name);
+        }
+        if let Some(dep) = program.modules.get(&name) {
+            stack.extend(dep.imports.iter().cloned());
+        }
+    }
+    None
+}
+
+fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagnostic> {
+    let mut out = Vec::new();
+    let Some(tests) = s.yaml.get("Tests") else {
+        return Ok(out);
+    };
+    let YValue::Seq(items) = &tests.value else {
+        return Err(Diagnostic::new(Code::SpecInvalid, span_of(s, tests), "`Tests` must be a list"));
+    };
+    for t in items {
+        let name = match t.get("Name") {
+            Some(n) => scalar_text(n),
+            None => return Err(Diagnostic::new(Code::SpecInvalid, span_of(s, t), "a unit test needs `Name`")),
+        };
+        let expected = t
+            .get("ExpectedResult")
+            .ok_or_else(|| Diagnostic::new(Code::SpecInvalid, span_of(s, t), format!("unit test `{name}` needs `ExpectedResult`")))?;
+        let data_key = if t.get("Resource").is_some() { "Resource" } else { "Log" };
+        let data = t.get(data_key).ok_or_else(|| {
+            Diagnostic::new(Code::SpecInvalid, span_of(s, t), format!("unit test `{name}` needs `{}`", if kind == DetectionKind::Policy { "Resource" } else { "Log" }))
+        })?;
+        let mut mocks = Vec::new();
+        if let Some(YNode { value: YValue::Seq(ms), .. }) = t.get("Mocks") {
+            for m in ms {
+                if let (Some(on), Some(rv)) = (m.get("objectName"), m.get("returnValue")) {
+                    let on = scalar_text(on);
+                    mocks.push((on, to_json(s, rv)?));
+                }
+            }
+        }
+        let expected_destinations = match t.get("ExpectedDestinations") {
+            None => None,
+            Some(YNode { value: YValue::Seq(ds), .. }) => Some(ds.iter().map(scalar_text).collect()),
+            Some(YNode { value: YValue::Null, .. }) => None,
+            Some(other) => return Err(Diagnostic::new(Code::TestData, span_of(s, other), "`ExpectedDestinations` must be a list")),
+        };
+        out.push(UnitTest {
+            name,
+            expected_json: to_json(s, expected)?,
+            event_json: to_json(s, data)?,
+            mocks,
+            expected_destinations,
+        });
+    }
+    Ok(out)
+}
+
+fn scalar_text(n: &YNode) -> String {
+    match &n.value {
+        YValue::Str(s) => s.clone(),
+        YValue::Int(i) => i.to_string(),
+        YValue::Bool(b) => if *b { "True".into() } else { "False".into() },
+        YValue::Float(f) => ferrule_runtime::fmt::float_repr(*f),
+        YValue::Null => "None".into(),
+        _ => String::new(),
+    }
+}
+
+/// Test data as JSON text; refuses what JSON cannot carry exactly.
+fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
+    fn conv(s: &SpecFile, n: &YNode) -> Result<serde_json::Value, Diagnostic> {
+        Ok(match &n.value {
+            YValue::Null => serde_json::Value::Null,
+            YValue::Bool(b) => serde_json::Value::Bool(*b),
+            YValue::Int(i) => match i64::try_from(*i) {
+                Ok(v) => serde_json::Value::from(v),
+                Err(_) => return Err(Diagnostic::new(Code::TestData, span_of(s, n), "integers beyond 64 bits in test data are not supported")),
+            },
+            YValue::Float(f) => match serde_json::Number::from_f64(*f) {
+                Some(num) => serde_json::Value::Number(num),
+                None => return Err(Diagnostic::new(Code::TestData, span_of(s, n), "non-finite floats in test data are not supported")),
+            },
+            YValue::Str(t) => serde_json::Value::String(t.clone()),
+            YValue::Seq(items) => serde_json::Value::Array(items.iter().map(|i| conv(s, i)).collect::<Result<_, _>>()?),
+            YValue::Map(entries) => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in entries {
+                    let YValue::Str(key) = &k.value else {
+                        return Err(Diagnostic::new(Code::TestData, span_of(s, k), "non-string keys in test data are not supported"));
+                    };
+                    // PyYAML keeps the last of duplicate keys, in the first key's place.
+                    m.insert(key.clone(), conv(s, v)?);
+                }
+                serde_json::Value::Object(m)
+            }
+        })
+    }
+    let v = conv(s, n)?;
+    Ok(serde_json::to_string(&v).unwrap_or_default())
+}
+
+fn str_key<'a>(s: &'a SpecFile, key: &str) -> Option<&'a str> {
+    s.yaml.get(key).and_then(|v| v.as_str())
+}
+
+fn str_list(s: &SpecFile, key: &str) -> Vec<String> {
+    match s.yaml.get(key) {
+        Some(YNode { value: YValue::Seq(items), .. }) => items.iter().filter_map(|i| i.as_str().map(String::from)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn span_of(s: &SpecFile, n: &YNode) -> Span {
+    Span::new(s.rel.clone(), n.line, n.col)
+}
+
+fn spec_error(s: &SpecFile, msg: &str) -> Diagnostic {
+    Diagnostic::new(Code::SpecInvalid, span_of(s, &s.yaml), msg.to_string())
+}
+
+fn join(dir: &str, fname: &str) -> String {
+    if dir.is_empty() {
+        fname.to_string()
+    } else {
+        format!("{dir}/{fname}")
+    }
+}
+
+fn load_python(root: &Path, rel: &str, from: &Span) -> Result<python::PyFile, Diagnostic> {
+    match std::fs::read_to_string(root.join(rel)) {
+        Ok(text) => python::parse(rel, text),
+        Err(e) => Err(Diagnostic::new(Code::MissingPython, from.clone(), format!("cannot read Python file `{rel}`: {e}"))),
+    }
+}
