@@ -173,8 +173,13 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::MappingStart(anchor, _) => {
-                self.stack
-                    .push(Frame::Map(at(YValue::Null), Vec::new(), None, anchor))
+                // The parser marks a block mapping where its first value starts; a
+                // document's root mapping is reported at the start of its line instead.
+                let mut node = at(YValue::Null);
+                if self.stack.is_empty() {
+                    node.col = 1;
+                }
+                self.stack.push(Frame::Map(node, Vec::new(), None, anchor))
             }
             Event::MappingEnd => {
                 if let Some(Frame::Map(mut node, entries, _, anchor)) = self.stack.pop() {

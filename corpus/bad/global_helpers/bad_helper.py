@@ -1,0 +1,4 @@
+# expect: F007
+def normalise(name):
+    assert isinstance(name, str)
+    return name.lower()

@@ -1,0 +1,3 @@
+# expect: F009
+def title(event):
+    return "no rule function here"

@@ -1,0 +1,3 @@
+# expect: F004
+def rule(event)
+    return True
