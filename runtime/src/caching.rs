@@ -82,10 +82,12 @@ fn now_int() -> i64 {
 fn finalize_epoch_seconds(v: &Value) -> PyResult<i64> {
     let n = match v {
         Value::Str(s) => {
-            let f: f64 = s
-                .trim()
-                .parse()
-                .map_err(|_| PyErr::value_error(format!("could not convert string to float: {}", crate::fmt::str_repr(s))))?;
+            let f: f64 = s.trim().parse().map_err(|_| {
+                PyErr::value_error(format!(
+                    "could not convert string to float: {}",
+                    crate::fmt::str_repr(s)
+                ))
+            })?;
             float_to_int(f)?
         }
         Value::Float(f) => float_to_int(*f)?,
@@ -101,7 +103,10 @@ fn float_to_int(f: f64) -> PyResult<i64> {
         return Err(PyErr::value_error("cannot convert float NaN to integer"));
     }
     if f.is_infinite() {
-        return Err(PyErr::new(crate::ExcKind::OverflowError, "cannot convert float infinity to integer"));
+        return Err(PyErr::new(
+            crate::ExcKind::OverflowError,
+            "cannot convert float infinity to integer",
+        ));
     }
     if f.abs() >= 9.2e18 {
         return Err(crate::ops::unsupported("integers beyond 64 bits"));
@@ -151,9 +156,19 @@ fn strings_of(val: &Value) -> PyResult<IndexSet<String>> {
         Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
         Value::Object(o) => match o.iter() {
             Some(r) => r?,
-            None => return Err(PyErr::type_error(format!("'{}' object is not iterable", o.type_name()))),
+            None => {
+                return Err(PyErr::type_error(format!(
+                    "'{}' object is not iterable",
+                    o.type_name()
+                )))
+            }
         },
-        other => return Err(PyErr::type_error(format!("'{}' object is not iterable", other.type_name()))),
+        other => {
+            return Err(PyErr::type_error(format!(
+                "'{}' object is not iterable",
+                other.type_name()
+            )))
+        }
     };
     let mut out = IndexSet::new();
     for it in items {
@@ -163,7 +178,11 @@ fn strings_of(val: &Value) -> PyResult<IndexSet<String>> {
                 out.insert(s.to_string());
             }
             // DynamoDB string sets hold only strings (boto3 raises otherwise).
-            _ => return Err(crate::ops::unsupported("non-string members of a cached string set")),
+            _ => {
+                return Err(crate::ops::unsupported(
+                    "non-string members of a cached string set",
+                ))
+            }
         }
     }
     Ok(out)
@@ -174,7 +193,14 @@ fn force(v: &Option<Value>) -> PyResult<bool> {
 }
 
 fn get_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args("get_counter", &["key", "force_ttl_check"], 1, false, args, kwargs)?;
+    let a = bind_args(
+        "get_counter",
+        &["key", "force_ttl_check"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
     let key = key_arg(&a[0])?;
     let item = get_item(&key);
     if force(&a[1])? && item.as_ref().is_some_and(expired) {
@@ -197,10 +223,15 @@ fn increment(key: &str, val: i64, epoch: &Value) -> PyResult<i64> {
     let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
     let item = get_item(key);
     // ConditionExpression `expiresAt >= now`: false for a missing item or attribute.
-    let live = item.as_ref().and_then(|i| i.expires_at).is_some_and(|e| e >= now);
+    let live = item
+        .as_ref()
+        .and_then(|i| i.expires_at)
+        .is_some_and(|e| e >= now);
     if live {
         let cur = item.and_then(|i| i.count).unwrap_or(0);
-        let new = cur.checked_add(val).ok_or_else(|| crate::ops::unsupported("integers beyond 64 bits"))?;
+        let new = cur
+            .checked_add(val)
+            .ok_or_else(|| crate::ops::unsupported("integers beyond 64 bits"))?;
         update(key, |i| {
             i.count = Some(new);
             i.expires_at = Some(ttl);
@@ -216,7 +247,14 @@ fn increment(key: &str, val: i64, epoch: &Value) -> PyResult<i64> {
 }
 
 fn increment_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args("increment_counter", &["key", "val", "epoch_seconds"], 1, false, args, kwargs)?;
+    let a = bind_args(
+        "increment_counter",
+        &["key", "val", "epoch_seconds"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
     let key = key_arg(&a[0])?;
     let val = int_arg(&a[1], 1)?;
     increment(&key, val, &a[2].clone().unwrap_or_default()).map(Value::Int)
@@ -230,7 +268,14 @@ fn reset_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 }
 
 fn set_key_expiration(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args("set_key_expiration", &["key", "epoch_seconds"], 2, false, args, kwargs)?;
+    let a = bind_args(
+        "set_key_expiration",
+        &["key", "epoch_seconds"],
+        2,
+        false,
+        args,
+        kwargs,
+    )?;
     let key = key_arg(&a[0])?;
     let ttl = finalize_epoch_seconds(&a[1].clone().unwrap_or_default())?;
     update(&key, |i| i.expires_at = Some(ttl));
@@ -238,10 +283,19 @@ fn set_key_expiration(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 }
 
 fn put_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args("put_dictionary", &["key", "val", "epoch_seconds"], 2, false, args, kwargs)?;
+    let a = bind_args(
+        "put_dictionary",
+        &["key", "val", "epoch_seconds"],
+        2,
+        false,
+        args,
+        kwargs,
+    )?;
     let val = a[1].clone().unwrap_or_default();
     if !crate::event::is_mapping(&val) {
-        return Err(PyErr::type_error("panther_oss_helpers.put_dictionary: value is not a dictionary"));
+        return Err(PyErr::type_error(
+            "panther_oss_helpers.put_dictionary: value is not a dictionary",
+        ));
     }
     let data = match crate::runner::json_dumps(&val, true, None) {
         Ok(d) => d,
@@ -268,10 +322,20 @@ fn put_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 }
 
 fn get_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args("get_dictionary", &["key", "force_ttl_check"], 1, false, args, kwargs)?;
+    let a = bind_args(
+        "get_dictionary",
+        &["key", "force_ttl_check"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
     let key = key_arg(&a[0])?;
     let item = get_item(&key);
-    let data = item.as_ref().and_then(|i| i.dictionary.clone()).unwrap_or_default();
+    let data = item
+        .as_ref()
+        .and_then(|i| i.dictionary.clone())
+        .unwrap_or_default();
     if data.is_empty() {
         return Ok(Value::dict(Default::default()));
     }
@@ -295,13 +359,27 @@ fn get_string_set_impl(key: &str, force_ttl: bool) -> Value {
 }
 
 fn get_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args("get_string_set", &["key", "force_ttl_check"], 1, false, args, kwargs)?;
+    let a = bind_args(
+        "get_string_set",
+        &["key", "force_ttl_check"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
     let key = key_arg(&a[0])?;
     Ok(get_string_set_impl(&key, force(&a[1])?))
 }
 
 fn put_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args("put_string_set", &["key", "val", "epoch_seconds"], 2, false, args, kwargs)?;
+    let a = bind_args(
+        "put_string_set",
+        &["key", "val", "epoch_seconds"],
+        2,
+        false,
+        args,
+        kwargs,
+    )?;
     let key = key_arg(&a[0])?;
     let val = a[1].clone().unwrap_or_default();
     if !crate::ops::truthy(&val)? {
@@ -324,7 +402,14 @@ fn put_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 }
 
 fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args(name, &["key", "val", "epoch_seconds"], 2, false, args, kwargs)?;
+    let a = bind_args(
+        name,
+        &["key", "val", "epoch_seconds"],
+        2,
+        false,
+        args,
+        kwargs,
+    )?;
     let key = key_arg(&a[0])?;
     let val = a[1].clone().unwrap_or_default();
     let items = match &val {
@@ -340,7 +425,10 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
     let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
     let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
     let item = get_item(&key);
-    let live = item.as_ref().and_then(|i| i.expires_at).is_some_and(|e| e >= now);
+    let live = item
+        .as_ref()
+        .and_then(|i| i.expires_at)
+        .is_some_and(|e| e >= now);
     if !live && !add {
         update(&key, |i| i.string_set = None);
         return Ok(Value::set(Default::default()));
@@ -379,7 +467,14 @@ fn reset_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 }
 
 fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let a = bind_args("evaluate_threshold", &["key", "threshold", "expiry_seconds"], 1, false, args, kwargs)?;
+    let a = bind_args(
+        "evaluate_threshold",
+        &["key", "threshold", "expiry_seconds"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
     let key = key_arg(&a[0])?;
     let threshold = int_arg(&a[1], 10)?;
     let expiry = a[2].clone().unwrap_or(Value::Int(3600));
@@ -404,12 +499,16 @@ fn check_account_age(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 
 fn ttl_expired(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let _ = bind_args("ttl_expired", &["response"], 1, false, args, kwargs)?;
-    Err(crate::ops::unsupported("caching.ttl_expired on a DynamoDB response"))
+    Err(crate::ops::unsupported(
+        "caching.ttl_expired on a DynamoDB response",
+    ))
 }
 
 fn kv_table(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let _ = bind_args("kv_table", &[], 0, false, args, kwargs)?;
-    Err(crate::ops::unsupported("caching.kv_table (direct DynamoDB access)"))
+    Err(crate::ops::unsupported(
+        "caching.kv_table (direct DynamoDB access)",
+    ))
 }
 
 fn attr(name: &str) -> Option<Value> {
@@ -453,38 +552,78 @@ mod tests {
     #[test]
     fn empty_store_defaults() {
         let k = Value::str("k");
-        assert!(matches!(call("get_counter", &[k.clone()]), Ok(Value::Int(0))));
-        assert!(matches!(call("check_account_age", &[k.clone()]), Ok(Value::Bool(false))));
-        assert!(matches!(call("get_string_set", &[k.clone()]), Ok(Value::Set(s)) if s.borrow().is_empty()));
-        assert!(matches!(call("get_dictionary", &[k.clone()]), Ok(Value::Dict(d)) if d.borrow().is_empty()));
+        assert!(matches!(
+            call("get_counter", &[k.clone()]),
+            Ok(Value::Int(0))
+        ));
+        assert!(matches!(
+            call("check_account_age", &[k.clone()]),
+            Ok(Value::Bool(false))
+        ));
+        assert!(
+            matches!(call("get_string_set", &[k.clone()]), Ok(Value::Set(s)) if s.borrow().is_empty())
+        );
+        assert!(
+            matches!(call("get_dictionary", &[k.clone()]), Ok(Value::Dict(d)) if d.borrow().is_empty())
+        );
         // A new counter starts at the increment; a live one adds to it.
-        assert!(matches!(call("increment_counter", &[k.clone()]), Ok(Value::Int(1))));
-        assert!(matches!(call("increment_counter", &[k.clone(), Value::Int(5)]), Ok(Value::Int(6))));
-        assert!(matches!(call("get_counter", &[k.clone()]), Ok(Value::Int(6))));
+        assert!(matches!(
+            call("increment_counter", &[k.clone()]),
+            Ok(Value::Int(1))
+        ));
+        assert!(matches!(
+            call("increment_counter", &[k.clone(), Value::Int(5)]),
+            Ok(Value::Int(6))
+        ));
+        assert!(matches!(
+            call("get_counter", &[k.clone()]),
+            Ok(Value::Int(6))
+        ));
         call("reset_counter", &[k.clone()]).expect("reset");
-        assert!(matches!(call("get_counter", &[k.clone()]), Ok(Value::Int(0))));
+        assert!(matches!(
+            call("get_counter", &[k.clone()]),
+            Ok(Value::Int(0))
+        ));
         let e = call("get_counter", &[]).err().expect("missing key");
-        assert_eq!(e.str(), "get_counter() missing 1 required positional argument: 'key'");
+        assert_eq!(
+            e.str(),
+            "get_counter() missing 1 required positional argument: 'key'"
+        );
     }
 
     #[test]
     fn string_sets_and_ttl() {
         let k = Value::str("s");
-        call("put_string_set", &[k.clone(), Value::list(vec![Value::str("a")])]).expect("put");
-        assert!(matches!(call("check_account_age", &[k.clone()]), Ok(Value::Bool(true))));
+        call(
+            "put_string_set",
+            &[k.clone(), Value::list(vec![Value::str("a")])],
+        )
+        .expect("put");
+        assert!(matches!(
+            call("check_account_age", &[k.clone()]),
+            Ok(Value::Bool(true))
+        ));
         let r = call("add_to_string_set", &[k.clone(), Value::str("b")]).expect("add");
         assert_eq!(crate::fmt::repr(&r), "{'a', 'b'}");
         let r = call("remove_from_string_set", &[k.clone(), Value::str("a")]).expect("remove");
         assert_eq!(crate::fmt::repr(&r), "{'b'}");
         // An expiry in the past: a forced TTL check sees nothing.
         call("set_key_expiration", &[k.clone(), Value::Int(1_000_000)]).expect("expire");
-        assert!(matches!(call("check_account_age", &[k.clone()]), Ok(Value::Bool(false))));
+        assert!(matches!(
+            call("check_account_age", &[k.clone()]),
+            Ok(Value::Bool(false))
+        ));
         let mut d = crate::value::Dict::new();
         d.insert(Key::from_str("x"), Value::Int(1));
         call("put_dictionary", &[Value::str("d"), Value::dict(d)]).expect("put dict");
         let got = call("get_dictionary", &[Value::str("d")]).expect("get dict");
         assert_eq!(crate::fmt::repr(&got), "{'x': 1}");
-        let e = call("put_dictionary", &[Value::str("d"), Value::Int(1)]).err().expect("not a dict");
-        assert_eq!(e.str(), "panther_oss_helpers.put_dictionary: value is not a dictionary");
+        let e = call("put_dictionary", &[Value::str("d"), Value::Int(1)])
+            .err()
+            .expect("not a dict");
+        assert_eq!(
+            e.str(),
+            "panther_oss_helpers.put_dictionary: value is not a dictionary"
+        );
     }
 }

@@ -118,7 +118,9 @@ impl DataModel {
     /// Whether `key` names a Path or Method mapping.
     pub fn has_mapping(&self, key: &Value) -> PyResult<bool> {
         Ok(match Self::name_of(key)? {
-            Some(n) => self.paths.iter().any(|(p, _)| *p == n) || self.methods.iter().any(|(m, _)| *m == n),
+            Some(n) => {
+                self.paths.iter().any(|(p, _)| *p == n) || self.methods.iter().any(|(m, _)| *m == n)
+            }
             None => false,
         })
     }
@@ -133,7 +135,11 @@ impl DataModel {
 
     /// `EnrichedEvent._get_json_path(key)`: the match of the Path mapping named `key` in
     /// `container`, if any.
-    pub fn find_path(&self, key: &Value, container: &Rc<RefCell<Dict>>) -> PyResult<Option<PathMatch>> {
+    pub fn find_path(
+        &self,
+        key: &Value,
+        container: &Rc<RefCell<Dict>>,
+    ) -> PyResult<Option<PathMatch>> {
         let Some(n) = Self::name_of(key)? else {
             return Ok(None);
         };
@@ -143,7 +149,9 @@ impl DataModel {
         let fields = match path {
             JsonPath::Fields(f) => f,
             JsonPath::Unsupported(p) => {
-                return Err(crate::ops::unsupported(&format!("the data model path {p:?}")))
+                return Err(crate::ops::unsupported(&format!(
+                    "the data model path {p:?}"
+                )))
             }
         };
         if fields.is_empty() {

@@ -225,7 +225,12 @@ fn truncate(s: String) -> String {
 
 /// Runs `get` for a defined auxiliary function; an exception is recorded, or, in batch
 /// mode, replaced by `default` when it is an `Exception`.
-fn aux<T>(f: Option<NativeFn>, batch: bool, default: impl FnOnce() -> Option<T>, get: impl FnOnce(NativeFn) -> PyResult<Option<T>>) -> Aux<T> {
+fn aux<T>(
+    f: Option<NativeFn>,
+    batch: bool,
+    default: impl FnOnce() -> Option<T>,
+    get: impl FnOnce(NativeFn) -> PyResult<Option<T>>,
+) -> Aux<T> {
     let Some(f) = f else {
         return Aux {
             defined: false,
@@ -268,11 +273,22 @@ fn panther_json_encoder(v: &Value) -> PyResult<Value> {
 
 /// `Detection._get_destinations` with every destination name configured (the oracle's
 /// `AllDestinations`): duplicates and non-strings are invalid.
-fn destinations(def: &DetectionDef, f: NativeFn, event: &Value, batch: bool) -> PyResult<Option<Vec<String>>> {
+fn destinations(
+    def: &DetectionDef,
+    f: NativeFn,
+    event: &Value,
+    batch: bool,
+) -> PyResult<Option<Vec<String>>> {
     let result = f(std::slice::from_ref(event), &[])?;
     let items = match &result {
         Value::None => return Ok(None),
-        Value::List(l) if l.borrow().iter().all(|x| matches!(x, Value::Str(_) | Value::Bool(_))) => l.borrow().clone(),
+        Value::List(l)
+            if l.borrow()
+                .iter()
+                .all(|x| matches!(x, Value::Str(_) | Value::Bool(_))) =>
+        {
+            l.borrow().clone()
+        }
         other => {
             return Err(function_return_type_error(format!(
                 "detection [{}] function [destinations] returned [{}], expected a list",
@@ -288,7 +304,9 @@ fn destinations(def: &DetectionDef, f: NativeFn, event: &Value, batch: bool) -> 
     let mut invalid = Vec::new();
     for d in items {
         match &d {
-            Value::Str(s) if !standardized.iter().any(|x| x == &**s) => standardized.push(s.to_string()),
+            Value::Str(s) if !standardized.iter().any(|x| x == &**s) => {
+                standardized.push(s.to_string())
+            }
             _ => invalid.push(d),
         }
     }
@@ -360,55 +378,98 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
     let severity = if batch_mode { live_severity(def) } else { None };
     let a = &def.aux;
     let id = def.id;
-    r.title = aux(a.title, b, || Some(id.to_string()), |f| {
-        call_str(def, "title", f, event).map(|s| Some(truncate(s)))
-    });
-    r.description = aux(a.description, b, || Some(String::new()), |f| {
-        call_str(def, "description", f, event).map(|s| Some(truncate(s)))
-    });
-    r.reference = aux(a.reference, b, || Some(String::new()), |f| {
-        call_str(def, "reference", f, event).map(|s| Some(truncate(s)))
-    });
-    r.severity = aux(a.severity, b, || severity.clone(), |f| {
-        let s = call_str(def, "severity", f, event)?.to_uppercase();
-        if SEVERITY_TYPES.contains(&s.as_str()) {
-            Ok(Some(s))
-        } else if s == "DEFAULT" {
-            Ok(severity.clone())
-        } else {
-            Err(PyErr::new(
+    r.title = aux(
+        a.title,
+        b,
+        || Some(id.to_string()),
+        |f| call_str(def, "title", f, event).map(|s| Some(truncate(s))),
+    );
+    r.description = aux(
+        a.description,
+        b,
+        || Some(String::new()),
+        |f| call_str(def, "description", f, event).map(|s| Some(truncate(s))),
+    );
+    r.reference = aux(
+        a.reference,
+        b,
+        || Some(String::new()),
+        |f| call_str(def, "reference", f, event).map(|s| Some(truncate(s))),
+    );
+    r.severity = aux(
+        a.severity,
+        b,
+        || severity.clone(),
+        |f| {
+            let s = call_str(def, "severity", f, event)?.to_uppercase();
+            if SEVERITY_TYPES.contains(&s.as_str()) {
+                Ok(Some(s))
+            } else if s == "DEFAULT" {
+                Ok(severity.clone())
+            } else {
+                Err(PyErr::new(
                 ExcKind::AssertionError,
                 format!(
                     "Expected severity to be any of the following: [['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']], got [{s}] instead."
                 ),
             ))
-        }
-    });
-    r.runbook = aux(a.runbook, b, || Some(String::new()), |f| {
-        call_str(def, "runbook", f, event).map(|s| Some(truncate(s)))
-    });
-    r.destinations = aux(a.destinations, b, || None, |f| destinations(def, f, event, b));
+            }
+        },
+    );
+    r.runbook = aux(
+        a.runbook,
+        b,
+        || Some(String::new()),
+        |f| call_str(def, "runbook", f, event).map(|s| Some(truncate(s))),
+    );
+    r.destinations = aux(
+        a.destinations,
+        b,
+        || None,
+        |f| destinations(def, f, event, b),
+    );
     r.dedup = match a.dedup {
         None => Aux {
             defined: false,
             output: Some(dedup_fallback(def, r.title.output.as_deref())),
             exception: None,
         },
-        Some(_) => aux(a.dedup, b, || Some(default_dedup(def)), |f| {
-            let s = call_str(def, "dedup", f, event)?;
-            Ok(Some(if s.is_empty() { default_dedup(def) } else { truncate(s) }))
-        }),
+        Some(_) => aux(
+            a.dedup,
+            b,
+            || Some(default_dedup(def)),
+            |f| {
+                let s = call_str(def, "dedup", f, event)?;
+                Ok(Some(if s.is_empty() {
+                    default_dedup(def)
+                } else {
+                    truncate(s)
+                }))
+            },
+        ),
     };
-    r.alert_context = aux(a.alert_context, false, || None, |f| alert_context(def, f, event).map(Some));
+    r.alert_context = aux(
+        a.alert_context,
+        false,
+        || None,
+        |f| alert_context(def, f, event).map(Some),
+    );
     if b {
         // Batch mode replaces an Exception with `{"_error": repr(exc)}`.
-        if let Some(e) = r.alert_context.exception.take_if(|e| e.matches(ExcKind::Exception)) {
+        if let Some(e) = r
+            .alert_context
+            .exception
+            .take_if(|e| e.matches(ExcKind::Exception))
+        {
             r.alert_context.output = Some(error_context(&e));
         }
     }
-    r.unique = aux(a.unique, b, || None, |f| {
-        call_str(def, "unique", f, event).map(|s| Some(truncate(s)))
-    });
+    r.unique = aux(
+        a.unique,
+        b,
+        || None,
+        |f| call_str(def, "unique", f, event).map(|s| Some(truncate(s))),
+    );
     r
 }
 
@@ -452,7 +513,12 @@ pub struct LiveView {
 /// Derives the live alert fields from a non-batch `result` (oracle `live_view`).
 pub fn live_view(def: &DetectionDef, r: &DetectionResult) -> LiveView {
     let mut v = LiveView::default();
-    fn simple<T: Clone>(errs: &mut Vec<(&'static str, String)>, name: &'static str, a: &Aux<T>, default: Option<T>) -> Option<T> {
+    fn simple<T: Clone>(
+        errs: &mut Vec<(&'static str, String)>,
+        name: &'static str,
+        a: &Aux<T>,
+        default: Option<T>,
+    ) -> Option<T> {
         // UnknownDestinationError was ignored (removed) by PAT before the oracle looks.
         let exc = a.exception.as_ref().filter(|e| !is_unknown_destination(e));
         if let Some(e) = exc {
@@ -509,7 +575,12 @@ pub fn live_view(def: &DetectionDef, r: &DetectionResult) -> LiveView {
 
 /// PAT's verdict for a test (`TestCaseEvaluator.interpret(...).passed`, with
 /// UnknownDestinationError ignored, then the ExpectedDestinations check).
-pub fn test_passed(def: &DetectionDef, expected: &Value, r: &DetectionResult, expected_destinations: Option<&[&str]>) -> bool {
+pub fn test_passed(
+    def: &DetectionDef,
+    expected: &Value,
+    r: &DetectionResult,
+    expected_destinations: Option<&[&str]>,
+) -> bool {
     let alert_value = def.kind != Kind::Policy;
     let mut passed = if crate::ops::eq(expected, &Value::Bool(alert_value)) {
         r.trigger_alert && !r.errored()

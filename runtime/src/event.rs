@@ -145,9 +145,11 @@ pub fn value_from_serde(v: &serde_json::Value) -> PyResult<Value> {
             }
         }
         serde_json::Value::String(s) => Value::str(s.as_str()),
-        serde_json::Value::Array(a) => {
-            Value::list(a.iter().map(value_from_serde).collect::<PyResult<Vec<_>>>()?)
-        }
+        serde_json::Value::Array(a) => Value::list(
+            a.iter()
+                .map(value_from_serde)
+                .collect::<PyResult<Vec<_>>>()?,
+        ),
         serde_json::Value::Object(o) => {
             let mut d = Dict::new();
             for (k, v) in o {
@@ -275,7 +277,9 @@ impl JsonParser<'_> {
             return Err(self.err("Expecting value"));
         }
         let mut is_float = false;
-        if self.s.get(self.i) == Some(&b'.') && self.s.get(self.i + 1).is_some_and(u8::is_ascii_digit) {
+        if self.s.get(self.i) == Some(&b'.')
+            && self.s.get(self.i + 1).is_some_and(u8::is_ascii_digit)
+        {
             self.i += 1;
             digits(self);
             is_float = true;
@@ -305,7 +309,10 @@ impl JsonParser<'_> {
     }
 
     fn hex4(&mut self) -> PyResult<u32> {
-        let h = self.text.get(self.i..self.i + 4).ok_or_else(|| self.err("Invalid \\uXXXX escape"))?;
+        let h = self
+            .text
+            .get(self.i..self.i + 4)
+            .ok_or_else(|| self.err("Invalid \\uXXXX escape"))?;
         let n = u32::from_str_radix(h, 16).map_err(|_| self.err("Invalid \\uXXXX escape"))?;
         self.i += 4;
         Ok(n)
@@ -316,7 +323,10 @@ impl JsonParser<'_> {
         let mut out = String::new();
         loop {
             let start = self.i;
-            while self.i < self.s.len() && !matches!(self.s[self.i], b'"' | b'\\') && self.s[self.i] >= 0x20 {
+            while self.i < self.s.len()
+                && !matches!(self.s[self.i], b'"' | b'\\')
+                && self.s[self.i] >= 0x20
+            {
                 self.i += 1;
             }
             out.push_str(&self.text[start..self.i]);
@@ -343,7 +353,9 @@ impl JsonParser<'_> {
                         b't' => out.push('\t'),
                         b'u' => {
                             let hi = self.hex4()?;
-                            let cp = if (0xd800..0xdc00).contains(&hi) && self.s[self.i..].starts_with(b"\\u") {
+                            let cp = if (0xd800..0xdc00).contains(&hi)
+                                && self.s[self.i..].starts_with(b"\\u")
+                            {
                                 let save = self.i;
                                 self.i += 2;
                                 let lo = self.hex4()?;
@@ -360,7 +372,11 @@ impl JsonParser<'_> {
                                 Some(c) => out.push(c),
                                 // Python keeps a lone surrogate in the str; Rust strings
                                 // cannot hold one.
-                                None => return Err(crate::ops::unsupported("lone surrogates in JSON strings")),
+                                None => {
+                                    return Err(crate::ops::unsupported(
+                                        "lone surrogates in JSON strings",
+                                    ))
+                                }
                             }
                         }
                         _ => return Err(self.err("Invalid \\escape")),
@@ -391,7 +407,12 @@ pub fn deep_copy(v: &Value) -> Value {
     match v {
         Value::List(l) => Value::list(l.borrow().iter().map(deep_copy).collect()),
         Value::Tuple(t) => Value::tuple(t.iter().map(deep_copy).collect()),
-        Value::Dict(d) => Value::dict(d.borrow().iter().map(|(k, v)| (k.clone(), deep_copy(v))).collect()),
+        Value::Dict(d) => Value::dict(
+            d.borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), deep_copy(v)))
+                .collect(),
+        ),
         Value::Set(s) => Value::set(s.borrow().clone()),
         other => other.clone(),
     }
@@ -424,7 +445,10 @@ fn mapping_get(m: &Value, key: &Value, default: &Value) -> PyResult<Value> {
     match m {
         Value::Dict(d) => {
             let k = Key::new(key.clone())?;
-            Ok(d.borrow().get(&k).cloned().unwrap_or_else(|| default.clone()))
+            Ok(d.borrow()
+                .get(&k)
+                .cloned()
+                .unwrap_or_else(|| default.clone()))
         }
         Value::Object(o) => {
             if let Some(ci) = o.as_any().downcast_ref::<ImmutableCaseInsensitiveDict>() {
@@ -492,7 +516,10 @@ pub fn panther_event(raw: Value, data_model: Option<Rc<DataModel>>) -> Value {
         Value::Dict(d) => d,
         _ => Rc::new(RefCell::new(Dict::new())),
     };
-    Value::object(ImmutableCaseInsensitiveDict::new(container, Some(EventData { data_model })))
+    Value::object(ImmutableCaseInsensitiveDict::new(
+        container,
+        Some(EventData { data_model }),
+    ))
 }
 
 impl ImmutableCaseInsensitiveDict {
@@ -580,7 +607,11 @@ impl ImmutableCaseInsensitiveDict {
     }
 
     fn keys(&self) -> Vec<Value> {
-        self.container.borrow().keys().map(|k| k.value().clone()).collect()
+        self.container
+            .borrow()
+            .keys()
+            .map(|k| k.value().clone())
+            .collect()
     }
 
     fn items(&self) -> Vec<(Value, Value)> {
@@ -644,13 +675,16 @@ impl ImmutableCaseInsensitiveDict {
                 .get(&Key::from_str("p_log_type"))
                 .cloned()
                 .unwrap_or_default();
-            return Err(panther_error(&format!(
-                "a data model hasn't been specified for log type: {}",
-                crate::fmt::str(&lt)
-            ), vec![
-                Value::str("a data model hasn't been specified for log type"),
-                lt,
-            ]));
+            return Err(panther_error(
+                &format!(
+                    "a data model hasn't been specified for log type: {}",
+                    crate::fmt::str(&lt)
+                ),
+                vec![
+                    Value::str("a data model hasn't been specified for log type"),
+                    lt,
+                ],
+            ));
         };
         if let Some(found) = model.find_path(key, &self.container)? {
             return Ok(Value::str(found.full_path));
@@ -669,7 +703,9 @@ impl ImmutableCaseInsensitiveDict {
         }
         let _ = this;
         match t {
-            Value::Str(_) => Err(crate::ops::unsupported("event_time_epoch() on a p_event_time value")),
+            Value::Str(_) => Err(crate::ops::unsupported(
+                "event_time_epoch() on a p_event_time value",
+            )),
             other => Err(PyErr::type_error(format!(
                 "unsupported operand type(s) for +=: '{}' and 'str'",
                 other.type_name()
@@ -767,7 +803,9 @@ pub fn panther_error(message: &str, args: Vec<Value>) -> PyErr {
     }
 }
 
-const DICT_METHODS: &[&str] = &["get", "keys", "values", "items", "copy", "to_dict", "raw_view", "deep_get"];
+const DICT_METHODS: &[&str] = &[
+    "get", "keys", "values", "items", "copy", "to_dict", "raw_view", "deep_get",
+];
 const EVENT_METHODS: &[&str] = &["udm", "udm_path", "deep_walk", "event_time_epoch", "lookup"];
 
 impl PyObject for ImmutableCaseInsensitiveDict {
@@ -814,7 +852,13 @@ impl PyObject for ImmutableCaseInsensitiveDict {
         DICT_METHODS.contains(&name) || (self.event.is_some() && EVENT_METHODS.contains(&name))
     }
 
-    fn call_method(&self, this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    fn call_method(
+        &self,
+        this: &Value,
+        name: &str,
+        args: &[Value],
+        kwargs: Kwargs,
+    ) -> PyResult<Value> {
         let cls = self.class_name();
         match name {
             "get" => {
@@ -835,15 +879,33 @@ impl PyObject for ImmutableCaseInsensitiveDict {
                 }))
             }
             "copy" | "to_dict" => {
-                bind_args(&format!("ImmutableCaseInsensitiveDict.{name}"), &[], 0, true, args, kwargs)?;
+                bind_args(
+                    &format!("ImmutableCaseInsensitiveDict.{name}"),
+                    &[],
+                    0,
+                    true,
+                    args,
+                    kwargs,
+                )?;
                 Ok(deep_copy(&Value::Dict(self.container.clone())))
             }
             "raw_view" => {
-                bind_args("ImmutableCaseInsensitiveDict.raw_view", &[], 0, true, args, kwargs)?;
+                bind_args(
+                    "ImmutableCaseInsensitiveDict.raw_view",
+                    &[],
+                    0,
+                    true,
+                    args,
+                    kwargs,
+                )?;
                 Ok(Value::Dict(self.container.clone()))
             }
             "deep_get" => {
-                let kw = bind_kwonly("ImmutableCaseInsensitiveDict.deep_get", &["default"], kwargs)?;
+                let kw = bind_kwonly(
+                    "ImmutableCaseInsensitiveDict.deep_get",
+                    &["default"],
+                    kwargs,
+                )?;
                 Self::deep_get(this, args, &kw[0].clone().unwrap_or_default())
             }
             "udm" if self.event.is_some() => {
@@ -861,14 +923,31 @@ impl PyObject for ImmutableCaseInsensitiveDict {
                 deep_walk(&Value::Dict(self.container.clone()), args, &default, &rv)
             }
             "event_time_epoch" if self.event.is_some() => {
-                let a = bind_args("PantherEvent.event_time_epoch", &["force_utc"], 0, true, args, kwargs)?;
-                if a[0].as_ref().is_some_and(|f| !matches!(f, Value::Bool(true))) {
+                let a = bind_args(
+                    "PantherEvent.event_time_epoch",
+                    &["force_utc"],
+                    0,
+                    true,
+                    args,
+                    kwargs,
+                )?;
+                if a[0]
+                    .as_ref()
+                    .is_some_and(|f| !matches!(f, Value::Bool(true)))
+                {
                     return Err(crate::ops::unsupported("event_time_epoch(force_utc=...)"));
                 }
                 self.event_time_epoch(this)
             }
             "lookup" if self.event.is_some() => {
-                let a = bind_args("PantherEvent.lookup", &["lookup_name", "lookup_key"], 2, true, args, kwargs)?;
+                let a = bind_args(
+                    "PantherEvent.lookup",
+                    &["lookup_name", "lookup_key"],
+                    2,
+                    true,
+                    args,
+                    kwargs,
+                )?;
                 let keys = [
                     Value::str("_mocked_lookup_data_"),
                     a[0].clone().unwrap_or_default(),
@@ -954,7 +1033,11 @@ impl MappingView {
         Ok(match self.kind {
             ViewKind::Keys => ci.keys(),
             ViewKind::Values => ci.items().into_iter().map(|(_, v)| v).collect(),
-            ViewKind::Items => ci.items().into_iter().map(|(k, v)| Value::tuple(vec![k, v])).collect(),
+            ViewKind::Items => ci
+                .items()
+                .into_iter()
+                .map(|(k, v)| Value::tuple(vec![k, v]))
+                .collect(),
         })
     }
 }
@@ -973,7 +1056,11 @@ impl PyObject for MappingView {
     }
 
     fn len(&self) -> Option<PyResult<usize>> {
-        Some(self.ci().map(|c| c.container.borrow().len()).ok_or_else(|| crate::ops::unsupported("views of this mapping")))
+        Some(
+            self.ci()
+                .map(|c| c.container.borrow().len())
+                .ok_or_else(|| crate::ops::unsupported("views of this mapping")),
+        )
     }
 
     fn iter(&self) -> Option<PyResult<Vec<Value>>> {
@@ -989,15 +1076,21 @@ impl PyObject for MappingView {
                 .map(|vals| vals.iter().any(|v| v.is(item) || crate::ops::eq(v, item))),
             ViewKind::Items => {
                 let Value::Tuple(t) = item else {
-                    return Some(Err(crate::ops::unsupported("`in` on ItemsView with a non-tuple")));
+                    return Some(Err(crate::ops::unsupported(
+                        "`in` on ItemsView with a non-tuple",
+                    )));
                 };
                 if t.len() != 2 {
-                    return Some(Err(crate::ops::unsupported("`in` on ItemsView with a non-pair")));
+                    return Some(Err(crate::ops::unsupported(
+                        "`in` on ItemsView with a non-pair",
+                    )));
                 }
                 match ci.resolve(&t[0]) {
                     Err(e) => Err(e),
                     Ok(None) => Ok(false),
-                    Ok(Some(_)) => ci.getitem(&t[0]).map(|v| v.is(&t[1]) || crate::ops::eq(&v, &t[1])),
+                    Ok(Some(_)) => ci
+                        .getitem(&t[0])
+                        .map(|v| v.is(&t[1]) || crate::ops::eq(&v, &t[1])),
                 }
             }
         })
@@ -1021,14 +1114,26 @@ impl PyObject for MappingView {
         if mine.len() != theirs.len() {
             return Some(false);
         }
-        let their_keys: Option<IndexSet<Key>> = theirs.into_iter().map(|v| Key::new(v).ok()).collect();
+        let their_keys: Option<IndexSet<Key>> =
+            theirs.into_iter().map(|v| Key::new(v).ok()).collect();
         let their_keys = their_keys?;
-        Some(mine.into_iter().all(|v| Key::new(v).map(|k| their_keys.contains(&k)).unwrap_or(false)))
+        Some(mine.into_iter().all(|v| {
+            Key::new(v)
+                .map(|k| their_keys.contains(&k))
+                .unwrap_or(false)
+        }))
     }
 
-    fn binop(&self, op: crate::value::BinOp, other: &Value, reflected: bool) -> Option<PyResult<Value>> {
+    fn binop(
+        &self,
+        op: crate::value::BinOp,
+        other: &Value,
+        reflected: bool,
+    ) -> Option<PyResult<Value>> {
         let _ = (op, other, reflected);
-        Some(Err(crate::ops::unsupported("set operators on mapping views")))
+        Some(Err(crate::ops::unsupported(
+            "set operators on mapping views",
+        )))
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -1074,7 +1179,12 @@ impl ImmutableList {
 
     /// `self[lo:hi:step]`: a plain tuple of the raw elements (panther_core does not wrap
     /// tuples).
-    pub fn slice(&self, lo: Option<&Value>, hi: Option<&Value>, step: Option<&Value>) -> PyResult<Value> {
+    pub fn slice(
+        &self,
+        lo: Option<&Value>,
+        hi: Option<&Value>,
+        step: Option<&Value>,
+    ) -> PyResult<Value> {
         let tuple = Value::tuple(self.raw());
         crate::ops::slice(&tuple, lo, hi, step)
     }
@@ -1086,7 +1196,10 @@ impl PyObject for ImmutableList {
     }
 
     fn repr(&self) -> String {
-        format!("ImmutableList({})", crate::fmt::repr(&Value::tuple(self.raw())))
+        format!(
+            "ImmutableList({})",
+            crate::fmt::repr(&Value::tuple(self.raw()))
+        )
     }
 
     fn has_method(&self, name: &str) -> bool {
@@ -1106,12 +1219,24 @@ impl PyObject for ImmutableList {
         )))
     }
 
-    fn call_method(&self, _this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    fn call_method(
+        &self,
+        _this: &Value,
+        name: &str,
+        args: &[Value],
+        kwargs: Kwargs,
+    ) -> PyResult<Value> {
         match name {
             "copy" | "as_list" => {
-                let q = if name == "copy" { "ImmutableContainerMixin.copy" } else { "ImmutableList.as_list" };
+                let q = if name == "copy" {
+                    "ImmutableContainerMixin.copy"
+                } else {
+                    "ImmutableList.as_list"
+                };
                 bind_args(q, &[], 0, true, args, kwargs)?;
-                Ok(Value::list(self.container.borrow().iter().map(deep_copy).collect()))
+                Ok(Value::list(
+                    self.container.borrow().iter().map(deep_copy).collect(),
+                ))
             }
             "count" => {
                 let a = bind_args("Sequence.count", &["value"], 1, true, args, kwargs)?;
@@ -1126,7 +1251,14 @@ impl PyObject for ImmutableList {
                 Ok(Value::Int(n as i64))
             }
             "index" => {
-                let a = bind_args("Sequence.index", &["value", "start", "stop"], 1, true, args, kwargs)?;
+                let a = bind_args(
+                    "Sequence.index",
+                    &["value", "start", "stop"],
+                    1,
+                    true,
+                    args,
+                    kwargs,
+                )?;
                 if a[1].is_some() || a[2].is_some() {
                     return Err(crate::ops::unsupported("Sequence.index with start/stop"));
                 }
@@ -1137,7 +1269,10 @@ impl PyObject for ImmutableList {
                         return Ok(Value::Int(i as i64));
                     }
                 }
-                Err(PyErr::with_args(crate::err::ExcType::Builtin(ExcKind::ValueError), vec![]))
+                Err(PyErr::with_args(
+                    crate::err::ExcType::Builtin(ExcKind::ValueError),
+                    vec![],
+                ))
             }
             _ => Err(PyErr::attribute_error(format!(
                 "'ImmutableList' object has no attribute '{name}'"
@@ -1164,7 +1299,12 @@ impl PyObject for ImmutableList {
     }
 
     fn iter(&self) -> Option<PyResult<Vec<Value>>> {
-        Some(Ok(self.container.borrow().iter().map(|v| ensure_immutable(v.clone())).collect()))
+        Some(Ok(self
+            .container
+            .borrow()
+            .iter()
+            .map(|v| ensure_immutable(v.clone()))
+            .collect()))
     }
 
     fn getitem(&self, key: &Value) -> Option<PyResult<Value>> {
@@ -1198,7 +1338,8 @@ fn check_ci(v: &Value) -> bool {
 }
 
 fn check_event(v: &Value) -> bool {
-    v.downcast::<ImmutableCaseInsensitiveDict>().is_some_and(|c| c.is_event())
+    v.downcast::<ImmutableCaseInsensitiveDict>()
+        .is_some_and(|c| c.is_event())
 }
 
 fn check_list(v: &Value) -> bool {

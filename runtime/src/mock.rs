@@ -43,7 +43,13 @@ impl PyObject for MagicMock {
         }
     }
 
-    fn call_method(&self, _this: &Value, _name: &str, _args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
+    fn call_method(
+        &self,
+        _this: &Value,
+        _name: &str,
+        _args: &[Value],
+        _kwargs: Kwargs,
+    ) -> PyResult<Value> {
         Err(crate::ops::unsupported("methods of a MagicMock"))
     }
 
@@ -93,7 +99,11 @@ fn construct(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     for (k, v) in kwargs {
         match *k {
             "return_value" => rv = Some(v.clone()),
-            _ => return Err(crate::ops::unsupported("MagicMock keyword arguments other than return_value")),
+            _ => {
+                return Err(crate::ops::unsupported(
+                    "MagicMock keyword arguments other than return_value",
+                ))
+            }
         }
     }
     match rv {

@@ -51,9 +51,8 @@ pub fn class_repr(v: &Value) -> PyResult<String> {
         Value::Object(o) => match o.type_name() {
             "datetime" | "date" | "time" | "timedelta" | "timezone" => "datetime",
             "Pattern" | "Match" => "re",
-            "IPv4Address" | "IPv6Address" | "IPv4Network" | "IPv6Network" | "IPv4Interface" | "IPv6Interface" => {
-                "ipaddress"
-            }
+            "IPv4Address" | "IPv6Address" | "IPv4Network" | "IPv6Network" | "IPv4Interface"
+            | "IPv6Interface" => "ipaddress",
             "MagicMock" => "unittest.mock",
             "KeysView" | "ValuesView" | "ItemsView" => "collections.abc",
             "SequenceMatcher" => "difflib",
@@ -75,7 +74,9 @@ fn float_text(f: f64, allow_nan: bool) -> PyResult<String> {
         return Ok(crate::fmt::float_repr(f));
     }
     if !allow_nan {
-        return Err(PyErr::value_error("Out of range float values are not JSON compliant"));
+        return Err(PyErr::value_error(
+            "Out of range float values are not JSON compliant",
+        ));
     }
     Ok(if f.is_nan() {
         "NaN".into()
@@ -149,7 +150,11 @@ impl Encoder<'_> {
             }
             Value::Dict(d) => {
                 self.enter(Rc::as_ptr(d) as *const u8 as usize)?;
-                let items: Vec<(Key, Value)> = d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let items: Vec<(Key, Value)> = d
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 self.out.push('{');
                 for (i, (k, val)) in items.iter().enumerate() {
                     if i > 0 {
@@ -251,7 +256,8 @@ impl TestRecord {
         let mut put = |k: &str, v: Value| {
             d.insert(Key::from_str(k), v);
         };
-        let opt_str = |s: &Option<String>| s.as_ref().map_or(Value::None, |s| Value::str(s.as_str()));
+        let opt_str =
+            |s: &Option<String>| s.as_ref().map_or(Value::None, |s| Value::str(s.as_str()));
         put("record", Value::str(self.record));
         put("id", Value::str(self.id));
         put("file", Value::str(self.file));
@@ -274,9 +280,9 @@ impl TestRecord {
             put("severity", opt_str(&l.severity));
             put(
                 "alert_context",
-                l.alert_context
-                    .as_ref()
-                    .map_or(Value::None, |t| value_from_json(t).unwrap_or_else(|_| Value::str(t.as_str()))),
+                l.alert_context.as_ref().map_or(Value::None, |t| {
+                    value_from_json(t).unwrap_or_else(|_| Value::str(t.as_str()))
+                }),
             );
             put("description", opt_str(&l.description));
             put("reference", opt_str(&l.reference));
@@ -295,7 +301,8 @@ impl TestRecord {
             put("aux_errors", Value::dict(errs));
         }
         let rec = Value::dict(d);
-        json_dumps(&rec, true, None).unwrap_or_else(|e| format!("{{\"serialisation_error\": {:?}}}", e.str()))
+        json_dumps(&rec, true, None)
+            .unwrap_or_else(|e| format!("{{\"serialisation_error\": {:?}}}", e.str()))
     }
 }
 
@@ -367,7 +374,9 @@ fn run_test(
                 if def.kind == Kind::ScheduledRule {
                     rec.error = Some(format!(
                         "harness: {}",
-                        fmt_exc(&crate::ops::unsupported("a scheduled-rule test event that is not a mapping"))
+                        fmt_exc(&crate::ops::unsupported(
+                            "a scheduled-rule test event that is not a mapping"
+                        ))
                     ));
                 } else {
                     rec.error = Some(format!(
@@ -379,11 +388,20 @@ fn run_test(
             };
             let mut model = None;
             if def.kind == Kind::Rule {
-                let lt = d.borrow().get(&Key::from_str("p_log_type")).cloned().unwrap_or_default();
+                let lt = d
+                    .borrow()
+                    .get(&Key::from_str("p_log_type"))
+                    .cloned()
+                    .unwrap_or_default();
                 match &lt {
                     Value::Str(s) => model = models.get(&**s).cloned(),
-                    Value::List(_) | Value::Dict(_) | Value::Set(_) if crate::ops::truthy(&lt).unwrap_or(false) => {
-                        rec.error = Some(format!("oracle: TypeError: unhashable type: '{}'", lt.type_name()));
+                    Value::List(_) | Value::Dict(_) | Value::Set(_)
+                        if crate::ops::truthy(&lt).unwrap_or(false) =>
+                    {
+                        rec.error = Some(format!(
+                            "oracle: TypeError: unhashable type: '{}'",
+                            lt.type_name()
+                        ));
                         return rec;
                     }
                     _ => {}
@@ -433,7 +451,12 @@ fn run_test(
     rec
 }
 
-fn fill_record(rec: &mut TestRecord, def: &DetectionDef, test: &crate::detection::TestDef, result: &DetectionResult) {
+fn fill_record(
+    rec: &mut TestRecord,
+    def: &DetectionDef,
+    test: &crate::detection::TestDef,
+    result: &DetectionResult,
+) {
     rec.result = result.detection_output;
     rec.error = result.detection_exception.as_ref().map(fmt_exc);
     rec.alert = result.trigger_alert;
@@ -516,7 +539,9 @@ pub fn main(reg: &Registry) -> i32 {
             ("--id", Some(v)) => ids.push(v),
             ("--repo-root", Some(v)) => set_repo_root(&v),
             (other, _) => {
-                eprintln!("usage: [--jsonl FILE] [--id ID]... [--repo-root DIR] (bad argument {other:?})");
+                eprintln!(
+                    "usage: [--jsonl FILE] [--id ID]... [--repo-root DIR] (bad argument {other:?})"
+                );
                 return 2;
             }
         }
@@ -542,7 +567,10 @@ pub fn main(reg: &Registry) -> i32 {
         .filter(|d| ids.is_empty() || ids.iter().any(|i| i == d.id))
         .count();
     let tests = records.iter().filter(|r| r.record == "test").count();
-    let passed = records.iter().filter(|r| r.record == "test" && r.passed).count();
+    let passed = records
+        .iter()
+        .filter(|r| r.record == "test" && r.passed)
+        .count();
     let load_errors = records.iter().filter(|r| r.record == "load_error").count();
     println!(
         "ferrule-tests: {detections} detections, {tests} tests: {passed} passed, {} failed",
@@ -584,9 +612,16 @@ pub fn check_test(reg: &Registry, det_index: usize, test_index: usize) -> Result
             if rec.passed {
                 Ok(())
             } else {
-                Err(format!("{} / {}: failed: {}", def.id, def.tests[test_index].name, rec.to_json()))
+                Err(format!(
+                    "{} / {}: failed: {}",
+                    def.id,
+                    def.tests[test_index].name,
+                    rec.to_json()
+                ))
             }
         })
         .map_err(|e| format!("cannot start the test thread: {e}"))?;
-    handle.join().map_err(|_| "the test thread panicked".to_string())?
+    handle
+        .join()
+        .map_err(|_| "the test thread panicked".to_string())?
 }
