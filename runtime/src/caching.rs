@@ -551,40 +551,31 @@ mod tests {
 
     #[test]
     fn empty_store_defaults() {
-        let k = Value::str("k");
+        let k = || Value::str("k");
+        assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(0))));
         assert!(matches!(
-            call("get_counter", &[k.clone()]),
-            Ok(Value::Int(0))
-        ));
-        assert!(matches!(
-            call("check_account_age", &[k.clone()]),
+            call("check_account_age", &[k()]),
             Ok(Value::Bool(false))
         ));
         assert!(
-            matches!(call("get_string_set", &[k.clone()]), Ok(Value::Set(s)) if s.borrow().is_empty())
+            matches!(call("get_string_set", &[k()]), Ok(Value::Set(s)) if s.borrow().is_empty())
         );
         assert!(
-            matches!(call("get_dictionary", &[k.clone()]), Ok(Value::Dict(d)) if d.borrow().is_empty())
+            matches!(call("get_dictionary", &[k()]), Ok(Value::Dict(d)) if d.borrow().is_empty())
         );
         // A new counter starts at the increment; a live one adds to it.
         assert!(matches!(
-            call("increment_counter", &[k.clone()]),
+            call("increment_counter", &[k()]),
             Ok(Value::Int(1))
         ));
         assert!(matches!(
-            call("increment_counter", &[k.clone(), Value::Int(5)]),
+            call("increment_counter", &[k(), Value::Int(5)]),
             Ok(Value::Int(6))
         ));
-        assert!(matches!(
-            call("get_counter", &[k.clone()]),
-            Ok(Value::Int(6))
-        ));
-        call("reset_counter", &[k.clone()]).expect("reset");
-        assert!(matches!(
-            call("get_counter", &[k.clone()]),
-            Ok(Value::Int(0))
-        ));
-        let e = call("get_counter", &[]).err().expect("missing key");
+        assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(6))));
+        call("reset_counter", &[k()]).expect("reset");
+        assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(0))));
+        let e = call("get_counter", &[]).expect_err("missing key");
         assert_eq!(
             e.str(),
             "get_counter() missing 1 required positional argument: 'key'"
@@ -593,24 +584,20 @@ mod tests {
 
     #[test]
     fn string_sets_and_ttl() {
-        let k = Value::str("s");
-        call(
-            "put_string_set",
-            &[k.clone(), Value::list(vec![Value::str("a")])],
-        )
-        .expect("put");
+        let k = || Value::str("s");
+        call("put_string_set", &[k(), Value::list(vec![Value::str("a")])]).expect("put");
         assert!(matches!(
-            call("check_account_age", &[k.clone()]),
+            call("check_account_age", &[k()]),
             Ok(Value::Bool(true))
         ));
-        let r = call("add_to_string_set", &[k.clone(), Value::str("b")]).expect("add");
+        let r = call("add_to_string_set", &[k(), Value::str("b")]).expect("add");
         assert_eq!(crate::fmt::repr(&r), "{'a', 'b'}");
-        let r = call("remove_from_string_set", &[k.clone(), Value::str("a")]).expect("remove");
+        let r = call("remove_from_string_set", &[k(), Value::str("a")]).expect("remove");
         assert_eq!(crate::fmt::repr(&r), "{'b'}");
         // An expiry in the past: a forced TTL check sees nothing.
-        call("set_key_expiration", &[k.clone(), Value::Int(1_000_000)]).expect("expire");
+        call("set_key_expiration", &[k(), Value::Int(1_000_000)]).expect("expire");
         assert!(matches!(
-            call("check_account_age", &[k.clone()]),
+            call("check_account_age", &[k()]),
             Ok(Value::Bool(false))
         ));
         let mut d = crate::value::Dict::new();
@@ -618,9 +605,7 @@ mod tests {
         call("put_dictionary", &[Value::str("d"), Value::dict(d)]).expect("put dict");
         let got = call("get_dictionary", &[Value::str("d")]).expect("get dict");
         assert_eq!(crate::fmt::repr(&got), "{'x': 1}");
-        let e = call("put_dictionary", &[Value::str("d"), Value::Int(1)])
-            .err()
-            .expect("not a dict");
+        let e = call("put_dictionary", &[Value::str("d"), Value::Int(1)]).expect_err("not a dict");
         assert_eq!(
             e.str(),
             "panther_oss_helpers.put_dictionary: value is not a dictionary"
