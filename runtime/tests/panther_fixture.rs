@@ -795,3 +795,40 @@ fn record_lines_have_the_oracle_layout() {
         r#"{"record": "test", "id": "Edge.Mocks", "file": "rules/edge_rules/edge_mocks.yml", "type": "RULE", "test": "mock of a missing attribute", "expected": true, "result": null, "error": "harness: AttributeError: <module 'Edge.Mocks' from '/work/shared/oracle/selftest/fixture_repo/rules/edge_rules/edge_mocks.py'> does not have the attribute 'does_not_exist'", "passed": false, "alert": false}"#
     );
 }
+
+#[test]
+fn batch_mode_gives_the_live_view() {
+    // Detection.run(batch_mode=True) must produce what live_view derives from a PAT run.
+    use ferrule_runtime::detection::{live_view, run};
+    use ferrule_runtime::event::{panther_event, value_from_json};
+    for def in [&STRINGS, &DEDUP, &SEVERITY, &TITLE_RAISES, &ALERT_CONTEXT] {
+        for t in def.tests {
+            let ev = || panther_event(value_from_json(t.event_json).expect("event"), None);
+            let pat = run(def, &ev(), false);
+            let live = run(def, &ev(), true);
+            assert_eq!(pat.trigger_alert, live.trigger_alert);
+            if !pat.trigger_alert {
+                assert!(live.title.output.is_none() && !live.title.defined);
+                continue;
+            }
+            let view = live_view(def, &pat);
+            let name = format!("{} / {}", def.id, t.name);
+            assert_eq!(view.title, live.title.output, "{name}");
+            assert_eq!(view.dedup, live.dedup.output, "{name}");
+            assert_eq!(
+                view.severity,
+                live.severity
+                    .output
+                    .or(None)
+                    .filter(|_| live.severity.defined),
+                "{name}"
+            );
+            assert_eq!(view.alert_context, live.alert_context.output, "{name}");
+            assert_eq!(view.description, live.description.output, "{name}");
+            assert_eq!(view.reference, live.reference.output, "{name}");
+            assert_eq!(view.runbook, live.runbook.output, "{name}");
+            assert_eq!(view.destinations, live.destinations.output, "{name}");
+            assert_eq!(view.unique, live.unique.output, "{name}");
+        }
+    }
+}
