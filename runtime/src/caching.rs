@@ -1,2 +1,614 @@
 //! `panther_detection_helpers.caching`: the key-value store detections use, behind a trait,
 //! with an in-memory implementation that honours TTLs.
+//!
+//! In Panther the store is a DynamoDB table; unit tests always mock these functions. Without
+//! mocks, ferrule runs them against a thread-local [`MemoryStore`] (empty at start) with the
+//! semantics of caching.py on DynamoDB: items keep a counter, a string set and a JSON
+//! dictionary plus an `expiresAt` epoch; reads ignore expiry unless `force_ttl_check` is
+//! set (DynamoDB deletes expired items lazily); the conditional updates of
+//! `increment_counter`/`add_to_string_set`/`remove_from_string_set` restart an expired or
+//! missing item. One difference: DynamoDB returns counters as `decimal.Decimal`, ferrule
+//! as `int` (equal values, and `str()` prints the same digits).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use indexmap::IndexSet;
+
+use crate::err::{PyErr, PyResult};
+use crate::event::bind_args;
+use crate::value::{Key, Kwargs, ModuleObject, Value};
+
+/// One item of the store.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Item {
+    /// `intCount`.
+    pub count: Option<i64>,
+    /// `stringSet`.
+    pub string_set: Option<IndexSet<String>>,
+    /// `dictionary` (JSON text).
+    pub dictionary: Option<String>,
+    /// `expiresAt` (epoch seconds).
+    pub expires_at: Option<i64>,
+}
+
+/// The key-value store behind the caching functions.
+pub trait KvStore {
+    fn get(&self, key: &str) -> Option<Item>;
+    fn put(&mut self, key: &str, item: Item);
+    fn now(&self) -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0)
+    }
+}
+
+/// The default in-memory store.
+#[derive(Default)]
+pub struct MemoryStore {
+    items: HashMap<String, Item>,
+}
+
+impl KvStore for MemoryStore {
+    fn get(&self, key: &str) -> Option<Item> {
+        self.items.get(key).cloned()
+    }
+    fn put(&mut self, key: &str, item: Item) {
+        self.items.insert(key.to_string(), item);
+    }
+}
+
+thread_local! {
+    static STORE: RefCell<Box<dyn KvStore>> = RefCell::new(Box::new(MemoryStore::default()));
+}
+
+/// Replaces this thread's store.
+pub fn set_store(store: Box<dyn KvStore>) {
+    STORE.with(|s| *s.borrow_mut() = store);
+}
+
+fn with_store<T>(f: impl FnOnce(&mut dyn KvStore) -> T) -> T {
+    STORE.with(|s| f(&mut **s.borrow_mut()))
+}
+
+const EPOCH_SECONDS_DELTA_DEFAULT: i64 = 90 * 60 * 60 * 24;
+
+fn now_int() -> i64 {
+    with_store(|s| s.now()) as i64
+}
+
+/// `_finalize_epoch_seconds`.
+fn finalize_epoch_seconds(v: &Value) -> PyResult<i64> {
+    let n = match v {
+        Value::Str(s) => {
+            let f: f64 = s.trim().parse().map_err(|_| {
+                PyErr::value_error(format!(
+                    "could not convert string to float: {}",
+                    crate::fmt::str_repr(s)
+                ))
+            })?;
+            float_to_int(f)?
+        }
+        Value::Float(f) => float_to_int(*f)?,
+        Value::Int(i) => *i,
+        Value::Bool(b) => i64::from(*b),
+        _ => now_int() + EPOCH_SECONDS_DELTA_DEFAULT,
+    };
+    Ok(if n < 604801 { now_int() + n } else { n })
+}
+
+fn float_to_int(f: f64) -> PyResult<i64> {
+    if f.is_nan() {
+        return Err(PyErr::value_error("cannot convert float NaN to integer"));
+    }
+    if f.is_infinite() {
+        return Err(PyErr::new(
+            crate::ExcKind::OverflowError,
+            "cannot convert float infinity to integer",
+        ));
+    }
+    if f.abs() >= 9.2e18 {
+        return Err(crate::ops::unsupported("integers beyond 64 bits"));
+    }
+    Ok(f.trunc() as i64)
+}
+
+fn key_arg(v: &Option<Value>) -> PyResult<String> {
+    match v {
+        Some(Value::Str(s)) => Ok(s.to_string()),
+        // boto3 rejects non-string keys with a ParamValidationError.
+        _ => Err(crate::ops::unsupported("a non-string cache key")),
+    }
+}
+
+fn expired(item: &Item) -> bool {
+    match item.expires_at {
+        Some(e) if e != 0 => (e as f64) <= with_store(|s| s.now()),
+        _ => false,
+    }
+}
+
+fn get_item(key: &str) -> Option<Item> {
+    with_store(|s| s.get(key))
+}
+
+fn update(key: &str, f: impl FnOnce(&mut Item)) {
+    with_store(|s| {
+        let mut item = s.get(key).unwrap_or_default();
+        f(&mut item);
+        s.put(key, item);
+    })
+}
+
+fn string_set_value(set: &IndexSet<String>) -> Value {
+    Value::set(set.iter().map(|s| Key::from_str(s)).collect())
+}
+
+/// The strings of `set(val)` for a store operation.
+fn strings_of(val: &Value) -> PyResult<IndexSet<String>> {
+    let items: Vec<Value> = match val {
+        Value::List(l) => l.borrow().clone(),
+        Value::Tuple(t) => t.to_vec(),
+        Value::Set(s) => s.borrow().iter().map(|k| k.value().clone()).collect(),
+        Value::FrozenSet(s) => s.iter().map(|k| k.value().clone()).collect(),
+        Value::Dict(d) => d.borrow().keys().map(|k| k.value().clone()).collect(),
+        Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
+        Value::Object(o) => match o.iter() {
+            Some(r) => r?,
+            None => {
+                return Err(PyErr::type_error(format!(
+                    "'{}' object is not iterable",
+                    o.type_name()
+                )))
+            }
+        },
+        other => {
+            return Err(PyErr::type_error(format!(
+                "'{}' object is not iterable",
+                other.type_name()
+            )))
+        }
+    };
+    let mut out = IndexSet::new();
+    for it in items {
+        Key::new(it.clone())?;
+        match it {
+            Value::Str(s) => {
+                out.insert(s.to_string());
+            }
+            // DynamoDB string sets hold only strings (boto3 raises otherwise).
+            _ => {
+                return Err(crate::ops::unsupported(
+                    "non-string members of a cached string set",
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn force(v: &Option<Value>) -> PyResult<bool> {
+    v.as_ref().map_or(Ok(false), crate::ops::truthy)
+}
+
+fn get_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "get_counter",
+        &["key", "force_ttl_check"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
+    let key = key_arg(&a[0])?;
+    let item = get_item(&key);
+    if force(&a[1])? && item.as_ref().is_some_and(expired) {
+        return Ok(Value::Int(0));
+    }
+    Ok(Value::Int(item.and_then(|i| i.count).unwrap_or(0)))
+}
+
+fn int_arg(v: &Option<Value>, default: i64) -> PyResult<i64> {
+    match v {
+        None => Ok(default),
+        Some(Value::Int(i)) => Ok(*i),
+        Some(Value::Bool(b)) => Ok(i64::from(*b)),
+        Some(_) => Err(crate::ops::unsupported("a non-integer counter increment")),
+    }
+}
+
+fn increment(key: &str, val: i64, epoch: &Value) -> PyResult<i64> {
+    let ttl = finalize_epoch_seconds(epoch)?;
+    let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
+    let item = get_item(key);
+    // ConditionExpression `expiresAt >= now`: false for a missing item or attribute.
+    let live = item
+        .as_ref()
+        .and_then(|i| i.expires_at)
+        .is_some_and(|e| e >= now);
+    if live {
+        let cur = item.and_then(|i| i.count).unwrap_or(0);
+        let new = cur
+            .checked_add(val)
+            .ok_or_else(|| crate::ops::unsupported("integers beyond 64 bits"))?;
+        update(key, |i| {
+            i.count = Some(new);
+            i.expires_at = Some(ttl);
+        });
+        Ok(new)
+    } else {
+        update(key, |i| {
+            i.count = Some(val);
+            i.expires_at = Some(ttl);
+        });
+        Ok(val)
+    }
+}
+
+fn increment_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "increment_counter",
+        &["key", "val", "epoch_seconds"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
+    let key = key_arg(&a[0])?;
+    let val = int_arg(&a[1], 1)?;
+    increment(&key, val, &a[2].clone().unwrap_or_default()).map(Value::Int)
+}
+
+fn reset_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args("reset_counter", &["key"], 1, false, args, kwargs)?;
+    let key = key_arg(&a[0])?;
+    update(&key, |i| i.count = None);
+    Ok(Value::None)
+}
+
+fn set_key_expiration(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "set_key_expiration",
+        &["key", "epoch_seconds"],
+        2,
+        false,
+        args,
+        kwargs,
+    )?;
+    let key = key_arg(&a[0])?;
+    let ttl = finalize_epoch_seconds(&a[1].clone().unwrap_or_default())?;
+    update(&key, |i| i.expires_at = Some(ttl));
+    Ok(Value::None)
+}
+
+fn put_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "put_dictionary",
+        &["key", "val", "epoch_seconds"],
+        2,
+        false,
+        args,
+        kwargs,
+    )?;
+    let val = a[1].clone().unwrap_or_default();
+    if !crate::event::is_mapping(&val) {
+        return Err(PyErr::type_error(
+            "panther_oss_helpers.put_dictionary: value is not a dictionary",
+        ));
+    }
+    let data = match crate::runner::json_dumps(&val, true, None) {
+        Ok(d) => d,
+        Err(e) if e.matches(crate::ExcKind::TypeError) => {
+            return Err(PyErr::value_error(
+                "panther_oss_helpers.put_dictionary: value is a dictionary, but it is not JSON serializable",
+            ))
+        }
+        Err(e) => return Err(e),
+    };
+    let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
+    let key = key_arg(&a[0])?;
+    with_store(|s| {
+        s.put(
+            &key,
+            Item {
+                dictionary: Some(data),
+                expires_at: Some(ttl),
+                ..Item::default()
+            },
+        )
+    });
+    Ok(Value::None)
+}
+
+fn get_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "get_dictionary",
+        &["key", "force_ttl_check"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
+    let key = key_arg(&a[0])?;
+    let item = get_item(&key);
+    let data = item
+        .as_ref()
+        .and_then(|i| i.dictionary.clone())
+        .unwrap_or_default();
+    if data.is_empty() {
+        return Ok(Value::dict(Default::default()));
+    }
+    if force(&a[1])? && item.as_ref().is_some_and(expired) {
+        return Ok(Value::dict(Default::default()));
+    }
+    crate::event::value_from_json(&data).map_err(|_| {
+        PyErr::value_error("panther_oss_helpers.get_dictionary: Data found in DynamoDB could not be decoded into JSON")
+    })
+}
+
+fn get_string_set_impl(key: &str, force_ttl: bool) -> Value {
+    let item = get_item(key);
+    if force_ttl && item.as_ref().is_some_and(expired) {
+        return Value::set(Default::default());
+    }
+    match item.and_then(|i| i.string_set) {
+        Some(s) => string_set_value(&s),
+        None => Value::set(Default::default()),
+    }
+}
+
+fn get_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "get_string_set",
+        &["key", "force_ttl_check"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
+    let key = key_arg(&a[0])?;
+    Ok(get_string_set_impl(&key, force(&a[1])?))
+}
+
+fn put_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "put_string_set",
+        &["key", "val", "epoch_seconds"],
+        2,
+        false,
+        args,
+        kwargs,
+    )?;
+    let key = key_arg(&a[0])?;
+    let val = a[1].clone().unwrap_or_default();
+    if !crate::ops::truthy(&val)? {
+        update(&key, |i| i.string_set = None);
+        return Ok(Value::None);
+    }
+    let set = strings_of(&val)?;
+    let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
+    with_store(|s| {
+        s.put(
+            &key,
+            Item {
+                string_set: Some(set),
+                expires_at: Some(ttl),
+                ..Item::default()
+            },
+        )
+    });
+    Ok(Value::None)
+}
+
+fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        name,
+        &["key", "val", "epoch_seconds"],
+        2,
+        false,
+        args,
+        kwargs,
+    )?;
+    let key = key_arg(&a[0])?;
+    let val = a[1].clone().unwrap_or_default();
+    let items = match &val {
+        Value::Str(s) => IndexSet::from([s.to_string()]),
+        other => {
+            let s = strings_of(other)?;
+            if s.is_empty() {
+                return Ok(get_string_set_impl(&key, true));
+            }
+            s
+        }
+    };
+    let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
+    let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
+    let item = get_item(&key);
+    let live = item
+        .as_ref()
+        .and_then(|i| i.expires_at)
+        .is_some_and(|e| e >= now);
+    if !live && !add {
+        update(&key, |i| i.string_set = None);
+        return Ok(Value::set(Default::default()));
+    }
+    let mut set = if live {
+        item.and_then(|i| i.string_set).unwrap_or_default()
+    } else {
+        IndexSet::new()
+    };
+    if add {
+        set.extend(items);
+    } else {
+        set.retain(|s| !items.contains(s));
+    }
+    let stored = (!set.is_empty()).then(|| set.clone());
+    update(&key, |i| {
+        i.string_set = stored;
+        i.expires_at = Some(ttl);
+    });
+    Ok(string_set_value(&set))
+}
+
+fn add_to_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    change_string_set("add_to_string_set", true, args, kwargs)
+}
+
+fn remove_from_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    change_string_set("remove_from_string_set", false, args, kwargs)
+}
+
+fn reset_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args("reset_string_set", &["key"], 1, false, args, kwargs)?;
+    let key = key_arg(&a[0])?;
+    update(&key, |i| i.string_set = None);
+    Ok(Value::None)
+}
+
+fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "evaluate_threshold",
+        &["key", "threshold", "expiry_seconds"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
+    let key = key_arg(&a[0])?;
+    let threshold = int_arg(&a[1], 10)?;
+    let expiry = a[2].clone().unwrap_or(Value::Int(3600));
+    let count = increment(&key, 1, &expiry)?;
+    if count >= threshold {
+        update(&key, |i| i.count = None);
+        return Ok(Value::Bool(true));
+    }
+    Ok(Value::Bool(false))
+}
+
+fn check_account_age(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args("check_account_age", &["key"], 1, false, args, kwargs)?;
+    match &a[0] {
+        Some(Value::Str(s)) if !s.is_empty() => {
+            let set = get_string_set_impl(s, true);
+            Ok(Value::Bool(crate::ops::truthy(&set)?))
+        }
+        _ => Ok(Value::Bool(false)),
+    }
+}
+
+fn ttl_expired(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let _ = bind_args("ttl_expired", &["response"], 1, false, args, kwargs)?;
+    Err(crate::ops::unsupported(
+        "caching.ttl_expired on a DynamoDB response",
+    ))
+}
+
+fn kv_table(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let _ = bind_args("kv_table", &[], 0, false, args, kwargs)?;
+    Err(crate::ops::unsupported(
+        "caching.kv_table (direct DynamoDB access)",
+    ))
+}
+
+fn attr(name: &str) -> Option<Value> {
+    let f: crate::value::NativeFn = match name {
+        "get_counter" => get_counter,
+        "increment_counter" => increment_counter,
+        "reset_counter" => reset_counter,
+        "set_key_expiration" => set_key_expiration,
+        "put_dictionary" => put_dictionary,
+        "get_dictionary" => get_dictionary,
+        "get_string_set" => get_string_set,
+        "put_string_set" => put_string_set,
+        "add_to_string_set" => add_to_string_set,
+        "remove_from_string_set" => remove_from_string_set,
+        "reset_string_set" => reset_string_set,
+        "evaluate_threshold" => evaluate_threshold,
+        "check_account_age" => check_account_age,
+        "ttl_expired" => ttl_expired,
+        "kv_table" => kv_table,
+        _ => return None,
+    };
+    Some(Value::func(name, f))
+}
+
+/// The module `panther_detection_helpers.caching`.
+pub fn module() -> Value {
+    Value::object(ModuleObject {
+        name: "panther_detection_helpers.caching",
+        attr,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(name: &str, args: &[Value]) -> PyResult<Value> {
+        crate::ops::call(&attr(name).expect("function"), args, &[])
+    }
+
+    #[test]
+    fn empty_store_defaults() {
+        let k = || Value::str("k");
+        assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(0))));
+        assert!(matches!(
+            call("check_account_age", &[k()]),
+            Ok(Value::Bool(false))
+        ));
+        assert!(
+            matches!(call("get_string_set", &[k()]), Ok(Value::Set(s)) if s.borrow().is_empty())
+        );
+        assert!(
+            matches!(call("get_dictionary", &[k()]), Ok(Value::Dict(d)) if d.borrow().is_empty())
+        );
+        // A new counter starts at the increment; a live one adds to it.
+        assert!(matches!(
+            call("increment_counter", &[k()]),
+            Ok(Value::Int(1))
+        ));
+        assert!(matches!(
+            call("increment_counter", &[k(), Value::Int(5)]),
+            Ok(Value::Int(6))
+        ));
+        assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(6))));
+        call("reset_counter", &[k()]).expect("reset");
+        assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(0))));
+        let e = call("get_counter", &[]).expect_err("missing key");
+        assert_eq!(
+            e.str(),
+            "get_counter() missing 1 required positional argument: 'key'"
+        );
+    }
+
+    #[test]
+    fn string_sets_and_ttl() {
+        let k = || Value::str("s");
+        call("put_string_set", &[k(), Value::list(vec![Value::str("a")])]).expect("put");
+        assert!(matches!(
+            call("check_account_age", &[k()]),
+            Ok(Value::Bool(true))
+        ));
+        let r = call("add_to_string_set", &[k(), Value::str("b")]).expect("add");
+        assert_eq!(crate::fmt::repr(&r), "{'a', 'b'}");
+        let r = call("remove_from_string_set", &[k(), Value::str("a")]).expect("remove");
+        assert_eq!(crate::fmt::repr(&r), "{'b'}");
+        // An expiry in the past: a forced TTL check sees nothing.
+        call("set_key_expiration", &[k(), Value::Int(1_000_000)]).expect("expire");
+        assert!(matches!(
+            call("check_account_age", &[k()]),
+            Ok(Value::Bool(false))
+        ));
+        let mut d = crate::value::Dict::new();
+        d.insert(Key::from_str("x"), Value::Int(1));
+        call("put_dictionary", &[Value::str("d"), Value::dict(d)]).expect("put dict");
+        let got = call("get_dictionary", &[Value::str("d")]).expect("get dict");
+        assert_eq!(crate::fmt::repr(&got), "{'x': 1}");
+        let e = call("put_dictionary", &[Value::str("d"), Value::Int(1)]).expect_err("not a dict");
+        assert_eq!(
+            e.str(),
+            "panther_oss_helpers.put_dictionary: value is not a dictionary"
+        );
+    }
+}

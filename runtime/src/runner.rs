@@ -1,2 +1,627 @@
 //! Runs the unit tests of a set of compiled detections in PAT's order and writes the
 //! records of `ferrule test --jsonl`.
+//!
+//! Everything runs sequentially in one thread, so module state carries over between tests
+//! (and between detections, through shared helper modules) exactly as in the one CPython
+//! process of `panther_analysis_tool test`. The records reproduce the oracle's
+//! (`oracle_v1.py`) `test`, `load_error` and `no_tests` records.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::rc::Rc;
+
+use crate::datamodel::DataModel;
+use crate::detection::{self, DataModelDef, DetectionDef, DetectionResult, Kind, LiveView};
+use crate::err::{ExcKind, PyErr, PyResult};
+use crate::event::{panther_event, value_from_json};
+use crate::value::{Dict, Key, Value};
+
+// ---------------------------------------------------------------------------------------
+// json.dumps
+// ---------------------------------------------------------------------------------------
+
+/// The hook `json.dumps(default=...)` calls for values it cannot encode.
+pub type JsonDefault<'a> = &'a dyn Fn(&Value) -> PyResult<Value>;
+
+/// `json.dumps(v, allow_nan=allow_nan, default=default)` with the default separators and
+/// `ensure_ascii=True`, exactly as CPython's C encoder writes it. Without `default`, a value
+/// that is not JSON raises `TypeError: Object of type X is not JSON serializable`.
+pub fn json_dumps(v: &Value, allow_nan: bool, default: Option<JsonDefault>) -> PyResult<String> {
+    let mut enc = Encoder {
+        out: String::new(),
+        allow_nan,
+        default,
+        markers: Vec::new(),
+    };
+    enc.encode(v, 0)?;
+    Ok(enc.out)
+}
+
+struct Encoder<'a> {
+    out: String,
+    allow_nan: bool,
+    default: Option<JsonDefault<'a>>,
+    markers: Vec<usize>,
+}
+
+/// `repr(type(v))` for the TypeError messages of JSON encoding.
+pub fn class_repr(v: &Value) -> PyResult<String> {
+    let name = v.type_name().to_string();
+    let module = match v {
+        Value::Object(o) => match o.type_name() {
+            "datetime" | "date" | "time" | "timedelta" | "timezone" => "datetime",
+            "Pattern" | "Match" => "re",
+            "IPv4Address" | "IPv6Address" | "IPv4Network" | "IPv6Network" | "IPv4Interface"
+            | "IPv6Interface" => "ipaddress",
+            "MagicMock" => "unittest.mock",
+            "KeysView" | "ValuesView" | "ItemsView" => "collections.abc",
+            "SequenceMatcher" => "difflib",
+            "ParseResult" => "urllib.parse",
+            "type" | "module" | "object" | "range" | "slice" => "builtins",
+            _ => return Err(crate::ops::unsupported("JSON encoding of this object")),
+        },
+        _ => "builtins",
+    };
+    Ok(if module == "builtins" {
+        format!("<class '{name}'>")
+    } else {
+        format!("<class '{module}.{name}'>")
+    })
+}
+
+fn float_text(f: f64, allow_nan: bool) -> PyResult<String> {
+    if f.is_finite() {
+        return Ok(crate::fmt::float_repr(f));
+    }
+    if !allow_nan {
+        return Err(PyErr::value_error(
+            "Out of range float values are not JSON compliant",
+        ));
+    }
+    Ok(if f.is_nan() {
+        "NaN".into()
+    } else if f > 0.0 {
+        "Infinity".into()
+    } else {
+        "-Infinity".into()
+    })
+}
+
+/// A JSON string literal with `ensure_ascii=True`.
+pub fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            c => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{:04x}", unit));
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+impl Encoder<'_> {
+    fn enter(&mut self, id: usize) -> PyResult<()> {
+        if self.markers.contains(&id) {
+            return Err(PyErr::value_error("Circular reference detected"));
+        }
+        self.markers.push(id);
+        Ok(())
+    }
+
+    fn encode(&mut self, v: &Value, depth: usize) -> PyResult<()> {
+        if depth > 900 {
+            return Err(PyErr::new(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded while encoding a JSON object",
+            ));
+        }
+        match v {
+            Value::Str(s) => json_string(s, &mut self.out),
+            Value::None => self.out.push_str("null"),
+            Value::Bool(true) => self.out.push_str("true"),
+            Value::Bool(false) => self.out.push_str("false"),
+            Value::Int(i) => self.out.push_str(&i.to_string()),
+            Value::Float(f) => {
+                let t = float_text(*f, self.allow_nan)?;
+                self.out.push_str(&t);
+            }
+            Value::List(l) => {
+                self.enter(Rc::as_ptr(l) as *const u8 as usize)?;
+                let items = l.borrow().clone();
+                self.seq(&items, depth)?;
+                self.markers.pop();
+            }
+            Value::Tuple(t) => {
+                self.enter(Rc::as_ptr(t) as *const u8 as usize)?;
+                self.seq(t, depth)?;
+                self.markers.pop();
+            }
+            Value::Dict(d) => {
+                self.enter(Rc::as_ptr(d) as *const u8 as usize)?;
+                let items: Vec<(Key, Value)> = d
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                self.out.push('{');
+                for (i, (k, val)) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    let key = match k.value() {
+                        Value::Str(s) => s.to_string(),
+                        Value::Float(f) => float_text(*f, self.allow_nan)?,
+                        Value::Bool(true) => "true".into(),
+                        Value::Bool(false) => "false".into(),
+                        Value::None => "null".into(),
+                        Value::Int(i) => i.to_string(),
+                        other => {
+                            return Err(PyErr::type_error(format!(
+                                "keys must be str, int, float, bool or None, not {}",
+                                other.type_name()
+                            )))
+                        }
+                    };
+                    json_string(&key, &mut self.out);
+                    self.out.push_str(": ");
+                    self.encode(val, depth + 1)?;
+                }
+                self.out.push('}');
+                self.markers.pop();
+            }
+            other => {
+                let Some(default) = self.default else {
+                    if let Value::Object(_) = other {
+                        class_repr(other)?;
+                    }
+                    return Err(PyErr::type_error(format!(
+                        "Object of type {} is not JSON serializable",
+                        other.type_name()
+                    )));
+                };
+                let id = match other {
+                    Value::Object(o) => Rc::as_ptr(o) as *const u8 as usize,
+                    _ => 0,
+                };
+                if id != 0 {
+                    self.enter(id)?;
+                }
+                let replaced = default(other)?;
+                self.encode(&replaced, depth + 1)?;
+                if id != 0 {
+                    self.markers.pop();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn seq(&mut self, items: &[Value], depth: usize) -> PyResult<()> {
+        self.out.push('[');
+        for (i, it) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.encode(it, depth + 1)?;
+        }
+        self.out.push(']');
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Registry and records
+// ---------------------------------------------------------------------------------------
+
+/// Everything a generated crate compiled: its detections and its enabled data models, in
+/// the order panther_analysis_tool loads them.
+pub struct Registry {
+    pub detections: &'static [&'static DetectionDef],
+    pub data_models: &'static [&'static DataModelDef],
+}
+
+/// One line of `ferrule test --jsonl`.
+pub struct TestRecord {
+    /// `test`, `load_error` or `no_tests`.
+    pub record: &'static str,
+    pub id: &'static str,
+    pub file: &'static str,
+    pub kind: Kind,
+    pub test: Option<&'static str>,
+    pub expected: Value,
+    pub result: Option<bool>,
+    pub error: Option<String>,
+    pub passed: bool,
+    pub alert: bool,
+    /// The alert fields, when `alert` is true.
+    pub live: Option<LiveView>,
+}
+
+impl TestRecord {
+    /// The record as one JSON line (without the newline), with the oracle's field names.
+    pub fn to_json(&self) -> String {
+        let mut d = Dict::new();
+        let mut put = |k: &str, v: Value| {
+            d.insert(Key::from_str(k), v);
+        };
+        let opt_str =
+            |s: &Option<String>| s.as_ref().map_or(Value::None, |s| Value::str(s.as_str()));
+        put("record", Value::str(self.record));
+        put("id", Value::str(self.id));
+        put("file", Value::str(self.file));
+        put("type", Value::str(self.kind.as_str()));
+        put("test", self.test.map_or(Value::None, Value::str));
+        if self.record == "test" {
+            put("expected", self.expected.clone());
+        }
+        if self.record != "no_tests" {
+            put("result", self.result.map_or(Value::None, Value::Bool));
+        }
+        put("error", opt_str(&self.error));
+        if self.record == "test" {
+            put("passed", Value::Bool(self.passed));
+            put("alert", Value::Bool(self.alert));
+        }
+        if let Some(l) = &self.live {
+            put("title", opt_str(&l.title));
+            put("dedup", opt_str(&l.dedup));
+            put("severity", opt_str(&l.severity));
+            put(
+                "alert_context",
+                l.alert_context.as_ref().map_or(Value::None, |t| {
+                    value_from_json(t).unwrap_or_else(|_| Value::str(t.as_str()))
+                }),
+            );
+            put("description", opt_str(&l.description));
+            put("reference", opt_str(&l.reference));
+            put("runbook", opt_str(&l.runbook));
+            put(
+                "destinations",
+                l.destinations.as_ref().map_or(Value::None, |ds| {
+                    Value::list(ds.iter().map(|s| Value::str(s.as_str())).collect())
+                }),
+            );
+            put("unique", opt_str(&l.unique));
+            let mut errs = Dict::new();
+            for (k, v) in &l.errors {
+                errs.insert(Key::from_str(k), Value::str(v.as_str()));
+            }
+            put("aux_errors", Value::dict(errs));
+        }
+        let rec = Value::dict(d);
+        json_dumps(&rec, true, None)
+            .unwrap_or_else(|e| format!("{{\"serialisation_error\": {:?}}}", e.str()))
+    }
+}
+
+thread_local! {
+    static REPO_ROOT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the absolute repository root used in module reprs (`<module 'ID' from
+/// 'ROOT/py_file'>`); defaults to the current directory, as PAT runs from the repository.
+pub fn set_repo_root(root: &str) {
+    REPO_ROOT.with(|r| *r.borrow_mut() = Some(root.trim_end_matches('/').to_string()));
+}
+
+fn repo_root() -> String {
+    REPO_ROOT.with(|r| r.borrow().clone()).unwrap_or_else(|| {
+        std::env::current_dir()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    })
+}
+
+/// The data models by log type, the first enabled one winning a conflict.
+fn data_models_by_log_type(reg: &Registry) -> HashMap<&'static str, Rc<DataModel>> {
+    let mut out = HashMap::new();
+    for def in reg.data_models {
+        let dm = Rc::new(DataModel::new(def));
+        for lt in def.log_types {
+            out.entry(*lt).or_insert_with(|| dm.clone());
+        }
+    }
+    out
+}
+
+fn fmt_exc(e: &PyErr) -> String {
+    e.type_and_message()
+}
+
+/// Runs one unit test (tests of `def` before it must have run already, in this thread).
+fn run_test(
+    def: &DetectionDef,
+    test: &crate::detection::TestDef,
+    models: &HashMap<&'static str, Rc<DataModel>>,
+) -> TestRecord {
+    let mut rec = TestRecord {
+        record: "test",
+        id: def.id,
+        file: def.file,
+        kind: def.kind,
+        test: Some(test.name),
+        expected: value_from_json(test.expected_json).unwrap_or_default(),
+        result: None,
+        error: None,
+        passed: false,
+        alert: false,
+        live: None,
+    };
+    let entry = match value_from_json(test.event_json) {
+        Ok(v) => v,
+        Err(e) => {
+            rec.error = Some(format!("harness: {}", fmt_exc(&e)));
+            return rec;
+        }
+    };
+    // The event exactly as PAT builds it (oracle `make_event`).
+    let event = match def.kind {
+        Kind::Policy => entry,
+        Kind::Rule | Kind::ScheduledRule => {
+            let Value::Dict(d) = &entry else {
+                if def.kind == Kind::ScheduledRule {
+                    rec.error = Some(format!(
+                        "harness: {}",
+                        fmt_exc(&crate::ops::unsupported(
+                            "a scheduled-rule test event that is not a mapping"
+                        ))
+                    ));
+                } else {
+                    rec.error = Some(format!(
+                        "harness: AttributeError: '{}' object has no attribute 'get'",
+                        entry.type_name()
+                    ));
+                }
+                return rec;
+            };
+            let mut model = None;
+            if def.kind == Kind::Rule {
+                let lt = d
+                    .borrow()
+                    .get(&Key::from_str("p_log_type"))
+                    .cloned()
+                    .unwrap_or_default();
+                match &lt {
+                    Value::Str(s) => model = models.get(&**s).cloned(),
+                    Value::List(_) | Value::Dict(_) | Value::Set(_)
+                        if crate::ops::truthy(&lt).unwrap_or(false) =>
+                    {
+                        rec.error = Some(format!(
+                            "oracle: TypeError: unhashable type: '{}'",
+                            lt.type_name()
+                        ));
+                        return rec;
+                    }
+                    _ => {}
+                }
+            }
+            panther_event(entry.clone(), model)
+        }
+    };
+    // Mocks, as `patch.multiple` applies them: in order, undoing the applied ones on failure.
+    let mut mocks: Vec<(&str, Value)> = Vec::new();
+    for m in test.mocks {
+        let value = match value_from_json(m.return_json) {
+            Ok(v) => v,
+            Err(e) => {
+                rec.error = Some(format!("harness: {}", fmt_exc(&e)));
+                return rec;
+            }
+        };
+        match mocks.iter_mut().find(|(n, _)| *n == m.name) {
+            Some(slot) => slot.1 = crate::mock::magicmock(value),
+            None => mocks.push((m.name, crate::mock::magicmock(value))),
+        }
+    }
+    let mut saved: Vec<(&str, Option<Value>)> = Vec::new();
+    for (name, mock) in &mocks {
+        match (def.patch)(name, mock.clone()) {
+            Ok(old) => saved.push((name, old)),
+            Err(_) => {
+                for (n, old) in saved.into_iter().rev() {
+                    (def.unpatch)(n, old);
+                }
+                rec.error = Some(format!(
+                    "harness: AttributeError: <module {} from {}> does not have the attribute {}",
+                    crate::fmt::str_repr(def.id),
+                    crate::fmt::str_repr(&format!("{}/{}", repo_root(), def.py_file)),
+                    crate::fmt::str_repr(name)
+                ));
+                return rec;
+            }
+        }
+    }
+    let result = detection::run(def, &event, false);
+    for (n, old) in saved.into_iter().rev() {
+        (def.unpatch)(n, old);
+    }
+    fill_record(&mut rec, def, test, &result);
+    rec
+}
+
+fn fill_record(
+    rec: &mut TestRecord,
+    def: &DetectionDef,
+    test: &crate::detection::TestDef,
+    result: &DetectionResult,
+) {
+    rec.result = result.detection_output;
+    rec.error = result.detection_exception.as_ref().map(fmt_exc);
+    rec.alert = result.trigger_alert;
+    rec.passed = detection::test_passed(def, &rec.expected, result, test.expected_destinations);
+    if result.trigger_alert {
+        rec.live = Some(detection::live_view(def, result));
+    }
+}
+
+fn load_error(def: &DetectionDef, e: &PyErr) -> TestRecord {
+    TestRecord {
+        record: "load_error",
+        id: def.id,
+        file: def.file,
+        kind: def.kind,
+        test: None,
+        expected: Value::None,
+        result: None,
+        error: Some(fmt_exc(e)),
+        passed: false,
+        alert: false,
+        live: None,
+    }
+}
+
+/// Runs the tests of every detection (or of those whose id is in `ids`, when not empty) in
+/// registry order, in the current thread: every module is imported first, as PAT loads
+/// every detection before running any test.
+pub fn run_all(reg: &Registry, ids: &[String]) -> Vec<TestRecord> {
+    let models = data_models_by_log_type(reg);
+    let selected: Vec<&DetectionDef> = reg
+        .detections
+        .iter()
+        .copied()
+        .filter(|d| ids.is_empty() || ids.iter().any(|i| i == d.id))
+        .collect();
+    let loaded: Vec<Result<(), PyErr>> = selected.iter().map(|d| (d.init)()).collect();
+    let mut out = Vec::new();
+    for (def, load) in selected.iter().zip(loaded) {
+        if let Err(e) = load {
+            out.push(load_error(def, &e));
+            continue;
+        }
+        if def.tests.is_empty() {
+            out.push(TestRecord {
+                record: "no_tests",
+                id: def.id,
+                file: def.file,
+                kind: def.kind,
+                test: None,
+                expected: Value::None,
+                result: None,
+                error: None,
+                passed: true,
+                alert: false,
+                live: None,
+            });
+            continue;
+        }
+        for t in def.tests {
+            out.push(run_test(def, t, &models));
+        }
+    }
+    out
+}
+
+/// The command line of a generated crate's test binary:
+/// `[--jsonl FILE] [--id ID]... [--repo-root DIR]`. Prints
+/// `ferrule-tests: N detections, T tests: P passed, F failed` and returns the exit code
+/// (0 when every test passed and every detection loaded, 1 otherwise, 2 on usage errors).
+pub fn main(reg: &Registry) -> i32 {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut jsonl: Option<String> = None;
+    let mut ids: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1).cloned();
+        match (args[i].as_str(), value) {
+            ("--jsonl", Some(v)) => jsonl = Some(v),
+            ("--id", Some(v)) => ids.push(v),
+            ("--repo-root", Some(v)) => set_repo_root(&v),
+            (other, _) => {
+                eprintln!(
+                    "usage: [--jsonl FILE] [--id ID]... [--repo-root DIR] (bad argument {other:?})"
+                );
+                return 2;
+            }
+        }
+        i += 2;
+    }
+    let records = run_all(reg, &ids);
+    if let Some(path) = jsonl {
+        let write = || -> std::io::Result<()> {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            for r in &records {
+                writeln!(f, "{}", r.to_json())?;
+            }
+            f.flush()
+        };
+        if let Err(e) = write() {
+            eprintln!("ferrule-tests: cannot write {path}: {e}");
+            return 2;
+        }
+    }
+    let detections = reg
+        .detections
+        .iter()
+        .filter(|d| ids.is_empty() || ids.iter().any(|i| i == d.id))
+        .count();
+    let tests = records.iter().filter(|r| r.record == "test").count();
+    let passed = records
+        .iter()
+        .filter(|r| r.record == "test" && r.passed)
+        .count();
+    let load_errors = records.iter().filter(|r| r.record == "load_error").count();
+    println!(
+        "ferrule-tests: {detections} detections, {tests} tests: {passed} passed, {} failed",
+        tests - passed
+    );
+    if passed == tests && load_errors == 0 {
+        0
+    } else {
+        1
+    }
+}
+
+/// Runs tests `0..=test_index` of detection `det_index` in a fresh thread (fresh module
+/// state, as a new PAT process) and explains why the last one did not pass, if it did not.
+pub fn check_test(reg: &Registry, det_index: usize, test_index: usize) -> Result<(), String> {
+    let detections = reg.detections;
+    let data_models = reg.data_models;
+    let handle = std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || -> Result<(), String> {
+            let reg = Registry {
+                detections,
+                data_models,
+            };
+            let def = *reg
+                .detections
+                .get(det_index)
+                .ok_or_else(|| format!("no detection #{det_index}"))?;
+            if test_index >= def.tests.len() {
+                return Err(format!("{} has no test #{test_index}", def.id));
+            }
+            (def.init)().map_err(|e| format!("{}: load error: {}", def.id, fmt_exc(&e)))?;
+            let models = data_models_by_log_type(&reg);
+            let mut last = None;
+            for t in &def.tests[..=test_index] {
+                last = Some(run_test(def, t, &models));
+            }
+            let rec = last.ok_or_else(|| "no test ran".to_string())?;
+            if rec.passed {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} / {}: failed: {}",
+                    def.id,
+                    def.tests[test_index].name,
+                    rec.to_json()
+                ))
+            }
+        })
+        .map_err(|e| format!("cannot start the test thread: {e}"))?;
+    handle
+        .join()
+        .map_err(|_| "the test thread panicked".to_string())?
+}
