@@ -136,6 +136,9 @@ pub fn test(repo: &Path, jsonl: Option<&Path>, ids: &[String], input: Option<Inp
         return Err(Fatal(format!("the generated crate in {} did not build", out.display())));
     }
     let mut cmd = Command::new(out.join("target/debug/ferrule-tests"));
+    // The runner renders module paths relative to its working directory, as PAT does
+    // when run from the repository.
+    cmd.current_dir(repo);
     if let Some(j) = jsonl {
         let abs = if j.is_absolute() { j.to_path_buf() } else { std::env::current_dir().map(|d| d.join(j)).unwrap_or_else(|_| j.to_path_buf()) };
         cmd.arg("--jsonl").arg(abs);

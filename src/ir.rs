@@ -277,6 +277,8 @@ pub struct Detection {
     pub file: String,
     /// The Python module (a key of `Program::modules`).
     pub module: String,
+    /// The Python file relative to the repository (the oracle's `py`).
+    pub py_file: String,
     pub severity: String,
     pub enabled: bool,
     pub create_alert: bool,

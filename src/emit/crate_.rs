@@ -215,6 +215,7 @@ fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream 
         .collect();
     let id = Literal::string(&d.id);
     let file = Literal::string(&d.file);
+    let py_file = Literal::string(&d.py_file);
     let sev = Literal::string(&d.severity);
     let enabled = d.enabled;
     let create_alert = d.create_alert;
@@ -242,6 +243,7 @@ fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream 
             id: #id,
             kind: rt::detection::Kind::#kind,
             file: #file,
+            py_file: #py_file,
             severity: #sev,
             enabled: #enabled,
             create_alert: #create_alert,

@@ -193,6 +193,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             kind,
             file: s.rel.clone(),
             module: module_name,
+            py_file: py.clone(),
             severity: severity.to_string(),
             enabled: s.yaml.get("Enabled").map(|e| e.truthy()).unwrap_or(false),
             create_alert: s.yaml.get("CreateAlert").map(|e| e.truthy()).unwrap_or(true),
