@@ -20,6 +20,9 @@ pub type Kwargs<'a> = &'a [(&'a str, Value)];
 /// The signature every compiled Python function has.
 pub type NativeFn = fn(&[Value], Kwargs) -> PyResult<Value>;
 
+/// A function value that captures state (lambdas, nested functions).
+pub type ClosureFn = Box<dyn Fn(&[Value], Kwargs) -> PyResult<Value>>;
+
 /// A Python dict: insertion-ordered, keys hashed with Python's rules.
 pub type Dict = IndexMap<Key, Value>;
 
@@ -59,7 +62,7 @@ pub struct Function {
 /// How a function value is invoked.
 pub enum FnBody {
     Native(NativeFn),
-    Closure(Box<dyn Fn(&[Value], Kwargs) -> PyResult<Value>>),
+    Closure(ClosureFn),
 }
 
 impl Function {
@@ -75,6 +78,7 @@ impl Function {
 ///
 /// Every method has CPython's default behaviour for a plain object, so an implementation
 /// overrides only what its Python type defines.
+#[allow(clippy::len_without_is_empty)]
 pub trait PyObject: Any {
     /// `type(x).__name__`.
     fn type_name(&self) -> &str;
@@ -366,6 +370,7 @@ impl Key {
     }
 
     /// A key from a string (always hashable).
+    #[allow(clippy::should_implement_trait)]
     pub fn from_str(s: &str) -> Key {
         Key(Value::str(s))
     }
