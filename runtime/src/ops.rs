@@ -162,7 +162,6 @@ impl Ord4 {
             Ord4::Ge => o != Ordering::Less,
         }
     }
-    }
 }
 
 /// A number operand: bools take part in arithmetic as the ints 0 and 1.
