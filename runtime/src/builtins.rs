@@ -1,12 +1,1333 @@
 //! Python's builtin functions and types (`len`, `str`, `sorted`, `isinstance`, …).
 //!
 //! Each builtin has the [`NativeFn`](crate::value::NativeFn) signature, so generated code
-//! calls it directly and can also pass it around as a value.
+//! calls it directly and can also pass it around as a value ([`lookup`]).
+//!
+//! `enumerate`, `zip`, `range`, `reversed`, `map` and `filter` return lists rather than
+//! lazy iterators: detections only iterate over them, and a list iterates identically.
 
-use crate::value::Value;
+use std::rc::Rc;
 
-/// A builtin by name, as a value.
+use crate::err::{ExcKind, PyErr, PyResult};
+use crate::fmt;
+use crate::methods::{self, int_arg};
+use crate::ops::{self, as_index, unsupported};
+use crate::unicode;
+use crate::value::{Dict, Key, Kwargs, Set, TypeObject, Value};
+
+fn arity(name: &str, args: &[Value], min: usize, max: usize) -> PyResult<()> {
+    if args.len() < min || args.len() > max {
+        let msg = if min == max {
+            format!(
+                "{name}() takes exactly {} argument{} ({} given)",
+                min,
+                if min == 1 { "" } else { "s" },
+                args.len()
+            )
+        } else if args.len() < min {
+            format!(
+                "{name} expected at least {min} argument{}, got {}",
+                if min == 1 { "" } else { "s" },
+                args.len()
+            )
+        } else {
+            format!(
+                "{name} expected at most {max} argument{}, got {}",
+                if max == 1 { "" } else { "s" },
+                args.len()
+            )
+        };
+        return Err(PyErr::type_error(msg));
+    }
+    Ok(())
+}
+
+fn no_kwargs(name: &str, kwargs: Kwargs) -> PyResult<()> {
+    if kwargs.is_empty() {
+        Ok(())
+    } else {
+        Err(PyErr::type_error(format!("{name}() takes no keyword arguments")))
+    }
+}
+
+fn kwarg<'a>(kwargs: Kwargs<'a>, name: &str) -> Option<&'a Value> {
+    kwargs.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+}
+
+fn only_kwargs(fname: &str, kwargs: Kwargs, allowed: &[&str]) -> PyResult<()> {
+    for (k, _) in kwargs {
+        if !allowed.contains(k) {
+            return Err(PyErr::type_error(format!(
+                "'{k}' is an invalid keyword argument for {fname}()"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `len(x)`.
+pub fn len(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("len", kwargs)?;
+    arity("len", args, 1, 1)?;
+    Ok(Value::Int(ops::len(&args[0])? as i64))
+}
+
+/// `str(x)` / `str(b, encoding[, errors])`.
+pub fn str_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("str", kwargs, &["object", "encoding", "errors"])?;
+    let obj = args.first().or_else(|| kwarg(kwargs, "object"));
+    let enc = args.get(1).or_else(|| kwarg(kwargs, "encoding"));
+    let errors = args.get(2).or_else(|| kwarg(kwargs, "errors"));
+    if args.len() > 3 {
+        return Err(PyErr::type_error(format!(
+            "str() takes at most 3 arguments ({} given)",
+            args.len()
+        )));
+    }
+    match (obj, enc, errors) {
+        (None, None, None) => Ok(Value::str("")),
+        (Some(v), None, None) => Ok(match v {
+            Value::Str(_) => v.clone(),
+            _ => Value::from(fmt::str(v)),
+        }),
+        (Some(Value::Bytes(b)), e, er) => {
+            let e = match e {
+                None => "utf-8".to_string(),
+                Some(Value::Str(s)) => s.to_string(),
+                Some(o) => {
+                    return Err(PyErr::type_error(format!(
+                        "str() argument 'encoding' must be str, not {}",
+                        o.type_name()
+                    )))
+                }
+            };
+            let er = match er {
+                None => "strict".to_string(),
+                Some(Value::Str(s)) => s.to_string(),
+                Some(o) => {
+                    return Err(PyErr::type_error(format!(
+                        "str() argument 'errors' must be str, not {}",
+                        o.type_name()
+                    )))
+                }
+            };
+            methods::decode(b, &e, &er)
+        }
+        (Some(Value::Str(_)), _, _) => Err(PyErr::type_error("decoding str is not supported")),
+        (Some(o), _, _) => Err(PyErr::type_error(format!(
+            "decoding to str: need a bytes-like object, {} found",
+            o.type_name()
+        ))),
+        _ => Err(unsupported("this call of str()")),
+    }
+}
+
+/// `repr(x)`.
+pub fn repr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("repr", kwargs)?;
+    arity("repr", args, 1, 1)?;
+    Ok(Value::from(fmt::repr(&args[0])))
+}
+
+fn invalid_int_literal(base: u32, s: &str) -> PyErr {
+    let r: String = fmt::str_repr(s).chars().take(200).collect();
+    PyErr::value_error(format!("invalid literal for int() with base {base}: {r}"))
+}
+
+/// Parses `s` as `int(s, base)` does (whitespace, sign, underscores, prefixes, Unicode
+/// digits).
+pub fn parse_int(s: &str, base: u32) -> PyResult<i64> {
+    let err = || invalid_int_literal(base, s);
+    // CPython first maps Unicode decimal digits to ASCII and Unicode spaces to ' '.
+    let mut norm = String::with_capacity(s.len());
+    for c in s.chars() {
+        if let Some(d) = unicode::decimal_value(c) {
+            norm.push(char::from_digit(d, 10).unwrap_or('0'));
+        } else if unicode::is_space(c) {
+            norm.push(' ');
+        } else {
+            norm.push(c);
+        }
+    }
+    let t = norm.trim_matches(' ');
+    let (neg, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let lower = t.to_ascii_lowercase();
+    let mut base = base;
+    let mut body = t;
+    let mut had_prefix = false;
+    let prefix_of = |b: u32| match b {
+        16 => Some("0x"),
+        8 => Some("0o"),
+        2 => Some("0b"),
+        _ => None,
+    };
+    if base == 0 {
+        if lower.starts_with("0x") {
+            base = 16;
+        } else if lower.starts_with("0o") {
+            base = 8;
+        } else if lower.starts_with("0b") {
+            base = 2;
+        } else {
+            base = 10;
+            // A decimal literal with base 0 may not have leading zeros unless all are zero.
+            let digits: String = t.chars().filter(|c| *c != '_').collect();
+            if digits.len() > 1 && digits.starts_with('0') && digits.chars().any(|c| c != '0') {
+                return Err(err());
+            }
+        }
+        if base != 10 {
+            body = &t[2..];
+            had_prefix = true;
+        }
+    } else if let Some(p) = prefix_of(base) {
+        if lower.starts_with(p) {
+            body = &t[2..];
+            had_prefix = true;
+        }
+    }
+    if had_prefix {
+        if let Some(rest) = body.strip_prefix('_') {
+            body = rest;
+        }
+    }
+    if body.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
+        return Err(err());
+    }
+    let mut acc: i64 = 0;
+    for c in body.chars() {
+        if c == '_' {
+            continue;
+        }
+        let d = c.to_digit(36).filter(|d| *d < base).ok_or_else(err)?;
+        acc = acc
+            .checked_mul(base as i64)
+            .and_then(|a| if neg { a.checked_sub(d as i64) } else { a.checked_add(d as i64) })
+            .ok_or_else(|| unsupported("ints beyond 64 bits"))?;
+    }
+    Ok(acc)
+}
+
+/// `int(float)`: truncation toward zero.
+pub fn float_to_int(f: f64) -> PyResult<i64> {
+    if f.is_nan() {
+        return Err(PyErr::value_error("cannot convert float NaN to integer"));
+    }
+    if f.is_infinite() {
+        return Err(PyErr::new(
+            ExcKind::OverflowError,
+            "cannot convert float infinity to integer",
+        ));
+    }
+    let t = f.trunc();
+    if !(-9.223372036854775808e18..9.223372036854775808e18).contains(&t) {
+        return Err(unsupported("ints beyond 64 bits"));
+    }
+    Ok(t as i64)
+}
+
+/// `int(x)` / `int(s, base)`.
+pub fn int(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("int", kwargs, &["base"])?;
+    if args.len() > 2 {
+        return Err(PyErr::type_error(format!(
+            "int() takes at most 2 arguments ({} given)",
+            args.len()
+        )));
+    }
+    let base = args.get(1).or_else(|| kwarg(kwargs, "base"));
+    let Some(x) = args.first() else {
+        if base.is_some() {
+            return Err(PyErr::type_error("int() missing string argument"));
+        }
+        return Ok(Value::Int(0));
+    };
+    if let Some(b) = base {
+        let b = int_arg(b)?;
+        if !(b == 0 || (2..=36).contains(&b)) {
+            return Err(PyErr::value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        return match x {
+            Value::Str(s) => parse_int(s, b as u32).map(Value::Int),
+            Value::Bytes(_) => Err(unsupported("int() of bytes")),
+            _ => Err(PyErr::type_error("int() can't convert non-string with explicit base")),
+        };
+    }
+    match x {
+        Value::Int(i) => Ok(Value::Int(*i)),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => float_to_int(*f).map(Value::Int),
+        Value::Str(s) => parse_int(s, 10).map(Value::Int),
+        Value::Bytes(_) | Value::Object(_) => Err(unsupported(&format!("int() of {}", x.type_name()))),
+        _ => Err(PyErr::type_error(format!(
+            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+            x.type_name()
+        ))),
+    }
+}
+
+/// Parses `s` as `float(s)` does.
+pub fn parse_float(s: &str) -> PyResult<f64> {
+    let err = || {
+        PyErr::value_error(format!(
+            "could not convert string to float: {}",
+            fmt::str_repr(s)
+        ))
+    };
+    let mut norm = String::with_capacity(s.len());
+    for c in s.chars() {
+        if let Some(d) = unicode::decimal_value(c) {
+            norm.push(char::from_digit(d, 10).unwrap_or('0'));
+        } else if unicode::is_space(c) {
+            norm.push(' ');
+        } else if c.is_ascii() {
+            norm.push(c);
+        } else {
+            return Err(err());
+        }
+    }
+    let t = norm.trim_matches(' ');
+    let (sign, body) = match t.as_bytes().first() {
+        Some(b'-') => (-1.0, &t[1..]),
+        Some(b'+') => (1.0, &t[1..]),
+        _ => (1.0, t),
+    };
+    let lower = body.to_ascii_lowercase();
+    match lower.as_str() {
+        "inf" | "infinity" => return Ok(sign * f64::INFINITY),
+        "nan" => return Ok(sign * f64::NAN),
+        _ => {}
+    }
+    // Grammar: digitpart ["." [digitpart]] | "." digitpart, then [e [sign] digitpart], where
+    // a digitpart may have single underscores between digits.
+    let b = lower.as_bytes();
+    let mut i = 0;
+    let digitpart = |i: &mut usize| -> Result<bool, ()> {
+        let start = *i;
+        while *i < b.len() && (b[*i].is_ascii_digit() || b[*i] == b'_') {
+            *i += 1;
+        }
+        let part = &b[start..*i];
+        if part.is_empty() {
+            return Ok(false);
+        }
+        if part[0] == b'_' || part[part.len() - 1] == b'_' || part.windows(2).any(|w| w == b"__") {
+            return Err(());
+        }
+        Ok(true)
+    };
+    let int_digits = digitpart(&mut i).map_err(|_| err())?;
+    let mut frac_digits = false;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        frac_digits = digitpart(&mut i).map_err(|_| err())?;
+    }
+    if !int_digits && !frac_digits {
+        return Err(err());
+    }
+    if i < b.len() && b[i] == b'e' {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if !digitpart(&mut i).map_err(|_| err())? {
+            return Err(err());
+        }
+    }
+    if i != b.len() {
+        return Err(err());
+    }
+    let clean: String = lower.chars().filter(|c| *c != '_').collect();
+    clean.parse::<f64>().map(|f| sign * f).map_err(|_| err())
+}
+
+/// `float(x)`.
+pub fn float(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("float", kwargs)?;
+    if args.len() > 1 {
+        return Err(PyErr::type_error(format!(
+            "float expected at most 1 argument, got {}",
+            args.len()
+        )));
+    }
+    let Some(x) = args.first() else {
+        return Ok(Value::Float(0.0));
+    };
+    match x {
+        Value::Float(f) => Ok(Value::Float(*f)),
+        Value::Int(i) => Ok(Value::Float(*i as f64)),
+        Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
+        Value::Str(s) => parse_float(s).map(Value::Float),
+        Value::Bytes(_) | Value::Object(_) => Err(unsupported(&format!("float() of {}", x.type_name()))),
+        _ => Err(PyErr::type_error(format!(
+            "float() argument must be a string or a real number, not '{}'",
+            x.type_name()
+        ))),
+    }
+}
+
+/// `bool(x)`.
+pub fn bool(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("bool", kwargs)?;
+    if args.len() > 1 {
+        return Err(PyErr::type_error(format!(
+            "bool expected at most 1 argument, got {}",
+            args.len()
+        )));
+    }
+    match args.first() {
+        None => Ok(Value::Bool(false)),
+        Some(v) => ops::truthy(v).map(Value::Bool),
+    }
+}
+
+fn one_iterable(name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Option<Vec<Value>>> {
+    no_kwargs(name, kwargs)?;
+    if args.len() > 1 {
+        return Err(PyErr::type_error(format!(
+            "{name} expected at most 1 argument, got {}",
+            args.len()
+        )));
+    }
+    args.first().map(ops::iter).transpose()
+}
+
+/// `list(iterable)`.
+pub fn list(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    Ok(Value::list(one_iterable("list", args, kwargs)?.unwrap_or_default()))
+}
+
+/// `tuple(iterable)`.
+pub fn tuple(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if let Some(Value::Tuple(_)) = args.first() {
+        if args.len() == 1 && kwargs.is_empty() {
+            return Ok(args[0].clone());
+        }
+    }
+    Ok(Value::tuple(one_iterable("tuple", args, kwargs)?.unwrap_or_default()))
+}
+
+fn to_set(items: Vec<Value>) -> PyResult<Set> {
+    items.into_iter().map(Key::new).collect()
+}
+
+/// `set(iterable)`.
+pub fn set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    Ok(Value::set(to_set(one_iterable("set", args, kwargs)?.unwrap_or_default())?))
+}
+
+/// `frozenset(iterable)`.
+pub fn frozenset(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if let Some(Value::FrozenSet(_)) = args.first() {
+        if args.len() == 1 && kwargs.is_empty() {
+            return Ok(args[0].clone());
+        }
+    }
+    let items = one_iterable("frozenset", args, kwargs)?.unwrap_or_default();
+    Ok(Value::FrozenSet(Rc::new(to_set(items)?)))
+}
+
+/// `dict(mapping_or_pairs, **kwargs)`.
+pub fn dict(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if args.len() > 1 {
+        return Err(PyErr::type_error(format!(
+            "dict expected at most 1 argument, got {}",
+            args.len()
+        )));
+    }
+    let mut d = Dict::new();
+    if let Some(x) = args.first() {
+        for (k, v) in methods::mapping_or_pairs(x)? {
+            d.insert(k, v);
+        }
+    }
+    for (k, v) in kwargs {
+        d.insert(Key::from_str(k), v.clone());
+    }
+    Ok(Value::dict(d))
+}
+
+fn is_lt(a: &Value, b: &Value) -> PyResult<bool> {
+    ops::lt(a, b)
+}
+
+/// CPython's `count_run`: the length of the run at the start of `keys[lo..hi]`, and whether
+/// it is strictly descending.
+fn count_run(keys: &[Value], lo: usize, hi: usize) -> PyResult<(usize, bool)> {
+    if lo + 1 == hi {
+        return Ok((1, false));
+    }
+    let mut n = 2;
+    if is_lt(&keys[lo + 1], &keys[lo])? {
+        let mut i = lo + 2;
+        while i < hi {
+            if is_lt(&keys[i], &keys[i - 1])? {
+                n += 1;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        Ok((n, true))
+    } else {
+        let mut i = lo + 2;
+        while i < hi {
+            if is_lt(&keys[i], &keys[i - 1])? {
+                break;
+            }
+            n += 1;
+            i += 1;
+        }
+        Ok((n, false))
+    }
+}
+
+/// CPython's `binarysort` of `idx[..]` by `keys`, where `idx[..start]` is already sorted.
+fn binarysort(keys: &mut [Value], vals: &mut [usize], start: usize) -> PyResult<()> {
+    let mut start = if start == 0 { 1 } else { start };
+    while start < keys.len() {
+        let mut l = 0;
+        let mut r = start;
+        let pivot = keys[start].clone();
+        while l < r {
+            let p = l + ((r - l) >> 1);
+            if is_lt(&pivot, &keys[p])? {
+                r = p;
+            } else {
+                l = p + 1;
+            }
+        }
+        keys[l..=start].rotate_right(1);
+        vals[l..=start].rotate_right(1);
+        start += 1;
+    }
+    Ok(())
+}
+
+/// Whether comparisons among `keys` form a total order, so that every stable sort gives
+/// the same result as CPython's timsort: all numbers without nan, or all strings, or all
+/// bytes.
+fn totally_ordered(keys: &[Value]) -> bool {
+    keys.iter().all(|k| matches!(k, Value::Int(_) | Value::Bool(_)) || matches!(k, Value::Float(f) if !f.is_nan()))
+        || keys.iter().all(|k| matches!(k, Value::Str(_)))
+        || keys.iter().all(|k| matches!(k, Value::Bytes(_)))
+}
+
+/// Sorts `items` as `list.sort(key=key, reverse=reverse)` does: stable, comparing with `<`
+/// only, in CPython's order of comparisons for lists shorter than 64 (so the same element
+/// pair raises the same TypeError).
+pub fn sort_values(items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<()> {
+    let mut keys: Vec<Value> = match key {
+        Some(f) => items
+            .iter()
+            .map(|x| ops::call(f, std::slice::from_ref(x), &[]))
+            .collect::<PyResult<_>>()?,
+        None => items.clone(),
+    };
+    let n = keys.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    if reverse {
+        keys.reverse();
+        idx.reverse();
+    }
+    if n >= 2 {
+        if n < 64 {
+            let (run, desc) = count_run(&keys, 0, n)?;
+            if desc {
+                keys[..run].reverse();
+                idx[..run].reverse();
+            }
+            if run < n {
+                binarysort(&mut keys, &mut idx, run)?;
+            }
+        } else if totally_ordered(&keys) {
+            let mut order: Vec<usize> = (0..n).collect();
+            let mut err = None;
+            order.sort_by(|&a, &b| {
+                if err.is_some() {
+                    return std::cmp::Ordering::Equal;
+                }
+                match is_lt(&keys[b], &keys[a]) {
+                    Ok(true) => std::cmp::Ordering::Greater,
+                    Ok(false) => match is_lt(&keys[a], &keys[b]) {
+                        Ok(true) => std::cmp::Ordering::Less,
+                        Ok(false) => std::cmp::Ordering::Equal,
+                        Err(e) => {
+                            err = Some(e);
+                            std::cmp::Ordering::Equal
+                        }
+                    },
+                    Err(e) => {
+                        err = Some(e);
+                        std::cmp::Ordering::Equal
+                    }
+                }
+            });
+            if let Some(e) = err {
+                return Err(e);
+            }
+            idx = order.iter().map(|&o| idx[o]).collect();
+        } else {
+            return Err(unsupported("sorting 64 or more items of mixed or unordered types"));
+        }
+    }
+    if reverse {
+        idx.reverse();
+    }
+    let old = std::mem::take(items);
+    *items = idx.into_iter().map(|i| old[i].clone()).collect();
+    Ok(())
+}
+
+/// `sorted(iterable, key=None, reverse=False)`.
+pub fn sorted(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("sort", kwargs, &["key", "reverse"])?;
+    if args.len() != 1 {
+        return Err(PyErr::type_error(format!(
+            "sorted expected 1 argument, got {}",
+            args.len()
+        )));
+    }
+    let mut items = ops::iter(&args[0])?;
+    let key = kwarg(kwargs, "key").filter(|k| !k.is_none());
+    let reverse = match kwarg(kwargs, "reverse") {
+        Some(r) => ops::truthy(r)?,
+        None => false,
+    };
+    sort_values(&mut items, key, reverse)?;
+    Ok(Value::list(items))
+}
+
+fn min_max(name: &str, args: &[Value], kwargs: Kwargs, is_max: bool) -> PyResult<Value> {
+    only_kwargs(name, kwargs, &["key", "default"])?;
+    let key = kwarg(kwargs, "key").filter(|k| !k.is_none());
+    let default = kwarg(kwargs, "default");
+    let items = match args.len() {
+        0 => {
+            return Err(PyErr::type_error(format!(
+                "{name} expected at least 1 argument, got 0"
+            )))
+        }
+        1 => ops::iter(&args[0])?,
+        _ => {
+            if default.is_some() {
+                return Err(PyErr::type_error(format!(
+                    "Cannot specify a default for {name}() with multiple positional arguments"
+                )));
+            }
+            args.to_vec()
+        }
+    };
+    let mut best: Option<(Value, Value)> = None;
+    for it in items {
+        let k = match key {
+            Some(f) => ops::call(f, std::slice::from_ref(&it), &[])?,
+            None => it.clone(),
+        };
+        best = Some(match best {
+            None => (it, k),
+            Some((bv, bk)) => {
+                let better = if is_max { ops::gt(&k, &bk)? } else { ops::lt(&k, &bk)? };
+                if better {
+                    (it, k)
+                } else {
+                    (bv, bk)
+                }
+            }
+        });
+    }
+    match (best, default) {
+        (Some((v, _)), _) => Ok(v),
+        (None, Some(d)) => Ok(d.clone()),
+        (None, None) => Err(PyErr::value_error(format!("{name}() arg is an empty sequence"))),
+    }
+}
+
+/// `min(iterable, *, key, default)` / `min(a, b, *rest, key)`.
+pub fn min(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    min_max("min", args, kwargs, false)
+}
+
+/// `max(iterable, *, key, default)` / `max(a, b, *rest, key)`.
+pub fn max(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    min_max("max", args, kwargs, true)
+}
+
+/// `sum(iterable, start=0)`.
+pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("sum", kwargs, &["start"])?;
+    arity("sum", args, 1, 2)?;
+    let start = args.get(1).or_else(|| kwarg(kwargs, "start"));
+    let mut acc = start.cloned().unwrap_or(Value::Int(0));
+    match acc {
+        Value::Str(_) => return Err(PyErr::type_error("sum() can't sum strings [use ''.join(seq) instead]")),
+        Value::Bytes(_) => return Err(PyErr::type_error("sum() can't sum bytes [use b''.join(seq) instead]")),
+        _ => {}
+    }
+    for it in ops::iter(&args[0])? {
+        acc = ops::binop(crate::value::BinOp::Add, &acc, &it)?;
+    }
+    Ok(acc)
+}
+
+/// `any(iterable)`.
+pub fn any(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("any", kwargs)?;
+    arity("any", args, 1, 1)?;
+    for it in ops::iter(&args[0])? {
+        if ops::truthy(&it)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+/// `all(iterable)`.
+pub fn all(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("all", kwargs)?;
+    arity("all", args, 1, 1)?;
+    for it in ops::iter(&args[0])? {
+        if !ops::truthy(&it)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+/// `enumerate(iterable, start=0)` as a list of pairs.
+pub fn enumerate(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("enumerate", kwargs, &["iterable", "start"])?;
+    let it = args.first().or_else(|| kwarg(kwargs, "iterable")).ok_or_else(|| {
+        PyErr::type_error("enumerate() missing required argument 'iterable' (pos 1)")
+    })?;
+    let start = match args.get(1).or_else(|| kwarg(kwargs, "start")) {
+        Some(s) => int_arg(s)?,
+        None => 0,
+    };
+    let items = ops::iter(it)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.into_iter().enumerate() {
+        let n = start
+            .checked_add(i as i64)
+            .ok_or_else(|| unsupported("ints beyond 64 bits"))?;
+        out.push(Value::tuple(vec![Value::Int(n), v]));
+    }
+    Ok(Value::list(out))
+}
+
+/// `zip(*iterables)` as a list of tuples.
+pub fn zip(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("zip", kwargs, &["strict"])?;
+    if kwarg(kwargs, "strict").map(ops::truthy).transpose()?.unwrap_or(false) {
+        return Err(unsupported("zip(strict=True)"));
+    }
+    let lists: Vec<Vec<Value>> = args.iter().map(ops::iter).collect::<PyResult<_>>()?;
+    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+    Ok(Value::list(
+        (0..n)
+            .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
+            .collect(),
+    ))
+}
+
+/// The longest `range` ferrule materialises.
+const MAX_RANGE: i64 = 1 << 24;
+
+/// `range(stop)` / `range(start, stop[, step])` as a list.
+pub fn range(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("range", kwargs)?;
+    if args.is_empty() {
+        return Err(PyErr::type_error("range expected at least 1 argument, got 0"));
+    }
+    if args.len() > 3 {
+        return Err(PyErr::type_error(format!(
+            "range expected at most 3 arguments, got {}",
+            args.len()
+        )));
+    }
+    let nums: Vec<i64> = args.iter().map(int_arg).collect::<PyResult<_>>()?;
+    let (start, stop, step) = match nums.as_slice() {
+        [b] => (0, *b, 1),
+        [a, b] => (*a, *b, 1),
+        [a, b, c] => (*a, *b, *c),
+        _ => (0, 0, 1),
+    };
+    if step == 0 {
+        return Err(PyErr::value_error("range() arg 3 must not be zero"));
+    }
+    let (s, e, st) = (start as i128, stop as i128, step as i128);
+    let count = if st > 0 {
+        if e > s { (e - s + st - 1) / st } else { 0 }
+    } else if s > e {
+        (s - e - st - 1) / -st
+    } else {
+        0
+    };
+    if count > MAX_RANGE as i128 {
+        return Err(unsupported("ranges this long"));
+    }
+    Ok(Value::list(
+        (0..count).map(|i| Value::Int((s + i * st) as i64)).collect(),
+    ))
+}
+
+/// `abs(x)`.
+pub fn abs(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("abs", kwargs)?;
+    arity("abs", args, 1, 1)?;
+    match &args[0] {
+        Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| unsupported("ints beyond 64 bits")),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Object(_) => Err(unsupported("abs() of objects")),
+        o => Err(PyErr::type_error(format!(
+            "bad operand type for abs(): '{}'",
+            o.type_name()
+        ))),
+    }
+}
+
+/// Rounds the exact decimal digits of `a >= 0` to a multiple of `10**-ndigits`, halves to
+/// even, as CPython's correctly rounded `round()` does.
+fn round_exact(a: f64, ndigits: i64) -> String {
+    // `{:.1100}` prints the exact binary value (every f64 has at most 1074 fraction digits).
+    let full = format!("{a:.1100}");
+    let (int_part, frac) = full.split_once('.').unwrap_or((&full, ""));
+    let digits: Vec<u8> = int_part.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+    let point = int_part.len() as i64;
+    let keep = (point + ndigits).max(0) as usize;
+    if keep >= digits.len() {
+        return full;
+    }
+    let mut kept: Vec<u8> = digits[..keep].to_vec();
+    let rest = &digits[keep..];
+    let first = rest.first().copied().unwrap_or(0);
+    let beyond = rest.iter().skip(1).any(|d| *d != 0);
+    let last_odd = kept.last().is_some_and(|d| d % 2 == 1);
+    let up = first > 5 || (first == 5 && (beyond || last_odd));
+    if up {
+        let mut i = kept.len();
+        loop {
+            if i == 0 {
+                kept.insert(0, 1);
+                break;
+            }
+            i -= 1;
+            if kept[i] == 9 {
+                kept[i] = 0;
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    let mut s: String = kept.iter().map(|d| (b'0' + d) as char).collect();
+    if s.is_empty() {
+        s.push('0');
+    }
+    let exp = (keep as i64) - point - if up && kept.len() > keep { 1 } else { 0 };
+    format!("{s}e{}", -exp)
+}
+
+/// `round(x[, ndigits])`.
+pub fn round(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("round", kwargs, &["number", "ndigits"])?;
+    let x = args.first().or_else(|| kwarg(kwargs, "number")).ok_or_else(|| {
+        PyErr::type_error("round() missing required argument 'number' (pos 1)")
+    })?;
+    let nd = args.get(1).or_else(|| kwarg(kwargs, "ndigits")).filter(|v| !v.is_none());
+    match x {
+        Value::Float(f) => match nd {
+            None => {
+                let r = f.round_ties_even();
+                float_to_int(r).map(Value::Int)
+            }
+            Some(n) => {
+                let n = int_arg(n)?;
+                let f = *f;
+                if !f.is_finite() || f == 0.0 || n > 323 {
+                    return Ok(Value::Float(f));
+                }
+                if n < -308 {
+                    return Ok(Value::Float(0.0 * f));
+                }
+                let s = round_exact(f.abs(), n);
+                let r: f64 = s.parse().unwrap_or(f64::NAN);
+                if r.is_infinite() {
+                    return Err(PyErr::new(ExcKind::OverflowError, "rounded value too large to represent"));
+                }
+                Ok(Value::Float(if f.is_sign_negative() { -r } else { r }))
+            }
+        },
+        Value::Int(_) | Value::Bool(_) => {
+            let i = as_index(x).unwrap_or(0);
+            match nd {
+                None => Ok(Value::Int(i)),
+                Some(n) => {
+                    let n = int_arg(n)?;
+                    if n >= 0 {
+                        return Ok(Value::Int(i));
+                    }
+                    if n < -19 {
+                        return Ok(Value::Int(0));
+                    }
+                    let p = 10i128.pow((-n) as u32);
+                    let v = i as i128;
+                    let q = v.div_euclid(p);
+                    let r = v.rem_euclid(p);
+                    let twice = 2 * r;
+                    let q = if twice > p || (twice == p && q % 2 != 0) { q + 1 } else { q };
+                    i64::try_from(q * p).map(Value::Int).map_err(|_| unsupported("ints beyond 64 bits"))
+                }
+            }
+        }
+        Value::Object(_) => Err(unsupported("round() of objects")),
+        o => Err(PyErr::type_error(format!(
+            "type {} doesn't define __round__ method",
+            o.type_name()
+        ))),
+    }
+}
+
+fn isinstance_of(v: &Value, t: &Value) -> PyResult<bool> {
+    match t {
+        Value::Tuple(ts) => {
+            for t in ts.iter() {
+                if isinstance_of(v, t)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => match t.downcast::<TypeObject>() {
+            Some(to) => Ok((to.check)(v)),
+            None => Err(PyErr::type_error(
+                "isinstance() arg 2 must be a type, a tuple of types, or a union",
+            )),
+        },
+    }
+}
+
+/// `isinstance(x, T)` where `T` is a type object or a tuple of them.
+pub fn isinstance(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("isinstance", kwargs)?;
+    if args.len() != 2 {
+        return Err(PyErr::type_error(format!(
+            "isinstance expected 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    isinstance_of(&args[0], &args[1]).map(Value::Bool)
+}
+
+/// `getattr(obj, name[, default])`.
+pub fn getattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("getattr", kwargs)?;
+    if !(2..=3).contains(&args.len()) {
+        return Err(PyErr::type_error(format!(
+            "getattr expected at least 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    let name = args[1]
+        .as_str()
+        .ok_or_else(|| PyErr::type_error("attribute name must be string"))?;
+    match ops::getattr(&args[0], name) {
+        Ok(v) => Ok(v),
+        Err(e) if args.len() == 3 && e.matches(ExcKind::AttributeError) => Ok(args[2].clone()),
+        Err(e) => Err(e),
+    }
+}
+
+/// `hasattr(obj, name)`.
+pub fn hasattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("hasattr", kwargs)?;
+    arity("hasattr", args, 2, 2)?;
+    let name = args[1]
+        .as_str()
+        .ok_or_else(|| PyErr::type_error("attribute name must be string"))?;
+    Ok(Value::Bool(ops::hasattr(&args[0], name)))
+}
+
+/// `reversed(seq)` as a list.
+pub fn reversed(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("reversed", kwargs)?;
+    arity("reversed", args, 1, 1)?;
+    match &args[0] {
+        Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_) | Value::Dict(_) => {
+            let mut items = ops::iter(&args[0])?;
+            items.reverse();
+            Ok(Value::list(items))
+        }
+        Value::Object(o) if o.is_sequence() => {
+            let mut items = ops::iter(&args[0])?;
+            items.reverse();
+            Ok(Value::list(items))
+        }
+        Value::Object(_) => Err(unsupported("reversed() of objects")),
+        o => Err(PyErr::type_error(format!(
+            "'{}' object is not reversible",
+            o.type_name()
+        ))),
+    }
+}
+
+/// `map(f, *iterables)` as a list.
+pub fn map(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("map", kwargs)?;
+    if args.len() < 2 {
+        return Err(PyErr::type_error("map() must have at least two arguments."));
+    }
+    let lists: Vec<Vec<Value>> = args[1..].iter().map(ops::iter).collect::<PyResult<_>>()?;
+    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let call_args: Vec<Value> = lists.iter().map(|l| l[i].clone()).collect();
+        out.push(ops::call(&args[0], &call_args, &[])?);
+    }
+    Ok(Value::list(out))
+}
+
+/// `filter(f, iterable)` as a list (`f` may be None).
+pub fn filter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("filter", kwargs)?;
+    if args.len() != 2 {
+        return Err(PyErr::type_error(format!(
+            "filter expected 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    let mut out = Vec::new();
+    for it in ops::iter(&args[1])? {
+        let keep = if args[0].is_none() {
+            ops::truthy(&it)?
+        } else {
+            ops::truthy(&ops::call(&args[0], std::slice::from_ref(&it), &[])?)?
+        };
+        if keep {
+            out.push(it);
+        }
+    }
+    Ok(Value::list(out))
+}
+
+/// `ord(c)`.
+pub fn ord(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("ord", kwargs)?;
+    arity("ord", args, 1, 1)?;
+    match &args[0] {
+        Value::Str(s) => {
+            let mut it = s.chars();
+            match (it.next(), it.next()) {
+                (Some(c), None) => Ok(Value::Int(c as i64)),
+                _ => Err(PyErr::type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.chars().count()
+                ))),
+            }
+        }
+        Value::Bytes(b) => {
+            if b.len() == 1 {
+                Ok(Value::Int(b[0] as i64))
+            } else {
+                Err(PyErr::type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    b.len()
+                )))
+            }
+        }
+        o => Err(PyErr::type_error(format!(
+            "ord() expected string of length 1, but {} found",
+            o.type_name()
+        ))),
+    }
+}
+
+/// `chr(i)`.
+pub fn chr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("chr", kwargs)?;
+    arity("chr", args, 1, 1)?;
+    let i = int_arg(&args[0])?;
+    if !(0..0x110000).contains(&i) {
+        return Err(PyErr::value_error("chr() arg not in range(0x110000)"));
+    }
+    char::from_u32(i as u32)
+        .map(|c| Value::from(c.to_string()))
+        .ok_or_else(|| unsupported("surrogate characters"))
+}
+
+/// `hex(i)`.
+pub fn hex(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("hex", kwargs)?;
+    arity("hex", args, 1, 1)?;
+    let i = int_arg(&args[0])?;
+    Ok(Value::from(if i < 0 {
+        format!("-0x{:x}", i.unsigned_abs())
+    } else {
+        format!("0x{i:x}")
+    }))
+}
+
+/// `divmod(a, b)`.
+pub fn divmod(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("divmod", kwargs)?;
+    if args.len() != 2 {
+        return Err(PyErr::type_error(format!(
+            "divmod expected 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    ops::divmod(&args[0], &args[1])
+}
+
+/// `pow(base, exp[, mod])`.
+pub fn pow(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("pow", kwargs, &["base", "exp", "mod"])?;
+    if !kwargs.is_empty() {
+        return Err(unsupported("pow() with keyword arguments"));
+    }
+    match args {
+        [a, b] => ops::binop(crate::value::BinOp::Pow, a, b),
+        [a, b, m] => {
+            let (Some(a), Some(b), Some(m)) = (as_index(a), as_index(b), as_index(m)) else {
+                return Err(unsupported("pow() with a modulus of these types"));
+            };
+            if m == 0 {
+                return Err(PyErr::value_error("pow() 3rd argument cannot be 0"));
+            }
+            if b < 0 {
+                return Err(unsupported("pow() with a negative exponent and a modulus"));
+            }
+            let m128 = m as i128;
+            let mut base = (a as i128).rem_euclid(m128);
+            let mut e = b;
+            let mut acc: i128 = 1 % m128.abs();
+            while e > 0 {
+                if e & 1 == 1 {
+                    acc = (acc * base).rem_euclid(m128);
+                }
+                base = (base * base).rem_euclid(m128);
+                e >>= 1;
+            }
+            let r = acc.rem_euclid(m128);
+            // Python's result takes the sign of the modulus.
+            let r = if m < 0 && r != 0 { r + m128 } else { r };
+            Ok(Value::Int(r as i64))
+        }
+        _ => Err(PyErr::type_error(format!(
+            "pow expected at least 2 arguments, got {}",
+            args.len()
+        ))),
+    }
+}
+
+/// `print(...)`: detections have no standard output.
+pub fn print(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let _ = (args, kwargs);
+    Err(unsupported("print()"))
+}
+
+fn check_str(v: &Value) -> bool {
+    matches!(v, Value::Str(_))
+}
+fn check_int(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::Bool(_))
+}
+fn check_float(v: &Value) -> bool {
+    matches!(v, Value::Float(_))
+}
+fn check_bool(v: &Value) -> bool {
+    matches!(v, Value::Bool(_))
+}
+fn check_list(v: &Value) -> bool {
+    matches!(v, Value::List(_))
+}
+fn check_dict(v: &Value) -> bool {
+    matches!(v, Value::Dict(_))
+}
+fn check_set(v: &Value) -> bool {
+    matches!(v, Value::Set(_))
+}
+fn check_tuple(v: &Value) -> bool {
+    matches!(v, Value::Tuple(_))
+}
+fn check_bytes(v: &Value) -> bool {
+    matches!(v, Value::Bytes(_))
+}
+fn check_frozenset(v: &Value) -> bool {
+    matches!(v, Value::FrozenSet(_))
+}
+fn check_object(_: &Value) -> bool {
+    true
+}
+fn check_type(v: &Value) -> bool {
+    v.downcast::<TypeObject>().is_some()
+}
+
+fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let _ = (args, kwargs);
+    Err(unsupported("type()"))
+}
+
+fn object_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let _ = (args, kwargs);
+    Err(unsupported("object()"))
+}
+
+fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    match (args, kwargs) {
+        ([], []) => Ok(Value::Bytes(Rc::from(&[][..]))),
+        ([Value::Str(s)], []) => Err(PyErr::type_error(format!(
+            "string argument without an encoding{}",
+            if s.is_empty() { "" } else { "" }
+        ))),
+        ([Value::Str(s), Value::Str(e)], []) => match e.to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Ok(Value::Bytes(s.as_bytes().into())),
+            _ => Err(unsupported("bytes() with this encoding")),
+        },
+        _ => Err(unsupported("this call of bytes()")),
+    }
+}
+
+/// An unbound method of a built-in type (`str.lower`): a function taking `self` first.
+fn unbound(type_name: &'static str, check: fn(&Value) -> bool, name: &str) -> Value {
+    let owned = name.to_string();
+    Value::closure(name, move |args: &[Value], kwargs: Kwargs| {
+        let Some(this) = args.first() else {
+            return Err(PyErr::type_error(format!(
+                "unbound method {type_name}.{owned}() needs an argument"
+            )));
+        };
+        if !check(this) {
+            return Err(PyErr::type_error(format!(
+                "descriptor '{owned}' for '{type_name}' objects doesn't apply to a '{}' object",
+                this.type_name()
+            )));
+        }
+        ops::call_method(this, &owned, &args[1..], kwargs)
+    })
+}
+
+fn str_attr(name: &str) -> Option<Value> {
+    methods::bound_method(&Value::str(""), name).map(|_| unbound("str", check_str, name))
+}
+fn list_attr(name: &str) -> Option<Value> {
+    methods::bound_method(&Value::list(vec![]), name).map(|_| unbound("list", check_list, name))
+}
+fn dict_attr(name: &str) -> Option<Value> {
+    if name == "fromkeys" {
+        return Some(Value::func("fromkeys", methods::dict_fromkeys));
+    }
+    methods::bound_method(&Value::dict(Dict::new()), name).map(|_| unbound("dict", check_dict, name))
+}
+fn set_attr(name: &str) -> Option<Value> {
+    methods::bound_method(&Value::set(Set::new()), name).map(|_| unbound("set", check_set, name))
+}
+fn tuple_attr(name: &str) -> Option<Value> {
+    methods::bound_method(&Value::tuple(vec![]), name).map(|_| unbound("tuple", check_tuple, name))
+}
+fn bytes_attr(name: &str) -> Option<Value> {
+    methods::bound_method(&Value::Bytes(Rc::from(&[][..])), name).map(|_| unbound("bytes", check_bytes, name))
+}
+fn int_attr(name: &str) -> Option<Value> {
+    methods::bound_method(&Value::Int(0), name).map(|_| unbound("int", check_int, name))
+}
+fn float_attr(name: &str) -> Option<Value> {
+    methods::bound_method(&Value::Float(0.0), name).map(|_| unbound("float", check_float, name))
+}
+
+/// The type object of a builtin type name (`str`, `int`, …, `object`, `type`).
+pub fn type_object(name: &str) -> Option<Value> {
+    let (name, check, construct, attr): (
+        &'static str,
+        fn(&Value) -> bool,
+        crate::value::NativeFn,
+        Option<fn(&str) -> Option<Value>>,
+    ) = match name {
+        "str" => ("str", check_str, str_, Some(str_attr)),
+        "int" => ("int", check_int, int, Some(int_attr)),
+        "float" => ("float", check_float, float, Some(float_attr)),
+        "bool" => ("bool", check_bool, bool, None),
+        "list" => ("list", check_list, list, Some(list_attr)),
+        "dict" => ("dict", check_dict, dict, Some(dict_attr)),
+        "set" => ("set", check_set, set, Some(set_attr)),
+        "tuple" => ("tuple", check_tuple, tuple, Some(tuple_attr)),
+        "bytes" => ("bytes", check_bytes, bytes_, Some(bytes_attr)),
+        "frozenset" => ("frozenset", check_frozenset, frozenset, None),
+        "object" => ("object", check_object, object_, None),
+        "type" => ("type", check_type, type_, None),
+        _ => return None,
+    };
+    Some(Value::object(TypeObject {
+        name,
+        module: "builtins",
+        check,
+        construct: Some(construct),
+        attr,
+    }))
+}
+
+thread_local! {
+    static TYPES: std::cell::RefCell<Vec<(&'static str, Value)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The builtin named `name` as a value: a function or a type object. Type objects are
+/// created once per thread, so `type_object("str") is type_object("str")` holds.
 pub fn lookup(name: &str) -> Option<Value> {
-    let _ = name;
-    None
+    let f: crate::value::NativeFn = match name {
+        "len" => len,
+        "repr" => repr,
+        "sorted" => sorted,
+        "min" => min,
+        "max" => max,
+        "sum" => sum,
+        "any" => any,
+        "all" => all,
+        "enumerate" => enumerate,
+        "zip" => zip,
+        "range" => range,
+        "abs" => abs,
+        "round" => round,
+        "isinstance" => isinstance,
+        "getattr" => getattr,
+        "hasattr" => hasattr,
+        "reversed" => reversed,
+        "map" => map,
+        "filter" => filter,
+        "ord" => ord,
+        "chr" => chr,
+        "hex" => hex,
+        "divmod" => divmod,
+        "pow" => pow,
+        "print" => print,
+        _ => {
+            return TYPES.with(|t| {
+                if let Some((_, v)) = t.borrow().iter().find(|(n, _)| *n == name) {
+                    return Some(v.clone());
+                }
+                let v = type_object(name)?;
+                let key: &'static str = match name {
+                    "str" => "str",
+                    "int" => "int",
+                    "float" => "float",
+                    "bool" => "bool",
+                    "list" => "list",
+                    "dict" => "dict",
+                    "set" => "set",
+                    "tuple" => "tuple",
+                    "bytes" => "bytes",
+                    "frozenset" => "frozenset",
+                    "object" => "object",
+                    _ => "type",
+                };
+                t.borrow_mut().push((key, v.clone()));
+                Some(v)
+            })
+        }
+    };
+    Some(Value::func(name, f))
 }
