@@ -30,3 +30,11 @@ def table(name, rows):
     body = ''.join('    (%s),\n' % ', '.join(rs(x) for x in row) for row in rows)
     n = len(rows[0]) if rows else 2
     return 'const %s: &[(%s)] = &[\n%s];\n' % (name, ', '.join(['&str'] * n), body)
+
+
+def outcome_str(f):
+    """f()'s string result, or '!Type: message' of its exception."""
+    try:
+        return f()
+    except Exception as e:  # noqa: BLE001
+        return '!' + type(e).__name__ + ': ' + str(e)
