@@ -123,8 +123,38 @@ pub enum Stmt {
     Def(Target, usize),
     /// `import helper` / `from helper import x`: initialises module `module` first.
     ImportModule(String),
-    /// Binds an exception class defined by `class X(Base): pass`.
-    ExcClass(Target, String, Expr),
+    /// `class Name(Base): …` with its methods and class attributes.
+    Class {
+        target: Target,
+        name: String,
+        base: Option<Expr>,
+        members: Vec<ClassMember>,
+    },
+}
+
+/// A member of a class body.
+#[derive(Clone, Debug)]
+pub struct ClassMember {
+    pub name: String,
+    pub kind: MemberKind,
+    pub value: MemberValue,
+}
+
+/// How a class member is exposed (mirrors the runtime's `MemberKind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberKind {
+    Method,
+    Property,
+    StaticMethod,
+    ClassMethod,
+    Attribute,
+}
+
+/// A member's value: a function of the module, or an expression (class attributes).
+#[derive(Clone, Debug)]
+pub enum MemberValue {
+    Function(usize),
+    Expr(Expr),
 }
 
 /// An `except` clause.
@@ -251,6 +281,8 @@ pub enum ExprKind {
         iter: Box<Expr>,
         conds: Vec<Expr>,
     },
+    /// `super()` in a method: the class (a module global) and the method's first parameter.
+    Super(Box<Expr>, Name),
     /// A lambda or nested function value: function index in the module.
     Closure(usize),
     /// A standard-library module or attribute, by dotted name (`json`, `re.compile`).

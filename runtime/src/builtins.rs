@@ -905,9 +905,12 @@ fn isinstance_of(v: &Value, t: &Value) -> PyResult<bool> {
         }
         _ => match t.downcast::<TypeObject>() {
             Some(to) => Ok((to.check)(v)),
-            None => Err(PyErr::type_error(
+            None => match t {
+                Value::Object(o) if o.instancecheck(v).is_some() => Ok(o.instancecheck(v) == Some(true)),
+                _ => Err(PyErr::type_error(
                 "isinstance() arg 2 must be a type, a tuple of types, or a union",
             )),
+            },
         },
     }
 }

@@ -304,6 +304,9 @@ impl PyObject for ExcClassObj {
     fn call(&self, args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
         Ok(Value::object(ExcInstance(PyErr::with_args(self.0.clone(), args.to_vec()))))
     }
+    fn instancecheck(&self, value: &Value) -> Option<bool> {
+        Some(crate::class::exc_instance_check(&self.0, value))
+    }
     fn eq(&self, other: &Value) -> Option<bool> {
         Some(match other.downcast::<ExcClassObj>() {
             Some(o) => match (&self.0, &o.0) {
@@ -362,6 +365,12 @@ pub fn builtin_exc(kind: ExcKind) -> Value {
 }
 
 fn exc_type_of(v: &Value) -> Option<ExcType> {
+    if let Some(t) = crate::class::exc_type(v) {
+        return Some(t);
+    }
+    if let Some(c) = v.downcast::<crate::stdlib::ExcClassObject>() {
+        return Some(ExcType::Builtin(c.0));
+    }
     v.downcast::<ExcClassObj>().map(|c| c.0.clone())
 }
 
@@ -383,6 +392,9 @@ pub fn exc_matches(err: &PyErr, cls: &Value) -> PyResult<bool> {
 
 /// The exception object bound by `except … as e`.
 pub fn exc_value(err: &PyErr) -> Value {
+    if let Some(inst) = &err.instance {
+        return inst.clone();
+    }
     Value::object(ExcInstance(err.clone()))
 }
 
@@ -390,6 +402,17 @@ pub fn exc_value(err: &PyErr) -> Value {
 pub fn raise(v: &Value) -> PyErr {
     if let Some(inst) = v.downcast::<ExcInstance>() {
         return inst.0.clone();
+    }
+    if let Some(inst) = v.downcast::<crate::class::Instance>() {
+        if let Some(e) = inst.to_err(v) {
+            return e;
+        }
+    }
+    if crate::class::exc_type(v).is_some() {
+        return match crate::class::instantiate(v, &[], &[]) {
+            Ok(inst) => raise(&inst),
+            Err(e) => e,
+        };
     }
     if let Some(t) = exc_type_of(v) {
         return PyErr::with_args(t, Vec::new());
@@ -411,4 +434,16 @@ pub fn new_exc_class(name: &str, base: &Value) -> PyResult<Value> {
         builtin_base,
         user_base,
     })))))
+}
+
+/// `obj.name = value`.
+pub fn setattr(obj: &Value, name: &str, value: Value) -> PyResult<()> {
+    match obj {
+        Value::Object(o) => o.setattr(name, value),
+        _ => Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            obj.type_name(),
+            name
+        ))),
+    }
 }

@@ -163,6 +163,9 @@ pub struct PyErr {
     /// A message that overrides the rendering of `args` (for exceptions such as
     /// `UnicodeDecodeError` whose `str()` is not derived from a single argument).
     pub message: Option<String>,
+    /// The instance of a helper-defined exception class that was raised (so that
+    /// `except E as e` sees its attributes).
+    pub instance: Option<Value>,
 }
 
 impl PyErr {
@@ -172,6 +175,7 @@ impl PyErr {
             ty: ExcType::Builtin(kind),
             args: vec![Value::str(msg.into())],
             message: None,
+            instance: None,
         }
     }
 
@@ -181,6 +185,7 @@ impl PyErr {
             ty,
             args,
             message: None,
+            instance: None,
         }
     }
 

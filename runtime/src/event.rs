@@ -800,6 +800,7 @@ pub fn panther_error(message: &str, args: Vec<Value>) -> PyErr {
         ty: crate::err::ExcType::User(panther_error_class()),
         args,
         message: Some(message.to_string()),
+        instance: None,
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod builtins;
 pub mod call;
+pub mod class;
 pub mod caching;
 pub mod datamodel;
 pub mod detection;

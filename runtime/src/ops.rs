@@ -102,6 +102,9 @@ fn set_eq(a: &crate::value::Set, b: &crate::value::Set) -> bool {
 
 /// `f(*args, **kwargs)`.
 pub fn call(f: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if crate::class::is_class(f) {
+        return crate::class::instantiate(f, args, kwargs);
+    }
     match f {
         Value::Func(func) => func.call(args, kwargs),
         Value::Object(o) => o.call(args, kwargs),

@@ -108,6 +108,22 @@ pub trait PyObject: Any {
         )))
     }
 
+    /// `x.name = value`.
+    fn setattr(&self, name: &str, value: Value) -> PyResult<()> {
+        let _ = value;
+        Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            self.type_name(),
+            name
+        )))
+    }
+
+    /// `isinstance(value, x)` when `x` is a class-like object; `None` if it is not one.
+    fn instancecheck(&self, value: &Value) -> Option<bool> {
+        let _ = value;
+        None
+    }
+
     /// Whether `hasattr(x, name)` holds; by default whatever `getattr` finds.
     fn has_method(&self, name: &str) -> bool {
         let _ = name;

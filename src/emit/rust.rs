@@ -231,10 +231,37 @@ impl<'a> Fx<'a> {
                 let m = self.naming.module_ident(name);
                 quote! { crate::m::#m::init()?; }
             }
-            Stmt::ExcClass(target, name, base) => {
-                let b = self.expr(base);
+            Stmt::Class { target, name, base, members } => {
+                let b = match base {
+                    Some(b) => {
+                        let b = self.expr(b);
+                        quote! { Some(&#b) }
+                    }
+                    None => quote! { None },
+                };
+                let ms: Vec<TokenStream> = members
+                    .iter()
+                    .map(|m| {
+                        let n = lit_str(&m.name);
+                        let kind = format_ident!(
+                            "{}",
+                            match m.kind {
+                                MemberKind::Method => "Method",
+                                MemberKind::Property => "Property",
+                                MemberKind::StaticMethod | MemberKind::Attribute => "StaticMethod",
+                                MemberKind::ClassMethod => "ClassMethod",
+                            }
+                        );
+                        let v = match &m.value {
+                            MemberValue::Function(idx) => self.function_value(*idx),
+                            MemberValue::Expr(e) => self.expr(e),
+                        };
+                        quote! { (#n, rt::class::MemberKind::#kind, #v) }
+                    })
+                    .collect();
                 let n = lit_str(name);
-                let v = quote! { rt::call::new_exc_class(#n, &#b)? };
+                let module = lit_str(&self.module.name);
+                let v = quote! { rt::class::new_class(#n, #module, #b, vec![#(#ms),*])? };
                 self.assign(target, v)
             }
         }
@@ -582,6 +609,11 @@ impl<'a> Fx<'a> {
                 self.comp(*kind, elt, value.as_deref(), target, iter, conds, None)
             }
             ExprKind::Closure(idx) => self.function_value(*idx),
+            ExprKind::Super(cls, this) => {
+                let c = self.expr(cls);
+                let t = self.name(this);
+                quote! { rt::class::super_of(&#c, &#t)? }
+            }
             ExprKind::Stdlib(dotted) => {
                 let d = lit_str(dotted);
                 quote! { rt::imports::resolve_value(#d)? }
@@ -772,6 +804,9 @@ impl<'a> Fx<'a> {
         if f.captures.is_empty() {
             quote! { Value::func(#name, #fid) }
         } else {
+            // A nested function that calls itself captures its own binding, which only
+            // exists once the function value does: it reads it from a shared cell.
+            let self_cap = f.captures.iter().position(|(outer, _)| self.func.locals[*outer] == f.name);
             let caps: Vec<TokenStream> = f
                 .captures
                 .iter()
@@ -780,7 +815,24 @@ impl<'a> Fx<'a> {
                     quote! { #id.clone() }
                 })
                 .collect();
-            quote! { { let __caps: Vec<Option<Value>> = vec![#(#caps),*]; Value::closure(#name, move |a, k| #fid(a, k, &__caps)) } }
+            match self_cap {
+                None => quote! { { let __caps: Vec<Option<Value>> = vec![#(#caps),*]; Value::closure(#name, move |a, k| #fid(a, k, &__caps)) } },
+                Some(i) => {
+                    let i = Literal::usize_unsuffixed(i);
+                    quote! { {
+                        let __cell: std::rc::Rc<std::cell::RefCell<Option<Value>>> = Default::default();
+                        let __inner = __cell.clone();
+                        let __caps: Vec<Option<Value>> = vec![#(#caps),*];
+                        let __f = Value::closure(#name, move |a, k| {
+                            let mut __c = __caps.clone();
+                            __c[#i] = __inner.borrow().clone();
+                            #fid(a, k, &__c)
+                        });
+                        *__cell.borrow_mut() = Some(__f.clone());
+                        __f
+                    } }
+                }
+            }
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn lower_module(
         diags: Vec::new(),
         scopes: Vec::new(),
         imports: Vec::new(),
+        class_ctx: None,
     };
     // Module-level names: everything bound at top level, plus `global` names of functions.
     let mut bound = Vec::new();
@@ -113,6 +114,8 @@ struct Cx<'a> {
     diags: Vec<Diagnostic>,
     scopes: Vec<Scope>,
     imports: Vec<String>,
+    /// The class whose methods are being lowered (for `super()`).
+    class_ctx: Option<Expr>,
 }
 
 /// Python builtins that the runtime provides.
@@ -483,21 +486,53 @@ impl<'a> Cx<'a> {
         ));
     }
 
-    /// `class X(Exception): pass` (exception classes are the only classes detections
-    /// define at module level that ferrule compiles).
+    /// A module-level class: methods (plain, `@property`, `@staticmethod`,
+    /// `@classmethod`), constant class attributes, at most one base.
     fn class(&mut self, c: &ast::StmtClassDef, s: &ast::Stmt, out: &mut Vec<Stmt>) {
-        let trivial_body = c.body.iter().all(|b| match b {
-            ast::Stmt::Pass(_) => true,
-            ast::Stmt::Expr(e) => matches!(&*e.value, ast::Expr::Constant(_)),
-            _ => false,
-        });
-        if !trivial_body || c.bases.len() != 1 || !c.keywords.is_empty() || !c.decorator_list.is_empty() {
-            self.unsupported(s, "classes other than `class E(SomeException): pass`");
+        if !self.scope().is_module {
+            self.unsupported(s, "classes defined inside functions");
             return;
         }
-        let base = self.expr(&c.bases[0]);
-        let t = self.write_name(&c.name);
-        out.push(Stmt::ExcClass(Target::Name(t), c.name.to_string(), base));
+        if c.bases.len() > 1 || !c.keywords.is_empty() || !c.decorator_list.is_empty() {
+            self.unsupported(s, "classes with several bases, keywords or decorators");
+            return;
+        }
+        let base = c.bases.first().map(|b| self.expr(b));
+        let target = self.write_name(&c.name);
+        let class_expr = match &target {
+            Name::Global(slot, n) => Expr { kind: ExprKind::Name(Name::Global(*slot, n.clone())), span: self.span(s) },
+            _ => return,
+        };
+        let mut members = Vec::new();
+        for b in &c.body {
+            match b {
+                ast::Stmt::Pass(_) => {}
+                ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(_)) => {}
+                ast::Stmt::FunctionDef(f) => {
+                    let kind = match f.decorator_list.as_slice() {
+                        [] => MemberKind::Method,
+                        [ast::Expr::Name(n)] if n.id.as_str() == "property" => MemberKind::Property,
+                        [ast::Expr::Name(n)] if n.id.as_str() == "staticmethod" => MemberKind::StaticMethod,
+                        [ast::Expr::Name(n)] if n.id.as_str() == "classmethod" => MemberKind::ClassMethod,
+                        _ => {
+                            self.unsupported(b, "this method decorator");
+                            continue;
+                        }
+                    };
+                    let saved = self.class_ctx.replace(class_expr.clone());
+                    let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), b);
+                    self.class_ctx = saved;
+                    members.push(ClassMember { name: f.name.to_string(), kind, value: MemberValue::Function(idx) });
+                }
+                ast::Stmt::Assign(a) if a.targets.len() == 1 && matches!(&a.targets[0], ast::Expr::Name(_)) => {
+                    let ast::Expr::Name(n) = &a.targets[0] else { continue };
+                    let v = self.expr(&a.value);
+                    members.push(ClassMember { name: n.id.to_string(), kind: MemberKind::Attribute, value: MemberValue::Expr(v) });
+                }
+                other => self.unsupported(other, "this statement in a class body"),
+            }
+        }
+        out.push(Stmt::Class { target: Target::Name(target), name: c.name.to_string(), base, members });
     }
 
     fn pattern(&mut self, p: &ast::Pattern) -> Pattern {
@@ -645,9 +680,6 @@ impl<'a> Cx<'a> {
             }
         };
         let scope = self.scopes.pop().expect("function scope");
-        if scope.captures.iter().any(|(_, own)| scope.locals[*own] == name) {
-            self.unsupported(node, format!("the recursive nested function `{name}`"));
-        }
         let mut defaults = defaults.into_iter();
         for a in &args.args {
             params.positional.push((a.def.arg.to_string(), defaults.next().flatten()));
@@ -733,6 +765,19 @@ impl<'a> Cx<'a> {
                     idx => {
                         let k = self.expr(idx);
                         ExprKind::Subscript(Box::new(obj), Box::new(k))
+                    }
+                }
+            }
+            E::Call(c) if is_super_call(c) => {
+                // `super()` in a method: the class and the method's first parameter.
+                match (&self.class_ctx, self.scopes.len()) {
+                    (Some(cls), 2) if !self.scopes[1].locals.is_empty() => {
+                        let this = Name::Local(0, self.scopes[1].locals[0].clone());
+                        ExprKind::Super(Box::new(cls.clone()), this)
+                    }
+                    _ => {
+                        self.unsupported(e, "`super()` outside a method");
+                        ExprKind::Const(Const::None)
                     }
                 }
             }
@@ -979,6 +1024,10 @@ impl<'a> Cx<'a> {
             }
         })
     }
+}
+
+fn is_super_call(c: &ast::ExprCall) -> bool {
+    matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super") && c.args.is_empty() && c.keywords.is_empty()
 }
 
 enum FnBody<'a> {

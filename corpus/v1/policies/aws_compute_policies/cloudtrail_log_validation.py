@@ -1,0 +1,10 @@
+def policy(resource):
+    if "LogFileValidationEnabled" not in resource:
+        return False
+    if not resource["LogFileValidationEnabled"]:
+        return False
+    return resource.get("IsMultiRegionTrail", False) or resource.get("HomeRegion") == "us-east-1"
+
+
+def title(resource):
+    return f"CloudTrail {resource.get('Name')} lacks log file validation or multi-region coverage"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Regenerates corpus/v1/expected.jsonl with the CPython oracle (panther_analysis_tool +
+# panther_core).  PAT_PY: a Python with those packages (default: /work/.venv-pat/bin/python).
+# FERRULE_SHARED: the shared directory holding oracle/ (default: <repo>/../shared).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+shared="${FERRULE_SHARED:-$repo_root/../shared}"
+
+if [[ -z "${PAT_PY:-}" ]]; then
+    if [[ -x /work/.venv-pat/bin/python ]]; then
+        PAT_PY=/work/.venv-pat/bin/python
+    else
+        echo "regen-expected: set PAT_PY to a Python with panther_analysis_tool installed" >&2
+        exit 2
+    fi
+fi
+
+oracle="$shared/oracle/oracle_v1.py"
+if [[ ! -f "$oracle" ]]; then
+    echo "regen-expected: oracle not found at $oracle (set FERRULE_SHARED)" >&2
+    exit 2
+fi
+
+cd "$repo_root"
+PYTHONHASHSEED=0 "$PAT_PY" "$oracle" corpus/v1 corpus/v1/expected.jsonl --quiet
