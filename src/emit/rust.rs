@@ -386,7 +386,11 @@ impl<'a> Fx<'a> {
                 let k = self.expr(key);
                 quote! { { let __val: Value = #v; let __o: Value = #o; let __k: Value = #k; rt::ops::setitem(&__o, &__k, __val)?; } }
             }
-            Target::Attr(_, _) => quote! { let _ = #v; },
+            Target::Attr(obj, name) => {
+                let o = self.expr(obj);
+                let n = lit_str(name);
+                quote! { { let __val: Value = #v; let __o: Value = #o; rt::call::setattr(&__o, #n, __val)?; } }
+            }
             Target::Unpack(targets, _) => {
                 let n = Literal::usize_unsuffixed(targets.len());
                 let items = self.fresh("items");

@@ -575,9 +575,9 @@ impl<'a> Cx<'a> {
                 let key = self.expr(&s.slice);
                 Target::Item(Box::new(obj), Box::new(key))
             }
-            E::Attribute(_) => {
-                self.unsupported(t, "assignment to an attribute");
-                Target::Name(Name::Builtin("_".into()))
+            E::Attribute(a) => {
+                let obj = self.expr(&a.value);
+                Target::Attr(Box::new(obj), a.attr.to_string())
             }
             E::Tuple(tu) => {
                 let span = self.span(t);
