@@ -52,6 +52,24 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         }
     }
 
+    // A helper that imports a failed helper fails too.
+    loop {
+        let newly: Vec<(String, String)> = program
+            .modules
+            .iter()
+            .filter(|(n, _)| !failed_modules.contains(*n))
+            .filter_map(|(n, m)| m.imports.iter().find(|i| failed_modules.contains(*i)).map(|dep| (n.clone(), dep.clone())))
+            .collect();
+        if newly.is_empty() {
+            break;
+        }
+        for (n, dep) in newly {
+            let file = program.modules.get(&n).map(|m| m.file.clone()).unwrap_or_default();
+            diags.push(Diagnostic::new(Code::Dependency, Span::new(file, 1, 1), format!("depends on global helper `{dep}`, which was not converted")));
+            failed_modules.insert(n);
+        }
+    }
+
     // Data models (enabled ones only, as PAT; the first one wins a log type).
     let mut claimed: BTreeSet<String> = BTreeSet::new();
     for s in specs.iter().filter(|s| kind_of(s) == "datamodel") {
@@ -69,8 +87,14 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             match load_python(root, &py, &span_of(s, &s.yaml)) {
                 Ok(file) => {
                     let (m, d) = lower_module(&file, &module_name, ModuleKind::DataModel, &env);
-                    let bad = d.iter().any(|d| d.code.is_error());
+                    let mut bad = d.iter().any(|d| d.code.is_error());
                     diags.extend(d.into_iter().map(|d| d.for_detection(id)));
+                    if !bad {
+                        if let Some(dep) = failed_dependency(&m, &program, &failed_modules) {
+                            diags.push(Diagnostic::new(Code::Dependency, Span::new(py.clone(), 1, 1), format!("depends on global helper `{dep}`, which was not converted")).for_detection(id));
+                            bad = true;
+                        }
+                    }
                     if bad {
                         continue;
                     }

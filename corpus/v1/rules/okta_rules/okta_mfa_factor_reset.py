@@ -1,3 +1,6 @@
+from corp_investigation import investigation_query
+
+
 def rule(event):
     match event.udm("event_type"):
         case "user.mfa.factor.reset_all":
@@ -12,6 +15,10 @@ def title(event):
     target = event.deep_walk("target", "alternateId", return_val="first")
     factor = event.deep_get("debugContext", "debugData", "factor", default="all factors")
     return f"{event.udm('actor_display')} reset {factor} for {target}"
+
+
+def alert_context(event):
+    return {"search": investigation_query(event, "panther_logs.public.okta_systemlog")}
 
 
 def severity(event):

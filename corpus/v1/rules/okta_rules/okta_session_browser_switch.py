@@ -10,18 +10,18 @@ def _similarity(event):
 
 
 def rule(event):
+    global LAST_SIMILARITY  # pylint: disable=global-variable-undefined
+    LAST_SIMILARITY = None
     if event.udm("event_type") != "policy.evaluate_sign_on":
         return False
     if not event.deep_get("debugContext", "debugData", "previousUserAgent"):
         return False
-    return _similarity(event) < MIN_SIMILARITY
+    LAST_SIMILARITY = round(_similarity(event), 3)
+    return LAST_SIMILARITY < MIN_SIMILARITY
 
 
 def title(event):
-    return (
-        f"Session of {event.udm('actor_user')} switched browsers mid-session "
-        f"(similarity {round(_similarity(event), 3)})"
-    )
+    return f"Session of {event.udm('actor_user')} switched browsers mid-session (similarity {LAST_SIMILARITY})"
 
 
 def dedup(event):

@@ -11,8 +11,10 @@ def rule(event):
 
 
 def title(event):
+    shared_by = event.get("shared_by", None)
+    who = shared_by if shared_by is not None else "unknown user"
     return (
-        f"Open Box link on {event.deep_get('source', 'item_name', default='<unnamed>')} "
+        f"{who}: open Box link on {event.deep_get('source', 'item_name', default='<unnamed>')} "
         f"(labels={event.get('labels')}, downloads={event.get('download_count')}, "
         f"expires={event.deep_get('additional_details', 'expires_at')}, "
         f"source={event.get('source')})"
