@@ -72,6 +72,9 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
 
     // Data models (enabled ones only, as PAT; the first one wins a log type).
     let mut claimed: BTreeSet<String> = BTreeSet::new();
+    // Log types whose data model could not be converted: detections on them would see no
+    // data model where Panther applies one, so they are refused too.
+    let mut failed_log_types: BTreeMap<String, String> = BTreeMap::new();
     for s in specs.iter().filter(|s| kind_of(s) == "datamodel") {
         if !s.yaml.get("Enabled").map(|e| e.truthy()).unwrap_or(false) {
             continue;
@@ -96,6 +99,9 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
                         }
                     }
                     if bad {
+                        for lt in str_list(s, "LogTypes") {
+                            failed_log_types.entry(lt).or_insert_with(|| id.to_string());
+                        }
                         continue;
                     }
                     program.modules.insert(module_name.clone(), m);
@@ -103,6 +109,9 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
                 }
                 Err(d) => {
                     diags.push(d.for_detection(id));
+                    for lt in str_list(s, "LogTypes") {
+                        failed_log_types.entry(lt).or_insert_with(|| id.to_string());
+                    }
                     continue;
                 }
             }
@@ -132,6 +141,9 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             }
         }
         if !ok {
+            for lt in str_list(s, "LogTypes") {
+                failed_log_types.entry(lt).or_insert_with(|| id.to_string());
+            }
             continue;
         }
         let log_types: Vec<String> = str_list(s, "LogTypes").into_iter().filter(|lt| claimed.insert(lt.clone())).collect();
@@ -197,6 +209,12 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         if !bad {
             if let Some(dep) = failed_dependency(&module, &program, &failed_modules) {
                 diags.push(Diagnostic::new(Code::Dependency, Span::new(py.clone(), 1, 1), format!("depends on global helper `{dep}`, which was not converted")).for_detection(id));
+                bad = true;
+            }
+        }
+        if !bad && kind == DetectionKind::Rule {
+            if let Some((lt, dm)) = str_list(s, "LogTypes").into_iter().find_map(|lt| failed_log_types.get(&lt).map(|dm| (lt.clone(), dm.clone()))) {
+                diags.push(Diagnostic::new(Code::Dependency, span_of(s, s.yaml.get("LogTypes").unwrap_or(&s.yaml)), format!("log type `{lt}` has data model `{dm}`, which was not converted")).for_detection(id));
                 bad = true;
             }
         }

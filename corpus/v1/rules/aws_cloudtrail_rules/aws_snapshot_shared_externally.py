@@ -19,13 +19,6 @@ def _added_accounts(event):
     return accounts
 
 
-def _from_internal_tooling(event):
-    try:
-        return event.udm("user_agent").lower().startswith("corp-backup/")
-    except AttributeError:
-        return False
-
-
 def _tags(event):
     try:
         return dict(json.loads(event.get("tagSpecification")))
@@ -34,16 +27,18 @@ def _tags(event):
 
 
 def rule(event):
-    if event.get("eventName") not in SHARE_EVENTS or _from_internal_tooling(event):
+    if event.get("eventName") not in SHARE_EVENTS:
         return False
-    own_account = event.deep_get("recipientAccountId", default="")
-    return any(account != own_account for account in _added_accounts(event))
+    try:
+        if event.udm("user_agent").lower().startswith("corp-backup/"):
+            return False  # internal backup tooling
+    except AttributeError:
+        pass  # no user agent at all
+    return any(account != event.deep_get("recipientAccountId", default="") for account in _added_accounts(event))
 
 
 def title(event):
-    snapshot = first_present(
-        event.deep_get("requestParameters", "snapshotId"), event.get("snapshotId"), fallback="<unknown snapshot>"
-    )
+    snapshot = first_present(event.deep_get("requestParameters", "snapshotId"), event.get("snapshotId"), fallback="?")
     size = safe_int(event.deep_get("responseElements", "volumeSize"), fallback=-1)
     return f"Snapshot {snapshot} ({size} GiB) shared with {', '.join(_added_accounts(event))}"
 
@@ -62,7 +57,6 @@ def alert_context(event):
     return {
         "ip_field": event.udm_path("source_ip"),
         "actor_field": event.udm_path("actor_user"),
-        "agent_field": event.udm_path("user_agent"),
         "request_fields": leaf_paths(event.deep_get("requestParameters", default={})),
         "tags": _tags(event),
     }
