@@ -126,8 +126,11 @@ pub fn test(repo: &Path, jsonl: Option<&Path>, ids: &[String], input: Option<Inp
     let out = test_dir(repo);
     let files = crate::emit::crate_::render(&program);
     crate::emit::crate_::write(&out, &files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    // FERRULE_TARGET_DIR lets several generated crates share compiled dependencies.
+    let target_dir = std::env::var("FERRULE_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| out.join("target"));
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "--bin", "ferrule-tests"])
+        .args(["build", "--quiet", "--bin", "ferrule-tests", "--target-dir"])
+        .arg(&target_dir)
         .current_dir(&out)
         .env_remove("CARGO_TARGET_DIR")
         .status()
@@ -135,7 +138,7 @@ pub fn test(repo: &Path, jsonl: Option<&Path>, ids: &[String], input: Option<Inp
     if !status.success() {
         return Err(Fatal(format!("the generated crate in {} did not build", out.display())));
     }
-    let mut cmd = Command::new(out.join("target/debug/ferrule-tests"));
+    let mut cmd = Command::new(target_dir.join("debug/ferrule-tests"));
     // The runner renders module paths relative to its working directory, as PAT does
     // when run from the repository.
     cmd.current_dir(repo);

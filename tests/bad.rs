@@ -45,6 +45,20 @@ fn every_broken_file_has_its_diagnostic() {
     assert!(driver::has_errors(&diags), "exit code 1");
     let ids: Vec<&str> = program.detections.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, vec!["Bad.Good"], "the good detection is still emitted");
+
+    // The rest of the repository is emitted and builds, and its tests pass.
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = manifest.join("target/gen/bad");
+    let files = ferrule::emit::crate_::render(&program);
+    ferrule::emit::crate_::write(&out, &files).expect("write crate");
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--quiet", "--target-dir"])
+        .arg(manifest.join("target/gen/target"))
+        .current_dir(&out)
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .expect("run cargo test in the generated crate");
+    assert!(status.success(), "the crate generated from corpus/bad must build and pass");
 }
 
 #[test]

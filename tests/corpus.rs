@@ -7,6 +7,11 @@ use std::process::Command;
 
 use ferrule::driver;
 
+/// The target directory shared by every generated crate the tests build.
+fn gen_target() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/gen/target")
+}
+
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/v1")
 }
@@ -47,7 +52,8 @@ fn generated_crate_builds_and_passes() {
     let files = ferrule::emit::crate_::render(&program);
     ferrule::emit::crate_::write(&out, &files).expect("write crate");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--quiet"])
+        .args(["test", "--quiet", "--target-dir"])
+        .arg(gen_target())
         .current_dir(&out)
         .env_remove("CARGO_TARGET_DIR")
         .status()

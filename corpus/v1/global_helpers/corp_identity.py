@@ -1,4 +1,7 @@
 """Principal parsing, with an exception type of our own."""
+import logging
+
+LOGGER = logging.getLogger(__name__)
 SERVICE_PREFIXES = ("svc-", "svc_", "bot-", "ci-")
 
 
@@ -36,6 +39,7 @@ class Principal:
 def parse_principal(value):
     if not isinstance(value, str):
         raise DetectionInputError("principal", f"expected a string, got {value!r}")
+    LOGGER.debug("parsing principal %s", value)
     if value.count("@") != 1:
         raise DetectionInputError("principal", f"{value!r} is not user@domain")
     return Principal(value.strip())

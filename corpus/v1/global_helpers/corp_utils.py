@@ -1,7 +1,11 @@
 """General-purpose helpers shared by the corp detections."""
+import base64
+import binascii
 from collections.abc import Mapping, Sequence
 from functools import reduce
-from typing import Any, List
+from typing import Any, List, Optional
+
+from panther_core.immutable import ImmutableList
 
 
 def deep_get(obj: Any, *keys: str, default: Any = None) -> Any:
@@ -12,6 +16,22 @@ def deep_get(obj: Any, *keys: str, default: Any = None) -> Any:
         obj,
     )
     return default if value is None else value
+
+
+def deep_walk(obj: Any, *keys: str, default: Any = None) -> Any:
+    """Like deep_get, but fans out over lists; returns a flat list (or default when empty)."""
+    nodes = [obj]
+    for key in keys:
+        next_nodes = []
+        for node in nodes:
+            if isinstance(node, Mapping):
+                value = node.get(key)
+                if isinstance(value, (list, ImmutableList)):
+                    next_nodes.extend(value)
+                elif value is not None:
+                    next_nodes.append(value)
+        nodes = next_nodes
+    return nodes if nodes else default
 
 
 def first_present(*values, fallback=""):
@@ -30,6 +50,8 @@ def as_list(value: Any) -> List[Any]:
         return [value]
     if isinstance(value, list):
         return value
+    if isinstance(value, ImmutableList):
+        return value.as_list()
     if isinstance(value, Sequence):
         return list(value)
     return [value]
@@ -47,6 +69,20 @@ def safe_int(value: Any, *, fallback: int = 0, base: int = 10) -> int:
         return int(str(value).strip(), base)
     except ValueError:
         return fallback
+
+
+def decode_token(text: str, *, encoding: str = "base64") -> Optional[str]:
+    """Decode base64 / base32 / hex text to UTF-8; None when it is not valid."""
+    try:
+        if encoding == "base32":
+            raw = base64.b32decode(text.upper())
+        elif encoding == "hex":
+            raw = binascii.unhexlify(text)
+        else:
+            raw = base64.b64decode(text)
+        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+    except ValueError:
+        return None
 
 
 def leaf_paths(obj: Any, prefix: str = "") -> List[str]:

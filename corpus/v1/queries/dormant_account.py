@@ -28,4 +28,5 @@ def alert_context(event):
         "last_seen_epoch": last_seen.timestamp(),
         "gap_seconds": _gap(event).total_seconds(),
         "last_seen_iso": last_seen.isoformat(),
+        "last_seen_yday": last_seen.timetuple().tm_yday,
     }

@@ -1,3 +1,4 @@
+import time
 from datetime import datetime
 
 STALE_SECONDS = 180 * 24 * 3600
@@ -22,7 +23,7 @@ def rule(event):
 
 def title(event):
     last_used = _epoch(event.get("last_used_epoch"))
-    when = datetime.utcfromtimestamp(last_used).strftime("%Y-%m-%d") if last_used is not None else "never"
+    when = time.strftime("%Y-%m-%d", time.gmtime(last_used)) if last_used is not None else "never"
     return f"API key {event.get('key_id')} of {event.get('owner')} last used {when}"
 
 

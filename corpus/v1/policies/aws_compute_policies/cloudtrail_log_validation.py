@@ -1,9 +1,12 @@
 def policy(resource):
     if "LogFileValidationEnabled" not in resource:
         return False
-    if not resource["LogFileValidationEnabled"]:
-        return False
-    return resource.get("IsMultiRegionTrail", False) or resource.get("HomeRegion") == "us-east-1"
+    return all(
+        [
+            resource["LogFileValidationEnabled"],
+            resource.get("IsMultiRegionTrail", False) or resource.get("HomeRegion") == "us-east-1",
+        ]
+    )
 
 
 def title(resource):

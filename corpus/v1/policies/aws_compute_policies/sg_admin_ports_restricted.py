@@ -1,5 +1,7 @@
 import ipaddress
 
+from corp_utils import deep_walk
+
 ADMIN_PORTS = (22, 3389)
 INTERNET_PROBES = [ipaddress.ip_address("8.8.8.8"), ipaddress.ip_address("2001:4860:4860::8888")]
 
@@ -38,4 +40,10 @@ def alert_context(resource):
     exposed = []
     for permission in resource.get("IpPermissions", []):
         exposed.extend(_open_ranges(permission))
-    return {"exposed_ranges": exposed, "vpc": resource.get("VpcId")}
+    ipv6 = [cidr for cidr in exposed if isinstance(ipaddress.ip_network(cidr), ipaddress.IPv6Network)]
+    return {
+        "exposed_ranges": exposed,
+        "ipv6_ranges": ipv6,
+        "all_cidrs": deep_walk(resource, "IpPermissions", "IpRanges", "CidrIp", default=[]),
+        "vpc": resource.get("VpcId"),
+    }

@@ -1,14 +1,11 @@
-import base64
+from corp_utils import decode_token
 
 SUSPICIOUS_SNIPPETS = ("curl ", "wget ", "| sh", "| bash", "nc -e")
 
 
 def _decoded_userdata(event):
     blob = event.deep_get("requestParameters", "userData", "value", default="")
-    try:
-        return base64.b64decode(blob).decode("utf-8")
-    except ValueError:
-        return ""
+    return decode_token(blob) or ""
 
 
 def rule(event):

@@ -18,7 +18,7 @@ def _lookalikes(event):
 
 
 def rule(event):
-    if event.get("direction") != "inbound":
+    if event.get("direction") != "inbound" or "@" not in event.get("sender", ""):
         return False
     sender_domain = event.get("sender", "").rsplit("@", 1)[-1].lower()
     spoofed_sender = sender_domain not in PROTECTED_DOMAINS and _normalise(sender_domain) in PROTECTED_DOMAINS

@@ -17,8 +17,7 @@ def _payloads(event):
     for token in event.get("command_line", "").split():
         if not HEX_BLOB.fullmatch(token):
             continue
-        text = _decode(token)
-        if text and text.isprintable() and any(marker in text for marker in MARKERS):
+        if (text := _decode(token)) and text.isprintable() and any(marker in text for marker in MARKERS):
             found.append(text)
     return found
 

@@ -1,6 +1,6 @@
 import re
 
-NOTE_NAME = re.compile(r"^(?:how|read|restore)[_-]?(?:to[_-]?)?(?:decrypt|recover|files)", re.I)
+NOTE_NAME = re.compile(r"^(?:how|read|restore)[_-]?(?:to[_-]?)?(?:decrypt|recover|files)", re.IGNORECASE)
 NOTE_TEXT = re.compile(r"^.*\b(bitcoin|tor browser|files (?:have been|are) encrypted)\b.*$", re.I | re.MULTILINE)
 NOTE_EXTENSIONS = ("txt", "html", "hta")
 

@@ -1,6 +1,9 @@
+STATUS_CODE_PATH = ("protoPayload", "status", "code")
+
+
 def rule(event):
     method = event.deep_get("protoPayload", "methodName", default="")
-    return method.endswith("CreateServiceAccountKey") and event.deep_get("protoPayload", "status", "code", default=0) == 0
+    return method.endswith("CreateServiceAccountKey") and event.deep_get(*STATUS_CODE_PATH, default=0) == 0
 
 
 def _service_account(event):

@@ -19,4 +19,4 @@ def title(event):
 
 
 def alert_context(event):
-    return {"country": event.udm("country"), "ip": event.udm("source_ip")}
+    return {"country": event.udm("country", default="??"), "ip": event.udm("source_ip")}

@@ -1,3 +1,5 @@
+from corp_utils import decode_token
+
 MIN_LONG_LABEL = 40
 MAX_DIGIT_RATIO = 0.3
 
@@ -42,4 +44,7 @@ def dedup(event):
 
 
 def alert_context(event):
-    return _stats(event)
+    context = _stats(event)
+    context["decoded_first_label"] = decode_token(_labels(event)[0], encoding="base32")
+    context["domains"] = event.get("p_any_domain_names", [])
+    return context

@@ -21,9 +21,15 @@ def rule(event):
 
 
 def title(event):
-    return f"Internet host {_source(event)} probed admin port {event.get('dst_port')}"
+    return f"[{event.get('p_source_label', 'unlabelled')}] Internet host {_source(event)} probed admin port {event.get('dst_port')}"
 
 
 def alert_context(event):
     source = _source(event)
-    return {"source": str(source), "private": source.is_private, "port": event.get("dst_port")}
+    return {
+        "source": str(source),
+        "family": "IPv6" if isinstance(source, ipaddress.IPv6Address) else "IPv4",
+        "private": source.is_private,
+        "port": event.get("dst_port"),
+        "all_ips": event.get("p_any_ip_addresses", []),
+    }

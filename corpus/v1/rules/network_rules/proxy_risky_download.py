@@ -1,3 +1,4 @@
+import ipaddress
 from urllib.parse import parse_qs, unquote, urlparse
 
 RISKY_TLDS = (".zip", ".mov", ".top", ".xyz")
@@ -9,6 +10,14 @@ def _url_parts(event):
     return parsed.hostname or "", unquote(parsed.path), parse_qs(parsed.query)
 
 
+def _is_ipv4_literal(host):
+    try:
+        ipaddress.IPv4Address(host)
+    except ipaddress.AddressValueError:
+        return False
+    return True
+
+
 def _file_name(event):
     _, path, query = _url_parts(event)
     return query.get("file", [path])[0].rsplit("/", 1)[-1]
@@ -16,7 +25,7 @@ def _file_name(event):
 
 def rule(event):
     host, _, _ = _url_parts(event)
-    if not host.endswith(RISKY_TLDS):
+    if not host.endswith(RISKY_TLDS) and not _is_ipv4_literal(host):
         return False
     return _file_name(event).lower().endswith(RISKY_EXTENSIONS)
 

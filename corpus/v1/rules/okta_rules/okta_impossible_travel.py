@@ -39,4 +39,5 @@ def alert_context(event):
         "previous_city": event.deep_get("p_enrichment", "corp_geo.v2", "client", "previous", "city", default="?"),
         "current_city": event.deep_get("client", "geographicalContext", "city"),
         "travel": list(_travel(event)),
+        "event_epoch": event.event_time_epoch(),
     }
