@@ -2,13 +2,17 @@
 # Regenerates corpus/v1/expected.jsonl with the CPython oracle (panther_analysis_tool +
 # panther_core).  PAT_PY: a Python with those packages (default: /work/.venv-pat/bin/python).
 # FERRULE_SHARED: the shared directory holding oracle/ (default: <repo>/../shared).
+# Usage: scripts/regen-expected.sh [OUT]   (default OUT: corpus/v1/expected.jsonl)
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${FERRULE_SHARED:-$repo_root/../shared}"
 
+out="$(realpath -m "${1:-$repo_root/corpus/v1/expected.jsonl}")"
 if [[ -z "${PAT_PY:-}" ]]; then
-    if [[ -x /work/.venv-pat/bin/python ]]; then
+    if [[ -x "$repo_root/.venv-pat/bin/python" ]]; then
+        PAT_PY="$repo_root/.venv-pat/bin/python"
+    elif [[ -x /work/.venv-pat/bin/python ]]; then
         PAT_PY=/work/.venv-pat/bin/python
     else
         echo "regen-expected: set PAT_PY to a Python with panther_analysis_tool installed" >&2
@@ -23,4 +27,4 @@ if [[ ! -f "$oracle" ]]; then
 fi
 
 cd "$repo_root"
-PYTHONHASHSEED=0 "$PAT_PY" "$oracle" corpus/v1 corpus/v1/expected.jsonl --quiet
+PYTHONHASHSEED=0 "$PAT_PY" "$oracle" corpus/v1 "$out" --quiet

@@ -51,7 +51,7 @@ def as_list(value: Any) -> List[Any]:
     if isinstance(value, list):
         return value
     if isinstance(value, ImmutableList):
-        return value.as_list()
+        return list(value)
     if isinstance(value, Sequence):
         return list(value)
     return [value]
