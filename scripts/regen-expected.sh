@@ -2,13 +2,13 @@
 # Regenerates corpus/v1/expected.jsonl with the CPython oracle (panther_analysis_tool +
 # panther_core).  PAT_PY: a Python with those packages (default: /work/.venv-pat/bin/python).
 # FERRULE_SHARED: the shared directory holding oracle/ (default: <repo>/../shared).
-# Usage: scripts/regen-expected.sh [OUT]   (default OUT: corpus/v1/expected.jsonl)
+# Usage: scripts/regen-expected.sh              regenerate corpus/{v1,errors}/expected.jsonl
+#        scripts/regen-expected.sh CORPUS OUT   write CORPUS's oracle output to OUT
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${FERRULE_SHARED:-$repo_root/../shared}"
 
-out="$(realpath -m "${1:-$repo_root/corpus/v1/expected.jsonl}")"
 if [[ -z "${PAT_PY:-}" ]]; then
     if [[ -x "$repo_root/.venv-pat/bin/python" ]]; then
         PAT_PY="$repo_root/.venv-pat/bin/python"
@@ -26,5 +26,16 @@ if [[ ! -f "$oracle" ]]; then
     exit 2
 fi
 
-cd "$repo_root"
-PYTHONHASHSEED=0 "$PAT_PY" "$oracle" corpus/v1 "$out" --quiet
+run() {
+    local corpus out
+    corpus="$(realpath "$1")"
+    out="$(realpath -m "$2")"
+    (cd "$repo_root" && PYTHONHASHSEED=0 "$PAT_PY" "$oracle" "$corpus" "$out" --quiet)
+}
+if [[ $# -ge 2 ]]; then
+    run "$1" "$2"
+else
+    for c in v1 errors; do
+        run "$repo_root/corpus/$c" "$repo_root/corpus/$c/expected.jsonl"
+    done
+fi

@@ -545,9 +545,11 @@ impl<'a> Fx<'a> {
             }
             ExprKind::Call(f, args) => self.call(f, args),
             ExprKind::MethodCall(obj, name, args) => {
+                // Python evaluates the receiver before the arguments.
                 let o = self.expr(obj);
                 let n = lit_str(name);
-                self.with_args(args, |a, k| quote! { rt::ops::call_method(&#o, #n, #a, #k)? })
+                let call = self.with_args(args, |a, k| quote! { rt::ops::call_method(&__recv, #n, #a, #k)? });
+                quote! { { let __recv: Value = #o; #call } }
             }
             ExprKind::BinOp(op, a, b) => {
                 let a = self.expr(a);
@@ -743,8 +745,10 @@ impl<'a> Fx<'a> {
                 return self.with_args(args, |a, k| quote! { rt::builtins::#fname(#a, #k)? });
             }
         }
+        // Python evaluates the callee before the arguments.
         let fv = self.expr(f);
-        self.with_args(args, |a, k| quote! { rt::ops::call(&#fv, #a, #k)? })
+        let call = self.with_args(args, |a, k| quote! { rt::ops::call(&__callee, #a, #k)? });
+        quote! { { let __callee: Value = #fv; #call } }
     }
 
     /// Builds the argument slices and hands them to `make` (positional, keyword).
@@ -764,9 +768,11 @@ impl<'a> Fx<'a> {
                     _ => {}
                 }
             }
+            if kw.is_empty() {
+                return make(quote! { &[#(#pos),*] }, quote! { &[] });
+            }
             let call = make(quote! { &__args }, quote! { &__kw });
-            let kw_ty = if kw.is_empty() { quote! { let __kw: [(&str, Value); 0] = []; } } else { quote! { let __kw = [#(#kw),*]; } };
-            return quote! { { let __args = [#(#pos),*]; #kw_ty #call } };
+            return quote! { { let __args = [#(#pos),*]; let __kw = [#(#kw),*]; #call } };
         }
         let mut steps = TokenStream::new();
         for a in args {
