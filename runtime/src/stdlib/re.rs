@@ -1207,7 +1207,7 @@ fn parse_template(p: &Compiled, repl: &str) -> PyResult<Vec<TemplatePart>> {
     let mut lit = String::new();
     let mut i = 0;
     let bad_t = |what: &str| unsupported(&format!("replacement template with {what}"));
-    let mut group = |lit: &mut String, parts: &mut Vec<TemplatePart>, g: usize| -> PyResult<()> {
+    let group = |lit: &mut String, parts: &mut Vec<TemplatePart>, g: usize| -> PyResult<()> {
         if g > p.groups {
             return Err(bad_t("an invalid group reference"));
         }
