@@ -216,7 +216,7 @@ fn overflow() -> PyErr {
 // timedelta.
 
 /// A `datetime.timedelta`, normalised as CPython does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TimeDelta {
     pub days: i64,
     pub seconds: i64,
@@ -552,6 +552,9 @@ pub struct TimeZone {
     /// The UTC offset in microseconds.
     pub offset_us: i64,
     pub name: Option<Rc<str>>,
+    /// Whether this is dateutil's `tzlocal()` (in a UTC machine zone) or `tzoffset(None, s)` rather than a
+    /// `datetime.timezone` (they print and name themselves differently).
+    pub dateutil: bool,
 }
 
 impl TimeZone {
@@ -560,6 +563,7 @@ impl TimeZone {
         TimeZone {
             offset_us: 0,
             name: None,
+            dateutil: false,
         }
     }
 
@@ -572,6 +576,14 @@ impl TimeZone {
     }
 
     fn tzname(&self) -> String {
+        if self.dateutil {
+            // tzoffset(None, s).tzname() is None, printed as '' by %Z.
+            return if self.offset_us == 0 {
+                "UTC".into()
+            } else {
+                String::new()
+            };
+        }
         if let Some(n) = &self.name {
             return n.to_string();
         }
@@ -628,6 +640,7 @@ pub fn timezone(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::object(TimeZone {
         offset_us: us as i64,
         name,
+        dateutil: false,
     }))
 }
 
@@ -636,6 +649,13 @@ impl PyObject for TimeZone {
         "datetime.timezone"
     }
     fn repr(&self) -> String {
+        if self.dateutil {
+            return if self.offset_us == 0 {
+                "tzlocal()".into()
+            } else {
+                format!("tzoffset(None, {})", self.offset_us / US_PER_SEC)
+            };
+        }
         if self.offset_us == 0 && self.name.is_none() {
             return "datetime.timezone.utc".into();
         }
@@ -669,7 +689,9 @@ impl PyObject for TimeZone {
         }
         match name {
             "utcoffset" => Ok(Value::object(self.offset_td())),
+            "tzname" if self.dateutil && self.offset_us != 0 => Ok(Value::None),
             "tzname" => Ok(Value::str(self.tzname())),
+            "dst" if self.dateutil => Ok(Value::object(TimeDelta::default())),
             "dst" => Ok(Value::None),
             _ => Err(PyErr::attribute_error(format!(
                 "'datetime.timezone' object has no attribute '{name}'"
@@ -750,7 +772,8 @@ impl DateTime {
         })
     }
 
-    fn new(
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
         y: i64,
         mo: i64,
         d: i64,
@@ -1238,11 +1261,11 @@ fn hh_mm_ss_ff(s: &[char]) -> Option<[i64; 4]> {
     let mut comps = [0i64; 4];
     let mut pos = 0;
     let mut has_sep = false;
-    for comp in 0..3 {
+    for (comp, slot) in comps.iter_mut().enumerate().take(3) {
         if n - pos < 2 {
             return None;
         }
-        comps[comp] = digits(s, pos, 2)?;
+        *slot = digits(s, pos, 2)?;
         pos += 2;
         let next = s.get(pos);
         if comp == 0 {
@@ -1313,6 +1336,7 @@ fn iso_time(s: &[char]) -> PyResult<Option<IsoTime>> {
             Some(TimeZone {
                 offset_us: sign * off,
                 name: None,
+                dateutil: false,
             })
         } else {
             None
@@ -1555,6 +1579,7 @@ pub fn strptime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             tz = Some(TimeZone {
                 offset_us: sign * off,
                 name: get("Z").map(|s| Rc::from(s.as_str())),
+                dateutil: false,
             });
         }
     }
@@ -1699,10 +1724,11 @@ impl PyObject for DateTime {
                 .tz
                 .as_ref()
                 .map_or(Value::None, |t| Value::object(t.offset_td()))),
-            "tzname" => Ok(self
-                .tz
-                .as_ref()
-                .map_or(Value::None, |t| Value::str(t.tzname()))),
+            "tzname" => Ok(match &self.tz {
+                None => Value::None,
+                Some(t) if t.dateutil && t.offset_us != 0 => Value::None,
+                Some(t) => Value::str(t.tzname()),
+            }),
             "weekday" => Ok(Value::Int((self.ordinal + 6) % 7)),
             "isoweekday" => Ok(Value::Int((self.ordinal + 6) % 7 + 1)),
             "toordinal" => Ok(Value::Int(self.ordinal)),

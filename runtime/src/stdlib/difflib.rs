@@ -2,6 +2,10 @@
 //! "popular element" heuristic for sequences of 200 or more items included), so `ratio()`
 //! is bit-for-bit CPython's.
 
+// `Key` holds values with interior mutability, but only hashable ones, whose hash never
+// changes (the same reasoning as the dicts of `value.rs`).
+#![allow(clippy::mutable_key_type)]
+
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
