@@ -1,9 +1,211 @@
-//! stub
+//! `fnmatch`: CPython 3.11's `translate` ported verbatim; the resulting Python regex runs
+//! through this crate's `re`. `normcase` is the identity on POSIX.
 
-use crate::value::Value;
+use crate::err::{PyErr, PyResult};
+use crate::stdlib::Args;
+use crate::value::{Kwargs, Value};
 
-/// Module attributes.
+/// Module attributes of `fnmatch`.
 pub fn attr(name: &str) -> Option<Value> {
-    let _ = name;
-    None
+    Some(match name {
+        "fnmatch" => Value::func("fnmatch", fnmatch),
+        "fnmatchcase" => Value::func("fnmatchcase", fnmatchcase),
+        "translate" => Value::func("translate", translate_fn),
+        _ => return None,
+    })
+}
+
+fn escape_char(c: char, out: &mut String) {
+    if "()[]{}?*+-|^$\\.&~# \t\n\r\u{b}\u{c}".contains(c) {
+        out.push('\\');
+    }
+    out.push(c);
+}
+
+enum Tok {
+    Star,
+    Text(String),
+}
+
+/// `fnmatch.translate(pat)`.
+pub fn translate(pat: &str) -> String {
+    let p: Vec<char> = pat.chars().collect();
+    let n = p.len();
+    let mut res: Vec<Tok> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c = p[i];
+        i += 1;
+        match c {
+            '*' => {
+                if !matches!(res.last(), Some(Tok::Star)) {
+                    res.push(Tok::Star);
+                }
+            }
+            '?' => res.push(Tok::Text(".".into())),
+            '[' => {
+                let mut j = i;
+                if j < n && p[j] == '!' {
+                    j += 1;
+                }
+                if j < n && p[j] == ']' {
+                    j += 1;
+                }
+                while j < n && p[j] != ']' {
+                    j += 1;
+                }
+                if j >= n {
+                    res.push(Tok::Text("\\[".into()));
+                    continue;
+                }
+                let sub = |a: usize, b: usize| -> String { p[a..b].iter().collect() };
+                let mut stuff: String;
+                if !p[i..j].contains(&'-') {
+                    stuff = sub(i, j).replace('\\', "\\\\");
+                } else {
+                    let mut chunks: Vec<String> = Vec::new();
+                    let mut k = if p[i] == '!' { i + 2 } else { i + 1 };
+                    loop {
+                        match (k..j).find(|&x| p[x] == '-') {
+                            None => break,
+                            Some(found) => {
+                                chunks.push(sub(i, found));
+                                i = found + 1;
+                                k = found + 3;
+                            }
+                        }
+                    }
+                    let chunk = sub(i, j);
+                    if !chunk.is_empty() {
+                        chunks.push(chunk);
+                    } else if let Some(last) = chunks.last_mut() {
+                        last.push('-');
+                    }
+                    let mut k = chunks.len().saturating_sub(1);
+                    while k > 0 {
+                        let prev_last = chunks[k - 1].chars().last();
+                        let cur_first = chunks[k].chars().next();
+                        if let (Some(a), Some(b)) = (prev_last, cur_first) {
+                            if a > b {
+                                let mut merged: String = {
+                                    let mut s: Vec<char> = chunks[k - 1].chars().collect();
+                                    s.pop();
+                                    s.into_iter().collect()
+                                };
+                                merged.extend(chunks[k].chars().skip(1));
+                                chunks[k - 1] = merged;
+                                chunks.remove(k);
+                            }
+                        }
+                        k -= 1;
+                    }
+                    stuff = chunks
+                        .iter()
+                        .map(|s| s.replace('\\', "\\\\").replace('-', "\\-"))
+                        .collect::<Vec<_>>()
+                        .join("-");
+                }
+                let mut escaped = String::new();
+                for ch in stuff.chars() {
+                    if "&~|".contains(ch) {
+                        escaped.push('\\');
+                    }
+                    escaped.push(ch);
+                }
+                stuff = escaped;
+                i = j + 1;
+                if stuff.is_empty() {
+                    res.push(Tok::Text("(?!)".into()));
+                } else if stuff == "!" {
+                    res.push(Tok::Text(".".into()));
+                } else {
+                    if let Some(rest) = stuff.strip_prefix('!') {
+                        stuff = format!("^{rest}");
+                    } else if stuff.starts_with('^') || stuff.starts_with('[') {
+                        stuff = format!("\\{stuff}");
+                    }
+                    res.push(Tok::Text(format!("[{stuff}]")));
+                }
+            }
+            c => {
+                let mut s = String::new();
+                escape_char(c, &mut s);
+                res.push(Tok::Text(s));
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut idx = 0;
+    while idx < res.len() {
+        if let Tok::Text(t) = &res[idx] {
+            out.push_str(t);
+            idx += 1;
+        } else {
+            break;
+        }
+    }
+    while idx < res.len() {
+        idx += 1;
+        if idx == res.len() {
+            out.push_str(".*");
+            break;
+        }
+        let mut fixed = String::new();
+        while idx < res.len() {
+            match &res[idx] {
+                Tok::Text(t) => fixed.push_str(t),
+                Tok::Star => break,
+            }
+            idx += 1;
+        }
+        if idx == res.len() {
+            out.push_str(".*");
+            out.push_str(&fixed);
+        } else {
+            out.push_str(&format!("(?>.*?{fixed})"));
+        }
+    }
+    format!("(?s:{out})\\Z")
+}
+
+fn path_arg(v: &Value) -> PyResult<std::rc::Rc<str>> {
+    match v {
+        Value::Str(s) => Ok(s.clone()),
+        Value::Bytes(_) => Err(crate::ops::unsupported("fnmatch on bytes")),
+        other => Err(PyErr::type_error(format!(
+            "expected str, bytes or os.PathLike object, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `fnmatch.fnmatchcase(name, pat)`.
+pub fn fnmatchcase(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = Args::new("fnmatchcase", args, kwargs, &["name", "pat"], 2)?;
+    let (name, pat) = (a.req(0), a.req(1));
+    let pat = match pat {
+        Value::Str(s) => s,
+        other => {
+            return Err(PyErr::type_error(format!(
+                "expected str, bytes or os.PathLike object, not {}",
+                other.type_name()
+            )))
+        }
+    };
+    let re = translate(&pat);
+    let m = crate::stdlib::re::match_(&[Value::str(re), name], &[])?;
+    Ok(Value::Bool(!m.is_none()))
+}
+
+/// `fnmatch.fnmatch(name, pat)`.
+pub fn fnmatch(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = Args::new("fnmatch", args, kwargs, &["name", "pat"], 2)?;
+    let name = path_arg(&a.req(0))?;
+    let pat = path_arg(&a.req(1))?;
+    fnmatchcase(&[Value::Str(name), Value::Str(pat)], &[])
+}
+
+fn translate_fn(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = Args::new("translate", args, kwargs, &["pat"], 1)?;
+    Ok(Value::str(translate(&path_arg(&a.req(0))?)))
 }

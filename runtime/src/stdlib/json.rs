@@ -460,7 +460,7 @@ pub fn dumps(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Some(f) => dumps_with(
             &args[0],
             &opts,
-            Some(&|v: &Value| crate::ops::call(&f, &[v.clone()], &[])),
+            Some(&|v: &Value| crate::ops::call(&f, std::slice::from_ref(v), &[])),
         ),
         None => dumps_with(&args[0], &opts, None),
     }?;

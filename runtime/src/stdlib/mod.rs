@@ -8,7 +8,6 @@
 //! [`EXPORTS`]) so generated code can call it directly.
 
 use std::any::Any;
-use std::rc::Rc;
 
 use crate::err::{ExcKind, PyErr, PyResult};
 use crate::value::{Kwargs, ModuleObject, PyObject, Value};
@@ -197,7 +196,6 @@ pub(crate) fn exc_class(kind: ExcKind) -> Value {
 
 /// Argument access for native functions, with CPython's TypeErrors for a wrong call.
 pub(crate) struct Args<'a> {
-    fname: &'static str,
     args: &'a [Value],
     kwargs: Kwargs<'a>,
     names: &'static [&'static str],
@@ -243,7 +241,6 @@ impl<'a> Args<'a> {
             }
         }
         let a = Args {
-            fname,
             args,
             kwargs,
             names,
@@ -298,11 +295,6 @@ impl<'a> Args<'a> {
             ))),
         }
     }
-
-    /// The function name for messages.
-    pub(crate) fn fname(&self) -> &'static str {
-        self.fname
-    }
 }
 
 /// The items of a list or tuple (the sequences stdlib functions accept), else `None`.
@@ -312,16 +304,6 @@ pub(crate) fn seq_items(v: &Value) -> Option<Vec<Value>> {
         Value::Tuple(t) => Some(t.to_vec()),
         _ => None,
     }
-}
-
-/// A new `str` value.
-pub(crate) fn s(text: impl Into<Rc<str>>) -> Value {
-    Value::Str(text.into())
-}
-
-/// The number of code points before byte offset `byte` of `text`.
-pub(crate) fn char_index(text: &str, byte: usize) -> usize {
-    text[..byte].chars().count()
 }
 
 /// The byte offset of code point `idx` of `text` (its length when past the end).

@@ -543,6 +543,9 @@ fn translate(pattern: &str, flags: i64) -> PyResult<(String, i64)> {
 // ---------------------------------------------------------------------------------------
 // Compiled patterns.
 
+/// The byte spans of the groups of one match (`None` for a group that did not take part).
+type Spans = Vec<Option<(usize, usize)>>;
+
 /// A compiled `re.Pattern` (shared by the values and the matches that refer to it).
 pub struct Pattern(Rc<Compiled>);
 
@@ -677,12 +680,7 @@ enum Mode {
 }
 
 /// Runs `p` on `subj` from byte `pos` in `mode`; returns byte spans of the groups.
-fn run(
-    p: &Compiled,
-    subj: &Subject,
-    pos: usize,
-    mode: Mode,
-) -> PyResult<Option<Vec<Option<(usize, usize)>>>> {
+fn run(p: &Compiled, subj: &Subject, pos: usize, mode: Mode) -> PyResult<Option<Spans>> {
     let re = match mode {
         Mode::Search => &p.search_re,
         Mode::Match => p.variant(&p.anchored_re, r"\G(?:PAT)")?,
@@ -691,7 +689,7 @@ fn run(
     caps(re, subj, pos)
 }
 
-fn caps(re: &Regex, subj: &Subject, pos: usize) -> PyResult<Option<Vec<Option<(usize, usize)>>>> {
+fn caps(re: &Regex, subj: &Subject, pos: usize) -> PyResult<Option<Spans>> {
     let c = re
         .captures_from_pos(&subj.text, pos)
         .map_err(|e| unsupported(&format!("regular expression matching that fails ({e})")))?;
@@ -700,12 +698,7 @@ fn caps(re: &Regex, subj: &Subject, pos: usize) -> PyResult<Option<Vec<Option<(u
 
 /// All successive matches as CPython 3.7+ finds them (an empty match is allowed right
 /// after a non-empty one; after an empty match the next one must not be empty there).
-fn all_matches(
-    p: &Compiled,
-    subj: &Subject,
-    start: usize,
-    limit: usize,
-) -> PyResult<Vec<Vec<Option<(usize, usize)>>>> {
+fn all_matches(p: &Compiled, subj: &Subject, start: usize, limit: usize) -> PyResult<Vec<Spans>> {
     let mut out = Vec::new();
     let mut pos = start;
     let mut must_advance = false;
@@ -1207,7 +1200,7 @@ fn parse_template(p: &Compiled, repl: &str) -> PyResult<Vec<TemplatePart>> {
     let mut lit = String::new();
     let mut i = 0;
     let bad_t = |what: &str| unsupported(&format!("replacement template with {what}"));
-    let mut group = |lit: &mut String, parts: &mut Vec<TemplatePart>, g: usize| -> PyResult<()> {
+    let group = |lit: &mut String, parts: &mut Vec<TemplatePart>, g: usize| -> PyResult<()> {
         if g > p.groups {
             return Err(bad_t("an invalid group reference"));
         }

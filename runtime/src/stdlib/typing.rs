@@ -1,9 +1,60 @@
-//! stub
+//! `typing`: names used in annotations. The compiler ignores annotations, so these only
+//! need to import; each is an opaque object.
 
-use crate::value::Value;
+use std::any::Any;
 
-/// Module attributes.
+use crate::value::{PyObject, Value};
+
+/// A `typing` special form (`typing.Any`, `typing.Optional`, …).
+pub struct TypingName(pub &'static str);
+
+impl PyObject for TypingName {
+    fn type_name(&self) -> &str {
+        "_SpecialForm"
+    }
+    fn repr(&self) -> String {
+        format!("typing.{}", self.0)
+    }
+    fn hash(&self) -> Option<u64> {
+        Some(self.0.len() as u64)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+const NAMES: &[&str] = &[
+    "Any",
+    "Optional",
+    "Union",
+    "List",
+    "Dict",
+    "Set",
+    "FrozenSet",
+    "Tuple",
+    "Callable",
+    "Iterable",
+    "Iterator",
+    "Sequence",
+    "Mapping",
+    "MutableMapping",
+    "Type",
+    "TypeVar",
+    "Generic",
+    "Literal",
+    "Final",
+    "ClassVar",
+    "NoReturn",
+    "Collection",
+    "DefaultDict",
+    "Pattern",
+    "Match",
+];
+
+/// Module attributes of `typing`.
 pub fn attr(name: &str) -> Option<Value> {
-    let _ = name;
-    None
+    NAMES
+        .iter()
+        .find(|n| **n == name)
+        .map(|n| Value::object(TypingName(n)))
 }
