@@ -1151,7 +1151,9 @@ pub fn setitem(obj: &Value, key: &Value, value: Value) -> PyResult<()> {
             d.borrow_mut().insert(k, value);
             Ok(())
         }
-        Value::Object(_) => Err(unsupported("item assignment on objects")),
+        Value::Object(o) if o.has_method("__setitem__") => {
+            o.call_method(obj, "__setitem__", &[key.clone(), value], &[]).map(|_| ())
+        }
         _ => Err(PyErr::type_error(format!(
             "'{}' object does not support item assignment",
             obj.type_name()
