@@ -41,8 +41,3 @@ pub fn resolve(dotted: &str) -> Option<Value> {
 pub fn resolve_value(dotted: &str) -> PyResult<Value> {
     resolve(dotted).ok_or_else(|| PyErr::new(ExcKind::NameError, format!("cannot import '{dotted}'")))
 }
-
-/// Whether the library modules are wired in (the compiler then trusts [`resolve`] alone).
-pub fn runtime_complete() -> bool {
-    true
-}

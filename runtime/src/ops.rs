@@ -1204,6 +1204,10 @@ fn slice_with(obj: &Value, sl: &Slice) -> PyResult<Value> {
 
 /// `obj[lo:hi:step]` (each bound may be absent).
 pub fn slice(obj: &Value, lo: Option<&Value>, hi: Option<&Value>, step: Option<&Value>) -> PyResult<Value> {
+    // panther_core's ImmutableList slices its tuple, giving a plain tuple.
+    if let Some(il) = obj.downcast::<crate::event::ImmutableList>() {
+        return il.slice(lo, hi, step);
+    }
     if !matches!(
         obj,
         Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_) | Value::Object(_) | Value::Dict(_)

@@ -444,6 +444,10 @@ impl<'a> Fx<'a> {
                 let slot = Literal::usize_unsuffixed(*slot);
                 quote! { g(#slot)? }
             }
+            Name::Builtin(b) if b.starts_with("__name__=") => {
+                let n = lit_str(&b["__name__=".len()..]);
+                quote! { Value::from(#n) }
+            }
             Name::Builtin(b) => {
                 if let Some(k) = crate::lower::exceptions::builtin_exception(b) {
                     let k = format_ident!("{}", format!("{k:?}"));

@@ -38,6 +38,8 @@ pub fn lower_module(
         scopes: Vec::new(),
         imports: Vec::new(),
         class_ctx: None,
+        module_name: name.to_string(),
+        module_kind: kind,
     };
     // Module-level names: everything bound at top level, plus `global` names of functions.
     let mut bound = Vec::new();
@@ -116,6 +118,8 @@ struct Cx<'a> {
     imports: Vec<String>,
     /// The class whose methods are being lowered (for `super()`).
     class_ctx: Option<Expr>,
+    module_name: String,
+    module_kind: ModuleKind,
 }
 
 /// Python builtins that the runtime provides.
@@ -232,6 +236,10 @@ impl<'a> Cx<'a> {
         }
         if is_supported_builtin(id) {
             return Name::Builtin(id.to_string());
+        }
+        if id == "__name__" && self.module_kind == ModuleKind::Helper {
+            // A global helper is imported under its GlobalID.
+            return Name::Builtin(format!("__name__={}", self.module_name));
         }
         if PYTHON_BUILTINS.contains(&id) {
             self.unsupported(node, format!("the builtin `{id}`"));
