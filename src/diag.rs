@@ -150,8 +150,20 @@ impl Diagnostic {
         out
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// One JSON object: the fields above plus `snippet`, the source line (if readable).
+    pub fn to_json(&self, root: &Path) -> String {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(obj) = v.as_object_mut() {
+            let snippet = if self.span.line > 0 {
+                std::fs::read_to_string(root.join(&self.span.file))
+                    .ok()
+                    .and_then(|t| t.lines().nth(self.span.line - 1).map(String::from))
+            } else {
+                None
+            };
+            obj.insert("snippet".into(), snippet.map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
+        }
+        v.to_string()
     }
 }
 

@@ -61,7 +61,7 @@ pub fn report(repo: &Path, diags: &[Diagnostic], format: Format) {
     for d in diags {
         match format {
             Format::Text => eprint!("{}", d.render(repo)),
-            Format::Json => eprintln!("{}", d.to_json()),
+            Format::Json => eprintln!("{}", d.to_json(repo)),
         }
     }
 }

@@ -66,7 +66,7 @@ fn diagnostics_render_stably() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/bad");
     let (_, diags) = driver::load(&root, None).expect("corpus/bad loads");
     let text: String = diags.iter().map(|d| d.render(&root)).collect();
-    let json: String = diags.iter().map(|d| d.to_json() + "\n").collect();
+    let json: String = diags.iter().map(|d| d.to_json(&root) + "\n").collect();
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("diagnostics@bad", text);
         insta::assert_snapshot!("diagnostics_json@bad", json);
