@@ -9,4 +9,5 @@ pub mod driver;
 pub mod emit;
 pub mod ir;
 pub mod lower;
+pub mod resolve;
 pub mod source;

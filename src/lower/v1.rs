@@ -243,6 +243,40 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             span: span_of(s, &s.yaml),
         });
     }
+    // Imports of names a helper never binds: the importing module fails to load.
+    for (module, d) in crate::resolve::check_imports(&program) {
+        let id = program.detections.iter().find(|det| det.module == module).map(|det| det.id.clone());
+        diags.push(match &id {
+            Some(id) => d.for_detection(id),
+            None => d,
+        });
+        failed_modules.insert(module.clone());
+        program.detections.retain(|det| det.module != module);
+    }
+    // Detections (and data models) reaching a helper that failed late are dropped too.
+    let late: Vec<(String, String, String)> = program
+        .detections
+        .iter()
+        .filter_map(|det| {
+            let m = program.modules.get(&det.module)?;
+            failed_dependency(m, &program, &failed_modules).map(|dep| (det.id.clone(), det.module.clone(), dep))
+        })
+        .collect();
+    for (id, module, dep) in late {
+        let file = program.modules.get(&module).map(|m| m.file.clone()).unwrap_or_default();
+        diags.push(Diagnostic::new(Code::Dependency, Span::new(file, 1, 1), format!("depends on global helper `{dep}`, which was not converted")).for_detection(&id));
+        program.detections.retain(|d| d.id != id);
+        failed_modules.insert(module);
+    }
+    let late_dms: Vec<String> = program
+        .data_models
+        .iter()
+        .filter_map(|dm| dm.module.as_ref())
+        .filter(|m| program.modules.get(*m).is_some_and(|md| failed_dependency(md, &program, &failed_modules).is_some()))
+        .cloned()
+        .collect();
+    program.data_models.retain(|dm| dm.module.as_ref().is_none_or(|m| !late_dms.contains(m)));
+    failed_modules.extend(late_dms);
     // Helpers that failed are left out of the program; so are modules that import them.
     for m in &failed_modules {
         program.modules.remove(m);
