@@ -161,7 +161,12 @@ impl Diagnostic {
             } else {
                 None
             };
-            obj.insert("snippet".into(), snippet.map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
+            obj.insert(
+                "snippet".into(),
+                snippet
+                    .map(serde_json::Value::String)
+                    .unwrap_or(serde_json::Value::Null),
+            );
         }
         v.to_string()
     }
@@ -169,9 +174,7 @@ impl Diagnostic {
 
 /// Sorts diagnostics by file, position and code, so that output is deterministic.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        (&a.span, a.code, &a.message).cmp(&(&b.span, b.code, &b.message))
-    });
+    diags.sort_by(|a, b| (&a.span, a.code, &a.message).cmp(&(&b.span, b.code, &b.message)));
 }
 
 /// Converts a byte offset into a 1-based (line, column in characters).

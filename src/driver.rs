@@ -42,7 +42,10 @@ pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnosti
     }
     let input = match input.or_else(|| detect(repo)) {
         Some(i) => i,
-        None => return Err(Fatal(format!("{}: neither a v1 repository (YAML specs with AnalysisType) nor a PyPanther package", repo.display()))),
+        None => return Err(Fatal(format!(
+            "{}: neither a v1 repository (YAML specs with AnalysisType) nor a PyPanther package",
+            repo.display()
+        ))),
     };
     match input {
         Input::V1 => {
@@ -52,7 +55,9 @@ pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnosti
             diag::sort(&mut diags);
             Ok((program, diags))
         }
-        Input::PyPanther => Err(Fatal("PyPanther input is not supported yet (issue 4)".into())),
+        Input::PyPanther => Err(Fatal(
+            "PyPanther input is not supported yet (issue 4)".into(),
+        )),
     }
 }
 
@@ -76,7 +81,8 @@ pub fn build(repo: &Path, out: &Path, input: Option<Input>, format: Format) -> R
     let (program, diags) = load(repo, input)?;
     report(repo, &diags, format);
     let files = crate::emit::crate_::render(&program);
-    crate::emit::crate_::write(out, &files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    crate::emit::crate_::write(out, &files)
+        .map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
     eprintln!(
         "ferrule: {} detections converted, {} not converted; crate written to {}",
         program.detections.len(),
@@ -87,7 +93,11 @@ pub fn build(repo: &Path, out: &Path, input: Option<Input>, format: Format) -> R
 }
 
 fn not_converted(diags: &[Diagnostic]) -> usize {
-    let mut ids: Vec<&str> = diags.iter().filter(|d| d.code.is_error()).filter_map(|d| d.detection.as_deref()).collect();
+    let mut ids: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code.is_error())
+        .filter_map(|d| d.detection.as_deref())
+        .collect();
     ids.sort();
     ids.dedup();
     ids.len()
@@ -120,14 +130,23 @@ pub fn test_dir(repo: &Path) -> PathBuf {
 }
 
 /// `ferrule test`: build the crate, compile it, run every unit test.
-pub fn test(repo: &Path, jsonl: Option<&Path>, ids: &[String], input: Option<Input>, format: Format) -> Result<i32, Fatal> {
+pub fn test(
+    repo: &Path,
+    jsonl: Option<&Path>,
+    ids: &[String],
+    input: Option<Input>,
+    format: Format,
+) -> Result<i32, Fatal> {
     let (program, diags) = load(repo, input)?;
     report(repo, &diags, format);
     let out = test_dir(repo);
     let files = crate::emit::crate_::render(&program);
-    crate::emit::crate_::write(&out, &files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    crate::emit::crate_::write(&out, &files)
+        .map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
     // FERRULE_TARGET_DIR lets several generated crates share compiled dependencies.
-    let target_dir = std::env::var("FERRULE_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| out.join("target"));
+    let target_dir = std::env::var("FERRULE_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| out.join("target"));
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--quiet", "--bin", "ferrule-tests", "--target-dir"])
         .arg(&target_dir)
@@ -136,22 +155,37 @@ pub fn test(repo: &Path, jsonl: Option<&Path>, ids: &[String], input: Option<Inp
         .status()
         .map_err(|e| Fatal(format!("cannot run cargo: {e}")))?;
     if !status.success() {
-        return Err(Fatal(format!("the generated crate in {} did not build", out.display())));
+        return Err(Fatal(format!(
+            "the generated crate in {} did not build",
+            out.display()
+        )));
     }
     let mut cmd = Command::new(target_dir.join("debug/ferrule-tests"));
     // The runner renders module paths relative to its working directory, as PAT does
     // when run from the repository.
     cmd.current_dir(repo);
     if let Some(j) = jsonl {
-        let abs = if j.is_absolute() { j.to_path_buf() } else { std::env::current_dir().map(|d| d.join(j)).unwrap_or_else(|_| j.to_path_buf()) };
+        let abs = if j.is_absolute() {
+            j.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(j))
+                .unwrap_or_else(|_| j.to_path_buf())
+        };
         cmd.arg("--jsonl").arg(abs);
     }
     for id in ids {
         cmd.arg("--id").arg(id);
     }
-    let st = cmd.status().map_err(|e| Fatal(format!("cannot run the test binary: {e}")))?;
+    let st = cmd
+        .status()
+        .map_err(|e| Fatal(format!("cannot run the test binary: {e}")))?;
     let nc = not_converted(&diags);
-    eprintln!("ferrule: {} detections compiled, {} not converted", program.detections.len(), nc);
+    eprintln!(
+        "ferrule: {} detections compiled, {} not converted",
+        program.detections.len(),
+        nc
+    );
     match st.code() {
         Some(0) if !has_errors(&diags) => Ok(0),
         Some(0) | Some(1) => Ok(1),
@@ -161,5 +195,9 @@ pub fn test(repo: &Path, jsonl: Option<&Path>, ids: &[String], input: Option<Inp
 
 /// A diagnostic for a problem with the repository as a whole.
 pub fn repo_diag(repo: &Path, msg: &str) -> Diagnostic {
-    Diagnostic::new(Code::SpecInvalid, Span::new(repo.display().to_string(), 0, 0), msg)
+    Diagnostic::new(
+        Code::SpecInvalid,
+        Span::new(repo.display().to_string(), 0, 0),
+        msg,
+    )
 }

@@ -180,10 +180,10 @@ pub enum Pattern {
     Or(Vec<Pattern>),
 }
 
-/// Binary operators.
-pub use ferrule_runtime::value::BinOp;
 /// Comparison operators.
 pub use ferrule_runtime::ops::CmpOp;
+/// Binary operators.
+pub use ferrule_runtime::value::BinOp;
 
 /// Boolean operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,7 +261,12 @@ pub enum ExprKind {
     Dict(Vec<(Option<Expr>, Expr)>),
     Attr(Box<Expr>, String),
     Subscript(Box<Expr>, Box<Expr>),
-    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
+    Slice(
+        Box<Expr>,
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+    ),
     Call(Box<Expr>, Vec<Arg>),
     MethodCall(Box<Expr>, String, Vec<Arg>),
     BinOp(BinOp, Box<Expr>, Box<Expr>),

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use ferrule::driver::{self, Format, Input};
 
 #[derive(Parser)]
-#[command(name = "ferrule", version, about = "Compile Panther detections to native Rust")]
+#[command(
+    name = "ferrule",
+    version,
+    about = "Compile Panther detections to native Rust"
+)]
 struct Cli {
     /// Diagnostics as text (default) or JSON lines.
     #[arg(long, value_enum, global = true, default_value = "text")]
@@ -86,12 +90,24 @@ fn main() -> ExitCode {
         FormatArg::Json => Format::Json,
     };
     let result = match cli.command {
-        Cmd::Build { repo, out, target, input: i } => match target {
+        Cmd::Build {
+            repo,
+            out,
+            target,
+            input: i,
+        } => match target {
             TargetArg::Rust => driver::build(&repo, &out, input(i), format),
-            TargetArg::Pypanther => Err(driver::Fatal("--target pypanther is not supported yet".into())),
+            TargetArg::Pypanther => Err(driver::Fatal(
+                "--target pypanther is not supported yet".into(),
+            )),
         },
         Cmd::Check { repo, input: i } => driver::check(&repo, input(i), format),
-        Cmd::Test { repo, jsonl, ids, input: i } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format),
+        Cmd::Test {
+            repo,
+            jsonl,
+            ids,
+            input: i,
+        } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -30,17 +30,30 @@ fn every_broken_file_has_its_diagnostic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/bad");
     let (program, diags) = driver::load(&root, None).expect("corpus/bad loads");
     let expected = expectations(&root);
-    assert!(expected.len() >= 10, "corpus/bad should hold at least 10 broken files");
+    assert!(
+        expected.len() >= 10,
+        "corpus/bad should hold at least 10 broken files"
+    );
     for (file, code) in &expected {
         assert!(
-            diags.iter().any(|d| &d.span.file == file && d.code.as_str() == code),
+            diags
+                .iter()
+                .any(|d| &d.span.file == file && d.code.as_str() == code),
             "{file}: expected {code}, got {:?}",
-            diags.iter().filter(|d| &d.span.file == file).map(|d| (d.code.as_str(), &d.message)).collect::<Vec<_>>()
+            diags
+                .iter()
+                .filter(|d| &d.span.file == file)
+                .map(|d| (d.code.as_str(), &d.message))
+                .collect::<Vec<_>>()
         );
     }
     // No diagnostic on a file that does not declare one.
     for d in &diags {
-        assert!(expected.contains_key(&d.span.file), "unexpected diagnostic: {}", d.render(&root));
+        assert!(
+            expected.contains_key(&d.span.file),
+            "unexpected diagnostic: {}",
+            d.render(&root)
+        );
     }
     assert!(driver::has_errors(&diags), "exit code 1");
     let ids: Vec<&str> = program.detections.iter().map(|d| d.id.as_str()).collect();
@@ -51,14 +64,18 @@ fn every_broken_file_has_its_diagnostic() {
     let out = manifest.join("target/gen/bad");
     let files = ferrule::emit::crate_::render(&program);
     ferrule::emit::crate_::write(&out, &files).expect("write crate");
-    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--quiet", "--target-dir"])
-        .arg(manifest.join("target/gen/target"))
-        .current_dir(&out)
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .expect("run cargo test in the generated crate");
-    assert!(status.success(), "the crate generated from corpus/bad must build and pass");
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["test", "--quiet", "--target-dir"])
+            .arg(manifest.join("target/gen/target"))
+            .current_dir(&out)
+            .env_remove("CARGO_TARGET_DIR")
+            .status()
+            .expect("run cargo test in the generated crate");
+    assert!(
+        status.success(),
+        "the crate generated from corpus/bad must build and pass"
+    );
 }
 
 #[test]

@@ -46,7 +46,9 @@ fn no_kwargs(name: &str, kwargs: Kwargs) -> PyResult<()> {
     if kwargs.is_empty() {
         Ok(())
     } else {
-        Err(PyErr::type_error(format!("{name}() takes no keyword arguments")))
+        Err(PyErr::type_error(format!(
+            "{name}() takes no keyword arguments"
+        )))
     }
 }
 
@@ -206,7 +208,13 @@ pub fn parse_int(s: &str, base: u32) -> PyResult<i64> {
         let d = c.to_digit(36).filter(|d| *d < base).ok_or_else(err)?;
         acc = acc
             .checked_mul(base as i64)
-            .and_then(|a| if neg { a.checked_sub(d as i64) } else { a.checked_add(d as i64) })
+            .and_then(|a| {
+                if neg {
+                    a.checked_sub(d as i64)
+                } else {
+                    a.checked_add(d as i64)
+                }
+            })
             .ok_or_else(|| unsupported("ints beyond 64 bits"))?;
     }
     Ok(acc)
@@ -249,12 +257,16 @@ pub fn int(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     if let Some(b) = base {
         let b = int_arg(b)?;
         if !(b == 0 || (2..=36).contains(&b)) {
-            return Err(PyErr::value_error("int() base must be >= 2 and <= 36, or 0"));
+            return Err(PyErr::value_error(
+                "int() base must be >= 2 and <= 36, or 0",
+            ));
         }
         return match x {
             Value::Str(s) => parse_int(s, b as u32).map(Value::Int),
             Value::Bytes(_) => Err(unsupported("int() of bytes")),
-            _ => Err(PyErr::type_error("int() can't convert non-string with explicit base")),
+            _ => Err(PyErr::type_error(
+                "int() can't convert non-string with explicit base",
+            )),
         };
     }
     match x {
@@ -262,7 +274,9 @@ pub fn int(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => float_to_int(*f).map(Value::Int),
         Value::Str(s) => parse_int(s, 10).map(Value::Int),
-        Value::Bytes(_) | Value::Object(_) => Err(unsupported(&format!("int() of {}", x.type_name()))),
+        Value::Bytes(_) | Value::Object(_) => {
+            Err(unsupported(&format!("int() of {}", x.type_name())))
+        }
         _ => Err(PyErr::type_error(format!(
             "int() argument must be a string, a bytes-like object or a real number, not '{}'",
             x.type_name()
@@ -362,7 +376,9 @@ pub fn float(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Value::Int(i) => Ok(Value::Float(*i as f64)),
         Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
         Value::Str(s) => parse_float(s).map(Value::Float),
-        Value::Bytes(_) | Value::Object(_) => Err(unsupported(&format!("float() of {}", x.type_name()))),
+        Value::Bytes(_) | Value::Object(_) => {
+            Err(unsupported(&format!("float() of {}", x.type_name())))
+        }
         _ => Err(PyErr::type_error(format!(
             "float() argument must be a string or a real number, not '{}'",
             x.type_name()
@@ -398,7 +414,9 @@ fn one_iterable(name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Option<V
 
 /// `list(iterable)`.
 pub fn list(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    Ok(Value::list(one_iterable("list", args, kwargs)?.unwrap_or_default()))
+    Ok(Value::list(
+        one_iterable("list", args, kwargs)?.unwrap_or_default(),
+    ))
 }
 
 /// `tuple(iterable)`.
@@ -408,7 +426,9 @@ pub fn tuple(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             return Ok(args[0].clone());
         }
     }
-    Ok(Value::tuple(one_iterable("tuple", args, kwargs)?.unwrap_or_default()))
+    Ok(Value::tuple(
+        one_iterable("tuple", args, kwargs)?.unwrap_or_default(),
+    ))
 }
 
 fn to_set(items: Vec<Value>) -> PyResult<Set> {
@@ -417,7 +437,9 @@ fn to_set(items: Vec<Value>) -> PyResult<Set> {
 
 /// `set(iterable)`.
 pub fn set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    Ok(Value::set(to_set(one_iterable("set", args, kwargs)?.unwrap_or_default())?))
+    Ok(Value::set(to_set(
+        one_iterable("set", args, kwargs)?.unwrap_or_default(),
+    )?))
 }
 
 /// `frozenset(iterable)`.
@@ -512,8 +534,9 @@ fn binarysort(keys: &mut [Value], vals: &mut [usize], start: usize) -> PyResult<
 /// the same result as CPython's timsort: all numbers without nan, or all strings, or all
 /// bytes.
 fn totally_ordered(keys: &[Value]) -> bool {
-    keys.iter().all(|k| matches!(k, Value::Int(_) | Value::Bool(_)) || matches!(k, Value::Float(f) if !f.is_nan()))
-        || keys.iter().all(|k| matches!(k, Value::Str(_)))
+    keys.iter().all(|k| {
+        matches!(k, Value::Int(_) | Value::Bool(_)) || matches!(k, Value::Float(f) if !f.is_nan())
+    }) || keys.iter().all(|k| matches!(k, Value::Str(_)))
         || keys.iter().all(|k| matches!(k, Value::Bytes(_)))
 }
 
@@ -572,7 +595,9 @@ pub fn sort_values(items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -
             }
             idx = order.iter().map(|&o| idx[o]).collect();
         } else {
-            return Err(unsupported("sorting 64 or more items of mixed or unordered types"));
+            return Err(unsupported(
+                "sorting 64 or more items of mixed or unordered types",
+            ));
         }
     }
     if reverse {
@@ -631,7 +656,11 @@ fn min_max(name: &str, args: &[Value], kwargs: Kwargs, is_max: bool) -> PyResult
         best = Some(match best {
             None => (it, k),
             Some((bv, bk)) => {
-                let better = if is_max { ops::gt(&k, &bk)? } else { ops::lt(&k, &bk)? };
+                let better = if is_max {
+                    ops::gt(&k, &bk)?
+                } else {
+                    ops::lt(&k, &bk)?
+                };
                 if better {
                     (it, k)
                 } else {
@@ -643,7 +672,9 @@ fn min_max(name: &str, args: &[Value], kwargs: Kwargs, is_max: bool) -> PyResult
     match (best, default) {
         (Some((v, _)), _) => Ok(v),
         (None, Some(d)) => Ok(d.clone()),
-        (None, None) => Err(PyErr::value_error(format!("{name}() arg is an empty sequence"))),
+        (None, None) => Err(PyErr::value_error(format!(
+            "{name}() arg is an empty sequence"
+        ))),
     }
 }
 
@@ -664,8 +695,16 @@ pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let start = args.get(1).or_else(|| kwarg(kwargs, "start"));
     let mut acc = start.cloned().unwrap_or(Value::Int(0));
     match acc {
-        Value::Str(_) => return Err(PyErr::type_error("sum() can't sum strings [use ''.join(seq) instead]")),
-        Value::Bytes(_) => return Err(PyErr::type_error("sum() can't sum bytes [use b''.join(seq) instead]")),
+        Value::Str(_) => {
+            return Err(PyErr::type_error(
+                "sum() can't sum strings [use ''.join(seq) instead]",
+            ))
+        }
+        Value::Bytes(_) => {
+            return Err(PyErr::type_error(
+                "sum() can't sum bytes [use b''.join(seq) instead]",
+            ))
+        }
         _ => {}
     }
     for it in ops::iter(&args[0])? {
@@ -701,9 +740,12 @@ pub fn all(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 /// `enumerate(iterable, start=0)` as a list of pairs.
 pub fn enumerate(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     only_kwargs("enumerate", kwargs, &["iterable", "start"])?;
-    let it = args.first().or_else(|| kwarg(kwargs, "iterable")).ok_or_else(|| {
-        PyErr::type_error("enumerate() missing required argument 'iterable' (pos 1)")
-    })?;
+    let it = args
+        .first()
+        .or_else(|| kwarg(kwargs, "iterable"))
+        .ok_or_else(|| {
+            PyErr::type_error("enumerate() missing required argument 'iterable' (pos 1)")
+        })?;
     let start = match args.get(1).or_else(|| kwarg(kwargs, "start")) {
         Some(s) => int_arg(s)?,
         None => 0,
@@ -722,7 +764,11 @@ pub fn enumerate(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 /// `zip(*iterables)` as a list of tuples.
 pub fn zip(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     only_kwargs("zip", kwargs, &["strict"])?;
-    if kwarg(kwargs, "strict").map(ops::truthy).transpose()?.unwrap_or(false) {
+    if kwarg(kwargs, "strict")
+        .map(ops::truthy)
+        .transpose()?
+        .unwrap_or(false)
+    {
         return Err(unsupported("zip(strict=True)"));
     }
     let lists: Vec<Vec<Value>> = args.iter().map(ops::iter).collect::<PyResult<_>>()?;
@@ -741,7 +787,9 @@ const MAX_RANGE: i64 = 1 << 24;
 pub fn range(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("range", kwargs)?;
     if args.is_empty() {
-        return Err(PyErr::type_error("range expected at least 1 argument, got 0"));
+        return Err(PyErr::type_error(
+            "range expected at least 1 argument, got 0",
+        ));
     }
     if args.len() > 3 {
         return Err(PyErr::type_error(format!(
@@ -761,7 +809,11 @@ pub fn range(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
     let (s, e, st) = (start as i128, stop as i128, step as i128);
     let count = if st > 0 {
-        if e > s { (e - s + st - 1) / st } else { 0 }
+        if e > s {
+            (e - s + st - 1) / st
+        } else {
+            0
+        }
     } else if s > e {
         (s - e - st - 1) / -st
     } else {
@@ -771,7 +823,9 @@ pub fn range(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         return Err(unsupported("ranges this long"));
     }
     Ok(Value::list(
-        (0..count).map(|i| Value::Int((s + i * st) as i64)).collect(),
+        (0..count)
+            .map(|i| Value::Int((s + i * st) as i64))
+            .collect(),
     ))
 }
 
@@ -780,7 +834,10 @@ pub fn abs(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("abs", kwargs)?;
     arity("abs", args, 1, 1)?;
     match &args[0] {
-        Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| unsupported("ints beyond 64 bits")),
+        Value::Int(i) => i
+            .checked_abs()
+            .map(Value::Int)
+            .ok_or_else(|| unsupported("ints beyond 64 bits")),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Object(_) => Err(unsupported("abs() of objects")),
@@ -797,7 +854,11 @@ fn round_exact(a: f64, ndigits: i64) -> String {
     // `{:.1100}` prints the exact binary value (every f64 has at most 1074 fraction digits).
     let full = format!("{a:.1100}");
     let (int_part, frac) = full.split_once('.').unwrap_or((&full, ""));
-    let digits: Vec<u8> = int_part.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+    let digits: Vec<u8> = int_part
+        .bytes()
+        .chain(frac.bytes())
+        .map(|b| b - b'0')
+        .collect();
     let point = int_part.len() as i64;
     let keep = (point + ndigits).max(0) as usize;
     if keep >= digits.len() {
@@ -836,10 +897,14 @@ fn round_exact(a: f64, ndigits: i64) -> String {
 /// `round(x[, ndigits])`.
 pub fn round(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     only_kwargs("round", kwargs, &["number", "ndigits"])?;
-    let x = args.first().or_else(|| kwarg(kwargs, "number")).ok_or_else(|| {
-        PyErr::type_error("round() missing required argument 'number' (pos 1)")
-    })?;
-    let nd = args.get(1).or_else(|| kwarg(kwargs, "ndigits")).filter(|v| !v.is_none());
+    let x = args
+        .first()
+        .or_else(|| kwarg(kwargs, "number"))
+        .ok_or_else(|| PyErr::type_error("round() missing required argument 'number' (pos 1)"))?;
+    let nd = args
+        .get(1)
+        .or_else(|| kwarg(kwargs, "ndigits"))
+        .filter(|v| !v.is_none());
     match x {
         Value::Float(f) => match nd {
             None => {
@@ -858,7 +923,10 @@ pub fn round(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                 let s = round_exact(f.abs(), n);
                 let r: f64 = s.parse().unwrap_or(f64::NAN);
                 if r.is_infinite() {
-                    return Err(PyErr::new(ExcKind::OverflowError, "rounded value too large to represent"));
+                    return Err(PyErr::new(
+                        ExcKind::OverflowError,
+                        "rounded value too large to represent",
+                    ));
                 }
                 Ok(Value::Float(if f.is_sign_negative() { -r } else { r }))
             }
@@ -880,8 +948,14 @@ pub fn round(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                     let q = v.div_euclid(p);
                     let r = v.rem_euclid(p);
                     let twice = 2 * r;
-                    let q = if twice > p || (twice == p && q % 2 != 0) { q + 1 } else { q };
-                    i64::try_from(q * p).map(Value::Int).map_err(|_| unsupported("ints beyond 64 bits"))
+                    let q = if twice > p || (twice == p && q % 2 != 0) {
+                        q + 1
+                    } else {
+                        q
+                    };
+                    i64::try_from(q * p)
+                        .map(Value::Int)
+                        .map_err(|_| unsupported("ints beyond 64 bits"))
                 }
             }
         }
@@ -906,10 +980,12 @@ fn isinstance_of(v: &Value, t: &Value) -> PyResult<bool> {
         _ => match t.downcast::<TypeObject>() {
             Some(to) => Ok((to.check)(v)),
             None => match t {
-                Value::Object(o) if o.instancecheck(v).is_some() => Ok(o.instancecheck(v) == Some(true)),
+                Value::Object(o) if o.instancecheck(v).is_some() => {
+                    Ok(o.instancecheck(v) == Some(true))
+                }
                 _ => Err(PyErr::type_error(
-                "isinstance() arg 2 must be a type, a tuple of types, or a union",
-            )),
+                    "isinstance() arg 2 must be a type, a tuple of types, or a union",
+                )),
             },
         },
     }
@@ -1188,10 +1264,12 @@ fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             "string argument without an encoding{}",
             if s.is_empty() { "" } else { "" }
         ))),
-        ([Value::Str(s), Value::Str(e)], []) => match e.to_ascii_lowercase().replace('_', "-").as_str() {
-            "utf-8" | "utf8" => Ok(Value::Bytes(s.as_bytes().into())),
-            _ => Err(unsupported("bytes() with this encoding")),
-        },
+        ([Value::Str(s), Value::Str(e)], []) => {
+            match e.to_ascii_lowercase().replace('_', "-").as_str() {
+                "utf-8" | "utf8" => Ok(Value::Bytes(s.as_bytes().into())),
+                _ => Err(unsupported("bytes() with this encoding")),
+            }
+        }
         _ => Err(unsupported("this call of bytes()")),
     }
 }
@@ -1225,7 +1303,8 @@ fn dict_attr(name: &str) -> Option<Value> {
     if name == "fromkeys" {
         return Some(Value::func("fromkeys", methods::dict_fromkeys));
     }
-    methods::bound_method(&Value::dict(Dict::new()), name).map(|_| unbound("dict", check_dict, name))
+    methods::bound_method(&Value::dict(Dict::new()), name)
+        .map(|_| unbound("dict", check_dict, name))
 }
 fn set_attr(name: &str) -> Option<Value> {
     methods::bound_method(&Value::set(Set::new()), name).map(|_| unbound("set", check_set, name))
@@ -1234,7 +1313,8 @@ fn tuple_attr(name: &str) -> Option<Value> {
     methods::bound_method(&Value::tuple(vec![]), name).map(|_| unbound("tuple", check_tuple, name))
 }
 fn bytes_attr(name: &str) -> Option<Value> {
-    methods::bound_method(&Value::Bytes(Rc::from(&[][..])), name).map(|_| unbound("bytes", check_bytes, name))
+    methods::bound_method(&Value::Bytes(Rc::from(&[][..])), name)
+        .map(|_| unbound("bytes", check_bytes, name))
 }
 fn int_attr(name: &str) -> Option<Value> {
     methods::bound_method(&Value::Int(0), name).map(|_| unbound("int", check_int, name))

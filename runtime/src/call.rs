@@ -29,7 +29,12 @@ pub struct Sig {
 
 /// Binds call arguments to parameters as CPython does, with its TypeError messages.
 /// `defaults` has one entry per positional and keyword-only parameter.
-pub fn bind(sig: &Sig, args: &[Value], kwargs: Kwargs, defaults: &[Option<Value>]) -> PyResult<Vec<Value>> {
+pub fn bind(
+    sig: &Sig,
+    args: &[Value],
+    kwargs: Kwargs,
+    defaults: &[Option<Value>],
+) -> PyResult<Vec<Value>> {
     let np = sig.n_positional;
     let mut slots: Vec<Option<Value>> = vec![None; np];
     let mut extra_pos = Vec::new();
@@ -41,7 +46,11 @@ pub fn bind(sig: &Sig, args: &[Value], kwargs: Kwargs, defaults: &[Option<Value>
         } else {
             let required = defaults[..np].iter().filter(|d| d.is_none()).count();
             let takes = if required == np {
-                format!("{} positional argument{}", np, if np == 1 { "" } else { "s" })
+                format!(
+                    "{} positional argument{}",
+                    np,
+                    if np == 1 { "" } else { "s" }
+                )
             } else {
                 format!("from {} to {} positional arguments", required, np)
             };
@@ -61,7 +70,10 @@ pub fn bind(sig: &Sig, args: &[Value], kwargs: Kwargs, defaults: &[Option<Value>
     for (name, v) in kwargs {
         if let Some(i) = sig.params[..np].iter().position(|p| p == name) {
             if slots[i].is_some() {
-                return Err(PyErr::type_error(format!("{}() got multiple values for argument '{}'", sig.name, name)));
+                return Err(PyErr::type_error(format!(
+                    "{}() got multiple values for argument '{}'",
+                    sig.name, name
+                )));
             }
             slots[i] = Some(v.clone());
         } else if let Some(i) = kw_names.iter().position(|p| p == name) {
@@ -69,7 +81,10 @@ pub fn bind(sig: &Sig, args: &[Value], kwargs: Kwargs, defaults: &[Option<Value>
         } else if sig.varkw {
             extra_kw.insert(Key::from_str(name), v.clone());
         } else {
-            return Err(PyErr::type_error(format!("{}() got an unexpected keyword argument '{}'", sig.name, name)));
+            return Err(PyErr::type_error(format!(
+                "{}() got an unexpected keyword argument '{}'",
+                sig.name, name
+            )));
         }
     }
     let mut missing = Vec::new();
@@ -134,7 +149,9 @@ pub fn local(v: &Option<Value>, name: &str) -> PyResult<Value> {
         Some(v) => Ok(v.clone()),
         None => Err(PyErr::new(
             ExcKind::UnboundLocalError,
-            format!("cannot access local variable '{name}' where it is not associated with a value"),
+            format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ),
         )),
     }
 }
@@ -176,7 +193,10 @@ impl PyIter {
             }
             PyIter::Dict(d, keys, i, n) => {
                 if d.borrow().len() != *n {
-                    return Err(PyErr::new(ExcKind::RuntimeError, "dictionary changed size during iteration"));
+                    return Err(PyErr::new(
+                        ExcKind::RuntimeError,
+                        "dictionary changed size during iteration",
+                    ));
                 }
                 let item = keys.get(*i).cloned();
                 *i += 1;
@@ -184,7 +204,10 @@ impl PyIter {
             }
             PyIter::Set(s, items, i, n) => {
                 if s.borrow().len() != *n {
-                    return Err(PyErr::new(ExcKind::RuntimeError, "Set changed size during iteration"));
+                    return Err(PyErr::new(
+                        ExcKind::RuntimeError,
+                        "Set changed size during iteration",
+                    ));
                 }
                 let item = items.get(*i).cloned();
                 *i += 1;
@@ -219,10 +242,16 @@ pub fn dict_set(d: &Value, k: Value, v: Value) -> PyResult<()> {
 
 /// `{**m}` inside a dict display.
 pub fn dict_spread(d: &Value, m: &Value) -> PyResult<()> {
-    let Value::Dict(target) = d else { return Ok(()) };
+    let Value::Dict(target) = d else {
+        return Ok(());
+    };
     match m {
         Value::Dict(src) => {
-            let items: Vec<(Key, Value)> = src.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let items: Vec<(Key, Value)> = src
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             target.borrow_mut().extend(items);
             Ok(())
         }
@@ -233,7 +262,10 @@ pub fn dict_spread(d: &Value, m: &Value) -> PyResult<()> {
             }
             Ok(())
         }
-        other => Err(PyErr::type_error(format!("'{}' object is not a mapping", other.type_name()))),
+        other => Err(PyErr::type_error(format!(
+            "'{}' object is not a mapping",
+            other.type_name()
+        ))),
     }
 }
 
@@ -245,7 +277,10 @@ pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
         other => match crate::ops::iter(other) {
             Ok(items) => items,
             Err(_) => {
-                return Err(PyErr::type_error(format!("cannot unpack non-iterable {} object", other.type_name())))
+                return Err(PyErr::type_error(format!(
+                    "cannot unpack non-iterable {} object",
+                    other.type_name()
+                )))
             }
         },
     };
@@ -257,7 +292,9 @@ pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
         )));
     }
     if items.len() > n {
-        return Err(PyErr::value_error(format!("too many values to unpack (expected {n})")));
+        return Err(PyErr::value_error(format!(
+            "too many values to unpack (expected {n})"
+        )));
     }
     Ok(items)
 }
@@ -265,7 +302,10 @@ pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
 /// `f(*xs)`.
 pub fn star_args(v: &Value) -> PyResult<Vec<Value>> {
     crate::ops::iter(v).map_err(|_| {
-        PyErr::type_error(format!("Value after * must be an iterable, not {}", v.type_name()))
+        PyErr::type_error(format!(
+            "Value after * must be an iterable, not {}",
+            v.type_name()
+        ))
     })
 }
 
@@ -302,7 +342,10 @@ impl PyObject for ExcClassObj {
         }
     }
     fn call(&self, args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
-        Ok(Value::object(ExcInstance(PyErr::with_args(self.0.clone(), args.to_vec()))))
+        Ok(Value::object(ExcInstance(PyErr::with_args(
+            self.0.clone(),
+            args.to_vec(),
+        ))))
     }
     fn instancecheck(&self, value: &Value) -> Option<bool> {
         Some(crate::class::exc_instance_check(&self.0, value))
@@ -386,7 +429,9 @@ pub fn exc_matches(err: &PyErr, cls: &Value) -> PyResult<bool> {
     }
     match exc_type_of(cls) {
         Some(t) => Ok(err.ty.is_subclass_of(&t)),
-        None => Err(PyErr::type_error("catching classes that do not inherit from BaseException is not allowed")),
+        None => Err(PyErr::type_error(
+            "catching classes that do not inherit from BaseException is not allowed",
+        )),
     }
 }
 
@@ -423,17 +468,21 @@ pub fn raise(v: &Value) -> PyErr {
 /// `class Name(Base): pass` for an exception class.
 pub fn new_exc_class(name: &str, base: &Value) -> PyResult<Value> {
     let Some(bt) = exc_type_of(base) else {
-        return Err(crate::ops::unsupported("classes that do not derive from an exception class"));
+        return Err(crate::ops::unsupported(
+            "classes that do not derive from an exception class",
+        ));
     };
     let (builtin_base, user_base) = match bt {
         ExcType::Builtin(k) => (k, None),
         ExcType::User(c) => (c.builtin_base, Some(c)),
     };
-    Ok(Value::object(ExcClassObj(ExcType::User(Rc::new(ExcClass {
-        name: name.to_string(),
-        builtin_base,
-        user_base,
-    })))))
+    Ok(Value::object(ExcClassObj(ExcType::User(Rc::new(
+        ExcClass {
+            name: name.to_string(),
+            builtin_base,
+            user_base,
+        },
+    )))))
 }
 
 /// `obj.name = value`.

@@ -49,7 +49,9 @@ impl ClassObj {
             return true;
         }
         match &self.base {
-            Some(b) => b.downcast::<ClassObj>().is_some_and(|c| c.is_subclass_of(other)),
+            Some(b) => b
+                .downcast::<ClassObj>()
+                .is_some_and(|c| c.is_subclass_of(other)),
             None => false,
         }
     }
@@ -132,7 +134,9 @@ impl PyObject for ClassObj {
     fn call(&self, _args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
         // Instantiation needs the class as a `Value` (the instance keeps it); generated
         // code goes through `ops::call`, which reaches `instantiate` via `call_class`.
-        Err(crate::ops::unsupported("calling a class object without its value"))
+        Err(crate::ops::unsupported(
+            "calling a class object without its value",
+        ))
     }
     fn instancecheck(&self, v: &Value) -> Option<bool> {
         Some(match v.downcast::<Instance>() {
@@ -161,7 +165,9 @@ pub struct Instance {
 
 impl Instance {
     fn class(&self) -> &ClassObj {
-        self.class.downcast::<ClassObj>().expect("instance of a class object")
+        self.class
+            .downcast::<ClassObj>()
+            .expect("instance of a class object")
     }
 
     /// The exception this instance raises as.
@@ -201,7 +207,10 @@ pub fn instantiate(class: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Va
         }
         None => {
             if c.exc.is_none() && (!args.is_empty() || !kwargs.is_empty()) {
-                return Err(PyErr::type_error(format!("{}() takes no arguments", c.name)));
+                return Err(PyErr::type_error(format!(
+                    "{}() takes no arguments",
+                    c.name
+                )));
             }
         }
     }
@@ -234,7 +243,9 @@ impl PyObject for Instance {
             }
         }
         match self.class().lookup(name) {
-            Some((MemberKind::Property, f)) => crate::ops::call(&f, std::slice::from_ref(this), &[]),
+            Some((MemberKind::Property, f)) => {
+                crate::ops::call(&f, std::slice::from_ref(this), &[])
+            }
             Some((MemberKind::Method, f)) => {
                 let this = this.clone();
                 Ok(Value::closure(name, move |args, kw| {
@@ -270,7 +281,13 @@ impl PyObject for Instance {
         self.dict.borrow_mut().insert(name.to_string(), value);
         Ok(())
     }
-    fn call_method(&self, this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    fn call_method(
+        &self,
+        this: &Value,
+        name: &str,
+        args: &[Value],
+        kwargs: Kwargs,
+    ) -> PyResult<Value> {
         match self.class().lookup(name) {
             Some((MemberKind::Method, f)) if !self.dict.borrow().contains_key(name) => {
                 let mut full = vec![this.clone()];
@@ -304,7 +321,9 @@ pub struct SuperProxy {
 /// `super()` (zero-argument form) in a method of `class` whose first parameter is `this`.
 pub fn super_of(class: &Value, this: &Value) -> PyResult<Value> {
     if class.downcast::<ClassObj>().is_none() {
-        return Err(PyErr::type_error("super(type, obj): obj must be an instance or subtype of type"));
+        return Err(PyErr::type_error(
+            "super(type, obj): obj must be an instance or subtype of type",
+        ));
     }
     Ok(Value::object(SuperProxy {
         class: class.clone(),
@@ -316,7 +335,13 @@ impl PyObject for SuperProxy {
     fn type_name(&self) -> &str {
         "super"
     }
-    fn call_method(&self, _this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    fn call_method(
+        &self,
+        _this: &Value,
+        name: &str,
+        args: &[Value],
+        kwargs: Kwargs,
+    ) -> PyResult<Value> {
         let c = self.class.downcast::<ClassObj>().expect("super of a class");
         match &c.base {
             Some(b) if b.downcast::<ClassObj>().is_some() => {
@@ -329,11 +354,15 @@ impl PyObject for SuperProxy {
                     }
                     Some((_, f)) => crate::ops::call(&f, args, kwargs),
                     None if name == "__init__" => base_init(c, &self.this, args, kwargs),
-                    None => Err(PyErr::attribute_error(format!("'super' object has no attribute '{name}'"))),
+                    None => Err(PyErr::attribute_error(format!(
+                        "'super' object has no attribute '{name}'"
+                    ))),
                 }
             }
             _ if name == "__init__" => base_init(c, &self.this, args, kwargs),
-            _ => Err(PyErr::attribute_error(format!("'super' object has no attribute '{name}'"))),
+            _ => Err(PyErr::attribute_error(format!(
+                "'super' object has no attribute '{name}'"
+            ))),
         }
     }
     fn as_any(&self) -> &dyn Any {
@@ -343,10 +372,15 @@ impl PyObject for SuperProxy {
 
 /// `BaseException.__init__` / `object.__init__` reached through `super()`.
 fn base_init(c: &ClassObj, this: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let inst = this.downcast::<Instance>().ok_or_else(|| PyErr::type_error("super(): bad instance"))?;
+    let inst = this
+        .downcast::<Instance>()
+        .ok_or_else(|| PyErr::type_error("super(): bad instance"))?;
     if c.exc.is_some() {
         if !kwargs.is_empty() {
-            return Err(PyErr::type_error(format!("{}() takes no keyword arguments", c.name)));
+            return Err(PyErr::type_error(format!(
+                "{}() takes no keyword arguments",
+                c.name
+            )));
         }
         *inst.exc_args.borrow_mut() = Some(args.to_vec());
         return Ok(Value::None);
@@ -366,7 +400,8 @@ pub fn is_class(v: &Value) -> bool {
 
 /// The exception class of a user class deriving from an exception, for `except`.
 pub fn exc_type(v: &Value) -> Option<ExcType> {
-    v.downcast::<ClassObj>().and_then(|c| c.exc.clone().map(ExcType::User))
+    v.downcast::<ClassObj>()
+        .and_then(|c| c.exc.clone().map(ExcType::User))
 }
 
 /// `isinstance(e, ValueError)` for exception instances.

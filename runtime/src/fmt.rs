@@ -117,7 +117,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     // `{:e}` gives the shortest round-trip digits as `d.ddddde<exp>`.
     // `{:e}` gives the shortest round-trip digits; when two strings of that length
@@ -129,7 +133,11 @@ pub fn float_repr(f: f64) -> String {
         .next()
         .map_or(1, |m| m.chars().filter(|c| c.is_ascii_digit()).count());
     let exact = format!("{:.*e}", ndigits.saturating_sub(1), f);
-    let sci = if exact.parse::<f64>() == Ok(f) { exact } else { shortest };
+    let sci = if exact.parse::<f64>() == Ok(f) {
+        exact
+    } else {
+        shortest
+    };
     let Some((mantissa, exp)) = sci.split_once('e') else {
         return sci;
     };
@@ -385,7 +393,14 @@ fn group_digits(digits: &str, sep: char, every: usize, min_width: usize) -> Stri
 }
 
 /// Lays out a number: sign, prefix, digits (grouped), and the rest (fraction, exponent).
-fn finish_number(negative: bool, prefix: &str, int_digits: &str, rest: &str, sp: &Spec, every: usize) -> String {
+fn finish_number(
+    negative: bool,
+    prefix: &str,
+    int_digits: &str,
+    rest: &str,
+    sp: &Spec,
+    every: usize,
+) -> String {
     let sign = if negative {
         "-"
     } else {
@@ -400,7 +415,8 @@ fn finish_number(negative: bool, prefix: &str, int_digits: &str, rest: &str, sp:
     let body = match sp.grouping {
         Some(g) => {
             let min = if zero_fill {
-                sp.width.saturating_sub(lead.chars().count() + rest.chars().count())
+                sp.width
+                    .saturating_sub(lead.chars().count() + rest.chars().count())
             } else {
                 0
             };
@@ -414,14 +430,20 @@ fn finish_number(negative: bool, prefix: &str, int_digits: &str, rest: &str, sp:
 fn format_int(i: i64, sp: &Spec) -> PyResult<String> {
     let ty = sp.ty.unwrap_or('d');
     if sp.precision.is_some() {
-        return Err(spec_error("Precision not allowed in integer format specifier"));
+        return Err(spec_error(
+            "Precision not allowed in integer format specifier",
+        ));
     }
     if ty == 'c' {
         if sp.sign.is_some() {
-            return Err(spec_error("Sign not allowed with integer format specifier 'c'"));
+            return Err(spec_error(
+                "Sign not allowed with integer format specifier 'c'",
+            ));
         }
         if sp.alt {
-            return Err(spec_error("Alternate form (#) not allowed with integer format specifier 'c'"));
+            return Err(spec_error(
+                "Alternate form (#) not allowed with integer format specifier 'c'",
+            ));
         }
         if sp.grouping.is_some() {
             return Err(spec_error("Cannot specify ',' with 'c'."));
@@ -430,7 +452,8 @@ fn format_int(i: i64, sp: &Spec) -> PyResult<String> {
             .ok()
             .filter(|n| *n < 0x110000)
             .ok_or_else(|| PyErr::new(ExcKind::OverflowError, "%c arg not in range(0x110000)"))?;
-        let ch = char::from_u32(ch).ok_or_else(|| crate::ops::unsupported("surrogate characters"))?;
+        let ch =
+            char::from_u32(ch).ok_or_else(|| crate::ops::unsupported("surrogate characters"))?;
         return Ok(align_text(&ch.to_string(), "", sp, '>'));
     }
     let mag = i.unsigned_abs();
@@ -473,7 +496,9 @@ fn sci(f: f64, prec: usize, upper: bool) -> String {
 /// The decimal exponent of `f` once rounded to `p` significant digits.
 fn exponent_after_rounding(f: f64, p: usize) -> i32 {
     let s = format!("{:.*e}", p.saturating_sub(1), f);
-    s.split_once('e').and_then(|(_, e)| e.parse().ok()).unwrap_or(0)
+    s.split_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0)
 }
 
 fn strip_trailing_zeros(s: &str) -> String {
@@ -499,7 +524,11 @@ fn strip_trailing_zeros(s: &str) -> String {
 /// `%g`-style formatting of a finite non-negative `f` with precision `p`.
 fn general(f: f64, p: usize, alt: bool, upper: bool, add_dot_0: bool) -> String {
     let p = p.max(1);
-    let exp = if f == 0.0 { 0 } else { exponent_after_rounding(f, p) };
+    let exp = if f == 0.0 {
+        0
+    } else {
+        exponent_after_rounding(f, p)
+    };
     let mut s = if -4 <= exp && exp < p as i32 {
         format!("{:.*}", (p as i32 - 1 - exp) as usize, f)
     } else {
@@ -522,7 +551,10 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
         }
     }
     if ty == Some('n') && sp.grouping.is_some() {
-        return Err(spec_error(&format!("Cannot specify '{}' with 'n'.", sp.grouping.unwrap_or(','))));
+        return Err(spec_error(&format!(
+            "Cannot specify '{}' with 'n'.",
+            sp.grouping.unwrap_or(',')
+        )));
     }
     let upper = matches!(ty, Some('E' | 'F' | 'G'));
     let mut negative = f.is_sign_negative() && !f.is_nan();
@@ -552,7 +584,11 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
             Some('e' | 'E') => {
                 let s = sci(a, sp.precision.unwrap_or(6), upper);
                 if sp.alt && !s.contains('.') {
-                    s.replacen(if upper { 'E' } else { 'e' }, if upper { ".E" } else { ".e" }, 1)
+                    s.replacen(
+                        if upper { 'E' } else { 'e' },
+                        if upper { ".E" } else { ".e" },
+                        1,
+                    )
                 } else {
                     s
                 }
@@ -576,10 +612,22 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
     if sp.z && negative && body.chars().all(|c| !c.is_ascii_digit() || c == '0') {
         negative = false;
     }
-    let split = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    let split = body
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(body.len());
     let (int_part, rest) = body.split_at(split);
     if int_part.is_empty() {
-        return Ok(finish_number(negative, "", "", rest, &Spec { grouping: None, ..Spec { ..*sp } }, 3));
+        return Ok(finish_number(
+            negative,
+            "",
+            "",
+            rest,
+            &Spec {
+                grouping: None,
+                ..Spec { ..*sp }
+            },
+            3,
+        ));
     }
     Ok(finish_number(negative, "", int_part, rest, sp, 3))
 }
@@ -615,19 +663,28 @@ pub fn format(v: &Value, spec: &str) -> PyResult<String> {
                 return Err(spec_error("Sign not allowed in string format specifier"));
             }
             if sp.alt {
-                return Err(spec_error("Alternate form (#) not allowed in string format specifier"));
+                return Err(spec_error(
+                    "Alternate form (#) not allowed in string format specifier",
+                ));
             }
             if sp.z {
-                return Err(spec_error("Negative zero coercion (z) not allowed in format specifier"));
+                return Err(spec_error(
+                    "Negative zero coercion (z) not allowed in format specifier",
+                ));
             }
             if let Some(g) = sp.grouping {
                 return Err(spec_error(&format!("Cannot specify '{g}' with 's'.")));
             }
             if sp.align == Some('=') {
                 if sp.zero && spec.chars().any(|c| matches!(c, '<' | '>' | '^' | '=')) || !sp.zero {
-                    return Err(spec_error("'=' alignment not allowed in string format specifier"));
+                    return Err(spec_error(
+                        "'=' alignment not allowed in string format specifier",
+                    ));
                 }
-                let sp2 = Spec { align: Some('<'), ..sp };
+                let sp2 = Spec {
+                    align: Some('<'),
+                    ..sp
+                };
                 return Ok(align_text(&truncate(s, sp2.precision), "", &sp2, '<'));
             }
             Ok(align_text(&truncate(s, sp.precision), "", &sp, '<'))
@@ -635,20 +692,33 @@ pub fn format(v: &Value, spec: &str) -> PyResult<String> {
         Value::Int(_) | Value::Bool(_) => {
             let i = crate::ops::as_index(v).unwrap_or(0);
             let sp = parse_spec(spec)?;
-            if sp.z && !matches!(sp.ty, Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' | 'n') | None) {
-                return Err(spec_error("Negative zero coercion (z) not allowed in integer format specifier"));
+            if sp.z
+                && !matches!(
+                    sp.ty,
+                    Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' | 'n') | None
+                )
+            {
+                return Err(spec_error(
+                    "Negative zero coercion (z) not allowed in integer format specifier",
+                ));
             }
             match sp.ty {
                 Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => {
                     if i.unsigned_abs() > (1u64 << 53) {
-                        return Err(crate::ops::unsupported("float formatting of ints beyond 2**53"));
+                        return Err(crate::ops::unsupported(
+                            "float formatting of ints beyond 2**53",
+                        ));
                     }
                     format_float(i as f64, &sp, "int")
                 }
-                Some(t) if !matches!(t, 'd' | 'n' | 'x' | 'X' | 'o' | 'b' | 'c') => unreachable_type(t, "int"),
+                Some(t) if !matches!(t, 'd' | 'n' | 'x' | 'X' | 'o' | 'b' | 'c') => {
+                    unreachable_type(t, "int")
+                }
                 _ => {
                     if sp.z {
-                        return Err(spec_error("Negative zero coercion (z) not allowed in integer format specifier"));
+                        return Err(spec_error(
+                            "Negative zero coercion (z) not allowed in integer format specifier",
+                        ));
                     }
                     format_int(i, &sp)
                 }
@@ -785,7 +855,11 @@ fn format_rec(
             }
             match cc {
                 Some(x) => conv = Some(x),
-                None => return Err(spec_error("end of string while looking for conversion specifier")),
+                None => {
+                    return Err(spec_error(
+                        "end of string while looking for conversion specifier",
+                    ))
+                }
             }
             rest = after;
         }
@@ -848,17 +922,24 @@ fn format_rec(
                     return Err(spec_error("Empty attribute in format string"));
                 }
                 let k = if key.chars().all(|d| d.is_ascii_digit()) {
-                    Value::Int(key.parse().map_err(|_| crate::ops::unsupported("huge index"))?)
+                    Value::Int(
+                        key.parse()
+                            .map_err(|_| crate::ops::unsupported("huge index"))?,
+                    )
                 } else {
                     Value::str(key)
                 };
                 val = crate::ops::getitem(&val, &k)?;
                 path = &p[end + 1..];
                 if !(path.is_empty() || path.starts_with('.') || path.starts_with('[')) {
-                    return Err(spec_error("Only '.' or '[' may follow ']' in format field specifier"));
+                    return Err(spec_error(
+                        "Only '.' or '[' may follow ']' in format field specifier",
+                    ));
                 }
             } else {
-                return Err(spec_error("Only '.' or '[' may follow ']' in format field specifier"));
+                return Err(spec_error(
+                    "Only '.' or '[' may follow ']' in format field specifier",
+                ));
             }
         }
         let val = match conv {
@@ -867,7 +948,9 @@ fn format_rec(
             Some('s') => Value::from(str(&val)),
             Some('a') => Value::from(ascii(&val)),
             Some(x) => {
-                return Err(spec_error(&std::format!("Unknown conversion specifier {x}")))
+                return Err(spec_error(&std::format!(
+                    "Unknown conversion specifier {x}"
+                )))
             }
         };
         let spec_final = if spec_t.contains('{') {

@@ -39,5 +39,6 @@ pub fn resolve(dotted: &str) -> Option<Value> {
 
 /// [`resolve`] for generated code: a missing name is an ImportError-like error.
 pub fn resolve_value(dotted: &str) -> PyResult<Value> {
-    resolve(dotted).ok_or_else(|| PyErr::new(ExcKind::NameError, format!("cannot import '{dotted}'")))
+    resolve(dotted)
+        .ok_or_else(|| PyErr::new(ExcKind::NameError, format!("cannot import '{dotted}'")))
 }

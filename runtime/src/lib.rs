@@ -7,9 +7,9 @@
 //! tests ([`detection`], [`runner`]).
 
 pub mod builtins;
+pub mod caching;
 pub mod call;
 pub mod class;
-pub mod caching;
 pub mod datamodel;
 pub mod detection;
 pub mod err;

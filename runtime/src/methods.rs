@@ -46,7 +46,9 @@ fn bind(
 
 fn no_args(meth: &str, args: &[Value], kwargs: Kwargs) -> PyResult<()> {
     if !kwargs.is_empty() {
-        return Err(PyErr::type_error(format!("{meth}() takes no keyword arguments")));
+        return Err(PyErr::type_error(format!(
+            "{meth}() takes no keyword arguments"
+        )));
     }
     if !args.is_empty() {
         return Err(PyErr::type_error(format!(
@@ -107,12 +109,49 @@ fn s(v: &str) -> Value {
 fn method_names(v: &Value) -> &'static [&'static str] {
     match v {
         Value::Str(_) => &[
-            "lower", "upper", "casefold", "split", "rsplit", "strip", "lstrip", "rstrip",
-            "startswith", "endswith", "replace", "join", "title", "capitalize", "swapcase",
-            "format", "ljust", "rjust", "center", "zfill", "find", "rfind", "index", "rindex",
-            "count", "encode", "isascii", "isprintable", "isspace", "isdigit", "isalpha",
-            "isalnum", "isnumeric", "isdecimal", "islower", "isupper", "istitle", "partition",
-            "rpartition", "splitlines", "removeprefix", "removesuffix", "expandtabs",
+            "lower",
+            "upper",
+            "casefold",
+            "split",
+            "rsplit",
+            "strip",
+            "lstrip",
+            "rstrip",
+            "startswith",
+            "endswith",
+            "replace",
+            "join",
+            "title",
+            "capitalize",
+            "swapcase",
+            "format",
+            "ljust",
+            "rjust",
+            "center",
+            "zfill",
+            "find",
+            "rfind",
+            "index",
+            "rindex",
+            "count",
+            "encode",
+            "isascii",
+            "isprintable",
+            "isspace",
+            "isdigit",
+            "isalpha",
+            "isalnum",
+            "isnumeric",
+            "isdecimal",
+            "islower",
+            "isupper",
+            "istitle",
+            "partition",
+            "rpartition",
+            "splitlines",
+            "removeprefix",
+            "removesuffix",
+            "expandtabs",
         ],
         Value::Bytes(_) => &["decode", "hex", "startswith", "endswith", "count", "find"],
         Value::List(_) => &[
@@ -121,16 +160,43 @@ fn method_names(v: &Value) -> &'static [&'static str] {
         ],
         Value::Tuple(_) => &["index", "count"],
         Value::Dict(_) => &[
-            "get", "items", "keys", "values", "update", "pop", "setdefault", "copy", "clear",
-            "popitem", "fromkeys",
+            "get",
+            "items",
+            "keys",
+            "values",
+            "update",
+            "pop",
+            "setdefault",
+            "copy",
+            "clear",
+            "popitem",
+            "fromkeys",
         ],
         Value::Set(_) => &[
-            "add", "update", "union", "intersection", "difference", "symmetric_difference",
-            "issubset", "issuperset", "isdisjoint", "discard", "remove", "pop", "copy", "clear",
+            "add",
+            "update",
+            "union",
+            "intersection",
+            "difference",
+            "symmetric_difference",
+            "issubset",
+            "issuperset",
+            "isdisjoint",
+            "discard",
+            "remove",
+            "pop",
+            "copy",
+            "clear",
         ],
         Value::FrozenSet(_) => &[
-            "union", "intersection", "difference", "symmetric_difference", "issubset",
-            "issuperset", "isdisjoint", "copy",
+            "union",
+            "intersection",
+            "difference",
+            "symmetric_difference",
+            "issubset",
+            "issuperset",
+            "isdisjoint",
+            "copy",
         ],
         Value::Int(_) | Value::Bool(_) => &["bit_length"],
         Value::Float(_) => &["is_integer"],
@@ -274,9 +340,18 @@ fn maxsplit_arg(v: &Option<Value>) -> PyResult<i64> {
     }
 }
 
-fn strip_chars(meth: &str, x: &str, args: &[Value], kwargs: Kwargs, left: bool, right: bool) -> PyResult<Value> {
+fn strip_chars(
+    meth: &str,
+    x: &str,
+    args: &[Value],
+    kwargs: Kwargs,
+    left: bool,
+    right: bool,
+) -> PyResult<Value> {
     if !kwargs.is_empty() {
-        return Err(PyErr::type_error(format!("str.{meth}() takes no keyword arguments")));
+        return Err(PyErr::type_error(format!(
+            "str.{meth}() takes no keyword arguments"
+        )));
     }
     if args.len() > 1 {
         return Err(unsupported(&format!("this call of {meth}()")));
@@ -341,7 +416,9 @@ fn find_in(hay: &[char], needle: &[char], start: i64, end: i64, rev: bool) -> Op
     let (s0, e0) = (start as usize, end as usize);
     let last = e0 - needle.len();
     if rev {
-        (s0..=last).rev().find(|&i| hay[i..i + needle.len()] == *needle)
+        (s0..=last)
+            .rev()
+            .find(|&i| hay[i..i + needle.len()] == *needle)
     } else {
         (s0..=last).find(|&i| hay[i..i + needle.len()] == *needle)
     }
@@ -435,7 +512,12 @@ fn str_method(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> Option
     Some(str_method_impl(x, name, args, kwargs)?)
 }
 
-fn str_method_impl(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> Option<PyResult<Value>> {
+fn str_method_impl(
+    x: &Rc<str>,
+    name: &str,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> Option<PyResult<Value>> {
     let meth = format!("str.{name}");
     let r = (|| -> PyResult<Value> {
         match name {
@@ -487,7 +569,9 @@ fn str_method_impl(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> O
                                 x.split(sep).map(s).collect()
                             }
                         } else {
-                            let n = usize::try_from(maxsplit).unwrap_or(usize::MAX).saturating_add(1);
+                            let n = usize::try_from(maxsplit)
+                                .unwrap_or(usize::MAX)
+                                .saturating_add(1);
                             if rev {
                                 let mut v: Vec<Value> = x.rsplitn(n, sep).map(s).collect();
                                 v.reverse();
@@ -504,7 +588,9 @@ fn str_method_impl(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> O
             "rstrip" => strip_chars(name, x, args, kwargs, false, true),
             "startswith" | "endswith" => {
                 if !kwargs.is_empty() {
-                    return Err(PyErr::type_error(format!("{meth}() takes no keyword arguments")));
+                    return Err(PyErr::type_error(format!(
+                        "{meth}() takes no keyword arguments"
+                    )));
                 }
                 let p = bind(name, args, &[], &["prefix", "start", "end"], 1, false)?;
                 let prefixes = prefix_arg(name, p[0].as_ref().unwrap_or(&Value::None))?;
@@ -512,14 +598,22 @@ fn str_method_impl(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> O
                 let chars: Vec<char> = x.chars().collect();
                 let (a, b) = adjust(st, en, chars.len());
                 let suffix = name == "endswith";
-                Ok(Value::Bool(prefixes.iter().any(|pre| tailmatch(&chars, pre, a, b, suffix))))
+                Ok(Value::Bool(
+                    prefixes
+                        .iter()
+                        .any(|pre| tailmatch(&chars, pre, a, b, suffix)),
+                ))
             }
             "replace" => {
                 let p = bind(name, args, kwargs, &["old", "new", "count"], 2, false)?;
                 let old = p[0].as_ref().unwrap_or(&Value::None);
                 let new = p[1].as_ref().unwrap_or(&Value::None);
-                let old = str_arg(old, || format!("replace() argument 1 must be str, not {}", old.type_name()))?;
-                let new = str_arg(new, || format!("replace() argument 2 must be str, not {}", new.type_name()))?;
+                let old = str_arg(old, || {
+                    format!("replace() argument 1 must be str, not {}", old.type_name())
+                })?;
+                let new = str_arg(new, || {
+                    format!("replace() argument 2 must be str, not {}", new.type_name())
+                })?;
                 let count = match &p[2] {
                     None => -1,
                     Some(c) => int_arg(c)?,
@@ -599,7 +693,9 @@ fn str_method_impl(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> O
             }
             "find" | "rfind" | "index" | "rindex" | "count" => {
                 if !kwargs.is_empty() {
-                    return Err(PyErr::type_error(format!("{meth}() takes no keyword arguments")));
+                    return Err(PyErr::type_error(format!(
+                        "{meth}() takes no keyword arguments"
+                    )));
                 }
                 let p = bind(name, args, &[], &["sub", "start", "end"], 1, false)?;
                 let sub = p[0].as_ref().unwrap_or(&Value::None);
@@ -644,7 +740,11 @@ fn str_method_impl(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> O
                 if sep.is_empty() {
                     return Err(PyErr::value_error("empty separator"));
                 }
-                let found = if name == "partition" { x.find(sep) } else { x.rfind(sep) };
+                let found = if name == "partition" {
+                    x.find(sep)
+                } else {
+                    x.rfind(sep)
+                };
                 Ok(Value::tuple(match found {
                     Some(i) => vec![s(&x[..i]), s(sep), s(&x[i + sep.len()..])],
                     None if name == "partition" => vec![Value::Str(x.clone()), s(""), s("")],
@@ -662,7 +762,9 @@ fn str_method_impl(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> O
             "removeprefix" | "removesuffix" => {
                 let p = bind(name, args, kwargs, &["affix"], 1, false)?;
                 let a = p[0].as_ref().unwrap_or(&Value::None);
-                let a = str_arg(a, || format!("{name}() argument must be str, not {}", a.type_name()))?;
+                let a = str_arg(a, || {
+                    format!("{name}() argument must be str, not {}", a.type_name())
+                })?;
                 Ok(s(if name == "removeprefix" {
                     x.strip_prefix(a).unwrap_or(x)
                 } else {
@@ -719,7 +821,13 @@ fn encode(x: &str, enc: &str, errors: &str) -> PyResult<Value> {
                 }
                 let mut e = PyErr::with_args(
                     ExcType::Builtin(ExcKind::UnicodeEncodeError),
-                    vec![s("ascii"), s(x), Value::Int(pos as i64), Value::Int(pos as i64 + 1), s("ordinal not in range(128)")],
+                    vec![
+                        s("ascii"),
+                        s(x),
+                        Value::Int(pos as i64),
+                        Value::Int(pos as i64 + 1),
+                        s("ordinal not in range(128)"),
+                    ],
                 );
                 let esc = crate::fmt::str_repr(&c.to_string());
                 let esc = &esc[1..esc.len() - 1];
@@ -776,7 +884,9 @@ pub fn decode(b: &[u8], enc: &str, errors: &str) -> PyResult<Value> {
                             decode_error("utf-8", b, start, start + 1, "invalid start byte")
                         }
                         None => decode_error("utf-8", b, start, b.len(), "unexpected end of data"),
-                        Some(n) => decode_error("utf-8", b, start, start + n, "invalid continuation byte"),
+                        Some(n) => {
+                            decode_error("utf-8", b, start, start + n, "invalid continuation byte")
+                        }
                     })
                 }
             },
@@ -789,17 +899,30 @@ pub fn decode(b: &[u8], enc: &str, errors: &str) -> PyResult<Value> {
         "ascii" | "us-ascii" => match b.iter().position(|c| *c >= 0x80) {
             None => Ok(s(std::str::from_utf8(b).unwrap_or_default())),
             Some(p) => match errors {
-                "strict" => Err(decode_error("ascii", b, p, p + 1, "ordinal not in range(128)")),
-                "ignore" => Ok(Value::from(b.iter().filter(|c| **c < 0x80).map(|c| *c as char).collect::<String>())),
+                "strict" => Err(decode_error(
+                    "ascii",
+                    b,
+                    p,
+                    p + 1,
+                    "ordinal not in range(128)",
+                )),
+                "ignore" => Ok(Value::from(
+                    b.iter()
+                        .filter(|c| **c < 0x80)
+                        .map(|c| *c as char)
+                        .collect::<String>(),
+                )),
                 "replace" => Ok(Value::from(
-                    b.iter().map(|c| if *c < 0x80 { *c as char } else { '\u{fffd}' }).collect::<String>(),
+                    b.iter()
+                        .map(|c| if *c < 0x80 { *c as char } else { '\u{fffd}' })
+                        .collect::<String>(),
                 )),
                 _ => Err(unsupported("this decode() error handler")),
             },
         },
-        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => {
-            Ok(Value::from(b.iter().map(|c| *c as char).collect::<String>()))
-        }
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => Ok(Value::from(
+            b.iter().map(|c| *c as char).collect::<String>(),
+        )),
         _ => Err(unsupported(&format!("the {enc} encoding"))),
     }
 }
@@ -824,7 +947,12 @@ fn bytes_prefixes(meth: &str, v: &Value) -> PyResult<Vec<Rc<[u8]>>> {
     }
 }
 
-fn bytes_method(b: &Rc<[u8]>, name: &str, args: &[Value], kwargs: Kwargs) -> Option<PyResult<Value>> {
+fn bytes_method(
+    b: &Rc<[u8]>,
+    name: &str,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> Option<PyResult<Value>> {
     let r = (|| -> PyResult<Value> {
         match name {
             "decode" => {
@@ -848,7 +976,9 @@ fn bytes_method(b: &Rc<[u8]>, name: &str, args: &[Value], kwargs: Kwargs) -> Opt
             }
             "hex" => {
                 no_args("bytes.hex", args, kwargs)?;
-                Ok(Value::from(b.iter().map(|c| format!("{c:02x}")).collect::<String>()))
+                Ok(Value::from(
+                    b.iter().map(|c| format!("{c:02x}")).collect::<String>(),
+                ))
             }
             "startswith" | "endswith" => {
                 let p = bind(name, args, kwargs, &["prefix", "start", "end"], 1, false)?;
@@ -893,7 +1023,9 @@ fn list_method(
     let r = (|| -> PyResult<Value> {
         let one = |args: &[Value]| -> PyResult<Value> {
             if !kwargs.is_empty() {
-                return Err(PyErr::type_error(format!("list.{name}() takes no keyword arguments")));
+                return Err(PyErr::type_error(format!(
+                    "list.{name}() takes no keyword arguments"
+                )));
             }
             if args.len() != 1 {
                 return Err(PyErr::type_error(format!(
@@ -965,7 +1097,12 @@ fn list_method(
             "count" => {
                 let x = one(args)?;
                 let snapshot = l.borrow().clone();
-                Ok(Value::Int(snapshot.iter().filter(|v| v.is(&x) || ops::eq(v, &x)).count() as i64))
+                Ok(Value::Int(
+                    snapshot
+                        .iter()
+                        .filter(|v| v.is(&x) || ops::eq(v, &x))
+                        .count() as i64,
+                ))
             }
             "sort" => {
                 if !args.is_empty() {
@@ -1014,7 +1151,12 @@ fn opt_index(v: &Option<Value>) -> PyResult<Option<i64>> {
     }
 }
 
-fn tuple_method(t: &Rc<[Value]>, name: &str, args: &[Value], kwargs: Kwargs) -> Option<PyResult<Value>> {
+fn tuple_method(
+    t: &Rc<[Value]>,
+    name: &str,
+    args: &[Value],
+    kwargs: Kwargs,
+) -> Option<PyResult<Value>> {
     let r = (|| -> PyResult<Value> {
         match name {
             "index" => {
@@ -1029,7 +1171,9 @@ fn tuple_method(t: &Rc<[Value]>, name: &str, args: &[Value], kwargs: Kwargs) -> 
             "count" => {
                 let p = bind(name, args, kwargs, &["value"], 1, false)?;
                 let x = p[0].clone().unwrap_or_default();
-                Ok(Value::Int(t.iter().filter(|v| v.is(&x) || ops::eq(v, &x)).count() as i64))
+                Ok(Value::Int(
+                    t.iter().filter(|v| v.is(&x) || ops::eq(v, &x)).count() as i64,
+                ))
             }
             _ => Err(PyErr::attribute_error(format!(
                 "'tuple' object has no attribute '{name}'"
@@ -1046,7 +1190,13 @@ fn tuple_method(t: &Rc<[Value]>, name: &str, args: &[Value], kwargs: Kwargs) -> 
 /// of pairs.
 pub fn mapping_or_pairs(x: &Value) -> PyResult<Vec<(Key, Value)>> {
     match x {
-        Value::Dict(d) => return Ok(d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::Dict(d) => {
+            return Ok(d
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect())
+        }
         Value::Object(o) if o.is_mapping() => {
             let keys = ops::iter(x)?;
             let mut out = Vec::with_capacity(keys.len());
@@ -1062,8 +1212,14 @@ pub fn mapping_or_pairs(x: &Value) -> PyResult<Vec<(Key, Value)>> {
     let mut out = Vec::with_capacity(items.len());
     for (i, it) in items.iter().enumerate() {
         let pair = match it {
-            Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_) | Value::Dict(_)
-            | Value::Set(_) | Value::FrozenSet(_) | Value::Object(_) => ops::iter(it)?,
+            Value::Str(_)
+            | Value::List(_)
+            | Value::Tuple(_)
+            | Value::Bytes(_)
+            | Value::Dict(_)
+            | Value::Set(_)
+            | Value::FrozenSet(_)
+            | Value::Object(_) => ops::iter(it)?,
             _ => {
                 return Err(PyErr::type_error(format!(
                     "cannot convert dictionary update sequence element #{i} to a sequence"
@@ -1099,7 +1255,10 @@ fn dict_method(
                 }
                 let p = bind(name, args, kwargs, &["key", "default"], 1, false)?;
                 let k = Key::new(p[0].clone().unwrap_or_default())?;
-                Ok(d.borrow().get(&k).cloned().unwrap_or_else(|| p[1].clone().unwrap_or_default()))
+                Ok(d.borrow()
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_else(|| p[1].clone().unwrap_or_default()))
             }
             "items" | "keys" | "values" => {
                 no_args(&format!("dict.{name}"), args, kwargs)?;
@@ -1108,7 +1267,10 @@ fn dict_method(
                     "keys" => ViewKind::Keys,
                     _ => ViewKind::Values,
                 };
-                Ok(Value::object(DictView { dict: d.clone(), kind }))
+                Ok(Value::object(DictView {
+                    dict: d.clone(),
+                    kind,
+                }))
             }
             "update" => {
                 if args.len() > 1 {
@@ -1145,7 +1307,9 @@ fn dict_method(
                 let p = bind(name, args, kwargs, &["key", "default"], 1, false)?;
                 let k = Key::new(p[0].clone().unwrap_or_default())?;
                 let mut m = d.borrow_mut();
-                Ok(m.entry(k).or_insert_with(|| p[1].clone().unwrap_or_default()).clone())
+                Ok(m.entry(k)
+                    .or_insert_with(|| p[1].clone().unwrap_or_default())
+                    .clone())
             }
             "copy" => {
                 no_args("dict.copy", args, kwargs)?;
@@ -1275,7 +1439,10 @@ impl PyObject for DictView {
     }
     fn binop(&self, op: BinOp, other: &Value, reflected: bool) -> Option<PyResult<Value>> {
         if self.kind == ViewKind::Values
-            || !matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
+            || !matches!(
+                op,
+                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor
+            )
         {
             return None;
         }
@@ -1283,7 +1450,12 @@ impl PyObject for DictView {
             let mine = Value::set(self.as_set()?);
             let theirs = match other {
                 Value::Set(_) | Value::FrozenSet(_) => other.clone(),
-                _ => Value::set(ops::iter(other)?.into_iter().map(Key::new).collect::<PyResult<Set>>()?),
+                _ => Value::set(
+                    ops::iter(other)?
+                        .into_iter()
+                        .map(Key::new)
+                        .collect::<PyResult<Set>>()?,
+                ),
             };
             if reflected {
                 ops::binop(op, &theirs, &mine).map(|v| match v {
@@ -1332,7 +1504,9 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
     let tn = this.type_name().to_string();
     let one = |args: &[Value]| -> PyResult<Value> {
         if !kwargs.is_empty() {
-            return Err(PyErr::type_error(format!("{tn}.{name}() takes no keyword arguments")));
+            return Err(PyErr::type_error(format!(
+                "{tn}.{name}() takes no keyword arguments"
+            )));
         }
         if args.len() != 1 {
             return Err(PyErr::type_error(format!(
@@ -1361,7 +1535,9 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
             }
             ("union" | "intersection" | "difference", _) => {
                 if !kwargs.is_empty() {
-                    return Err(PyErr::type_error(format!("{tn}.{name}() takes no keyword arguments")));
+                    return Err(PyErr::type_error(format!(
+                        "{tn}.{name}() takes no keyword arguments"
+                    )));
                 }
                 let mut acc = cur();
                 for a in args {
@@ -1380,7 +1556,11 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
             ("symmetric_difference", _) => {
                 let other = to_set(&one(args)?)?;
                 let mine = cur();
-                let mut r: Set = mine.iter().filter(|k| !other.contains(*k)).cloned().collect();
+                let mut r: Set = mine
+                    .iter()
+                    .filter(|k| !other.contains(*k))
+                    .cloned()
+                    .collect();
                 r.extend(other.iter().filter(|k| !mine.contains(*k)).cloned());
                 Ok(same_kind(this, r))
             }
@@ -1440,9 +1620,10 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
 fn int_method(v: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Option<PyResult<Value>> {
     let i = as_index(v)?;
     match name {
-        "bit_length" => Some(no_args("int.bit_length", args, kwargs).map(|_| {
-            Value::Int(64 - i.unsigned_abs().leading_zeros() as i64)
-        })),
+        "bit_length" => Some(
+            no_args("int.bit_length", args, kwargs)
+                .map(|_| Value::Int(64 - i.unsigned_abs().leading_zeros() as i64)),
+        ),
         _ => None,
     }
 }

@@ -57,9 +57,7 @@ pub fn eq(a: &Value, b: &Value) -> bool {
         (Bool(x), Float(y)) | (Float(y), Bool(x)) => (*x as i64 as f64) == *y,
         (Str(x), Str(y)) => x == y,
         (Bytes(x), Bytes(y)) => x == y,
-        (List(x), List(y)) => {
-            std::rc::Rc::ptr_eq(x, y) || seq_eq(&x.borrow(), &y.borrow())
-        }
+        (List(x), List(y)) => std::rc::Rc::ptr_eq(x, y) || seq_eq(&x.borrow(), &y.borrow()),
         (Tuple(x), Tuple(y)) => seq_eq(x, y),
         (Dict(x), Dict(y)) => std::rc::Rc::ptr_eq(x, y) || dict_eq(&x.borrow(), &y.borrow()),
         (Set(x), Set(y)) => set_eq(&x.borrow(), &y.borrow()),
@@ -118,9 +116,11 @@ pub fn call(f: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 /// An error for an operation that ferrule's runtime does not implement yet. Generated code
 /// never reaches it for supported input: the compiler rejects what the runtime lacks.
 pub fn unsupported(what: &str) -> PyErr {
-    PyErr::new(ExcKind::NotImplementedError, format!("ferrule runtime: {what} is not supported"))
+    PyErr::new(
+        ExcKind::NotImplementedError,
+        format!("ferrule runtime: {what} is not supported"),
+    )
 }
-
 
 /// `a <op> b` for the comparison operators (`in`/`is` included).
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
@@ -198,11 +198,19 @@ pub fn cmp_int_float(i: i64, f: f64) -> Option<Ordering> {
         return None;
     }
     if f.is_infinite() {
-        return Some(if f > 0.0 { Ordering::Less } else { Ordering::Greater });
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
     }
     // Every finite f64 below 2^127 in magnitude has an exact i128 integer part.
     if f.abs() >= 1.7e38 {
-        return Some(if f > 0.0 { Ordering::Less } else { Ordering::Greater });
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
     }
     let t = f.trunc();
     let ti = t as i128;
@@ -279,9 +287,7 @@ fn object_order(op: Ord4, a: &Value, b: &Value) -> Option<PyResult<bool>> {
 /// total orders, so `y > x` holds exactly when neither `x < y` nor `x == y` does.
 fn lt_of_reflected(obj: &Value, other: &Value) -> Option<PyResult<bool>> {
     match obj {
-        Value::Object(o) => o
-            .lt(other)
-            .map(|r| r.map(|lt| !lt && !eq(obj, other))),
+        Value::Object(o) => o.lt(other).map(|r| r.map(|lt| !lt && !eq(obj, other))),
         _ => None,
     }
 }
@@ -435,7 +441,9 @@ fn repeat_count(seq: &Value, n: &Value, item_size: usize, len: usize) -> PyResul
     match as_index(n) {
         Some(n) => {
             let n = if n < 0 { 0 } else { n as u64 };
-            let total = (len as u64).saturating_mul(n).saturating_mul(item_size as u64);
+            let total = (len as u64)
+                .saturating_mul(n)
+                .saturating_mul(item_size as u64);
             if total > MAX_REPEAT_BYTES as u64 {
                 return Err(unsupported("repeating a sequence to this size"));
             }
@@ -566,7 +574,9 @@ fn int_pow(a: i64, b: i64) -> PyResult<Value> {
         _ => {}
     }
     let e = u32::try_from(b).map_err(|_| overflow("**"))?;
-    a.checked_pow(e).map(Value::Int).ok_or_else(|| overflow("**"))
+    a.checked_pow(e)
+        .map(Value::Int)
+        .ok_or_else(|| overflow("**"))
 }
 
 /// The largest magnitude below which an int converts to float exactly.
@@ -598,14 +608,22 @@ fn num_binop(op: BinOp, x: Num, y: Num, bools: Option<(bool, bool)>) -> PyResult
                     return Err(zde("integer division or modulo by zero"));
                 }
                 let q = a.checked_div(b).ok_or_else(|| overflow("//"))?;
-                Value::Int(if a % b != 0 && ((a < 0) != (b < 0)) { q - 1 } else { q })
+                Value::Int(if a % b != 0 && ((a < 0) != (b < 0)) {
+                    q - 1
+                } else {
+                    q
+                })
             }
             Mod => {
                 if b == 0 {
                     return Err(zde("integer modulo by zero"));
                 }
                 let r = a.checked_rem(b).ok_or_else(|| overflow("%"))?;
-                Value::Int(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
+                Value::Int(if r != 0 && ((r < 0) != (b < 0)) {
+                    r + b
+                } else {
+                    r
+                })
             }
             Pow => int_pow(a, b)?,
             BitAnd | BitOr | BitXor => {
@@ -626,8 +644,14 @@ fn num_binop(op: BinOp, x: Num, y: Num, bools: Option<(bool, bool)>) -> PyResult
                 if a == 0 {
                     Value::Int(0)
                 } else {
-                    let s = u32::try_from(b).ok().filter(|s| *s < 64).ok_or_else(|| overflow("<<"))?;
-                    let r = a.checked_shl(s).filter(|r| (r >> s) == a).ok_or_else(|| overflow("<<"))?;
+                    let s = u32::try_from(b)
+                        .ok()
+                        .filter(|s| *s < 64)
+                        .ok_or_else(|| overflow("<<"))?;
+                    let r = a
+                        .checked_shl(s)
+                        .filter(|r| (r >> s) == a)
+                        .ok_or_else(|| overflow("<<"))?;
                     Value::Int(r)
                 }
             }
@@ -635,7 +659,15 @@ fn num_binop(op: BinOp, x: Num, y: Num, bools: Option<(bool, bool)>) -> PyResult
                 if b < 0 {
                     return Err(PyErr::value_error("negative shift count"));
                 }
-                Value::Int(if b >= 64 { if a < 0 { -1 } else { 0 } } else { a >> b })
+                Value::Int(if b >= 64 {
+                    if a < 0 {
+                        -1
+                    } else {
+                        0
+                    }
+                } else {
+                    a >> b
+                })
             }
             MatMul => return Ok(None),
         },
@@ -805,13 +837,19 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
                 v.extend_from_slice(y);
                 Ok(Value::Bytes(v.into()))
             }
-            _ => Err(PyErr::type_error(format!("can't concat {} to bytes", b.type_name()))),
+            _ => Err(PyErr::type_error(format!(
+                "can't concat {} to bytes",
+                b.type_name()
+            ))),
         },
         (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => {
             repeat(a, b, inplace)
         }
         (BinOp::Mul, Value::Int(_) | Value::Bool(_))
-            if matches!(b, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) =>
+            if matches!(
+                b,
+                Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)
+            ) =>
         {
             repeat(b, a, inplace)
         }
@@ -825,19 +863,17 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
             }
             _ => Err(op_error(op, a, b, inplace)),
         },
-        (_, Value::Set(_) | Value::FrozenSet(_)) => {
-            match (set_of(a), set_of(b)) {
-                (Some(x), Some(y)) => match set_binop(op, &x, &y) {
-                    Some(r) => Ok(if matches!(a, Value::Set(_)) {
-                        Value::set(r)
-                    } else {
-                        Value::FrozenSet(Rc::new(r))
-                    }),
-                    None => Err(op_error(op, a, b, inplace)),
-                },
-                _ => Err(op_error(op, a, b, inplace)),
-            }
-        }
+        (_, Value::Set(_) | Value::FrozenSet(_)) => match (set_of(a), set_of(b)) {
+            (Some(x), Some(y)) => match set_binop(op, &x, &y) {
+                Some(r) => Ok(if matches!(a, Value::Set(_)) {
+                    Value::set(r)
+                } else {
+                    Value::FrozenSet(Rc::new(r))
+                }),
+                None => Err(op_error(op, a, b, inplace)),
+            },
+            _ => Err(op_error(op, a, b, inplace)),
+        },
         (BinOp::Mod, Value::Str(_) | Value::Bytes(_)) => Err(unsupported("%-formatting")),
         _ => Err(op_error(op, a, b, inplace)),
     }
@@ -919,14 +955,20 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
 }
 
 fn unary_error(sym: &str, v: &Value) -> PyErr {
-    PyErr::type_error(format!("bad operand type for unary {sym}: '{}'", v.type_name()))
+    PyErr::type_error(format!(
+        "bad operand type for unary {sym}: '{}'",
+        v.type_name()
+    ))
 }
 
 /// `-x`.
 pub fn neg(v: &Value) -> PyResult<Value> {
     match v {
         Value::Bool(b) => Ok(Value::Int(-(*b as i64))),
-        Value::Int(i) => i.checked_neg().map(Value::Int).ok_or_else(|| overflow("unary -")),
+        Value::Int(i) => i
+            .checked_neg()
+            .map(Value::Int)
+            .ok_or_else(|| overflow("unary -")),
         Value::Float(f) => Ok(Value::Float(-f)),
         Value::Object(_) => Err(unsupported("unary - on objects")),
         _ => Err(unary_error("-", v)),
@@ -1038,7 +1080,12 @@ impl crate::value::PyObject for Slice {
     }
     fn repr(&self) -> String {
         let f = |b: Option<i64>| b.map_or_else(|| "None".to_string(), |i| i.to_string());
-        format!("slice({}, {}, {})", f(self.start), f(self.stop), f(self.step))
+        format!(
+            "slice({}, {}, {})",
+            f(self.start),
+            f(self.stop),
+            f(self.step)
+        )
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -1151,9 +1198,9 @@ pub fn setitem(obj: &Value, key: &Value, value: Value) -> PyResult<()> {
             d.borrow_mut().insert(k, value);
             Ok(())
         }
-        Value::Object(o) if o.has_method("__setitem__") => {
-            o.call_method(obj, "__setitem__", &[key.clone(), value], &[]).map(|_| ())
-        }
+        Value::Object(o) if o.has_method("__setitem__") => o
+            .call_method(obj, "__setitem__", &[key.clone(), value], &[])
+            .map(|_| ()),
         _ => Err(PyErr::type_error(format!(
             "'{}' object does not support item assignment",
             obj.type_name()
@@ -1172,7 +1219,9 @@ fn slice_with(obj: &Value, sl: &Slice) -> PyResult<Value> {
             }
             let chars: Vec<char> = s.chars().collect();
             let idx = sl.indices(chars.len())?;
-            Ok(Value::from(idx.iter().map(|&i| chars[i]).collect::<String>()))
+            Ok(Value::from(
+                idx.iter().map(|&i| chars[i]).collect::<String>(),
+            ))
         }
         Value::List(l) => {
             let l = l.borrow();
@@ -1185,7 +1234,9 @@ fn slice_with(obj: &Value, sl: &Slice) -> PyResult<Value> {
         }
         Value::Bytes(b) => {
             let idx = sl.indices(b.len())?;
-            Ok(Value::Bytes(idx.iter().map(|&i| b[i]).collect::<Vec<u8>>().into()))
+            Ok(Value::Bytes(
+                idx.iter().map(|&i| b[i]).collect::<Vec<u8>>().into(),
+            ))
         }
         Value::Object(o) => match o.getitem(&Value::object(sl.clone())) {
             Some(r) => r,
@@ -1203,14 +1254,24 @@ fn slice_with(obj: &Value, sl: &Slice) -> PyResult<Value> {
 }
 
 /// `obj[lo:hi:step]` (each bound may be absent).
-pub fn slice(obj: &Value, lo: Option<&Value>, hi: Option<&Value>, step: Option<&Value>) -> PyResult<Value> {
+pub fn slice(
+    obj: &Value,
+    lo: Option<&Value>,
+    hi: Option<&Value>,
+    step: Option<&Value>,
+) -> PyResult<Value> {
     // panther_core's ImmutableList slices its tuple, giving a plain tuple.
     if let Some(il) = obj.downcast::<crate::event::ImmutableList>() {
         return il.slice(lo, hi, step);
     }
     if !matches!(
         obj,
-        Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_) | Value::Object(_) | Value::Dict(_)
+        Value::Str(_)
+            | Value::List(_)
+            | Value::Tuple(_)
+            | Value::Bytes(_)
+            | Value::Object(_)
+            | Value::Dict(_)
     ) {
         return Err(PyErr::type_error(format!(
             "'{}' object is not subscriptable",

@@ -126,7 +126,11 @@ fn final_sigma(chars: &[char], i: usize) -> bool {
 fn push_lower(out: &mut String, chars: &[char], i: usize) {
     let c = chars[i];
     if c == '\u{3a3}' {
-        out.push(if final_sigma(chars, i) { '\u{3c2}' } else { '\u{3c3}' });
+        out.push(if final_sigma(chars, i) {
+            '\u{3c2}'
+        } else {
+            '\u{3c3}'
+        });
     } else {
         push_map(out, tables::LOWER_MAP, c);
     }
@@ -273,6 +277,14 @@ pub fn all_nonempty(s: &str, pred: fn(char) -> bool) -> bool {
 pub fn is_linebreak(c: char) -> bool {
     matches!(
         c,
-        '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        '\n' | '\r'
+            | '\x0b'
+            | '\x0c'
+            | '\x1c'
+            | '\x1d'
+            | '\x1e'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
     )
 }

@@ -131,9 +131,16 @@ pub trait PyObject: Any {
     }
 
     /// `x.name(*args, **kwargs)`.
-    fn call_method(&self, this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    fn call_method(
+        &self,
+        this: &Value,
+        name: &str,
+        args: &[Value],
+        kwargs: Kwargs,
+    ) -> PyResult<Value> {
         let _ = (args, kwargs);
-        self.getattr(this, name).and_then(|f| crate::ops::call(&f, args, kwargs))
+        self.getattr(this, name)
+            .and_then(|f| crate::ops::call(&f, args, kwargs))
     }
 
     /// `x(*args, **kwargs)`.
@@ -333,9 +340,7 @@ impl Value {
             (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
             (Value::FrozenSet(a), Value::FrozenSet(b)) => Rc::ptr_eq(a, b),
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
-            (Value::Object(a), Value::Object(b)) => {
-                std::ptr::addr_eq(Rc::as_ptr(a), Rc::as_ptr(b))
-            }
+            (Value::Object(a), Value::Object(b)) => std::ptr::addr_eq(Rc::as_ptr(a), Rc::as_ptr(b)),
             _ => false,
         }
     }

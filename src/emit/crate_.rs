@@ -41,7 +41,10 @@ pub fn render(program: &Program) -> BTreeMap<String, String> {
             },
             ModuleKind::Helper => TokenStream::new(),
         };
-        files.insert(format!("src/m/{rust_name}.rs"), emit_module(program, name, extra));
+        files.insert(
+            format!("src/m/{rust_name}.rs"),
+            emit_module(program, name, extra),
+        );
         let id = format_ident!("{}", rust_name);
         mod_decls.push(quote! { pub mod #id; });
     }
@@ -132,7 +135,10 @@ pub fn write(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()
             std::fs::create_dir_all(parent)?;
         }
         // Leave unchanged files alone so that cargo's incremental build stays warm.
-        if std::fs::read_to_string(&p).map(|old| old == *text).unwrap_or(false) {
+        if std::fs::read_to_string(&p)
+            .map(|old| old == *text)
+            .unwrap_or(false)
+        {
             continue;
         }
         std::fs::write(p, text)?;
@@ -141,8 +147,15 @@ pub fn write(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()
 }
 
 const AUX: &[&str] = &[
-    "title", "description", "reference", "severity", "runbook", "destinations", "dedup",
-    "alert_context", "unique",
+    "title",
+    "description",
+    "reference",
+    "severity",
+    "runbook",
+    "destinations",
+    "dedup",
+    "alert_context",
+    "unique",
 ];
 
 /// Whether the module body binds `name` at top level to a function.
@@ -154,7 +167,11 @@ fn defines(module: &Module, name: &str) -> Option<usize> {
 }
 
 fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream {
-    let matcher = if d.kind == DetectionKind::Policy { "policy" } else { "rule" };
+    let matcher = if d.kind == DetectionKind::Policy {
+        "policy"
+    } else {
+        "rule"
+    };
     let mut items = TokenStream::new();
     let matcher_slot = defines(module, matcher).unwrap_or(0);
     let matcher_id = format_ident!("entry_{}", matcher);

@@ -34,18 +34,14 @@ pub fn module_rust_name(program: &Program, name: &str) -> String {
     };
     let mut s = format!("{}_{}", prefix, sanitize(base));
     // Two names may sanitise to the same identifier: append the module's index.
-    let clash = program
-        .modules
-        .keys()
-        .filter(|k| *k != name)
-        .any(|k| {
-            let (p2, b2) = match k.split_once(':') {
-                Some(("detection", id)) => ("det", id),
-                Some(("datamodel", id)) => ("dm", id),
-                _ => ("helper", k.as_str()),
-            };
-            p2 == prefix && sanitize(b2) == sanitize(base)
-        });
+    let clash = program.modules.keys().filter(|k| *k != name).any(|k| {
+        let (p2, b2) = match k.split_once(':') {
+            Some(("detection", id)) => ("det", id),
+            Some(("datamodel", id)) => ("dm", id),
+            _ => ("helper", k.as_str()),
+        };
+        p2 == prefix && sanitize(b2) == sanitize(base)
+    });
     if clash {
         let idx = program.modules.keys().position(|k| k == name).unwrap_or(0);
         s = format!("{s}_{idx}");
@@ -132,7 +128,10 @@ impl<'a> Fx<'a> {
                     let a = self.assign(&targets[0], quote! { __v });
                     quote! { { let __v: Value = #v; #a } }
                 } else {
-                    let assigns: Vec<TokenStream> = targets.iter().map(|t| self.assign(t, quote! { __v.clone() })).collect();
+                    let assigns: Vec<TokenStream> = targets
+                        .iter()
+                        .map(|t| self.assign(t, quote! { __v.clone() }))
+                        .collect();
                     quote! { { let __v: Value = #v; #(#assigns)* } }
                 }
             }
@@ -201,10 +200,16 @@ impl<'a> Fx<'a> {
                 }
                 None => match self.current_exc.last() {
                     Some(var) => quote! { return Err(#var.clone()); },
-                    None => quote! { return Err(rt::PyErr::new(rt::ExcKind::RuntimeError, "No active exception to reraise")); },
+                    None => {
+                        quote! { return Err(rt::PyErr::new(rt::ExcKind::RuntimeError, "No active exception to reraise")); }
+                    }
                 },
             },
-            Stmt::Try { body, handlers, orelse } => self.try_stmt(body, handlers, orelse),
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+            } => self.try_stmt(body, handlers, orelse),
             Stmt::Match(subject, cases) => {
                 let subj = self.expr(subject);
                 let mut chain = TokenStream::new();
@@ -231,7 +236,12 @@ impl<'a> Fx<'a> {
                 let m = self.naming.module_ident(name);
                 quote! { crate::m::#m::init()?; }
             }
-            Stmt::Class { target, name, base, members } => {
+            Stmt::Class {
+                target,
+                name,
+                base,
+                members,
+            } => {
                 let b = match base {
                     Some(b) => {
                         let b = self.expr(b);
@@ -306,7 +316,10 @@ impl<'a> Fx<'a> {
                 quote! { #(rt::call::exc_matches(&#err, &#tys)?)||* }
             };
             let bind = match &h.name {
-                Some(n) => self.assign(&Target::Name(n.clone()), quote! { rt::call::exc_value(&#err) }),
+                Some(n) => self.assign(
+                    &Target::Name(n.clone()),
+                    quote! { rt::call::exc_value(&#err) },
+                ),
                 None => quote! {},
             };
             self.current_exc.push(err.clone());
@@ -320,7 +333,11 @@ impl<'a> Fx<'a> {
                 }
                 _ => quote! {},
             };
-            let kw = if i == 0 { quote! { if } } else { quote! { else if } };
+            let kw = if i == 0 {
+                quote! { if }
+            } else {
+                quote! { else if }
+            };
             arms.extend(quote! { #kw #test { #bind #hb #unbind rt::call::Flow::Normal } });
         }
         let on_err = if handlers.is_empty() {
@@ -552,7 +569,10 @@ impl<'a> Fx<'a> {
                 // Python evaluates the receiver before the arguments.
                 let o = self.expr(obj);
                 let n = lit_str(name);
-                let call = self.with_args(args, |a, k| quote! { rt::ops::call_method(&__recv, #n, #a, #k)? });
+                let call = self.with_args(
+                    args,
+                    |a, k| quote! { rt::ops::call_method(&__recv, #n, #a, #k)? },
+                );
                 quote! { { let __recv: Value = #o; #call } }
             }
             ExprKind::BinOp(op, a, b) => {
@@ -572,13 +592,20 @@ impl<'a> Fx<'a> {
             }
             ExprKind::BoolOp(op, xs) => {
                 let mut it = xs.iter().rev();
-                let last = it.next().map(|x| self.expr(x)).unwrap_or_else(|| quote! { Value::None });
+                let last = it
+                    .next()
+                    .map(|x| self.expr(x))
+                    .unwrap_or_else(|| quote! { Value::None });
                 let mut acc = last;
                 for x in it {
                     let v = self.expr(x);
                     acc = match op {
-                        BoolOp::And => quote! { { let __b: Value = #v; if !rt::ops::truthy(&__b)? { __b } else { #acc } } },
-                        BoolOp::Or => quote! { { let __b: Value = #v; if rt::ops::truthy(&__b)? { __b } else { #acc } } },
+                        BoolOp::And => {
+                            quote! { { let __b: Value = #v; if !rt::ops::truthy(&__b)? { __b } else { #acc } } }
+                        }
+                        BoolOp::Or => {
+                            quote! { { let __b: Value = #v; if rt::ops::truthy(&__b)? { __b } else { #acc } } }
+                        }
                     };
                 }
                 acc
@@ -615,9 +642,14 @@ impl<'a> Fx<'a> {
                 let a = self.assign(&Target::Name(n.clone()), quote! { __w.clone() });
                 quote! { { let __w: Value = #v; #a __w } }
             }
-            ExprKind::Comp { kind, elt, value, target, iter, conds } => {
-                self.comp(*kind, elt, value.as_deref(), target, iter, conds, None)
-            }
+            ExprKind::Comp {
+                kind,
+                elt,
+                value,
+                target,
+                iter,
+                conds,
+            } => self.comp(*kind, elt, value.as_deref(), target, iter, conds, None),
             ExprKind::Closure(idx) => self.function_value(*idx),
             ExprKind::Super(cls, this) => {
                 let c = self.expr(cls);
@@ -690,7 +722,11 @@ impl<'a> Fx<'a> {
         // them, so the loop context does not matter inside.
         let assign = self.assign(target, quote! { __item });
         let cs: Vec<TokenStream> = conds.iter().map(|c| self.cond(c)).collect();
-        let guard = if cs.is_empty() { quote! { true } } else { quote! { #(#cs)&&* } };
+        let guard = if cs.is_empty() {
+            quote! { true }
+        } else {
+            quote! { #(#cs)&&* }
+        };
         let e = self.expr(elt);
         let (init, push, fin) = match (short_circuit, kind) {
             (Some(true), _) => (
@@ -714,7 +750,9 @@ impl<'a> Fx<'a> {
                 quote! { rt::call::make_set(__out)? },
             ),
             (None, CompKind::Dict) => {
-                let v = value.map(|v| self.expr(v)).unwrap_or_else(|| quote! { Value::None });
+                let v = value
+                    .map(|v| self.expr(v))
+                    .unwrap_or_else(|| quote! { Value::None });
                 (
                     quote! { let __out = rt::call::new_dict(); },
                     quote! { { let __k: Value = #e; let __v: Value = #v; rt::call::dict_set(&__out, __k, __v)?; } },
@@ -740,8 +778,28 @@ impl<'a> Fx<'a> {
             // `any(… for …)` / `all(… for …)` stop at the first decisive element, as the
             // lazy generator does in Python.
             if (b == "any" || b == "all") && args.len() == 1 {
-                if let Arg::Pos(Expr { kind: ExprKind::Comp { kind: CompKind::Gen, elt, value, target, iter, conds }, .. }) = &args[0] {
-                    return self.comp(CompKind::Gen, elt, value.as_deref(), target, iter, conds, Some(b == "any"));
+                if let Arg::Pos(Expr {
+                    kind:
+                        ExprKind::Comp {
+                            kind: CompKind::Gen,
+                            elt,
+                            value,
+                            target,
+                            iter,
+                            conds,
+                        },
+                    ..
+                }) = &args[0]
+                {
+                    return self.comp(
+                        CompKind::Gen,
+                        elt,
+                        value.as_deref(),
+                        target,
+                        iter,
+                        conds,
+                        Some(b == "any"),
+                    );
                 }
             }
             if crate::lower::exceptions::builtin_exception(b).is_none() {
@@ -756,8 +814,14 @@ impl<'a> Fx<'a> {
     }
 
     /// Builds the argument slices and hands them to `make` (positional, keyword).
-    fn with_args(&mut self, args: &[Arg], make: impl FnOnce(TokenStream, TokenStream) -> TokenStream) -> TokenStream {
-        let dynamic = args.iter().any(|a| matches!(a, Arg::Star(_) | Arg::StarStar(_)));
+    fn with_args(
+        &mut self,
+        args: &[Arg],
+        make: impl FnOnce(TokenStream, TokenStream) -> TokenStream,
+    ) -> TokenStream {
+        let dynamic = args
+            .iter()
+            .any(|a| matches!(a, Arg::Star(_) | Arg::StarStar(_)));
         if !dynamic {
             let mut pos = Vec::new();
             let mut kw = Vec::new();
@@ -820,7 +884,10 @@ impl<'a> Fx<'a> {
         } else {
             // A nested function that calls itself captures its own binding, which only
             // exists once the function value does: it reads it from a shared cell.
-            let self_cap = f.captures.iter().position(|(outer, _)| self.func.locals[*outer] == f.name);
+            let self_cap = f
+                .captures
+                .iter()
+                .position(|(outer, _)| self.func.locals[*outer] == f.name);
             let caps: Vec<TokenStream> = f
                 .captures
                 .iter()
@@ -830,7 +897,9 @@ impl<'a> Fx<'a> {
                 })
                 .collect();
             match self_cap {
-                None => quote! { { let __caps: Vec<Option<Value>> = vec![#(#caps),*]; Value::closure(#name, move |a, k| #fid(a, k, &__caps)) } },
+                None => {
+                    quote! { { let __caps: Vec<Option<Value>> = vec![#(#caps),*]; Value::closure(#name, move |a, k| #fid(a, k, &__caps)) } }
+                }
                 Some(i) => {
                     let i = Literal::usize_unsuffixed(i);
                     quote! { {
@@ -948,7 +1017,11 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
         decls.extend(quote! { #id = __caps[#kl].clone(); });
     }
     let body = fx.block(&f.body);
-    let caps_param = if f.captures.is_empty() { quote! {} } else { quote! { , __caps: &[Option<Value>] } };
+    let caps_param = if f.captures.is_empty() {
+        quote! {}
+    } else {
+        quote! { , __caps: &[Option<Value>] }
+    };
     quote! {
         #[allow(unused_mut, unused_variables, unreachable_code, unused_assignments)]
         pub fn #fid(__args: &[Value], __kw: Kwargs #caps_param) -> PyResult<Value> {
@@ -995,7 +1068,9 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
         decls.extend(quote! { let mut #id: Option<Value> = None; });
     }
     let body = fx.block(&module.body);
-    let functions: Vec<TokenStream> = (0..body_fn).map(|i| emit_function(module, &naming, i)).collect();
+    let functions: Vec<TokenStream> = (0..body_fn)
+        .map(|i| emit_function(module, &naming, i))
+        .collect();
     let doc = format!(" Generated by ferrule from `{}`. Do not edit.", module.file);
     let tokens = quote! {
         #![doc = #doc]
@@ -1078,7 +1153,11 @@ pub fn format_tokens(tokens: TokenStream) -> String {
 /// as panther_core looks functions up on the module.
 pub fn entry_fn(ident: &Ident, slot: usize, init_first: bool) -> TokenStream {
     let slot = Literal::usize_unsuffixed(slot);
-    let init = if init_first { quote! { init()?; } } else { quote! {} };
+    let init = if init_first {
+        quote! { init()?; }
+    } else {
+        quote! {}
+    };
     quote! {
         pub fn #ident(args: &[Value], kw: Kwargs) -> PyResult<Value> {
             #init

@@ -124,27 +124,124 @@ struct Cx<'a> {
 
 /// Python builtins that the runtime provides.
 pub fn is_supported_builtin(name: &str) -> bool {
-    SUPPORTED_BUILTINS.contains(&name) || crate::lower::exceptions::builtin_exception(name).is_some()
+    SUPPORTED_BUILTINS.contains(&name)
+        || crate::lower::exceptions::builtin_exception(name).is_some()
 }
 
 const SUPPORTED_BUILTINS: &[&str] = &[
-    "abs", "all", "any", "bool", "bytes", "chr", "dict", "divmod", "enumerate", "filter",
-    "float", "frozenset", "getattr", "hasattr", "hex", "int", "isinstance", "len", "list",
-    "map", "max", "min", "ord", "pow", "range", "repr", "reversed", "round", "set", "sorted",
-    "str", "sum", "tuple", "zip",
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "bytes",
+    "chr",
+    "dict",
+    "divmod",
+    "enumerate",
+    "filter",
+    "float",
+    "frozenset",
+    "getattr",
+    "hasattr",
+    "hex",
+    "int",
+    "isinstance",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "ord",
+    "pow",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "sorted",
+    "str",
+    "sum",
+    "tuple",
+    "zip",
 ];
 
 /// Every name of CPython's `builtins` module that detections could plausibly reach.
 const PYTHON_BUILTINS: &[&str] = &[
-    "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray",
-    "bytes", "callable", "chr", "classmethod", "compile", "complex", "delattr", "dict", "dir",
-    "divmod", "enumerate", "eval", "exec", "filter", "float", "format", "frozenset",
-    "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int",
-    "isinstance", "issubclass", "iter", "len", "list", "locals", "map", "max", "memoryview",
-    "min", "next", "object", "oct", "open", "ord", "pow", "print", "property", "range",
-    "repr", "reversed", "round", "set", "setattr", "slice", "sorted", "staticmethod", "str",
-    "sum", "super", "tuple", "type", "vars", "zip", "__import__", "NotImplemented",
-    "Ellipsis", "__name__", "__file__",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "delattr",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+    "__import__",
+    "NotImplemented",
+    "Ellipsis",
+    "__name__",
+    "__file__",
 ];
 
 impl<'a> Cx<'a> {
@@ -508,7 +605,10 @@ impl<'a> Cx<'a> {
         let base = c.bases.first().map(|b| self.expr(b));
         let target = self.write_name(&c.name);
         let class_expr = match &target {
-            Name::Global(slot, n) => Expr { kind: ExprKind::Name(Name::Global(*slot, n.clone())), span: self.span(s) },
+            Name::Global(slot, n) => Expr {
+                kind: ExprKind::Name(Name::Global(*slot, n.clone())),
+                span: self.span(s),
+            },
             _ => return,
         };
         let mut members = Vec::new();
@@ -520,8 +620,12 @@ impl<'a> Cx<'a> {
                     let kind = match f.decorator_list.as_slice() {
                         [] => MemberKind::Method,
                         [ast::Expr::Name(n)] if n.id.as_str() == "property" => MemberKind::Property,
-                        [ast::Expr::Name(n)] if n.id.as_str() == "staticmethod" => MemberKind::StaticMethod,
-                        [ast::Expr::Name(n)] if n.id.as_str() == "classmethod" => MemberKind::ClassMethod,
+                        [ast::Expr::Name(n)] if n.id.as_str() == "staticmethod" => {
+                            MemberKind::StaticMethod
+                        }
+                        [ast::Expr::Name(n)] if n.id.as_str() == "classmethod" => {
+                            MemberKind::ClassMethod
+                        }
                         _ => {
                             self.unsupported(b, "this method decorator");
                             continue;
@@ -530,17 +634,34 @@ impl<'a> Cx<'a> {
                     let saved = self.class_ctx.replace(class_expr.clone());
                     let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), b);
                     self.class_ctx = saved;
-                    members.push(ClassMember { name: f.name.to_string(), kind, value: MemberValue::Function(idx) });
+                    members.push(ClassMember {
+                        name: f.name.to_string(),
+                        kind,
+                        value: MemberValue::Function(idx),
+                    });
                 }
-                ast::Stmt::Assign(a) if a.targets.len() == 1 && matches!(&a.targets[0], ast::Expr::Name(_)) => {
-                    let ast::Expr::Name(n) = &a.targets[0] else { continue };
+                ast::Stmt::Assign(a)
+                    if a.targets.len() == 1 && matches!(&a.targets[0], ast::Expr::Name(_)) =>
+                {
+                    let ast::Expr::Name(n) = &a.targets[0] else {
+                        continue;
+                    };
                     let v = self.expr(&a.value);
-                    members.push(ClassMember { name: n.id.to_string(), kind: MemberKind::Attribute, value: MemberValue::Expr(v) });
+                    members.push(ClassMember {
+                        name: n.id.to_string(),
+                        kind: MemberKind::Attribute,
+                        value: MemberValue::Expr(v),
+                    });
                 }
                 other => self.unsupported(other, "this statement in a class body"),
             }
         }
-        out.push(Stmt::Class { target: Target::Name(target), name: c.name.to_string(), base, members });
+        out.push(Stmt::Class {
+            target: Target::Name(target),
+            name: c.name.to_string(),
+            base,
+            members,
+        });
     }
 
     fn pattern(&mut self, p: &ast::Pattern) -> Pattern {
@@ -589,11 +710,17 @@ impl<'a> Cx<'a> {
             }
             E::Tuple(tu) => {
                 let span = self.span(t);
-                Target::Unpack(tu.elts.iter().map(|e| self.starless_target(e)).collect(), span)
+                Target::Unpack(
+                    tu.elts.iter().map(|e| self.starless_target(e)).collect(),
+                    span,
+                )
             }
             E::List(l) => {
                 let span = self.span(t);
-                Target::Unpack(l.elts.iter().map(|e| self.starless_target(e)).collect(), span)
+                Target::Unpack(
+                    l.elts.iter().map(|e| self.starless_target(e)).collect(),
+                    span,
+                )
             }
             _ => {
                 self.unsupported(t, "this assignment target");
@@ -611,7 +738,13 @@ impl<'a> Cx<'a> {
 
     // ----- functions ----------------------------------------------------------------
 
-    fn function(&mut self, name: &str, args: &ast::Arguments, body: FnBody, node: &impl Ranged) -> usize {
+    fn function(
+        &mut self,
+        name: &str,
+        args: &ast::Arguments,
+        body: FnBody,
+        node: &impl Ranged,
+    ) -> usize {
         let mut scope = Scope {
             is_module: false,
             locals: Vec::new(),
@@ -660,7 +793,11 @@ impl<'a> Cx<'a> {
         for n in &bound {
             *counts.entry(n.clone()).or_default() += 1;
         }
-        scope.rebound = counts.into_iter().filter(|(_, c)| *c > 1).map(|(n, _)| n).collect();
+        scope.rebound = counts
+            .into_iter()
+            .filter(|(_, c)| *c > 1)
+            .map(|(n, _)| n)
+            .collect();
         for n in bound {
             if !scope.declared_global.contains(&n) && !scope.names.contains_key(&n) {
                 let i = scope.add_local(&n);
@@ -690,11 +827,15 @@ impl<'a> Cx<'a> {
         let scope = self.scopes.pop().expect("function scope");
         let mut defaults = defaults.into_iter();
         for a in &args.args {
-            params.positional.push((a.def.arg.to_string(), defaults.next().flatten()));
+            params
+                .positional
+                .push((a.def.arg.to_string(), defaults.next().flatten()));
         }
         params.varargs = args.vararg.as_ref().map(|v| v.arg.to_string());
         for a in &args.kwonlyargs {
-            params.kwonly.push((a.def.arg.to_string(), defaults.next().flatten()));
+            params
+                .kwonly
+                .push((a.def.arg.to_string(), defaults.next().flatten()));
         }
         params.varkw = args.kwarg.as_ref().map(|k| k.arg.to_string());
         let span = self.span(node);
@@ -1035,7 +1176,9 @@ impl<'a> Cx<'a> {
 }
 
 fn is_super_call(c: &ast::ExprCall) -> bool {
-    matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super") && c.args.is_empty() && c.keywords.is_empty()
+    matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "super")
+        && c.args.is_empty()
+        && c.keywords.is_empty()
 }
 
 enum FnBody<'a> {
@@ -1147,7 +1290,10 @@ fn collect_pattern_names(p: &ast::Pattern, out: &mut Vec<String>) {
                 out.push(n.to_string());
             }
         }
-        ast::Pattern::MatchOr(o) => o.patterns.iter().for_each(|q| collect_pattern_names(q, out)),
+        ast::Pattern::MatchOr(o) => o
+            .patterns
+            .iter()
+            .for_each(|q| collect_pattern_names(q, out)),
         _ => {}
     }
 }
@@ -1180,7 +1326,9 @@ fn collect_walrus(e: &ast::Expr, out: &mut Vec<String>) {
         E::Call(c) => {
             collect_walrus(&c.func, out);
             c.args.iter().for_each(|v| collect_walrus(v, out));
-            c.keywords.iter().for_each(|k| collect_walrus(&k.value, out));
+            c.keywords
+                .iter()
+                .for_each(|k| collect_walrus(&k.value, out));
         }
         E::Attribute(a) => collect_walrus(&a.value, out),
         E::Subscript(s) => {

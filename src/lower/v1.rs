@@ -15,18 +15,31 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
     let mut diags = Vec::new();
     let mut program = Program::default();
 
-    let kind_of = |s: &SpecFile| s.yaml.get("AnalysisType").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let kind_of = |s: &SpecFile| {
+        s.yaml
+            .get("AnalysisType")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
 
     // Global helpers first: their names are what imports resolve against.
     let mut helper_files: BTreeMap<String, (String, Span)> = BTreeMap::new();
     for s in specs.iter().filter(|s| kind_of(s) == "global") {
         let (Some(gid), Some(fname)) = (str_key(s, "GlobalID"), str_key(s, "Filename")) else {
-            diags.push(spec_error(s, "a global helper needs `GlobalID` and `Filename`"));
+            diags.push(spec_error(
+                s,
+                "a global helper needs `GlobalID` and `Filename`",
+            ));
             continue;
         };
         let py = join(&s.dir, fname);
         if helper_files.contains_key(gid) {
-            diags.push(Diagnostic::new(Code::DuplicateId, span_of(s, &s.yaml), format!("duplicate GlobalID `{gid}`")));
+            diags.push(Diagnostic::new(
+                Code::DuplicateId,
+                span_of(s, &s.yaml),
+                format!("duplicate GlobalID `{gid}`"),
+            ));
             continue;
         }
         helper_files.insert(gid.to_string(), (py, span_of(s, &s.yaml)));
@@ -58,14 +71,27 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             .modules
             .iter()
             .filter(|(n, _)| !failed_modules.contains(*n))
-            .filter_map(|(n, m)| m.imports.iter().find(|i| failed_modules.contains(*i)).map(|dep| (n.clone(), dep.clone())))
+            .filter_map(|(n, m)| {
+                m.imports
+                    .iter()
+                    .find(|i| failed_modules.contains(*i))
+                    .map(|dep| (n.clone(), dep.clone()))
+            })
             .collect();
         if newly.is_empty() {
             break;
         }
         for (n, dep) in newly {
-            let file = program.modules.get(&n).map(|m| m.file.clone()).unwrap_or_default();
-            diags.push(Diagnostic::new(Code::Dependency, Span::new(file, 1, 1), format!("depends on global helper `{dep}`, which was not converted")));
+            let file = program
+                .modules
+                .get(&n)
+                .map(|m| m.file.clone())
+                .unwrap_or_default();
+            diags.push(Diagnostic::new(
+                Code::Dependency,
+                Span::new(file, 1, 1),
+                format!("depends on global helper `{dep}`, which was not converted"),
+            ));
             failed_modules.insert(n);
         }
     }
@@ -94,7 +120,16 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
                     diags.extend(d.into_iter().map(|d| d.for_detection(id)));
                     if !bad {
                         if let Some(dep) = failed_dependency(&m, &program, &failed_modules) {
-                            diags.push(Diagnostic::new(Code::Dependency, Span::new(py.clone(), 1, 1), format!("depends on global helper `{dep}`, which was not converted")).for_detection(id));
+                            diags.push(
+                                Diagnostic::new(
+                                    Code::Dependency,
+                                    Span::new(py.clone(), 1, 1),
+                                    format!(
+                                        "depends on global helper `{dep}`, which was not converted"
+                                    ),
+                                )
+                                .for_detection(id),
+                            );
                             bad = true;
                         }
                     }
@@ -118,23 +153,55 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         }
         let mut mappings = Vec::new();
         let mut ok = true;
-        if let Some(YNode { value: YValue::Seq(items), .. }) = s.yaml.get("Mappings") {
+        if let Some(YNode {
+            value: YValue::Seq(items),
+            ..
+        }) = s.yaml.get("Mappings")
+        {
             for m in items {
                 let name = m.get("Name").and_then(|n| n.as_str());
                 let path = m.get("Path").and_then(|n| n.as_str());
                 let method = m.get("Method").and_then(|n| n.as_str());
                 match (name, path, method) {
-                    (Some(n), Some(p), None) => mappings.push(Mapping { name: n.into(), path: Some(p.into()), method: None }),
+                    (Some(n), Some(p), None) => mappings.push(Mapping {
+                        name: n.into(),
+                        path: Some(p.into()),
+                        method: None,
+                    }),
                     (Some(n), None, Some(f)) => {
-                        let defined = module.as_ref().and_then(|mn| program.modules.get(mn)).map(|m| m.slot(f).is_some()).unwrap_or(false);
+                        let defined = module
+                            .as_ref()
+                            .and_then(|mn| program.modules.get(mn))
+                            .map(|m| m.slot(f).is_some())
+                            .unwrap_or(false);
                         if !defined {
-                            diags.push(Diagnostic::new(Code::SpecInvalid, span_of(s, m), format!("data model method `{f}` is not defined in its Python file")).for_detection(id));
+                            diags.push(
+                                Diagnostic::new(
+                                    Code::SpecInvalid,
+                                    span_of(s, m),
+                                    format!(
+                                        "data model method `{f}` is not defined in its Python file"
+                                    ),
+                                )
+                                .for_detection(id),
+                            );
                             ok = false;
                         }
-                        mappings.push(Mapping { name: n.into(), path: None, method: Some(f.into()) })
+                        mappings.push(Mapping {
+                            name: n.into(),
+                            path: None,
+                            method: Some(f.into()),
+                        })
                     }
                     _ => {
-                        diags.push(Diagnostic::new(Code::SpecInvalid, span_of(s, m), "a mapping needs `Name` and exactly one of `Path` or `Method`").for_detection(id));
+                        diags.push(
+                            Diagnostic::new(
+                                Code::SpecInvalid,
+                                span_of(s, m),
+                                "a mapping needs `Name` and exactly one of `Path` or `Method`",
+                            )
+                            .for_detection(id),
+                        );
                         ok = false;
                     }
                 }
@@ -146,8 +213,16 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             }
             continue;
         }
-        let log_types: Vec<String> = str_list(s, "LogTypes").into_iter().filter(|lt| claimed.insert(lt.clone())).collect();
-        program.data_models.push(DataModel { id: id.to_string(), log_types, module, mappings });
+        let log_types: Vec<String> = str_list(s, "LogTypes")
+            .into_iter()
+            .filter(|lt| claimed.insert(lt.clone()))
+            .collect();
+        program.data_models.push(DataModel {
+            id: id.to_string(),
+            log_types,
+            module,
+            mappings,
+        });
     }
 
     // Detections.
@@ -158,27 +233,56 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             "scheduled_rule" => DetectionKind::ScheduledRule,
             "policy" => DetectionKind::Policy,
             "correlation_rule" => {
-                diags.push(Diagnostic::new(Code::Skipped, span_of(s, &s.yaml), "correlation rules are not compiled (PAT tests them through the backend)"));
+                diags.push(Diagnostic::new(
+                    Code::Skipped,
+                    span_of(s, &s.yaml),
+                    "correlation rules are not compiled (PAT tests them through the backend)",
+                ));
                 continue;
             }
             _ => continue,
         };
-        let id_key = if kind == DetectionKind::Policy { "PolicyID" } else { "RuleID" };
+        let id_key = if kind == DetectionKind::Policy {
+            "PolicyID"
+        } else {
+            "RuleID"
+        };
         let Some(id) = str_key(s, id_key) else {
             diags.push(spec_error(s, &format!("missing `{id_key}`")));
             continue;
         };
         if let Some(first) = seen_ids.get(id) {
-            diags.push(Diagnostic::new(Code::DuplicateId, span_of(s, s.yaml.get(id_key).unwrap_or(&s.yaml)), format!("duplicate detection id `{id}` (first defined in {first})")).for_detection(id));
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    span_of(s, s.yaml.get(id_key).unwrap_or(&s.yaml)),
+                    format!("duplicate detection id `{id}` (first defined in {first})"),
+                )
+                .for_detection(id),
+            );
             continue;
         }
         seen_ids.insert(id.to_string(), s.rel.clone());
         if s.yaml.get("BaseDetection").is_some() {
-            diags.push(Diagnostic::new(Code::Unsupported, span_of(s, &s.yaml), "derived detections (`BaseDetection`) are not supported yet").for_detection(id));
+            diags.push(
+                Diagnostic::new(
+                    Code::Unsupported,
+                    span_of(s, &s.yaml),
+                    "derived detections (`BaseDetection`) are not supported yet",
+                )
+                .for_detection(id),
+            );
             continue;
         }
         if s.yaml.get("Detection").is_some() && str_key(s, "Filename").is_none() {
-            diags.push(Diagnostic::new(Code::Skipped, span_of(s, &s.yaml), "simple (YAML) detections need the Panther backend to transpile them").for_detection(id));
+            diags.push(
+                Diagnostic::new(
+                    Code::Skipped,
+                    span_of(s, &s.yaml),
+                    "simple (YAML) detections need the Panther backend to transpile them",
+                )
+                .for_detection(id),
+            );
             continue;
         }
         let Some(fname) = str_key(s, "Filename") else {
@@ -190,7 +294,11 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             continue;
         };
         let py = join(&s.dir, fname);
-        let file = match load_python(root, &py, &span_of(s, s.yaml.get("Filename").unwrap_or(&s.yaml))) {
+        let file = match load_python(
+            root,
+            &py,
+            &span_of(s, s.yaml.get("Filename").unwrap_or(&s.yaml)),
+        ) {
             Ok(f) => f,
             Err(d) => {
                 diags.push(d.for_detection(id));
@@ -201,20 +309,48 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         let (module, d) = lower_module(&file, &module_name, ModuleKind::Detection, &env);
         let mut bad = d.iter().any(|d| d.code.is_error());
         diags.extend(d.into_iter().map(|d| d.for_detection(id)));
-        let matcher = if kind == DetectionKind::Policy { "policy" } else { "rule" };
+        let matcher = if kind == DetectionKind::Policy {
+            "policy"
+        } else {
+            "rule"
+        };
         if !bad && !defines_function(&module, matcher) {
-            diags.push(Diagnostic::new(Code::MissingMatcher, Span::new(py.clone(), 1, 1), format!("`{matcher}()` is not defined")).for_detection(id));
+            diags.push(
+                Diagnostic::new(
+                    Code::MissingMatcher,
+                    Span::new(py.clone(), 1, 1),
+                    format!("`{matcher}()` is not defined"),
+                )
+                .for_detection(id),
+            );
             bad = true;
         }
         if !bad {
             if let Some(dep) = failed_dependency(&module, &program, &failed_modules) {
-                diags.push(Diagnostic::new(Code::Dependency, Span::new(py.clone(), 1, 1), format!("depends on global helper `{dep}`, which was not converted")).for_detection(id));
+                diags.push(
+                    Diagnostic::new(
+                        Code::Dependency,
+                        Span::new(py.clone(), 1, 1),
+                        format!("depends on global helper `{dep}`, which was not converted"),
+                    )
+                    .for_detection(id),
+                );
                 bad = true;
             }
         }
         if !bad && kind == DetectionKind::Rule {
-            if let Some((lt, dm)) = str_list(s, "LogTypes").into_iter().find_map(|lt| failed_log_types.get(&lt).map(|dm| (lt.clone(), dm.clone()))) {
-                diags.push(Diagnostic::new(Code::Dependency, span_of(s, s.yaml.get("LogTypes").unwrap_or(&s.yaml)), format!("log type `{lt}` has data model `{dm}`, which was not converted")).for_detection(id));
+            if let Some((lt, dm)) = str_list(s, "LogTypes")
+                .into_iter()
+                .find_map(|lt| failed_log_types.get(&lt).map(|dm| (lt.clone(), dm.clone())))
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Code::Dependency,
+                        span_of(s, s.yaml.get("LogTypes").unwrap_or(&s.yaml)),
+                        format!("log type `{lt}` has data model `{dm}`, which was not converted"),
+                    )
+                    .for_detection(id),
+                );
                 bad = true;
             }
         }
@@ -238,14 +374,22 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             py_file: py.clone(),
             severity: severity.to_string(),
             enabled: s.yaml.get("Enabled").map(|e| e.truthy()).unwrap_or(false),
-            create_alert: s.yaml.get("CreateAlert").map(|e| e.truthy()).unwrap_or(true),
+            create_alert: s
+                .yaml
+                .get("CreateAlert")
+                .map(|e| e.truthy())
+                .unwrap_or(true),
             tests,
             span: span_of(s, &s.yaml),
         });
     }
     // Imports of names a helper never binds: the importing module fails to load.
     for (module, d) in crate::resolve::check_imports(&program) {
-        let id = program.detections.iter().find(|det| det.module == module).map(|det| det.id.clone());
+        let id = program
+            .detections
+            .iter()
+            .find(|det| det.module == module)
+            .map(|det| det.id.clone());
         diags.push(match &id {
             Some(id) => d.for_detection(id),
             None => d,
@@ -259,12 +403,24 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         .iter()
         .filter_map(|det| {
             let m = program.modules.get(&det.module)?;
-            failed_dependency(m, &program, &failed_modules).map(|dep| (det.id.clone(), det.module.clone(), dep))
+            failed_dependency(m, &program, &failed_modules)
+                .map(|dep| (det.id.clone(), det.module.clone(), dep))
         })
         .collect();
     for (id, module, dep) in late {
-        let file = program.modules.get(&module).map(|m| m.file.clone()).unwrap_or_default();
-        diags.push(Diagnostic::new(Code::Dependency, Span::new(file, 1, 1), format!("depends on global helper `{dep}`, which was not converted")).for_detection(&id));
+        let file = program
+            .modules
+            .get(&module)
+            .map(|m| m.file.clone())
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::new(
+                Code::Dependency,
+                Span::new(file, 1, 1),
+                format!("depends on global helper `{dep}`, which was not converted"),
+            )
+            .for_detection(&id),
+        );
         program.detections.retain(|d| d.id != id);
         failed_modules.insert(module);
     }
@@ -272,10 +428,17 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         .data_models
         .iter()
         .filter_map(|dm| dm.module.as_ref())
-        .filter(|m| program.modules.get(*m).is_some_and(|md| failed_dependency(md, &program, &failed_modules).is_some()))
+        .filter(|m| {
+            program
+                .modules
+                .get(*m)
+                .is_some_and(|md| failed_dependency(md, &program, &failed_modules).is_some())
+        })
         .cloned()
         .collect();
-    program.data_models.retain(|dm| dm.module.as_ref().is_none_or(|m| !late_dms.contains(m)));
+    program
+        .data_models
+        .retain(|dm| dm.module.as_ref().is_none_or(|m| !late_dms.contains(m)));
     failed_modules.extend(late_dms);
     // Helpers that failed are left out of the program; so are modules that import them.
     for m in &failed_modules {
@@ -286,7 +449,9 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
 }
 
 fn defines_function(m: &Module, name: &str) -> bool {
-    m.body.iter().any(|s| matches!(s, Stmt::Def(Target::Name(Name::Global(_, n)), _) if n == name))
+    m.body
+        .iter()
+        .any(|s| matches!(s, Stmt::Def(Target::Name(Name::Global(_, n)), _) if n == name))
 }
 
 /// The first failed helper a module reaches through its imports, if any.
@@ -313,22 +478,55 @@ fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagn
         return Ok(out);
     };
     let YValue::Seq(items) = &tests.value else {
-        return Err(Diagnostic::new(Code::SpecInvalid, span_of(s, tests), "`Tests` must be a list"));
+        return Err(Diagnostic::new(
+            Code::SpecInvalid,
+            span_of(s, tests),
+            "`Tests` must be a list",
+        ));
     };
     for t in items {
         let name = match t.get("Name") {
             Some(n) => scalar_text(n),
-            None => return Err(Diagnostic::new(Code::SpecInvalid, span_of(s, t), "a unit test needs `Name`")),
+            None => {
+                return Err(Diagnostic::new(
+                    Code::SpecInvalid,
+                    span_of(s, t),
+                    "a unit test needs `Name`",
+                ))
+            }
         };
-        let expected = t
-            .get("ExpectedResult")
-            .ok_or_else(|| Diagnostic::new(Code::SpecInvalid, span_of(s, t), format!("unit test `{name}` needs `ExpectedResult`")))?;
-        let data_key = if t.get("Resource").is_some() { "Resource" } else { "Log" };
+        let expected = t.get("ExpectedResult").ok_or_else(|| {
+            Diagnostic::new(
+                Code::SpecInvalid,
+                span_of(s, t),
+                format!("unit test `{name}` needs `ExpectedResult`"),
+            )
+        })?;
+        let data_key = if t.get("Resource").is_some() {
+            "Resource"
+        } else {
+            "Log"
+        };
         let data = t.get(data_key).ok_or_else(|| {
-            Diagnostic::new(Code::SpecInvalid, span_of(s, t), format!("unit test `{name}` needs `{}`", if kind == DetectionKind::Policy { "Resource" } else { "Log" }))
+            Diagnostic::new(
+                Code::SpecInvalid,
+                span_of(s, t),
+                format!(
+                    "unit test `{name}` needs `{}`",
+                    if kind == DetectionKind::Policy {
+                        "Resource"
+                    } else {
+                        "Log"
+                    }
+                ),
+            )
         })?;
         let mut mocks = Vec::new();
-        if let Some(YNode { value: YValue::Seq(ms), .. }) = t.get("Mocks") {
+        if let Some(YNode {
+            value: YValue::Seq(ms),
+            ..
+        }) = t.get("Mocks")
+        {
             for m in ms {
                 if let (Some(on), Some(rv)) = (m.get("objectName"), m.get("returnValue")) {
                     let on = scalar_text(on);
@@ -338,9 +536,21 @@ fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagn
         }
         let expected_destinations = match t.get("ExpectedDestinations") {
             None => None,
-            Some(YNode { value: YValue::Seq(ds), .. }) => Some(ds.iter().map(scalar_text).collect()),
-            Some(YNode { value: YValue::Null, .. }) => None,
-            Some(other) => return Err(Diagnostic::new(Code::TestData, span_of(s, other), "`ExpectedDestinations` must be a list")),
+            Some(YNode {
+                value: YValue::Seq(ds),
+                ..
+            }) => Some(ds.iter().map(scalar_text).collect()),
+            Some(YNode {
+                value: YValue::Null,
+                ..
+            }) => None,
+            Some(other) => {
+                return Err(Diagnostic::new(
+                    Code::TestData,
+                    span_of(s, other),
+                    "`ExpectedDestinations` must be a list",
+                ))
+            }
         };
         out.push(UnitTest {
             name,
@@ -357,7 +567,13 @@ fn scalar_text(n: &YNode) -> String {
     match &n.value {
         YValue::Str(s) => s.clone(),
         YValue::Int(i) => i.to_string(),
-        YValue::Bool(b) => if *b { "True".into() } else { "False".into() },
+        YValue::Bool(b) => {
+            if *b {
+                "True".into()
+            } else {
+                "False".into()
+            }
+        }
         YValue::Float(f) => ferrule_runtime::fmt::float_repr(*f),
         YValue::Null => "None".into(),
         _ => String::new(),
@@ -372,19 +588,37 @@ fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
             YValue::Bool(b) => serde_json::Value::Bool(*b),
             YValue::Int(i) => match i64::try_from(*i) {
                 Ok(v) => serde_json::Value::from(v),
-                Err(_) => return Err(Diagnostic::new(Code::TestData, span_of(s, n), "integers beyond 64 bits in test data are not supported")),
+                Err(_) => {
+                    return Err(Diagnostic::new(
+                        Code::TestData,
+                        span_of(s, n),
+                        "integers beyond 64 bits in test data are not supported",
+                    ))
+                }
             },
             YValue::Float(f) => match serde_json::Number::from_f64(*f) {
                 Some(num) => serde_json::Value::Number(num),
-                None => return Err(Diagnostic::new(Code::TestData, span_of(s, n), "non-finite floats in test data are not supported")),
+                None => {
+                    return Err(Diagnostic::new(
+                        Code::TestData,
+                        span_of(s, n),
+                        "non-finite floats in test data are not supported",
+                    ))
+                }
             },
             YValue::Str(t) => serde_json::Value::String(t.clone()),
-            YValue::Seq(items) => serde_json::Value::Array(items.iter().map(|i| conv(s, i)).collect::<Result<_, _>>()?),
+            YValue::Seq(items) => serde_json::Value::Array(
+                items.iter().map(|i| conv(s, i)).collect::<Result<_, _>>()?,
+            ),
             YValue::Map(entries) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in entries {
                     let YValue::Str(key) = &k.value else {
-                        return Err(Diagnostic::new(Code::TestData, span_of(s, k), "non-string keys in test data are not supported"));
+                        return Err(Diagnostic::new(
+                            Code::TestData,
+                            span_of(s, k),
+                            "non-string keys in test data are not supported",
+                        ));
                     };
                     // PyYAML keeps the last of duplicate keys, in the first key's place.
                     m.insert(key.clone(), conv(s, v)?);
@@ -403,7 +637,13 @@ fn str_key<'a>(s: &'a SpecFile, key: &str) -> Option<&'a str> {
 
 fn str_list(s: &SpecFile, key: &str) -> Vec<String> {
     match s.yaml.get(key) {
-        Some(YNode { value: YValue::Seq(items), .. }) => items.iter().filter_map(|i| i.as_str().map(String::from)).collect(),
+        Some(YNode {
+            value: YValue::Seq(items),
+            ..
+        }) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -427,6 +667,10 @@ fn join(dir: &str, fname: &str) -> String {
 fn load_python(root: &Path, rel: &str, from: &Span) -> Result<python::PyFile, Diagnostic> {
     match std::fs::read_to_string(root.join(rel)) {
         Ok(text) => python::parse(rel, text),
-        Err(e) => Err(Diagnostic::new(Code::MissingPython, from.clone(), format!("cannot read Python file `{rel}`: {e}"))),
+        Err(e) => Err(Diagnostic::new(
+            Code::MissingPython,
+            from.clone(),
+            format!("cannot read Python file `{rel}`: {e}"),
+        )),
     }
 }

@@ -11,14 +11,27 @@ pub fn check_imports(program: &Program) -> Vec<(String, Diagnostic)> {
     let mut out = Vec::new();
     for (name, module) in &program.modules {
         for stmt in &module.body {
-            let Stmt::Assign(_, Expr { kind: ExprKind::ModuleRef(m, Some(attr)), span }) = stmt else {
+            let Stmt::Assign(
+                _,
+                Expr {
+                    kind: ExprKind::ModuleRef(m, Some(attr)),
+                    span,
+                },
+            ) = stmt
+            else {
                 continue;
             };
-            let Some(dep) = program.modules.get(m) else { continue };
+            let Some(dep) = program.modules.get(m) else {
+                continue;
+            };
             if !binds_at_top_level(dep).contains(attr.as_str()) {
                 out.push((
                     name.clone(),
-                    Diagnostic::new(Code::UndefinedName, span.clone(), format!("cannot import name `{attr}` from `{m}`")),
+                    Diagnostic::new(
+                        Code::UndefinedName,
+                        span.clone(),
+                        format!("cannot import name `{attr}` from `{m}`"),
+                    ),
                 ));
             }
         }
@@ -49,7 +62,11 @@ fn collect<'a>(stmts: &'a [Stmt], out: &mut BTreeSet<&'a str>) {
                 collect(b, out);
             }
             Stmt::While(_, b) => collect(b, out),
-            Stmt::Try { body, handlers, orelse } => {
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+            } => {
                 collect(body, out);
                 for h in handlers {
                     collect(&h.body, out);

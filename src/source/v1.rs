@@ -31,7 +31,11 @@ fn walk(root: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !(name.starts_with('.') || name == "target" || name == "node_modules" || name == "__pycache__")
+            e.depth() == 0
+                || !(name.starts_with('.')
+                    || name == "target"
+                    || name == "node_modules"
+                    || name == "__pycache__")
         });
     for entry in walker.flatten() {
         let p = entry.path();
@@ -63,7 +67,11 @@ pub fn discover(root: &Path) -> (Vec<SpecFile>, Vec<Diagnostic>) {
         let text = match std::fs::read_to_string(&p) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::new(Code::YamlSyntax, Span::new(rel, 0, 0), format!("cannot read: {e}")));
+                diags.push(Diagnostic::new(
+                    Code::YamlSyntax,
+                    Span::new(rel, 0, 0),
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -76,7 +84,11 @@ pub fn discover(root: &Path) -> (Vec<SpecFile>, Vec<Diagnostic>) {
                     Some(i) => rel[..i].to_string(),
                     None => String::new(),
                 };
-                specs.push(SpecFile { rel, dir, yaml: node });
+                specs.push(SpecFile {
+                    rel,
+                    dir,
+                    yaml: node,
+                });
             }
             Ok(None) => {}
             Err(e) => {

@@ -164,7 +164,8 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::SequenceStart(anchor, _) => {
-                self.stack.push(Frame::Seq(at(YValue::Null), Vec::new(), anchor))
+                self.stack
+                    .push(Frame::Seq(at(YValue::Null), Vec::new(), anchor))
             }
             Event::SequenceEnd => {
                 if let Some(Frame::Seq(mut node, items, anchor)) = self.stack.pop() {
@@ -384,7 +385,13 @@ mod tests {
     use super::*;
 
     fn scalar(s: &str) -> YValue {
-        parse(&format!("k: {s}\n")).unwrap().unwrap().get("k").unwrap().value.clone()
+        parse(&format!("k: {s}\n"))
+            .unwrap()
+            .unwrap()
+            .get("k")
+            .unwrap()
+            .value
+            .clone()
     }
 
     #[test]
