@@ -42,10 +42,12 @@ pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnosti
     }
     let input = match input.or_else(|| detect(repo)) {
         Some(i) => i,
-        None => return Err(Fatal(format!(
+        None => {
+            return Err(Fatal(format!(
             "{}: neither a v1 repository (YAML specs with AnalysisType) nor a PyPanther package",
             repo.display()
-        ))),
+        )))
+        }
     };
     match input {
         Input::V1 => {

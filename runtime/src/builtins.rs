@@ -232,7 +232,7 @@ pub fn float_to_int(f: f64) -> PyResult<i64> {
         ));
     }
     let t = f.trunc();
-    if !(-9.223372036854775808e18..9.223372036854775808e18).contains(&t) {
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&t) {
         return Err(unsupported("ints beyond 64 bits"));
     }
     Ok(t as i64)
@@ -1260,10 +1260,9 @@ fn object_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     match (args, kwargs) {
         ([], []) => Ok(Value::Bytes(Rc::from(&[][..]))),
-        ([Value::Str(s)], []) => Err(PyErr::type_error(format!(
-            "string argument without an encoding{}",
-            if s.is_empty() { "" } else { "" }
-        ))),
+        ([Value::Str(_)], []) => Err(PyErr::type_error(
+            "string argument without an encoding".to_string(),
+        )),
         ([Value::Str(s), Value::Str(e)], []) => {
             match e.to_ascii_lowercase().replace('_', "-").as_str() {
                 "utf-8" | "utf8" => Ok(Value::Bytes(s.as_bytes().into())),
@@ -1325,12 +1324,14 @@ fn float_attr(name: &str) -> Option<Value> {
 
 /// The type object of a builtin type name (`str`, `int`, …, `object`, `type`).
 pub fn type_object(name: &str) -> Option<Value> {
-    let (name, check, construct, attr): (
+    type AttrFn = fn(&str) -> Option<Value>;
+    type Entry = (
         &'static str,
         fn(&Value) -> bool,
         crate::value::NativeFn,
-        Option<fn(&str) -> Option<Value>>,
-    ) = match name {
+        Option<AttrFn>,
+    );
+    let (name, check, construct, attr): Entry = match name {
         "str" => ("str", check_str, str_, Some(str_attr)),
         "int" => ("int", check_int, int, Some(int_attr)),
         "float" => ("float", check_float, float, Some(float_attr)),

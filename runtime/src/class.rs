@@ -119,9 +119,8 @@ impl PyObject for ClassObj {
         format!("<class '{}.{}'>", self.module, self.name)
     }
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
-        match name {
-            "__name__" => return Ok(Value::str(self.name.as_str())),
-            _ => {}
+        if name == "__name__" {
+            return Ok(Value::str(self.name.as_str()));
         }
         match self.lookup(name) {
             Some((_, v)) => Ok(v),

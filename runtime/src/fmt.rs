@@ -251,7 +251,7 @@ pub fn is_printable(c: char) -> bool {
 }
 
 /// A parsed format specification (`[[fill]align][sign][z][#][0][width][,|_][.precision][type]`).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Spec {
     fill: Option<char>,
     align: Option<char>,
@@ -632,14 +632,6 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
     Ok(finish_number(negative, "", int_part, rest, sp, 3))
 }
 
-impl Clone for Spec {
-    fn clone(&self) -> Spec {
-        Spec { ..*self }
-    }
-}
-
-impl Copy for Spec {}
-
 /// `format(v, spec)`: Python's format-spec mini-language for the core types, and the
 /// object's `__format__` hook for objects.
 pub fn format(v: &Value, spec: &str) -> PyResult<String> {
@@ -676,7 +668,7 @@ pub fn format(v: &Value, spec: &str) -> PyResult<String> {
                 return Err(spec_error(&format!("Cannot specify '{g}' with 's'.")));
             }
             if sp.align == Some('=') {
-                if sp.zero && spec.chars().any(|c| matches!(c, '<' | '>' | '^' | '=')) || !sp.zero {
+                if !sp.zero || spec.chars().any(|c| matches!(c, '<' | '>' | '^' | '=')) {
                     return Err(spec_error(
                         "'=' alignment not allowed in string format specifier",
                     ));

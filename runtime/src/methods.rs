@@ -247,7 +247,7 @@ pub fn call_method(v: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyR
     }
 }
 
-fn str_arg<'a>(v: &'a Value, err: impl FnOnce() -> String) -> PyResult<&'a str> {
+fn str_arg(v: &Value, err: impl FnOnce() -> String) -> PyResult<&str> {
     v.as_str().ok_or_else(|| PyErr::type_error(err()))
 }
 
@@ -509,7 +509,7 @@ fn splitlines(x: &str, keepends: bool) -> Vec<Value> {
 }
 
 fn str_method(x: &Rc<str>, name: &str, args: &[Value], kwargs: Kwargs) -> Option<PyResult<Value>> {
-    Some(str_method_impl(x, name, args, kwargs)?)
+    str_method_impl(x, name, args, kwargs)
 }
 
 fn str_method_impl(

@@ -77,7 +77,9 @@ pub fn eq(a: &Value, b: &Value) -> bool {
 }
 
 fn int_float_eq(i: i64, f: f64) -> bool {
-    f.fract() == 0.0 && f >= -9.223372036854776e18 && f < 9.223372036854776e18 && (f as i64) == i
+    f.fract() == 0.0
+        && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f)
+        && (f as i64) == i
 }
 
 fn seq_eq(a: &[Value], b: &[Value]) -> bool {
@@ -437,7 +439,7 @@ fn op_error(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyErr {
 /// MemoryError or succeed, which ferrule does not model.
 const MAX_REPEAT_BYTES: usize = 1 << 30;
 
-fn repeat_count(seq: &Value, n: &Value, item_size: usize, len: usize) -> PyResult<Option<usize>> {
+fn repeat_count(n: &Value, item_size: usize, len: usize) -> PyResult<Option<usize>> {
     match as_index(n) {
         Some(n) => {
             let n = if n < 0 { 0 } else { n as u64 };
@@ -457,10 +459,6 @@ fn repeat_count(seq: &Value, n: &Value, item_size: usize, len: usize) -> PyResul
             ))),
         },
     }
-    .map(|r| {
-        let _ = seq;
-        r
-    })
 }
 
 fn float_floordiv_mod(vx: f64, wx: f64) -> (f64, f64) {
@@ -895,7 +893,7 @@ fn repeat(seq: &Value, n: &Value, inplace: bool) -> PyResult<Value> {
         Value::Tuple(t) => (t.len(), std::mem::size_of::<Value>()),
         _ => (0, 1),
     };
-    let count = match repeat_count(seq, n, size, len)? {
+    let count = match repeat_count(n, size, len)? {
         Some(c) => c,
         None => {
             return match object_binop(BinOp::Mul, seq, n) {
@@ -928,7 +926,7 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
         }
         (BinOp::Mul, Value::List(l)) => {
             let len = l.borrow().len();
-            let count = repeat_count(a, b, std::mem::size_of::<Value>(), len)?
+            let count = repeat_count(b, std::mem::size_of::<Value>(), len)?
                 .ok_or_else(|| op_error(op, a, b, true))?;
             let items = repeat_vec(&l.borrow(), count);
             *l.borrow_mut() = items;

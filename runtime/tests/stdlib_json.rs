@@ -198,7 +198,7 @@ fn dumps_default_hook_and_circular() {
     if let Value::List(inner) = &l {
         inner.borrow_mut().push(l.clone());
     }
-    let err = json::dumps(&[l.clone()], &[]).unwrap_err();
+    let err = json::dumps(std::slice::from_ref(&l), &[]).unwrap_err();
     assert_eq!(
         err.type_and_message(),
         "ValueError: Circular reference detected"

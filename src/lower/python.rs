@@ -1216,11 +1216,8 @@ fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: bool) {
                 a.targets.iter().for_each(|t| collect_target_names(t, out));
                 collect_walrus(&a.value, out);
             }
-            S::AnnAssign(a) => {
-                if a.value.is_some() {
-                    collect_target_names(&a.target, out)
-                }
-            }
+            S::AnnAssign(a) if a.value.is_some() => collect_target_names(&a.target, out),
+            S::AnnAssign(_) => {}
             S::AugAssign(a) => collect_target_names(&a.target, out),
             S::For(f) => {
                 collect_target_names(&f.target, out);

@@ -132,11 +132,8 @@ impl MarkedEventReceiver for Builder {
         let (line, col) = (mark.line(), mark.col() + 1);
         let at = |value| YNode { value, line, col };
         match ev {
-            Event::DocumentEnd => {
-                if self.root.is_some() {
-                    self.done = true;
-                }
-            }
+            Event::DocumentEnd if self.root.is_some() => self.done = true,
+            Event::DocumentEnd => {}
             Event::Scalar(text, style, anchor, tag) => {
                 let value = match tag {
                     Some(tag) => {
