@@ -204,6 +204,28 @@ fn method_names(v: &Value) -> &'static [&'static str] {
     }
 }
 
+/// Raises the `AttributeError` that looking up `x.name` raises when a built-in value has no
+/// such method. Emitted before a call's arguments are evaluated, because Python looks the
+/// method up first: `None.lower(f())` raises `AttributeError` without calling `f`.
+pub fn check_method(v: &Value, name: &str) -> PyResult<()> {
+    if matches!(v, Value::Object(_)) || method_names(v).contains(&name) {
+        return Ok(());
+    }
+    Err(no_attribute(v, name))
+}
+
+/// `AttributeError: 'str' object has no attribute 'name'`.
+fn no_attribute(v: &Value, name: &str) -> PyErr {
+    if let Value::Func(_) = v {
+        return PyErr::attribute_error(format!("'function' object has no attribute '{name}'"));
+    }
+    PyErr::attribute_error(format!(
+        "'{}' object has no attribute '{}'",
+        v.type_name(),
+        name
+    ))
+}
+
 /// `x.name` for a method of a built-in type: a function bound to `x`.
 pub fn bound_method(v: &Value, name: &str) -> Option<Value> {
     if !method_names(v).contains(&name) {
@@ -232,18 +254,7 @@ pub fn call_method(v: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyR
     };
     match r {
         Some(r) => r,
-        None => {
-            if let Value::Func(_) = v {
-                return Err(PyErr::attribute_error(format!(
-                    "'function' object has no attribute '{name}'"
-                )));
-            }
-            Err(PyErr::attribute_error(format!(
-                "'{}' object has no attribute '{}'",
-                v.type_name(),
-                name
-            )))
-        }
+        None => Err(no_attribute(v, name)),
     }
 }
 
@@ -993,6 +1004,10 @@ fn bytes_method(
                     let at = if name == "endswith" { e - n } else { a } as usize;
                     b[at..at + pf.len()] == pf[..]
                 })))
+            }
+            // A method CPython has but the runtime does not implement.
+            _ if method_names(&Value::Bytes(Rc::from(&[][..]))).contains(&name) => {
+                Err(unsupported(&format!("bytes.{name}()")))
             }
             _ => Err(PyErr::attribute_error(format!(
                 "'bytes' object has no attribute '{name}'"

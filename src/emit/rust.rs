@@ -566,14 +566,20 @@ impl<'a> Fx<'a> {
             }
             ExprKind::Call(f, args) => self.call(f, args),
             ExprKind::MethodCall(obj, name, args) => {
-                // Python evaluates the receiver before the arguments.
+                // Python evaluates the receiver, then looks the method up, then evaluates the
+                // arguments: a missing method raises before an argument can raise or act.
                 let o = self.expr(obj);
                 let n = lit_str(name);
+                let lookup = if args.iter().all(|a| matches!(a, Arg::Pos(e) | Arg::Kw(_, e) if matches!(e.kind, ExprKind::Const(_)))) {
+                    quote! {}
+                } else {
+                    quote! { rt::methods::check_method(&__recv, #n)?; }
+                };
                 let call = self.with_args(
                     args,
                     |a, k| quote! { rt::ops::call_method(&__recv, #n, #a, #k)? },
                 );
-                quote! { { let __recv: Value = #o; #call } }
+                quote! { { let __recv: Value = #o; #lookup #call } }
             }
             ExprKind::BinOp(op, a, b) => {
                 let a = self.expr(a);
