@@ -20,7 +20,10 @@ const FLOAT: &str = "as_integer_ratio conjugate fromhex hex imag is_integer real
 /// Names no built-in type has, for the negative side of every type.
 const NONE: &str = "lower get append nosuch __nosuch__";
 
-fn values() -> Vec<(&'static str, fn() -> Value)> {
+/// Each type's CPython method names, with a constructor of a fresh value of that type.
+type Case = (&'static str, fn() -> Value);
+
+fn values() -> Vec<Case> {
     vec![
         (STR, || Value::from("Ab c")),
         (BYTES, || Value::Bytes(b"ab".to_vec().into())),
