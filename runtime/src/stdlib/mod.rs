@@ -22,6 +22,7 @@ pub mod fnmatch;
 pub mod functools;
 pub mod ipaddress;
 pub mod json;
+pub mod logging;
 pub mod math;
 pub mod os;
 pub mod re;
@@ -50,6 +51,7 @@ pub fn import(dotted: &str) -> Option<Value> {
         "functools" => ("functools", functools::attr),
         "typing" => ("typing", typing::attr),
         "os" => ("os", os::attr),
+        "logging" => ("logging", logging::attr),
         "dateutil" => ("dateutil", dateutil_attr),
         "dateutil.parser" => ("dateutil.parser", dateutil_parser::attr),
         _ => return None,
@@ -75,6 +77,7 @@ fn dateutil_attr(name: &str) -> Option<Value> {
 /// path relative to `ferrule_runtime::stdlib`).
 pub const EXPORTS: &[(&str, &str)] = &[
     ("json.loads", "json::loads"),
+    ("logging.getLogger", "logging::get_logger"),
     ("json.dumps", "json::dumps"),
     ("re.compile", "re::compile"),
     ("re.search", "re::search"),
