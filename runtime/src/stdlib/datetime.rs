@@ -740,6 +740,21 @@ impl DateTime {
         }
     }
 
+    /// The naive UTC datetime `secs` seconds after the epoch, if within datetime's range.
+    pub(crate) fn from_epoch_secs(secs: i64) -> Option<DateTime> {
+        let epoch = (ymd_to_ord(1970, 1, 1) as i128 - 1) * US_PER_DAY as i128;
+        DateTime::from_wall_us(epoch + secs as i128 * US_PER_SEC as i128, None).ok()
+    }
+
+    /// (year, month, day, hour, minute, second, weekday with Monday 0, day of the year).
+    pub(crate) fn fields(&self) -> [i64; 8] {
+        let (y, m, d) = self.ymd();
+        let (hh, mm, ss, _) = self.hms();
+        let weekday = (self.ordinal + 6) % 7;
+        let yday = self.ordinal - ymd_to_ord(y, 1, 1) + 1;
+        [y, m, d, hh, mm, ss, weekday, yday]
+    }
+
     fn ymd(&self) -> (i64, i64, i64) {
         ord_to_ymd(self.ordinal)
     }
@@ -847,7 +862,7 @@ impl DateTime {
         DateTime::new(y, mo, d, h, mi, s, us, tz)
     }
 
-    fn strftime(&self, fmt: &str) -> PyResult<String> {
+    pub(crate) fn strftime(&self, fmt: &str) -> PyResult<String> {
         let (y, m, d) = self.ymd();
         let (hh, mm, ss, us) = self.hms();
         let weekday = (self.ordinal + 6) % 7;

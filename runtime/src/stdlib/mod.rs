@@ -27,6 +27,7 @@ pub mod math;
 pub mod os;
 pub mod re;
 pub mod shlex;
+pub mod time;
 pub mod typing;
 pub mod urllib_parse;
 
@@ -51,6 +52,7 @@ pub fn import(dotted: &str) -> Option<Value> {
         "functools" => ("functools", functools::attr),
         "typing" => ("typing", typing::attr),
         "os" => ("os", os::attr),
+        "time" => ("time", time::attr),
         "logging" => ("logging", logging::attr),
         "dateutil" => ("dateutil", dateutil_attr),
         "dateutil.parser" => ("dateutil.parser", dateutil_parser::attr),
@@ -77,6 +79,9 @@ fn dateutil_attr(name: &str) -> Option<Value> {
 /// path relative to `ferrule_runtime::stdlib`).
 pub const EXPORTS: &[(&str, &str)] = &[
     ("json.loads", "json::loads"),
+    ("time.time", "time::time"),
+    ("time.gmtime", "time::gmtime"),
+    ("time.strftime", "time::strftime"),
     ("logging.getLogger", "logging::get_logger"),
     ("json.dumps", "json::dumps"),
     ("re.compile", "re::compile"),
