@@ -30,6 +30,7 @@ pub mod shlex;
 pub mod time;
 pub mod typing;
 pub mod urllib_parse;
+pub mod uuid;
 
 /// The module object bound by `import <dotted>`, or `None` for a module ferrule does not
 /// provide (the compiler then reports a diagnostic).
@@ -52,6 +53,7 @@ pub fn import(dotted: &str) -> Option<Value> {
         "functools" => ("functools", functools::attr),
         "typing" => ("typing", typing::attr),
         "os" => ("os", os::attr),
+        "uuid" => ("uuid", uuid::attr),
         "time" => ("time", time::attr),
         "logging" => ("logging", logging::attr),
         "dateutil" => ("dateutil", dateutil_attr),
@@ -79,6 +81,7 @@ fn dateutil_attr(name: &str) -> Option<Value> {
 /// path relative to `ferrule_runtime::stdlib`).
 pub const EXPORTS: &[(&str, &str)] = &[
     ("json.loads", "json::loads"),
+    ("uuid.UUID", "uuid::uuid_new"),
     ("time.time", "time::time"),
     ("time.gmtime", "time::gmtime"),
     ("time.strftime", "time::strftime"),
