@@ -923,8 +923,43 @@ pub fn decode(b: &[u8], enc: &str, errors: &str) -> PyResult<Value> {
         "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => Ok(Value::from(
             b.iter().map(|c| *c as char).collect::<String>(),
         )),
+        "utf-16-le" | "utf-16le" if errors == "strict" => decode_utf16le(b),
         _ => Err(unsupported(&format!("the {enc} encoding"))),
     }
+}
+
+/// Strict UTF-16-LE decoding with CPython's error positions and reasons.
+fn decode_utf16le(b: &[u8]) -> PyResult<Value> {
+    let enc = "utf-16-le";
+    let unit = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    let mut out = String::with_capacity(b.len() / 2);
+    let mut i = 0;
+    while i + 1 < b.len() {
+        let u = unit(i);
+        match u {
+            0xdc00..=0xdfff => return Err(decode_error(enc, b, i, i + 2, "illegal encoding")),
+            0xd800..=0xdbff => {
+                if b.len() - (i + 2) < 2 {
+                    return Err(decode_error(enc, b, i, b.len(), "unexpected end of data"));
+                }
+                let lo = unit(i + 2);
+                if !(0xdc00..=0xdfff).contains(&lo) {
+                    return Err(decode_error(enc, b, i, i + 2, "illegal UTF-16 surrogate"));
+                }
+                let c = 0x10000 + (((u as u32) - 0xd800) << 10) + ((lo as u32) - 0xdc00);
+                out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+                i += 4;
+            }
+            _ => {
+                out.push(char::from_u32(u as u32).unwrap_or('\u{fffd}'));
+                i += 2;
+            }
+        }
+    }
+    if i < b.len() {
+        return Err(decode_error(enc, b, i, b.len(), "truncated data"));
+    }
+    Ok(Value::from(out))
 }
 
 fn bytes_prefixes(meth: &str, v: &Value) -> PyResult<Vec<Rc<[u8]>>> {

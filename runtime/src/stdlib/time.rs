@@ -65,7 +65,11 @@ pub fn gmtime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     };
     let dt = DateTime::from_epoch_secs(secs)
         .ok_or_else(|| crate::ops::unsupported("time.gmtime outside years 1-9999"))?;
-    Ok(Value::object(StructTime { dt }))
+    Ok(Value::object(StructTime {
+        dt,
+        isdst: 0,
+        utc: true,
+    }))
 }
 
 /// Directives whose output `datetime.strftime` produces identically for a UTC struct_time.
@@ -115,15 +119,18 @@ pub fn strftime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     st.dt.strftime(&fmt).map(|s| Value::str(s.as_str()))
 }
 
-/// `time.struct_time` of a UTC time (`tm_isdst` 0, `tm_zone` "UTC", `tm_gmtoff` 0).
+/// `time.struct_time`: from `gmtime` (`tm_isdst` 0, `tm_zone` "UTC", `tm_gmtoff` 0) or from
+/// `datetime.timetuple()` (the wall time; `tm_zone` and `tm_gmtoff` None).
 pub struct StructTime {
-    dt: DateTime,
+    pub(crate) dt: DateTime,
+    pub(crate) isdst: i64,
+    pub(crate) utc: bool,
 }
 
 impl StructTime {
     fn values(&self) -> [i64; 9] {
         let [y, m, d, hh, mm, ss, wd, yd] = self.dt.fields();
-        [y, m, d, hh, mm, ss, wd, yd, 0]
+        [y, m, d, hh, mm, ss, wd, yd, self.isdst]
     }
 }
 
@@ -148,8 +155,9 @@ impl PyObject for StructTime {
             return Ok(Value::Int(self.values()[i]));
         }
         match name {
-            "tm_zone" => Ok(Value::str("UTC")),
-            "tm_gmtoff" => Ok(Value::Int(0)),
+            "tm_zone" if self.utc => Ok(Value::str("UTC")),
+            "tm_gmtoff" if self.utc => Ok(Value::Int(0)),
+            "tm_zone" | "tm_gmtoff" => Ok(Value::None),
             _ => Err(PyErr::attribute_error(format!(
                 "'time.struct_time' object has no attribute '{name}'"
             ))),
