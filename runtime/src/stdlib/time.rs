@@ -119,7 +119,7 @@ pub fn strftime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     st.dt.strftime(&fmt).map(|s| Value::str(s.as_str()))
 }
 
-/// `time.struct_time`: from `gmtime` (`tm_isdst` 0, `tm_zone` "UTC", `tm_gmtoff` 0) or from
+/// `time.struct_time`: from `gmtime` (`tm_isdst` 0, `tm_zone` "GMT", `tm_gmtoff` 0) or from
 /// `datetime.timetuple()` (the wall time; `tm_zone` and `tm_gmtoff` None).
 pub struct StructTime {
     pub(crate) dt: DateTime,
@@ -155,7 +155,7 @@ impl PyObject for StructTime {
             return Ok(Value::Int(self.values()[i]));
         }
         match name {
-            "tm_zone" if self.utc => Ok(Value::str("UTC")),
+            "tm_zone" if self.utc => Ok(Value::str("GMT")),
             "tm_gmtoff" if self.utc => Ok(Value::Int(0)),
             "tm_zone" | "tm_gmtoff" => Ok(Value::None),
             _ => Err(PyErr::attribute_error(format!(
