@@ -923,17 +923,31 @@ pub fn decode(b: &[u8], enc: &str, errors: &str) -> PyResult<Value> {
         "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => Ok(Value::from(
             b.iter().map(|c| *c as char).collect::<String>(),
         )),
-        "utf-16-le" | "utf-16le" if errors == "strict" => decode_utf16le(b),
+        "utf-16-le" | "utf-16le" if errors == "strict" => decode_utf16(b, 0, false),
+        "utf-16-be" | "utf-16be" if errors == "strict" => decode_utf16(b, 0, true),
+        // A byte order mark picks the order (and is dropped); little-endian otherwise.
+        "utf-16" | "utf16" if errors == "strict" => match b {
+            [0xff, 0xfe, ..] => decode_utf16(b, 2, false),
+            [0xfe, 0xff, ..] => decode_utf16(b, 2, true),
+            _ => decode_utf16(b, 0, false),
+        },
         _ => Err(unsupported(&format!("the {enc} encoding"))),
     }
 }
 
-/// Strict UTF-16-LE decoding with CPython's error positions and reasons.
-fn decode_utf16le(b: &[u8]) -> PyResult<Value> {
-    let enc = "utf-16-le";
-    let unit = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+/// Strict UTF-16 decoding of `b` from byte `from`, with CPython's error positions (in all of
+/// `b`) and reasons; errors name the byte order's codec, as CPython's do.
+fn decode_utf16(b: &[u8], from: usize, big_endian: bool) -> PyResult<Value> {
+    let enc = if big_endian { "utf-16-be" } else { "utf-16-le" };
+    let unit = |i: usize| {
+        if big_endian {
+            u16::from_be_bytes([b[i], b[i + 1]])
+        } else {
+            u16::from_le_bytes([b[i], b[i + 1]])
+        }
+    };
     let mut out = String::with_capacity(b.len() / 2);
-    let mut i = 0;
+    let mut i = from;
     while i + 1 < b.len() {
         let u = unit(i);
         match u {

@@ -68,6 +68,8 @@ fn run(op: &str, a: &str, b: &str) -> PyResult<Value> {
             }
         }
         "utf16le" => call_method(&bytes_of(a), "decode", &[Value::str("utf-16-le")], &[]),
+        "utf16" => call_method(&bytes_of(a), "decode", &[Value::str("utf-16")], &[]),
+        "utf16be" => call_method(&bytes_of(a), "decode", &[Value::str("utf-16-be")], &[]),
         "utf16le_alias" => call_method(&bytes_of(a), "decode", &[Value::str("UTF_16LE")], &[]),
         "event_time_epoch" => {
             let raw = format!("{{\"p_event_time\": {}}}", repr(&s()).replace('\'', "\""));

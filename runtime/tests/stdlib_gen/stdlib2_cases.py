@@ -49,6 +49,9 @@ hexes = ['680069002100', '61', '00dc', '00d86100', '00d8', '00d861', '610000d800
 for h in hexes:
     add('utf16le', h, '', lambda h=h: bytes.fromhex(h).decode('utf-16-le'))
     add('utf16le_alias', h, '', lambda h=h: bytes.fromhex(h).decode('UTF_16LE'))
+for h in hexes + ['fffe61', 'feff0061d800', 'fffe6100', '6100', 'feff0061', 'fffe00dc', 'ff', 'fffefffe']:
+    add('utf16', h, '', lambda h=h: bytes.fromhex(h).decode('utf-16'))
+    add('utf16be', h, '', lambda h=h: bytes.fromhex(h).decode('utf-16-be'))
 
 times = ['2024-01-02 03:04:05.000', '2024-03-10T12:00:00Z', '2024-03-10T12:00:00+02:00', '2024-03-10', '',
          '2024-01-02T03:04', '2024-01-02 03:04:05.123456789', '1969-12-31 23:59:59.5', '1969-12-31 23:59:58.5']
