@@ -44,6 +44,18 @@ fn run(op: &str, a: &str, b: &str) -> PyResult<Value> {
                 Value::str(repr(&u).as_str()),
             ]))
         }
+        "uuid_eq" => {
+            let u = |x: &str| uuid::uuid_new(&[Value::str(x)], &[]);
+            let c = u("urn:uuid:12345678-1234-4678-9234-567812345678")?;
+            Ok(Value::tuple(vec![
+                Value::Bool(ferrule_runtime::ops::eq(&u(a)?, &u(b)?)),
+                Value::Bool(ferrule_runtime::ops::eq(&u(a)?, &s())),
+                Value::Bool(ferrule_runtime::ops::lt(&u(a)?, &c)?),
+            ]))
+        }
+        "uuid_lt_str" => {
+            ferrule_runtime::ops::lt(&uuid::uuid_new(&[s()], &[])?, &s()).map(Value::Bool)
+        }
         "gmtime" => time::gmtime(&[num(a)], &[]),
         "gmtime_zone" => {
             let t = time::gmtime(&[num(a)], &[])?;

@@ -142,6 +142,12 @@ impl PyObject for Uuid {
             ))),
         }
     }
+    fn eq(&self, other: &Value) -> Option<bool> {
+        other.downcast::<Uuid>().map(|o| o.0 == self.0)
+    }
+    fn lt(&self, other: &Value) -> Option<PyResult<bool>> {
+        other.downcast::<Uuid>().map(|o| Ok(self.0 < o.0))
+    }
     fn hash(&self) -> Option<u64> {
         Some((self.0 ^ (self.0 >> 64)) as u64)
     }

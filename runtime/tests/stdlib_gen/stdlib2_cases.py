@@ -29,6 +29,10 @@ uuids = ['12345678-1234-5678-1234-567812345678', '{12345678-1234-5678-1234-56781
 for u in uuids:
     add('uuid', u, '', lambda u=u: (lambda x: (str(x), x.hex, x.version, repr(x)))(uuid.UUID(u)))
 
+add('uuid_eq', uuids[0], uuids[1], lambda: (uuid.UUID(uuids[0]) == uuid.UUID(uuids[1]),
+                                           uuid.UUID(uuids[0]) == uuids[0], uuid.UUID(uuids[0]) < uuid.UUID(uuids[2])))
+add('uuid_lt_str', uuids[0], '', lambda: uuid.UUID(uuids[0]) < uuids[0])
+
 stamps = ['0', '1704164645', '-1', '-1.5', '1.999', '253402300799', '-62135596800', '951782400', '1e9']
 fmts = ['%Y-%m-%d', '%H:%M:%S', '%a %A %b %B %j %y %p %I %%']
 for s in stamps:
