@@ -36,6 +36,8 @@ pub struct DataModel {
     pub id: &'static str,
     paths: Vec<(&'static str, JsonPath)>,
     methods: Vec<(&'static str, NativeFn)>,
+    /// The function object behind each Method mapping, when the generated code gives it.
+    method_objects: Vec<(&'static str, Option<NativeFn>)>,
 }
 
 /// jsonpath_ng's ID token: `[a-zA-Z_@][a-zA-Z0-9_@\-]*`.
@@ -88,6 +90,7 @@ impl DataModel {
     pub fn new(def: &DataModelDef) -> DataModel {
         let mut paths: Vec<(&'static str, JsonPath)> = Vec::new();
         let mut methods: Vec<(&'static str, NativeFn)> = Vec::new();
+        let mut method_objects: Vec<(&'static str, Option<NativeFn>)> = Vec::new();
         for m in def.mappings {
             if let Some(p) = m.path.filter(|p| !p.is_empty()) {
                 let parsed = parse_path(p);
@@ -100,12 +103,17 @@ impl DataModel {
                     Some(slot) => slot.1 = f,
                     None => methods.push((m.name, f)),
                 }
+                match method_objects.iter_mut().find(|(n, _)| *n == m.name) {
+                    Some(slot) => slot.1 = m.method_object,
+                    None => method_objects.push((m.name, m.method_object)),
+                }
             }
         }
         DataModel {
             id: def.id,
             paths,
             methods,
+            method_objects,
         }
     }
 
@@ -123,6 +131,27 @@ impl DataModel {
             }
             None => false,
         })
+    }
+
+    /// `udm_path` of a Method mapping: `getattr(method, "__name__", repr(method))`.
+    pub fn method_name(&self, key: &Value) -> PyResult<Option<Value>> {
+        let Some(n) = Self::name_of(key)? else {
+            return Ok(None);
+        };
+        let Some((_, getter)) = self.method_objects.iter().find(|(m, _)| *m == n) else {
+            return Ok(None);
+        };
+        let Some(getter) = getter else {
+            return Err(crate::ops::unsupported("udm_path of a Method mapping"));
+        };
+        let f = getter(&[], &[])?;
+        match crate::ops::getattr(&f, "__name__") {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.matches(crate::err::ExcKind::AttributeError) => {
+                Ok(Some(Value::str(crate::fmt::repr(&f).as_str())))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The Method mapping named `key`.

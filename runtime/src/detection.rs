@@ -75,6 +75,8 @@ pub struct MappingDef {
     pub name: &'static str,
     pub path: Option<&'static str>,
     pub method: Option<NativeFn>,
+    /// Returns the Method mapping's function object itself (for `udm_path`'s `__name__`).
+    pub method_object: Option<NativeFn>,
 }
 
 /// A compiled detection.

@@ -689,8 +689,8 @@ impl ImmutableCaseInsensitiveDict {
         if let Some(found) = model.find_path(key, &self.container)? {
             return Ok(Value::str(found.full_path));
         }
-        if model.method(key)?.is_some() {
-            return Err(crate::ops::unsupported("udm_path of a Method mapping"));
+        if let Some(name) = model.method_name(key)? {
+            return Ok(name);
         }
         Ok(Value::None)
     }
@@ -703,9 +703,7 @@ impl ImmutableCaseInsensitiveDict {
         }
         let _ = this;
         match t {
-            Value::Str(_) => Err(crate::ops::unsupported(
-                "event_time_epoch() on a p_event_time value",
-            )),
+            Value::Str(text) => crate::stdlib::dateutil_parser::event_time_epoch(&text),
             other => Err(PyErr::type_error(format!(
                 "unsupported operand type(s) for +=: '{}' and 'str'",
                 other.type_name()

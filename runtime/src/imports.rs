@@ -16,8 +16,64 @@ pub fn import(dotted: &str) -> Option<Value> {
             attr: |n| (n == "mock").then(unittest_mock),
         })),
         "unittest.mock" => Some(unittest_mock()),
+        "panther_core" => Some(Value::object(ModuleObject {
+            name: "panther_core",
+            attr: |n| match n {
+                "immutable" => import("panther_core.immutable"),
+                "enriched_event" => import("panther_core.enriched_event"),
+                _ => None,
+            },
+        })),
+        "panther_core.immutable" => Some(Value::object(ModuleObject {
+            name: "panther_core.immutable",
+            attr: panther_immutable_attr,
+        })),
+        "panther_core.enriched_event" => Some(Value::object(ModuleObject {
+            name: "panther_core.enriched_event",
+            attr: |n| (n == "PantherEvent").then(|| panther_type("PantherEvent", is_event)),
+        })),
         _ => crate::stdlib::import(dotted),
     }
+}
+
+/// panther_core's immutable container classes, for `isinstance` only: constructing one is
+/// not supported (no detection builds them itself).
+fn panther_immutable_attr(name: &str) -> Option<Value> {
+    match name {
+        "ImmutableList" => Some(panther_type("ImmutableList", |v| {
+            v.downcast::<crate::event::ImmutableList>().is_some()
+        })),
+        // `PantherEvent` subclasses `ImmutableCaseInsensitiveDict`.
+        "ImmutableCaseInsensitiveDict" => Some(panther_type("ImmutableCaseInsensitiveDict", |v| {
+            v.downcast::<crate::event::ImmutableCaseInsensitiveDict>()
+                .is_some()
+        })),
+        _ => None,
+    }
+}
+
+fn is_event(v: &Value) -> bool {
+    v.downcast::<crate::event::ImmutableCaseInsensitiveDict>()
+        .is_some_and(|d| d.is_event())
+}
+
+fn panther_type(name: &'static str, check: fn(&Value) -> bool) -> Value {
+    let module = if name == "PantherEvent" {
+        "panther_core.enriched_event"
+    } else {
+        "panther_core.immutable"
+    };
+    Value::object(crate::value::TypeObject {
+        name,
+        module,
+        check,
+        construct: Some(|_, _| {
+            Err(crate::ops::unsupported(
+                "constructing panther_core containers directly",
+            ))
+        }),
+        attr: None,
+    })
 }
 
 fn unittest_mock() -> Value {

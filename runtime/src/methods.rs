@@ -934,8 +934,57 @@ pub fn decode(b: &[u8], enc: &str, errors: &str) -> PyResult<Value> {
         "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => Ok(Value::from(
             b.iter().map(|c| *c as char).collect::<String>(),
         )),
+        "utf-16-le" | "utf-16le" if errors == "strict" => decode_utf16(b, 0, false),
+        "utf-16-be" | "utf-16be" if errors == "strict" => decode_utf16(b, 0, true),
+        // A byte order mark picks the order (and is dropped); little-endian otherwise.
+        "utf-16" | "utf16" if errors == "strict" => match b {
+            [0xff, 0xfe, ..] => decode_utf16(b, 2, false),
+            [0xfe, 0xff, ..] => decode_utf16(b, 2, true),
+            _ => decode_utf16(b, 0, false),
+        },
         _ => Err(unsupported(&format!("the {enc} encoding"))),
     }
+}
+
+/// Strict UTF-16 decoding of `b` from byte `from`, with CPython's error positions (in all of
+/// `b`) and reasons; errors name the byte order's codec, as CPython's do.
+fn decode_utf16(b: &[u8], from: usize, big_endian: bool) -> PyResult<Value> {
+    let enc = if big_endian { "utf-16-be" } else { "utf-16-le" };
+    let unit = |i: usize| {
+        if big_endian {
+            u16::from_be_bytes([b[i], b[i + 1]])
+        } else {
+            u16::from_le_bytes([b[i], b[i + 1]])
+        }
+    };
+    let mut out = String::with_capacity(b.len() / 2);
+    let mut i = from;
+    while i + 1 < b.len() {
+        let u = unit(i);
+        match u {
+            0xdc00..=0xdfff => return Err(decode_error(enc, b, i, i + 2, "illegal encoding")),
+            0xd800..=0xdbff => {
+                if b.len() - (i + 2) < 2 {
+                    return Err(decode_error(enc, b, i, b.len(), "unexpected end of data"));
+                }
+                let lo = unit(i + 2);
+                if !(0xdc00..=0xdfff).contains(&lo) {
+                    return Err(decode_error(enc, b, i, i + 2, "illegal UTF-16 surrogate"));
+                }
+                let c = 0x10000 + (((u as u32) - 0xd800) << 10) + ((lo as u32) - 0xdc00);
+                out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+                i += 4;
+            }
+            _ => {
+                out.push(char::from_u32(u as u32).unwrap_or('\u{fffd}'));
+                i += 2;
+            }
+        }
+    }
+    if i < b.len() {
+        return Err(decode_error(enc, b, i, b.len(), "truncated data"));
+    }
+    Ok(Value::from(out))
 }
 
 fn bytes_prefixes(meth: &str, v: &Value) -> PyResult<Vec<Rc<[u8]>>> {

@@ -21,16 +21,19 @@ static DM: DataModelDef = DataModelDef {
             name: "ip",
             path: Some("$.src.ip"),
             method: None,
+            method_object: None,
         },
         MappingDef {
             name: "miss",
             path: Some("$.src.nothere"),
             method: None,
+            method_object: None,
         },
         MappingDef {
             name: "whole",
             path: Some("src"),
             method: None,
+            method_object: None,
         },
     ],
 };

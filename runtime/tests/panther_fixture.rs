@@ -309,11 +309,13 @@ static EDGE_DATA_MODEL: DataModelDef = DataModelDef {
             name: "source_ip",
             path: Some("$.src.ip"),
             method: None,
+            method_object: None,
         },
         MappingDef {
             name: "actor_user",
             path: None,
             method: Some(dm_get_actor),
+            method_object: None,
         },
     ],
 };

@@ -27,10 +27,13 @@ fn modules_import() {
         "os",
         "dateutil",
         "dateutil.parser",
+        "uuid",
+        "time",
+        "logging",
     ] {
         assert!(import(m).is_some(), "{m}");
     }
-    for m in ["uuid", "time", "requests", "json.decoder"] {
+    for m in ["requests", "json.decoder", "codecs"] {
         assert!(import(m).is_none(), "{m}");
     }
 }

@@ -288,13 +288,21 @@ fn data_model_items(dm: &DataModel, module: Option<&Module>) -> TokenStream {
         match (&m.path, &m.method, module) {
             (Some(p), _, _) => {
                 let p = Literal::string(p);
-                maps.push(quote! { rt::detection::MappingDef { name: #name, path: Some(#p), method: None } });
+                maps.push(quote! { rt::detection::MappingDef { name: #name, path: Some(#p), method: None, method_object: None } });
             }
             (None, Some(f), Some(module)) => {
                 let slot = module.slot(f).unwrap_or(0);
                 let id = format_ident!("method_{}_{}", i, crate::emit::rust::sanitize(f));
                 items.extend(entry_fn(&id, slot, true));
-                maps.push(quote! { rt::detection::MappingDef { name: #name, path: None, method: Some(#id) } });
+                let obj = format_ident!("method_{}_{}_object", i, crate::emit::rust::sanitize(f));
+                let slot_lit = Literal::usize_unsuffixed(slot);
+                items.extend(quote! {
+                    pub fn #obj(_args: &[Value], _kw: Kwargs) -> PyResult<Value> {
+                        init()?;
+                        g(#slot_lit)
+                    }
+                });
+                maps.push(quote! { rt::detection::MappingDef { name: #name, path: None, method: Some(#id), method_object: Some(#obj) } });
             }
             _ => {}
         }

@@ -740,6 +740,26 @@ impl DateTime {
         }
     }
 
+    /// The naive UTC datetime `secs` seconds after the epoch, if within datetime's range.
+    pub(crate) fn from_epoch_secs(secs: i64) -> Option<DateTime> {
+        let epoch = (ymd_to_ord(1970, 1, 1) as i128 - 1) * US_PER_DAY as i128;
+        DateTime::from_wall_us(epoch + secs as i128 * US_PER_SEC as i128, None).ok()
+    }
+
+    /// Microseconds since the Unix epoch, naive datetimes taken as UTC.
+    pub(crate) fn epoch_us(&self) -> i128 {
+        self.utc_us() - (ymd_to_ord(1970, 1, 1) as i128 - 1) * US_PER_DAY as i128
+    }
+
+    /// (year, month, day, hour, minute, second, weekday with Monday 0, day of the year).
+    pub(crate) fn fields(&self) -> [i64; 8] {
+        let (y, m, d) = self.ymd();
+        let (hh, mm, ss, _) = self.hms();
+        let weekday = (self.ordinal + 6) % 7;
+        let yday = self.ordinal - ymd_to_ord(y, 1, 1) + 1;
+        [y, m, d, hh, mm, ss, weekday, yday]
+    }
+
     fn ymd(&self) -> (i64, i64, i64) {
         ord_to_ymd(self.ordinal)
     }
@@ -847,7 +867,7 @@ impl DateTime {
         DateTime::new(y, mo, d, h, mi, s, us, tz)
     }
 
-    fn strftime(&self, fmt: &str) -> PyResult<String> {
+    pub(crate) fn strftime(&self, fmt: &str) -> PyResult<String> {
         let (y, m, d) = self.ymd();
         let (hh, mm, ss, us) = self.hms();
         let weekday = (self.ordinal + 6) % 7;
@@ -1658,6 +1678,7 @@ impl PyObject for DateTime {
             "strftime"
                 | "isoformat"
                 | "timestamp"
+                | "timetuple"
                 | "date"
                 | "replace"
                 | "astimezone"
@@ -1704,6 +1725,20 @@ impl PyObject for DateTime {
             "timestamp" => {
                 Args::new("timestamp", args, kwargs, &[], 0)?;
                 Ok(Value::Float(self.timestamp()))
+            }
+            "timetuple" => {
+                Args::new("timetuple", args, kwargs, &[], 0)?;
+                // `dst()` is None for naive datetimes and `datetime.timezone`, a zero
+                // timedelta for dateutil's zones (the machine zone being UTC).
+                let isdst = match &self.tz {
+                    Some(tz) if tz.dateutil => 0,
+                    _ => -1,
+                };
+                Ok(Value::object(crate::stdlib::time::StructTime {
+                    dt: self.clone(),
+                    isdst,
+                    utc: false,
+                }))
             }
             "date" => {
                 Args::new("date", args, kwargs, &[], 0)?;

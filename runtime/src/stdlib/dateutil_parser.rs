@@ -29,7 +29,7 @@ fn digits(s: &[u8], from: usize, n: usize) -> Option<i64> {
 type Parsed = (i64, i64, i64, [i64; 4], Option<i64>);
 
 /// Parses the supported forms; `None` for anything else.
-fn parse_iso(text: &str) -> Option<Parsed> {
+pub(crate) fn parse_iso(text: &str) -> Option<Parsed> {
     let s = text.as_bytes();
     let (y, mo, d) = (digits(s, 0, 4)?, digits(s, 5, 2)?, digits(s, 8, 2)?);
     if s.get(4) != Some(&b'-') || s.get(7) != Some(&b'-') {
@@ -82,6 +82,34 @@ fn parse_iso(text: &str) -> Option<Parsed> {
         _ => return None,
     };
     Some((y, mo, d, [h, mi, sec, us], offset))
+}
+
+/// `PantherEvent.event_time_epoch()` for a string `p_event_time`:
+/// `int(dateutil.parser.parse(text + " UTC").timestamp())`, or 0 on dateutil's ParserError.
+/// dateutil rejects a date alone or a time already carrying a zone when " UTC" follows (as
+/// measured with python-dateutil 2.9); other strings are not modelled.
+pub fn event_time_epoch(text: &str) -> PyResult<Value> {
+    let has_time = text.len() > 10;
+    match parse_iso(text) {
+        Some((_, _, _, _, Some(_)))
+            if text.ends_with('Z')
+                || text.as_bytes().get(text.len().wrapping_sub(3)) == Some(&b':') =>
+        {
+            Ok(Value::Int(0))
+        }
+        Some((_, _, _, _, None)) if !has_time => Ok(Value::Int(0)),
+        Some((y, mo, d, t, None)) => {
+            let dt = DateTime::new(y, mo, d, t[0], t[1], t[2], t[3], None)
+                .map_err(|_| unsupported("dateutil ParserError for out-of-range fields"))?;
+            let us = dt.epoch_us();
+            // `int(timestamp())` truncates toward zero.
+            let secs = us / 1_000_000;
+            Ok(Value::Int(secs as i64))
+        }
+        _ => Err(unsupported(
+            "event_time_epoch() on a p_event_time dateutil may parse differently",
+        )),
+    }
 }
 
 /// `dateutil.parser.parse(timestr)`.

@@ -1,7 +1,8 @@
 //! The standard-library (and third-party) modules detections import, as Python module
 //! objects: `json`, `re`, `ipaddress`, `fnmatch`, `datetime`, `urllib.parse`, `base64`,
 //! `binascii`, `shlex`, `difflib`, `math`, `collections`, `functools`, `typing`, `os`,
-//! `dateutil.parser`.
+//! `dateutil.parser`, `time`, `uuid`, `logging` (panther_core's modules are in
+//! [`crate::imports`]).
 //!
 //! [`import`] returns the module object for a dotted name; every module-level function is
 //! also a `pub` [`NativeFn`](crate::value::NativeFn) at `stdlib::<module>::<name>` (listed in
@@ -22,12 +23,15 @@ pub mod fnmatch;
 pub mod functools;
 pub mod ipaddress;
 pub mod json;
+pub mod logging;
 pub mod math;
 pub mod os;
 pub mod re;
 pub mod shlex;
+pub mod time;
 pub mod typing;
 pub mod urllib_parse;
+pub mod uuid;
 
 /// The module object bound by `import <dotted>`, or `None` for a module ferrule does not
 /// provide (the compiler then reports a diagnostic).
@@ -50,6 +54,9 @@ pub fn import(dotted: &str) -> Option<Value> {
         "functools" => ("functools", functools::attr),
         "typing" => ("typing", typing::attr),
         "os" => ("os", os::attr),
+        "uuid" => ("uuid", uuid::attr),
+        "time" => ("time", time::attr),
+        "logging" => ("logging", logging::attr),
         "dateutil" => ("dateutil", dateutil_attr),
         "dateutil.parser" => ("dateutil.parser", dateutil_parser::attr),
         _ => return None,
@@ -75,6 +82,11 @@ fn dateutil_attr(name: &str) -> Option<Value> {
 /// path relative to `ferrule_runtime::stdlib`).
 pub const EXPORTS: &[(&str, &str)] = &[
     ("json.loads", "json::loads"),
+    ("uuid.UUID", "uuid::uuid_new"),
+    ("time.time", "time::time"),
+    ("time.gmtime", "time::gmtime"),
+    ("time.strftime", "time::strftime"),
+    ("logging.getLogger", "logging::get_logger"),
     ("json.dumps", "json::dumps"),
     ("re.compile", "re::compile"),
     ("re.search", "re::search"),
