@@ -131,6 +131,30 @@ pub fn repr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::from(fmt::repr(&args[0])))
 }
 
+/// `ascii(x)`.
+pub fn ascii(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("ascii", kwargs)?;
+    arity("ascii", args, 1, 1)?;
+    Ok(Value::from(fmt::ascii(&args[0])))
+}
+
+/// `format(value, format_spec='')`.
+pub fn format(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("format", kwargs)?;
+    arity("format", args, 1, 2)?;
+    let spec = match args.get(1) {
+        None => "",
+        Some(Value::Str(x)) => x,
+        Some(o) => {
+            return Err(PyErr::type_error(format!(
+                "format() argument 2 must be str, not {}",
+                o.type_name()
+            )))
+        }
+    };
+    Ok(Value::from(fmt::format(&args[0], spec)?))
+}
+
 fn invalid_int_literal(base: u32, s: &str) -> PyErr {
     let r: String = fmt::str_repr(s).chars().take(200).collect();
     PyErr::value_error(format!("invalid literal for int() with base {base}: {r}"))
@@ -1365,6 +1389,8 @@ pub fn lookup(name: &str) -> Option<Value> {
     let f: crate::value::NativeFn = match name {
         "len" => len,
         "repr" => repr,
+        "ascii" => ascii,
+        "format" => format,
         "sorted" => sorted,
         "min" => min,
         "max" => max,

@@ -812,34 +812,66 @@ fn normalize_encoding(enc: &str) -> String {
 }
 
 fn encode(x: &str, enc: &str, errors: &str) -> PyResult<Value> {
-    match normalize_encoding(enc).as_str() {
-        "utf-8" | "utf8" | "u8" | "utf" => Ok(Value::Bytes(x.as_bytes().into())),
-        "ascii" | "us-ascii" => {
-            if let Some((pos, c)) = x.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-                if errors != "strict" {
-                    return Err(unsupported("encode() error handlers"));
-                }
+    let (name, limit) = match normalize_encoding(enc).as_str() {
+        "utf-8" | "utf8" | "u8" | "utf" => return Ok(Value::Bytes(x.as_bytes().into())),
+        "ascii" | "us-ascii" => ("ascii", 128u32),
+        "latin-1" | "latin1" | "latin" | "iso-8859-1" | "iso8859-1" | "8859" | "l1" => {
+            ("latin-1", 256)
+        }
+        _ => return Err(unsupported(&format!("the {enc} encoding"))),
+    };
+    let chars: Vec<char> = x.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i] as u32;
+        if c < limit {
+            out.push(c as u8);
+            i += 1;
+            continue;
+        }
+        // CPython reports the whole run of unencodable characters at once.
+        let mut end = i;
+        while end < chars.len() && chars[end] as u32 >= limit {
+            end += 1;
+        }
+        match errors {
+            "strict" => {
+                let reason = format!("ordinal not in range({limit})");
                 let mut e = PyErr::with_args(
                     ExcType::Builtin(ExcKind::UnicodeEncodeError),
                     vec![
-                        s("ascii"),
+                        s(name),
                         s(x),
-                        Value::Int(pos as i64),
-                        Value::Int(pos as i64 + 1),
-                        s("ordinal not in range(128)"),
+                        Value::Int(i as i64),
+                        Value::Int(end as i64),
+                        s(&reason),
                     ],
                 );
-                let esc = crate::fmt::str_repr(&c.to_string());
-                let esc = &esc[1..esc.len() - 1];
-                e.message = Some(format!(
-                    "'ascii' codec can't encode character '{esc}' in position {pos}: ordinal not in range(128)"
-                ));
+                e.message = Some(if end - i == 1 {
+                    let esc = match c {
+                        0..=0xff => format!("\\x{c:02x}"),
+                        0x100..=0xffff => format!("\\u{c:04x}"),
+                        _ => format!("\\U{c:08x}"),
+                    };
+                    format!(
+                        "'{name}' codec can't encode character '{esc}' in position {i}: {reason}"
+                    )
+                } else {
+                    format!(
+                        "'{name}' codec can't encode characters in position {i}-{}: {reason}",
+                        end - 1
+                    )
+                });
                 return Err(e);
             }
-            Ok(Value::Bytes(x.as_bytes().into()))
+            "ignore" => {}
+            "replace" => out.extend(std::iter::repeat_n(b'?', end - i)),
+            _ => return Err(unsupported("this encode() error handler")),
         }
-        _ => Err(unsupported(&format!("the {enc} encoding"))),
+        i = end;
     }
+    Ok(Value::Bytes(out.into()))
 }
 
 // ---------------------------------------------------------------------------------------
