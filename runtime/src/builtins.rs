@@ -400,9 +400,22 @@ pub fn float(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Value::Int(i) => Ok(Value::Float(*i as f64)),
         Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
         Value::Str(s) => parse_float(s).map(Value::Float),
-        Value::Bytes(_) | Value::Object(_) => {
-            Err(unsupported(&format!("float() of {}", x.type_name())))
+        Value::Bytes(b) => {
+            // Bytes are parsed as ASCII with ASCII whitespace only (`\x1c`..`\x1f` are
+            // whitespace to str, not to bytes).
+            let bad = || {
+                PyErr::value_error(format!(
+                    "could not convert string to float: {}",
+                    fmt::bytes_repr(b)
+                ))
+            };
+            if !b.is_ascii() || b.iter().any(|c| (0x1c..=0x1f).contains(c)) {
+                return Err(bad());
+            }
+            let text = std::str::from_utf8(b).map_err(|_| bad())?;
+            parse_float(text).map(Value::Float).map_err(|_| bad())
         }
+        Value::Object(_) => Err(unsupported(&format!("float() of {}", x.type_name()))),
         _ => Err(PyErr::type_error(format!(
             "float() argument must be a string or a real number, not '{}'",
             x.type_name()
@@ -731,8 +744,38 @@ pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
         _ => {}
     }
-    for it in ops::iter(&args[0])? {
-        acc = ops::binop(crate::value::BinOp::Add, &acc, &it)?;
+    let items = ops::iter(&args[0])?;
+    let mut rest = &items[..];
+    // CPython adds ints exactly (switching to big ints on overflow) and floats as C doubles;
+    // an i128 accumulator reproduces that for any realistic list of i64 values.
+    if let Value::Int(_) | Value::Bool(_) = acc {
+        let mut big = as_index(&acc).unwrap_or(0) as i128;
+        let mut fl: Option<f64> = None;
+        let mut used = 0;
+        for it in &items {
+            match (it, fl) {
+                (Value::Int(_) | Value::Bool(_), None) => big += as_index(it).unwrap_or(0) as i128,
+                (Value::Float(f), None) => fl = Some(big as f64 + f),
+                (Value::Int(_) | Value::Bool(_), Some(x)) => {
+                    fl = Some(x + as_index(it).unwrap_or(0) as f64)
+                }
+                (Value::Float(f), Some(x)) => fl = Some(x + f),
+                _ => break,
+            }
+            used += 1;
+        }
+        if used > 0 {
+            acc = match fl {
+                Some(x) => Value::Float(x),
+                None => Value::Int(
+                    i64::try_from(big).map_err(|_| unsupported("sums beyond 64-bit integers"))?,
+                ),
+            };
+        }
+        rest = &items[used..];
+    }
+    for it in rest {
+        acc = ops::binop(crate::value::BinOp::Add, &acc, it)?;
     }
     Ok(acc)
 }
@@ -884,7 +927,11 @@ fn round_exact(a: f64, ndigits: i64) -> String {
         .map(|b| b - b'0')
         .collect();
     let point = int_part.len() as i64;
-    let keep = (point + ndigits).max(0) as usize;
+    // Rounding above the leading digit's place gives zero.
+    if point + ndigits < 0 {
+        return "0".to_string();
+    }
+    let keep = (point + ndigits) as usize;
     if keep >= digits.len() {
         return full;
     }
@@ -914,7 +961,8 @@ fn round_exact(a: f64, ndigits: i64) -> String {
     if s.is_empty() {
         s.push('0');
     }
-    let exp = (keep as i64) - point - if up && kept.len() > keep { 1 } else { 0 };
+    // A carry (999 -> 1000) adds a digit but keeps the scale.
+    let exp = (keep as i64) - point;
     format!("{s}e{}", -exp)
 }
 

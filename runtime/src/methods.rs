@@ -268,11 +268,8 @@ fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
             break;
         }
         if maxsplit >= 0 && splits >= maxsplit {
-            let mut end = n;
-            while end > i && unicode::is_space(chars[end - 1]) {
-                end -= 1;
-            }
-            out.push(Value::from(chars[i..end].iter().collect::<String>()));
+            // The remainder keeps its trailing whitespace, as in CPython.
+            out.push(Value::from(chars[i..n].iter().collect::<String>()));
             return out;
         }
         let start = i;
@@ -298,11 +295,8 @@ fn rsplit_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
             break;
         }
         if maxsplit >= 0 && splits >= maxsplit {
-            let mut start = 0;
-            while start < i && unicode::is_space(chars[start]) {
-                start += 1;
-            }
-            out.push(Value::from(chars[start..i].iter().collect::<String>()));
+            // The remainder keeps its leading whitespace, as in CPython.
+            out.push(Value::from(chars[..i].iter().collect::<String>()));
             break;
         }
         let end = i;
@@ -474,6 +468,15 @@ fn pad(x: &str, left: usize, right: usize, fill: char) -> String {
 
 const MAX_PAD: i64 = 1 << 28;
 
+/// How Argument Clinic names an argument's type in errors: None by name.
+fn clinic_type(v: &Value) -> &str {
+    if v.is_none() {
+        "None"
+    } else {
+        v.type_name()
+    }
+}
+
 fn width_arg(v: &Value) -> PyResult<i64> {
     let w = int_arg(v)?;
     if w > MAX_PAD {
@@ -593,11 +596,23 @@ fn str_method_impl(
                     )));
                 }
                 let p = bind(name, args, &[], &["prefix", "start", "end"], 1, false)?;
-                let prefixes = prefix_arg(name, p[0].as_ref().unwrap_or(&Value::None))?;
+                let first = p[0].as_ref().unwrap_or(&Value::None);
                 let (st, en) = (opt_bound(&p[1])?, opt_bound(&p[2])?);
                 let chars: Vec<char> = x.chars().collect();
                 let (a, b) = adjust(st, en, chars.len());
                 let suffix = name == "endswith";
+                // A tuple is checked lazily: a match ends the scan before a later non-str.
+                if let Value::Tuple(t) = first {
+                    for item in t.iter() {
+                        let one = Value::tuple(vec![item.clone()]);
+                        let pre = prefix_arg(name, &one)?;
+                        if tailmatch(&chars, pre[0], a, b, suffix) {
+                            return Ok(Value::Bool(true));
+                        }
+                    }
+                    return Ok(Value::Bool(false));
+                }
+                let prefixes = prefix_arg(name, first)?;
                 Ok(Value::Bool(
                     prefixes
                         .iter()
@@ -609,10 +624,10 @@ fn str_method_impl(
                 let old = p[0].as_ref().unwrap_or(&Value::None);
                 let new = p[1].as_ref().unwrap_or(&Value::None);
                 let old = str_arg(old, || {
-                    format!("replace() argument 1 must be str, not {}", old.type_name())
+                    format!("replace() argument 1 must be str, not {}", clinic_type(old))
                 })?;
                 let new = str_arg(new, || {
-                    format!("replace() argument 2 must be str, not {}", new.type_name())
+                    format!("replace() argument 2 must be str, not {}", clinic_type(new))
                 })?;
                 let count = match &p[2] {
                     None => -1,
@@ -655,8 +670,12 @@ fn str_method_impl(
                     return Err(unsupported(&format!("this call of {name}()")));
                 }
                 let p = bind(name, args, kwargs, &["width", "fillchar"], 1, false)?;
-                let width = width_arg(p[0].as_ref().unwrap_or(&Value::None))?;
+                // Arguments are checked in order (width's type, then the fill character)
+                // before the width's size is refused.
+                let wv = p[0].as_ref().unwrap_or(&Value::None);
+                int_arg(wv)?;
                 let fill = fill_char(&p[1])?;
+                let width = width_arg(wv)?;
                 let len = x.chars().count() as i64;
                 if width <= len {
                     return Ok(Value::Str(x.clone()));
@@ -762,8 +781,10 @@ fn str_method_impl(
             "removeprefix" | "removesuffix" => {
                 let p = bind(name, args, kwargs, &["affix"], 1, false)?;
                 let a = p[0].as_ref().unwrap_or(&Value::None);
+                // Argument Clinic names None itself, not its type.
                 let a = str_arg(a, || {
-                    format!("{name}() argument must be str, not {}", a.type_name())
+                    let t = if a.is_none() { "None" } else { a.type_name() };
+                    format!("{name}() argument must be str, not {t}")
                 })?;
                 Ok(s(if name == "removeprefix" {
                     x.strip_prefix(a).unwrap_or(x)
@@ -1327,8 +1348,13 @@ fn dict_method(
             "pop" => {
                 let p = bind(name, args, kwargs, &["key", "default"], 1, false)?;
                 let kv = p[0].clone().unwrap_or_default();
-                let k = Key::new(kv.clone())?;
-                let removed = d.borrow_mut().shift_remove(&k);
+                // CPython answers from an empty dict before hashing the key.
+                let removed = if d.borrow().is_empty() {
+                    None
+                } else {
+                    let k = Key::new(kv.clone())?;
+                    d.borrow_mut().shift_remove(&k)
+                };
                 match (removed, &p[1]) {
                     (Some(v), _) => Ok(v),
                     (None, Some(dflt)) => Ok(dflt.clone()),

@@ -117,7 +117,6 @@ fn env_num(name: &str, default: u64) -> u64 {
 }
 
 #[test]
-#[ignore = "differences found by the harness are being fixed"]
 fn runtime_matches_cpython() {
     let n = env_num("FERRULE_DIFF_CASES", 100_000) as usize;
     let seed = env_num("FERRULE_DIFF_SEED", 1);

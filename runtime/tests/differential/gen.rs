@@ -1206,10 +1206,11 @@ impl Gen {
                 } else {
                     r.wrong()
                 });
-                if m != "zfill" && r.r.pct(40) {
+                let name = r.r.ps(&["ljust", "rjust", "center", "zfill"]);
+                if name != "zfill" && r.r.pct(40) {
                     args.push(v(s(r.r.ps(&["*", " ", "-", "ab", "", "ß"]))));
                 }
-                r.r.ps(&["ljust", "rjust", "center", "zfill"])
+                name
             }
             "find" | "rfind" | "index" | "rindex" | "count" => {
                 args.push(if r.r.pct(95) {
@@ -1269,7 +1270,14 @@ impl Gen {
                 let (name, args, kw): (&'static str, Vec<E>, Vec<(&'static str, E)>) =
                     match self.r.below(12) {
                         0 => ("append", vec![v(m)], vec![]),
-                        1 => ("extend", vec![v(self.container())], vec![]),
+                        1 => {
+                            // A multi-member set would add its members in hash order.
+                            let c = match self.container() {
+                                V::Set(xs) => V::Tuple(xs),
+                                c => c,
+                            };
+                            ("extend", vec![v(c)], vec![])
+                        }
                         2 => ("insert", vec![self.small_int(-6, 6), v(m)], vec![]),
                         3 => ("pop", vec![], vec![]),
                         4 => ("pop", vec![self.small_int(-6, 6)], vec![]),
@@ -1294,7 +1302,14 @@ impl Gen {
                 let (name, args): (&'static str, Vec<E>) = match self.r.below(11) {
                     0 => ("get", vec![v(k)]),
                     1 => ("get", vec![v(k), v(self.atom())]),
-                    2 => ("update", vec![v(self.container())]),
+                    2 => {
+                        // A multi-member set would be consumed in hash order.
+                        let c = match self.container() {
+                            V::Set(xs) => V::Tuple(xs),
+                            c => c,
+                        };
+                        ("update", vec![c].into_iter().map(v).collect())
+                    }
                     3 => ("pop", vec![v(k)]),
                     4 => ("pop", vec![v(k), v(self.atom())]),
                     5 => ("setdefault", vec![v(k)]),
@@ -1537,10 +1552,11 @@ impl Gen {
                 let n = self.r.below(3) + 1;
                 let args: Vec<E> = (0..n)
                     .map(|_| {
-                        if self.r.pct(95) {
-                            self.small_int(-8, 12)
-                        } else {
-                            self.wrong()
+                        // Huge ranges would only measure memory.
+                        match self.value(1) {
+                            V::Int(_) => self.small_int(-8, 12),
+                            _ if self.r.pct(95) => self.small_int(-8, 12),
+                            x => v(x),
                         }
                     })
                     .collect();
