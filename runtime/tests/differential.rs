@@ -71,7 +71,13 @@ fn enc(v: &Value) -> J {
             "frozenset",
             s.iter().map(|k| enc(k.value())).collect::<Vec<_>>()
         ]),
-        _ => json!(["obj", v.type_name(), ferrule_runtime::fmt::repr(v)]),
+        // Python's `type(x).__name__` is the last component of the C-level name
+        // (`re.Match`, `datetime.datetime`).
+        _ => json!([
+            "obj",
+            v.type_name().rsplit('.').next(),
+            ferrule_runtime::fmt::repr(v)
+        ]),
     }
 }
 
@@ -207,6 +213,15 @@ fn runtime_matches_cpython() {
         // The runtime works on i64: it may refuse (never answer differently) where CPython's
         // answer needs a bigger int.
         if has_bigint(&want) {
+            if let Err(e) = &got_r {
+                if e.kind() == Some(ExcKind::NotImplementedError) {
+                    continue;
+                }
+            }
+        }
+        // Likewise where CPython runs out of memory (its evaluator is capped at 2 GiB): the
+        // runtime refuses such sizes up front.
+        if want[0] == "exc" && want[1] == "MemoryError" {
             if let Err(e) = &got_r {
                 if e.kind() == Some(ExcKind::NotImplementedError) {
                     continue;

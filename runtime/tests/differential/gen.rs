@@ -174,6 +174,20 @@ impl V {
     }
 }
 
+/// `x` with every dict key replaced by a string.
+fn str_keys(x: &V) -> V {
+    match x {
+        V::List(xs) => V::List(xs.iter().map(str_keys).collect()),
+        V::Tuple(xs) => V::Tuple(xs.iter().map(str_keys).collect()),
+        V::Dict(kv) => V::Dict(
+            kv.iter()
+                .map(|(k, v)| (V::Str(k.py()), str_keys(v)))
+                .collect(),
+        ),
+        _ => x.clone(),
+    }
+}
+
 fn is_negative(x: &V) -> bool {
     match x {
         V::Int(i) => *i < 0,
@@ -197,7 +211,6 @@ pub enum E {
     Meth(Box<E>, &'static str, Vec<E>, Vec<(&'static str, E)>),
     /// `x.meth(args)` on a fresh value, giving `(result, x)` to show the mutation.
     Mutate(V, &'static str, Vec<E>, Vec<(&'static str, E)>),
-    #[allow(dead_code)]
     Attr(Box<E>, &'static str),
     Bin(BinOp, Box<E>, Box<E>),
     Cmp(CmpOp, Box<E>, Box<E>),
@@ -214,6 +227,8 @@ pub enum E {
     Tuple(Vec<E>),
     /// `PantherEvent(dict)`.
     Event(V),
+    /// `m and m.meth(args)` on the value of an expression (a match that may be None).
+    AndMeth(Box<E>, &'static str, Vec<E>),
 }
 
 pub enum FPart {
@@ -359,6 +374,11 @@ impl E {
             E::Tuple(xs) if xs.len() == 1 => format!("({},)", xs[0].py()),
             E::Tuple(xs) => format!("({})", join(xs.iter().map(E::py))),
             E::Event(x) => format!("PantherEvent({})", x.py()),
+            E::AndMeth(e, name, args) => format!(
+                "(lambda m: m and m.{name}({}))({})",
+                args_py(args, &[]),
+                e.py()
+            ),
         }
     }
 
@@ -454,6 +474,14 @@ impl E {
             )?,
             E::Tuple(xs) => Value::tuple(xs.iter().map(E::eval).collect::<PyResult<Vec<_>>>()?),
             E::Event(x) => ferrule_runtime::event::panther_event(x.value(), None),
+            E::AndMeth(e, name, args) => {
+                let m = e.eval()?;
+                if !ops::truthy(&m)? {
+                    return Ok(m);
+                }
+                let args = args.iter().map(E::eval).collect::<PyResult<Vec<_>>>()?;
+                ops::call_method(&m, name, &args, &[])?
+            }
         })
     }
 }
@@ -776,6 +804,12 @@ impl Gen {
             ("builtin", 14, Gen::f_builtin),
             ("format", 10, Gen::f_format),
             ("event", 6, Gen::f_event),
+            ("json", 5, Gen::f_json),
+            ("re", 6, Gen::f_re),
+            ("fnmatch", 2, Gen::f_fnmatch),
+            ("ipaddress", 3, Gen::f_ipaddress),
+            ("datetime", 4, Gen::f_datetime),
+            ("misc_stdlib", 5, Gen::f_misc_stdlib),
         ];
         let events = self.events;
         let families = FAMILIES.iter().filter(|f| events || f.0 != "event");
@@ -1758,6 +1792,578 @@ impl Gen {
                 E::Meth(bx(ev), "deep_walk", keys, kw)
             }
             _ => call("len", vec![ev]),
+        }
+    }
+
+    fn f_json(&mut self) -> E {
+        if self.r.pct(50) {
+            let mut text = self
+                .r
+                .ps(&[
+                    "{\"a\": 1}",
+                    "[1, 2.5, \"x\", null, true, false]",
+                    "1e400",
+                    "-1e400",
+                    "-0",
+                    "-0.0",
+                    "\"\\u00e9\\n\"",
+                    "NaN",
+                    "Infinity",
+                    "-Infinity",
+                    "{\"a\":1,\"a\":2}",
+                    "[1,]",
+                    "{",
+                    "",
+                    " ",
+                    "\"abc",
+                    "01",
+                    "1.",
+                    ".5",
+                    "[1 2]",
+                    "{\"a\" 1}",
+                    "tru",
+                    "\"\t\"",
+                    "1E5",
+                    "{\"é\": \"ü\"}",
+                    "[[[]]]",
+                    "\"\\x\"",
+                    "9223372036854775807",
+                    " [1] x",
+                    "{\"a\": [1, {\"b\": null}]}",
+                    "1.5e-7",
+                    "0.1",
+                    "1e16",
+                    "12345678.9",
+                    "-",
+                    "{\"a\":}",
+                    "[\"a\\\"b\"]",
+                    "{1: 2}",
+                    "'a'",
+                    "[1.0, 2e0, 3E+0]",
+                    "\n\t 42 \r\n",
+                    "true false",
+                    "nul",
+                ])
+                .to_string();
+            if self.r.pct(30) && !text.is_empty() {
+                let chars: Vec<char> = text.chars().collect();
+                let i = self.r.below(chars.len());
+                text = if self.r.pct(50) {
+                    chars[..i].iter().collect()
+                } else {
+                    let mut c = chars.clone();
+                    c.insert(i, *self.r.pick(&['"', ',', ']', '}', 'x', ' ', '\\', '1']));
+                    c.into_iter().collect()
+                };
+            }
+            return call("json.loads", vec![v(V::Str(text))]);
+        }
+        let mut x = self.value(3);
+        let mut kw = Vec::new();
+        if self.r.pct(30) {
+            // Sorting keys of mixed types is refused by the runtime (`unsupported`).
+            x = str_keys(&x);
+            kw.push(("sort_keys", v(V::Bool(self.r.pct(70)))));
+        }
+        if self.r.pct(30) {
+            kw.push((
+                "indent",
+                v(match self.r.below(4) {
+                    0 => V::None,
+                    1 => V::Int(0),
+                    2 => V::Int(2),
+                    _ => s("\t"),
+                }),
+            ));
+        }
+        if self.r.pct(20) {
+            kw.push((
+                "separators",
+                v(V::Tuple(vec![
+                    s(self.r.ps(&[",", ", "])),
+                    s(self.r.ps(&[":", ": "])),
+                ])),
+            ));
+        }
+        if self.r.pct(30) {
+            kw.push(("ensure_ascii", v(V::Bool(self.r.pct(50)))));
+        }
+        if self.r.pct(10) {
+            kw.push(("allow_nan", v(V::Bool(false))));
+        }
+        call_kw("json.dumps", vec![v(x)], kw)
+    }
+
+    /// Invalid patterns and group references that may not exist are left out: the runtime
+    /// refuses re.error paths with `unsupported` rather than reproducing sre's messages.
+    /// Likewise JSON texts with lone surrogates or ints beyond i64, and strftime's %U/%W.
+    fn f_re(&mut self) -> E {
+        let pat = s(self.r.ps(&[
+            r"\d+",
+            r"^a",
+            r"(a)(b)?",
+            r"(?P<x>\w+)@(?P<d>[\w.]+)",
+            r"[A-Z]{2,}",
+            r"\s*,\s*",
+            r"(?i)admin",
+            r"a|b",
+            r".*",
+            r"\bab\b",
+            r"(\d+)\.(\d+)",
+            r"[^a-z]",
+            r"x*",
+            r"(?=a)",
+            r"\\",
+            r"(a|b)*c",
+            r"a{2}",
+            r"\W+",
+            r"(?:ab)+",
+            "é",
+            "[é-ü]",
+            r"^\s+|\s+$",
+            r"(\w)\1",
+            r"(?<=a)b",
+            r"[.]",
+            r"\.",
+            r"$",
+            r"^",
+            r"(?m)^\w",
+            r"\S+",
+            r"[\w-]+",
+            r"(?P<n>a)(?P=n)",
+            r"a++",
+            r"\Z",
+            r"[[:alpha:]]",
+            r"\u00e9",
+            r"(?s).",
+            r"[a-z]+://[^/]+",
+            r"\d{1,3}(?:\.\d{1,3}){3}",
+            r"(?i)[a-z]",
+            r"ß",
+            r"(?i)ß",
+            r"(?i)k",
+            r"(?x) a b ",
+        ]));
+        let text = if self.r.pct(50) {
+            V::Str(self.str_())
+        } else {
+            s(self.r.ps(&[
+                "abc",
+                "ab ab",
+                "aab",
+                "admin ADMIN Admin",
+                "user@example.com",
+                "1.2.3.4",
+                "a, b ,c",
+                "  x  ",
+                "http://host/p?q",
+                "é É ü",
+                "12.5 and 3.25",
+                "abab",
+                "xxa",
+                "line1\nline2",
+                "KELVIN \u{212a} k",
+                "STRASSE straße",
+                "",
+            ]))
+        };
+        let flags = |g: &mut Gen| -> Option<E> {
+            if g.r.pct(75) {
+                None
+            } else {
+                Some(E::Name(g.r.ps(&["re.I", "re.M", "re.S", "re.IGNORECASE"])))
+            }
+        };
+        match self.r.below(9) {
+            0..=2 => {
+                let f = self.r.ps(&["re.search", "re.match", "re.fullmatch"]);
+                let mut args = vec![v(pat), v(text)];
+                if let Some(fl) = flags(self) {
+                    args.push(fl);
+                }
+                let m = call(f, args);
+                match self.r.below(6) {
+                    0 => m,
+                    1 => E::AndMeth(bx(m), "groups", vec![]),
+                    2 => call("bool", vec![m]),
+                    3 => E::AndMeth(bx(m), "span", vec![]),
+                    4 => E::AndMeth(bx(m), "groupdict", vec![]),
+                    _ => E::AndMeth(bx(m), "group", vec![v(V::Int(self.r.range(0, 2)))]),
+                }
+            }
+            3 => {
+                let mut args = vec![v(pat), v(text)];
+                if let Some(fl) = flags(self) {
+                    args.push(fl);
+                }
+                call("re.findall", args)
+            }
+            4 | 5 => {
+                let repl = s(self.r.ps(&["", "-", r"<\g<0>>", "x", r"\\", r"\n"]));
+                let mut args = vec![v(pat), v(repl), v(text)];
+                if self.r.pct(30) {
+                    args.push(v(V::Int(self.r.range(0, 2))));
+                }
+                call("re.sub", args)
+            }
+            6 => {
+                let mut args = vec![v(pat), v(text)];
+                if self.r.pct(30) {
+                    args.push(v(V::Int(self.r.range(0, 2))));
+                }
+                call("re.split", args)
+            }
+            7 => call("re.escape", vec![v(text)]),
+            _ => {
+                let c = call("re.compile", vec![v(pat)]);
+                match self.r.below(3) {
+                    0 => E::Attr(bx(c), "pattern"),
+                    1 => E::Attr(bx(c), "groups"),
+                    _ => meth(c, "findall", vec![v(text)]),
+                }
+            }
+        }
+    }
+
+    fn f_fnmatch(&mut self) -> E {
+        let pat = s(self.r.ps(&[
+            "*.exe", "a?c", "[a-c]*", "[!a]*", "*", "", "[", "**/x", "A*", "*.[ch]", "[]]", "[!]]",
+            "\\*", "*admin*", "ADMIN", "?", "[a-]", "[z-a]", "*.EXE", "a*b*c",
+        ]));
+        let name = if self.r.pct(50) {
+            V::Str(self.str_())
+        } else {
+            s(self.r.ps(&[
+                "a.exe", "abc", "A.EXE", "b", "", "]", "x/y/x", "admin", "Admin", "*", "a-b",
+                "abc.h",
+            ]))
+        };
+        call(
+            self.r.ps(&["fnmatch.fnmatch", "fnmatch.fnmatchcase"]),
+            vec![v(name), v(pat)],
+        )
+    }
+
+    fn f_ipaddress(&mut self) -> E {
+        let addr = s(self.r.ps(&[
+            "10.0.0.1",
+            "192.168.1.256",
+            "::1",
+            "2001:db8::1",
+            "1.2.3",
+            "01.2.3.4",
+            "fe80::1",
+            "::ffff:1.2.3.4",
+            " 1.2.3.4",
+            "",
+            "localhost",
+            "127.0.0.1",
+            "8.8.8.8",
+            "100.64.0.1",
+            "169.254.1.1",
+            "224.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "172.16.5.4",
+            "192.0.2.1",
+            "2001:4860:4860::8888",
+            "fc00::1",
+            "::",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            "10.0.0.0",
+        ]));
+        let net = s(self.r.ps(&[
+            "10.0.0.0/8",
+            "10.0.0.1/8",
+            "192.168.0.0/33",
+            "::/0",
+            "2001:db8::/32",
+            "0.0.0.0/0",
+            "192.168.1.0/24",
+            "192.168.1.0/255.255.255.0",
+            "10.0.0.0/a",
+            "172.16.0.0/12",
+            "1.2.3.4",
+        ]));
+        match self.r.below(6) {
+            0 | 1 => {
+                let ip = call("ipaddress.ip_address", vec![v(addr)]);
+                let attr = self.r.ps(&[
+                    "is_private",
+                    "is_global",
+                    "is_loopback",
+                    "is_multicast",
+                    "is_reserved",
+                    "is_link_local",
+                    "is_unspecified",
+                    "version",
+                    "compressed",
+                    "exploded",
+                ]);
+                E::Attr(bx(ip), attr)
+            }
+            2 => call("str", vec![call("ipaddress.ip_address", vec![v(addr)])]),
+            3 => {
+                let kw = if self.r.pct(40) {
+                    vec![("strict", v(V::Bool(false)))]
+                } else {
+                    vec![]
+                };
+                let n = call_kw("ipaddress.ip_network", vec![v(net)], kw);
+                match self.r.below(3) {
+                    0 => call("str", vec![n]),
+                    1 => E::Attr(
+                        bx(n),
+                        self.r
+                            .ps(&["num_addresses", "prefixlen", "is_private", "netmask"]),
+                    ),
+                    _ => n,
+                }
+            }
+            _ => E::Cmp(
+                CmpOp::In,
+                bx(call("ipaddress.ip_address", vec![v(addr)])),
+                bx(call_kw(
+                    "ipaddress.ip_network",
+                    vec![v(net)],
+                    vec![("strict", v(V::Bool(false)))],
+                )),
+            ),
+        }
+    }
+
+    fn date(&mut self) -> E {
+        let y = *self.r.pick(&[1, 1970, 2000, 2020, 2024, 9999, 0, 10000]);
+        let m = self.r.range(0, 13);
+        let d = self.r.range(0, 32);
+        let mut args = vec![v(V::Int(y)), v(V::Int(m)), v(V::Int(d))];
+        if self.r.pct(60) {
+            args.push(v(V::Int(self.r.range(0, 24))));
+            args.push(v(V::Int(self.r.range(0, 60))));
+            args.push(v(V::Int(self.r.range(0, 60))));
+            if self.r.pct(30) {
+                args.push(v(V::Int(self.r.range(0, 999_999))));
+            }
+        }
+        // Mostly valid dates, so that arithmetic and formatting get exercised.
+        if self.r.pct(70) {
+            args[0] = v(V::Int(self.r.range(1990, 2030)));
+            args[1] = v(V::Int(self.r.range(1, 12)));
+            args[2] = v(V::Int(self.r.range(1, 28)));
+        }
+        call("datetime.datetime", args)
+    }
+
+    fn timedelta(&mut self) -> E {
+        let mut kw = Vec::new();
+        for unit in [
+            "days",
+            "seconds",
+            "hours",
+            "minutes",
+            "microseconds",
+            "weeks",
+            "milliseconds",
+        ] {
+            if self.r.pct(25) {
+                let x = if self.r.pct(80) {
+                    V::Int(self.r.range(-100, 100))
+                } else {
+                    V::Float(self.r.range(-400, 400) as f64 / 8.0)
+                };
+                kw.push((unit, v(x)));
+            }
+        }
+        call_kw("datetime.timedelta", vec![], kw)
+    }
+
+    fn f_datetime(&mut self) -> E {
+        match self.r.below(10) {
+            0 => self.date(),
+            1 => call("str", vec![self.date()]),
+            2 => E::Bin(BinOp::Add, bx(self.date()), bx(self.timedelta())),
+            3 => E::Bin(BinOp::Sub, bx(self.date()), bx(self.date())),
+            4 => {
+                let fmtv = s(self.r.ps(&[
+                    "%Y-%m-%d",
+                    "%H:%M:%S",
+                    "%a %b %d",
+                    "%j",
+                    "%%",
+                    "%Y-%m-%dT%H:%M:%S.%fZ",
+                    "%I %p",
+                    "%y",
+                    "%A %B",
+                    "%d/%m/%Y %H:%M",
+                    "%w",
+                    "x",
+                    "%",
+                    "%Y%m%d",
+                ]));
+                meth(self.date(), "strftime", vec![v(fmtv)])
+            }
+            5 => meth(self.date(), "isoformat", vec![]),
+            6 => {
+                let t = self.timedelta();
+                match self.r.below(4) {
+                    0 => call("str", vec![t]),
+                    1 => meth(t, "total_seconds", vec![]),
+                    2 => E::Bin(BinOp::Mul, bx(t), bx(v(V::Int(self.r.range(-3, 3))))),
+                    _ => t,
+                }
+            }
+            7 => {
+                let text = s(self.r.ps(&[
+                    "2020-01-02",
+                    "2020-01-02T03:04:05",
+                    "2020-01-02 03:04:05.123456",
+                    "2020-01-02T03:04:05+00:00",
+                    "2020-13-01",
+                    "20200102",
+                    "2020-01-02T03:04:05Z",
+                    "",
+                    "2020-01-02T03",
+                    "2020-02-30",
+                ]));
+                call("datetime.datetime.fromisoformat", vec![v(text)])
+            }
+            8 => {
+                let (text, f) = *self.r.pick(&[
+                    ("2020-01-02 03:04:05", "%Y-%m-%d %H:%M:%S"),
+                    ("02/01/2020", "%d/%m/%Y"),
+                    ("2020-01-02", "%Y-%m-%d %H"),
+                    ("2020-01-02T03:04:05.123Z", "%Y-%m-%dT%H:%M:%S.%fZ"),
+                    ("Jan 5 2021", "%b %d %Y"),
+                    ("x", "%Y"),
+                    ("2020-02-30", "%Y-%m-%d"),
+                ]);
+                call("datetime.datetime.strptime", vec![v(s(text)), v(s(f))])
+            }
+            _ => E::Cmp(
+                *self.r.pick(&[CmpOp::Lt, CmpOp::Eq, CmpOp::Ge]),
+                bx(self.date()),
+                bx(self.date()),
+            ),
+        }
+    }
+
+    fn f_misc_stdlib(&mut self) -> E {
+        let url = s(self.r.ps(&[
+            "http://user:pw@Host.com:8080/p/a?q=1&r=2#frag",
+            "https://example.com",
+            "//x/y",
+            "mailto:a@b",
+            "http://[::1]:80/",
+            "http://h:99999/",
+            "http://h:x/",
+            "ftp://a/b;p?q",
+            "not a url",
+            "",
+            "HTTP://EXAMPLE.COM/%7Euser",
+            "http://h/a b?c d",
+        ]));
+        let text = V::Str(self.str_());
+        match self.r.below(14) {
+            0 => call("urllib.parse.urlparse", vec![v(url)]),
+            1 => E::Attr(
+                bx(call("urllib.parse.urlparse", vec![v(url)])),
+                self.r.ps(&[
+                    "hostname", "port", "netloc", "path", "query", "scheme", "username",
+                ]),
+            ),
+            2 => call(
+                "urllib.parse.parse_qs",
+                vec![v(s(self.r.ps(&[
+                    "a=1&b=2&a=3",
+                    "a",
+                    "a=&b",
+                    "x=%20y+z",
+                    "",
+                    "&&",
+                    "a=1;b=2",
+                ])))],
+            ),
+            3 => call(
+                self.r.ps(&[
+                    "urllib.parse.quote",
+                    "urllib.parse.unquote",
+                    "urllib.parse.quote_plus",
+                    "urllib.parse.unquote_plus",
+                ]),
+                vec![v(if self.r.pct(50) {
+                    text
+                } else {
+                    s(self.r.ps(&["a%20b", "%zz", "a+b", "%C3%A9", "%E9"]))
+                })],
+            ),
+            4 => call(
+                "base64.b64encode",
+                vec![v(V::Bytes(self.str_().into_bytes()))],
+            ),
+            5 | 6 => call(
+                self.r.ps(&["base64.b64decode", "base64.urlsafe_b64decode"]),
+                vec![v(s(self.r.ps(&[
+                    "YWJj",
+                    "YWJ",
+                    "YQ==",
+                    "YQ",
+                    "Y",
+                    "",
+                    "!!!!",
+                    "YW Jj",
+                    "-_-_",
+                    "+/+/",
+                    "YWJjZA===",
+                    "é",
+                ])))],
+            ),
+            7 | 8 => {
+                let t = if self.r.pct(40) {
+                    text
+                } else {
+                    s(self.r.ps(&[
+                        "a b \"c d\"",
+                        "a 'b",
+                        "a\\ b",
+                        "\"unterminated",
+                        "x # comment",
+                        "a\\",
+                        "'a''b'",
+                        "  ",
+                        "a\"b\"c",
+                        "\"\\\"\"",
+                        "'\\'",
+                        "é ü",
+                    ]))
+                };
+                call("shlex.split", vec![v(t)])
+            }
+            _ => {
+                let f = self.r.ps(&[
+                    "math.floor",
+                    "math.ceil",
+                    "math.sqrt",
+                    "math.log",
+                    "math.log10",
+                    "math.log2",
+                    "math.exp",
+                    "math.isnan",
+                    "math.isinf",
+                    "math.isfinite",
+                    "math.fabs",
+                ]);
+                let x = if self.r.pct(90) {
+                    self.num()
+                } else {
+                    self.atom()
+                };
+                if f == "math.log" && self.r.pct(30) {
+                    call(f, vec![v(x), v(self.num())])
+                } else {
+                    call(f, vec![v(x)])
+                }
+            }
         }
     }
 }
