@@ -160,6 +160,16 @@ fn invalid_int_literal(base: u32, s: &str) -> PyErr {
     PyErr::value_error(format!("invalid literal for int() with base {base}: {r}"))
 }
 
+/// Whitespace that int() and float() strip: CPython maps non-ASCII Unicode spaces to ' ' but
+/// strips only the six ASCII spaces, so `\x1c`..`\x1f` are not stripped.
+fn is_number_space(c: char) -> bool {
+    if (c as u32) < 127 {
+        matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
+    } else {
+        unicode::is_space(c)
+    }
+}
+
 /// Parses `s` as `int(s, base)` does (whitespace, sign, underscores, prefixes, Unicode
 /// digits).
 pub fn parse_int(s: &str, base: u32) -> PyResult<i64> {
@@ -169,7 +179,7 @@ pub fn parse_int(s: &str, base: u32) -> PyResult<i64> {
     for c in s.chars() {
         if let Some(d) = unicode::decimal_value(c) {
             norm.push(char::from_digit(d, 10).unwrap_or('0'));
-        } else if unicode::is_space(c) {
+        } else if is_number_space(c) {
             norm.push(' ');
         } else {
             norm.push(c);
@@ -320,7 +330,7 @@ pub fn parse_float(s: &str) -> PyResult<f64> {
     for c in s.chars() {
         if let Some(d) = unicode::decimal_value(c) {
             norm.push(char::from_digit(d, 10).unwrap_or('0'));
-        } else if unicode::is_space(c) {
+        } else if is_number_space(c) {
             norm.push(' ');
         } else if c.is_ascii() {
             norm.push(c);
@@ -765,6 +775,13 @@ pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             used += 1;
         }
         if used > 0 {
+            // Past i64, CPython would add the big int to the next item: report the
+            // TypeError that gives rather than refusing.
+            if fl.is_none() && i64::try_from(big).is_err() {
+                if let Some(next) = items.get(used) {
+                    ops::binop(crate::value::BinOp::Add, &Value::Int(1), next)?;
+                }
+            }
             acc = match fl {
                 Some(x) => Value::Float(x),
                 None => Value::Int(

@@ -621,6 +621,19 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
                     s
                 }
             }
+            Some('%') if !(a * 100.0).is_finite() => {
+                // Scaling can overflow to inf; CPython prints it (and nan) without a point.
+                let x = a * 100.0;
+                let t = if x.is_nan() { "nan" } else { "inf" };
+                format!(
+                    "{}%",
+                    if upper {
+                        t.to_uppercase()
+                    } else {
+                        t.to_string()
+                    }
+                )
+            }
             Some('%') => {
                 let s = format!("{:.*}", sp.precision.unwrap_or(6), a * 100.0);
                 if sp.alt && !s.contains('.') {
@@ -656,7 +669,7 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
             },
         }
     };
-    if a.is_infinite() && ty == Some('%') {
+    if (a.is_infinite() || a.is_nan()) && ty == Some('%') {
         body.push('%');
     }
     if sp.z && negative && body.chars().all(|c| !c.is_ascii_digit() || c == '0') {

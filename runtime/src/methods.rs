@@ -1605,7 +1605,16 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                             acc.extend(other);
                             acc
                         }
-                        "intersection" => acc.into_iter().filter(|k| other.contains(k)).collect(),
+                        // CPython walks the smaller set (the argument on a tie, or any
+                        // non-set iterable) and keeps the elements it walks.
+                        "intersection" => {
+                            let arg_is_set = matches!(a, Value::Set(_) | Value::FrozenSet(_));
+                            if arg_is_set && other.len() > acc.len() {
+                                acc.into_iter().filter(|k| other.contains(k)).collect()
+                            } else {
+                                other.into_iter().filter(|k| acc.contains(k)).collect()
+                            }
+                        }
                         _ => acc.into_iter().filter(|k| !other.contains(k)).collect(),
                     };
                 }
@@ -1621,6 +1630,20 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     .collect();
                 r.extend(other.iter().filter(|k| !mine.contains(*k)).cloned());
                 Ok(same_kind(this, r))
+            }
+            ("issuperset" | "isdisjoint", _)
+                if !matches!(args.first(), Some(Value::Set(_) | Value::FrozenSet(_))) =>
+            {
+                // A non-set argument is walked lazily: the answer may come before an
+                // unhashable element is reached.
+                let mine = cur();
+                for item in ops::iter(&one(args)?)? {
+                    let found = mine.contains(&Key::new(item)?);
+                    if found != (name == "issuperset") {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Ok(Value::Bool(true))
             }
             ("issubset" | "issuperset" | "isdisjoint", _) => {
                 let other = to_set(&one(args)?)?;

@@ -293,3 +293,66 @@ fn sum_switches_to_floats_after_an_int_overflow() {
         "2.5"
     );
 }
+
+#[test]
+fn number_parsing_strips_only_python_whitespace() {
+    assert_eq!(
+        bi("float", &[st("\x1f9")]),
+        "ValueError: could not convert string to float: '\\x1f9'"
+    );
+    assert_eq!(
+        bi("int", &[st("9\u{2028}\x1f")]),
+        "ValueError: invalid literal for int() with base 10: '9\\u2028\\x1f'"
+    );
+    assert_eq!(bi("int", &[st("\u{2028}9\u{3000}")]), "9");
+    assert_eq!(bi("float", &[st("\t1.5\u{a0}")]), "1.5");
+}
+
+#[test]
+fn percent_format_of_non_finite() {
+    let cases: &[(f64, &str, &str)] = &[
+        (f64::NAN, "%", "'nan%'"),
+        (f64::NAN, "-5%", "' nan%'"),
+        (f64::NAN, "012%", "'00000000nan%'"),
+        (1.7976931348623157e308, "+#1%", "'+inf%'"),
+        (f64::INFINITY, "%", "'inf%'"),
+    ];
+    for (x, spec, want) in cases {
+        let got = show(ops::call(
+            &builtin("format").unwrap(),
+            &[Value::Float(*x), st(spec)],
+            &[],
+        ));
+        assert_eq!(&got, want, "format({x}, {spec:?})");
+    }
+}
+
+#[test]
+fn set_methods_walk_like_cpython() {
+    let mine = make_set(vec![st("[]"), Value::Bool(true)]).unwrap();
+    let other = make_set(vec![st("x"), Value::Int(1)]).unwrap();
+    // The argument is walked (equal sizes), so its 1 is kept, not our True.
+    assert_eq!(meth(mine.clone(), "intersection", &[other]), "{1}");
+    let lazy = Value::list(vec![Value::Int(-985), Value::dict(Dict::new())]);
+    assert_eq!(meth(mine.clone(), "issuperset", &[lazy]), "False");
+    let unhashable_first = Value::list(vec![Value::dict(Dict::new())]);
+    assert_eq!(
+        meth(mine.clone(), "issuperset", &[unhashable_first]),
+        "TypeError: unhashable type: 'dict'"
+    );
+    let hit = Value::list(vec![Value::Int(1), Value::list(vec![])]);
+    assert_eq!(meth(mine, "isdisjoint", &[hit]), "False");
+}
+
+#[test]
+fn sum_past_i64_then_a_non_number() {
+    let l = Value::list(vec![
+        Value::Int(9223372036854775806),
+        Value::Int(5),
+        Value::Bytes(b"a".as_slice().into()),
+    ]);
+    assert_eq!(
+        bi("sum", &[l]),
+        "TypeError: unsupported operand type(s) for +: 'int' and 'bytes'"
+    );
+}

@@ -1400,8 +1400,23 @@ impl Gen {
         }
     }
 
-    /// A list to sort, min, max or sum: mostly homogeneous, sometimes mixed.
+    /// A list to sort, min, max or sum: mostly homogeneous, sometimes mixed. Without
+    /// i64::MIN, whose abs() (a sort key) needs a big int the runtime refuses.
     fn sortable(&mut self) -> V {
+        match self.sortable_raw() {
+            V::List(xs) => V::List(
+                xs.into_iter()
+                    .map(|x| match x {
+                        V::Int(i64::MIN) => V::Int(i64::MIN + 1),
+                        x => x,
+                    })
+                    .collect(),
+            ),
+            x => x,
+        }
+    }
+
+    fn sortable_raw(&mut self) -> V {
         let n = self.r.below(5);
         V::List(match self.r.below(5) {
             0 => (0..n).map(|_| self.num()).collect(),
@@ -1537,7 +1552,11 @@ impl Gen {
                 let args = if self.r.pct(70) {
                     vec![v(self.sortable())]
                 } else {
-                    vec![v(self.num()), v(self.num())]
+                    let mut pair = || match self.num() {
+                        V::Int(i64::MIN) => V::Int(0),
+                        x => x,
+                    };
+                    vec![v(pair()), v(pair())]
                 };
                 if self.r.pct(25) {
                     kw.push(("key", E::Name(self.r.ps(&["len", "str", "abs"]))));
@@ -1781,7 +1800,13 @@ impl Gen {
                 let keys: Vec<E> = (0..self.r.below(4)).map(|_| v(self.event_key())).collect();
                 let mut kw = vec![];
                 if self.r.pct(30) {
-                    kw.push(("default", v(self.atom())));
+                    // deep_walk de-duplicates by identity first; a NaN default is one object
+                    // in CPython but not in the runtime (and never comes from JSON).
+                    let mut d = self.atom();
+                    if d.has_nan() {
+                        d = V::None;
+                    }
+                    kw.push(("default", v(d)));
                 }
                 if self.r.pct(40) {
                     kw.push((
