@@ -638,7 +638,8 @@ fn num_binop(op: BinOp, x: Num, y: Num, bools: Option<(bool, bool)>) -> PyResult
                 if b == 0 {
                     return Err(zde("integer modulo by zero"));
                 }
-                let r = a.checked_rem(b).ok_or_else(|| overflow("%"))?;
+                // i64::MIN % -1 overflows in Rust but is 0.
+                let r = a.checked_rem(b).unwrap_or(0);
                 Value::Int(if r != 0 && ((r < 0) != (b < 0)) {
                     r + b
                 } else {

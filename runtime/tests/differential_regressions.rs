@@ -356,3 +356,30 @@ fn sum_past_i64_then_a_non_number() {
         "TypeError: unsupported operand type(s) for +: 'int' and 'bytes'"
     );
 }
+
+#[test]
+fn int_edges_at_i64_min() {
+    assert_eq!(
+        show(binop(BinOp::Mod, &Value::Int(i64::MIN), &Value::Int(-1))),
+        "0"
+    );
+    let floor = ferrule_runtime::imports::resolve_value("math.floor").unwrap();
+    assert_eq!(
+        show(ops::call(
+            &floor,
+            &[Value::Float(-9.223372036854776e18)],
+            &[]
+        )),
+        "-9223372036854775808"
+    );
+}
+
+#[test]
+fn case_insensitive_regex_refuses_dotted_i() {
+    let sub = ferrule_runtime::imports::resolve_value("re.sub").unwrap();
+    let r = ops::call(&sub, &[st("(?i)[a-z]"), st("-"), st("\u{130}")], &[]);
+    assert!(show(r).starts_with("NotImplementedError"));
+    // Case-sensitive patterns and other subjects are unaffected.
+    let r = ops::call(&sub, &[st("[a-z]"), st("-"), st("\u{130}a")], &[]);
+    assert_eq!(show(r), "'İ-'");
+}
