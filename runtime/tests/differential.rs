@@ -142,6 +142,19 @@ fn runtime_matches_cpython() {
     let mut header = String::new();
     stdout.read_line(&mut header).unwrap();
     let header: J = serde_json::from_str(&header).expect("evaluator header");
+    // The semantics contract is CPython 3.11's; other versions differ in small ways (float
+    // sums, messages), so comparing with them would report noise.
+    if header["version"] != json!([3, 11]) {
+        eprintln!(
+            "\n*** differential: {} is Python {}, not 3.11: SKIPPING the differential test. \
+             Run scripts/setup-oracle.sh or set FERRULE_PAT_PY. ***\n",
+            py.display(),
+            header["version"]
+        );
+        drop(child.stdin.take());
+        let _ = child.wait();
+        return;
+    }
     if header["pat"] != J::Bool(true) {
         with_events = false;
     }

@@ -82,7 +82,7 @@ def main():
     except (ImportError, ValueError, OSError):
         pass
     out = sys.stdout
-    out.write(json.dumps({"pat": HAVE_PAT}) + "\n")
+    out.write(json.dumps({"pat": HAVE_PAT, "version": list(sys.version_info[:2])}) + "\n")
     for line in sys.stdin:
         src = line.rstrip("\n")
         try:
