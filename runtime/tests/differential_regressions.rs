@@ -383,3 +383,44 @@ fn case_insensitive_regex_refuses_dotted_i() {
     let r = ops::call(&sub, &[st("[a-z]"), st("-"), st("\u{130}a")], &[]);
     assert_eq!(show(r), "'İ-'");
 }
+
+#[test]
+fn json_allow_nan_message_depends_on_the_encoder() {
+    let dumps = ferrule_runtime::imports::resolve_value("json.dumps").unwrap();
+    let no = Value::Bool(false);
+    let r = ops::call(
+        &dumps,
+        &[Value::Float(f64::NEG_INFINITY)],
+        &[("allow_nan", no.clone())],
+    );
+    assert_eq!(
+        show(r),
+        "ValueError: Out of range float values are not JSON compliant"
+    );
+    let r = ops::call(
+        &dumps,
+        &[Value::Float(f64::NEG_INFINITY)],
+        &[("allow_nan", no), ("indent", Value::Int(2))],
+    );
+    assert_eq!(
+        show(r),
+        "ValueError: Out of range float values are not JSON compliant: -inf"
+    );
+}
+
+#[test]
+fn case_insensitive_backreferences_are_refused() {
+    let m = ferrule_runtime::imports::resolve_value("re.match").unwrap();
+    let flag = ferrule_runtime::imports::resolve_value("re.I").unwrap();
+    let r = ops::call(
+        &m,
+        &[st(r"(\w)\1"), st("\u{1c6}\u{1c5}"), flag.clone()],
+        &[],
+    );
+    assert!(show(r).starts_with("NotImplementedError"));
+    let r = ops::call(&m, &[st(r"(\w)\1"), st("aA"), flag], &[]);
+    assert!(show(r).starts_with("NotImplementedError"));
+    // Without re.I backreferences work as before.
+    let r = ops::call(&m, &[st(r"(\w)\1"), st("aa")], &[]);
+    assert_eq!(show(r), "<re.Match object; span=(0, 2), match='aa'>");
+}

@@ -706,11 +706,21 @@ const SRE_CASE_SPECIAL: &[char] = &[
 ];
 
 /// Refuses a case-insensitive match whose subject holds one of [`SRE_CASE_SPECIAL`].
+/// Refuses case-insensitive matches the engine cannot reproduce: backreferences (sre compares
+/// them case-insensitively, `(\w)\1` matches `aA`) and the characters of [`SRE_CASE_SPECIAL`].
 fn check_case_folding(p: &Compiled, subj: &Subject) -> PyResult<()> {
-    if !subj.ascii
-        && (p.flags & I != 0 || p.translated.contains("(?i"))
-        && subj.text.contains(SRE_CASE_SPECIAL)
-    {
+    if !(p.flags & I != 0 || p.translated.contains("(?i")) {
+        return Ok(());
+    }
+    // The engine's backreferences compare exactly; sre's compare case-insensitively.
+    let t = &p.translated;
+    let backref = t.contains("(?:\\k<")
+        || t.match_indices("(?:\\")
+            .any(|(i, _)| t[i + 4..].starts_with(|c: char| c.is_ascii_digit()));
+    if backref {
+        return Err(unsupported("case-insensitive backreferences"));
+    }
+    if !subj.ascii && subj.text.contains(SRE_CASE_SPECIAL) {
         return Err(unsupported(
             "case-insensitive matching of dotted/dotless i and similar characters",
         ));

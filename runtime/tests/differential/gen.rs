@@ -1994,14 +1994,18 @@ impl Gen {
         };
         // Case-insensitive matching of dotted/dotless i (and a few Greek letters) is refused
         // by the runtime (`unsupported`): sre and Rust's case folding disagree on them.
-        // (Flags may add re.I to any pattern, so the texts never hold them.)
+        // (Flags may add re.I to any pattern, so the texts never hold them.) Case-insensitive
+        // backreferences are refused too, so patterns with one get no re.I.
         let text = match &text {
             V::Str(t) => V::Str(t.replace(['\u{130}', '\u{131}', '\u{390}'], "i")),
             _ => text,
         };
+        let backref = pat.py().contains("\\1") || pat.py().contains("P=");
         let flags = |g: &mut Gen| -> Option<E> {
             if g.r.pct(75) {
                 None
+            } else if backref {
+                Some(E::Name(g.r.ps(&["re.M", "re.S"])))
             } else {
                 Some(E::Name(g.r.ps(&["re.I", "re.M", "re.S", "re.IGNORECASE"])))
             }
