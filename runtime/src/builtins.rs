@@ -131,9 +131,43 @@ pub fn repr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::from(fmt::repr(&args[0])))
 }
 
+/// `ascii(x)`.
+pub fn ascii(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("ascii", kwargs)?;
+    arity("ascii", args, 1, 1)?;
+    Ok(Value::from(fmt::ascii(&args[0])))
+}
+
+/// `format(value, format_spec='')`.
+pub fn format(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("format", kwargs)?;
+    arity("format", args, 1, 2)?;
+    let spec = match args.get(1) {
+        None => "",
+        Some(Value::Str(x)) => x,
+        Some(o) => {
+            return Err(PyErr::type_error(format!(
+                "format() argument 2 must be str, not {}",
+                o.type_name()
+            )))
+        }
+    };
+    Ok(Value::from(fmt::format(&args[0], spec)?))
+}
+
 fn invalid_int_literal(base: u32, s: &str) -> PyErr {
     let r: String = fmt::str_repr(s).chars().take(200).collect();
     PyErr::value_error(format!("invalid literal for int() with base {base}: {r}"))
+}
+
+/// Whitespace that int() and float() strip: CPython maps non-ASCII Unicode spaces to ' ' but
+/// strips only the six ASCII spaces, so `\x1c`..`\x1f` are not stripped.
+fn is_number_space(c: char) -> bool {
+    if (c as u32) < 127 {
+        matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
+    } else {
+        unicode::is_space(c)
+    }
 }
 
 /// Parses `s` as `int(s, base)` does (whitespace, sign, underscores, prefixes, Unicode
@@ -145,7 +179,7 @@ pub fn parse_int(s: &str, base: u32) -> PyResult<i64> {
     for c in s.chars() {
         if let Some(d) = unicode::decimal_value(c) {
             norm.push(char::from_digit(d, 10).unwrap_or('0'));
-        } else if unicode::is_space(c) {
+        } else if is_number_space(c) {
             norm.push(' ');
         } else {
             norm.push(c);
@@ -296,7 +330,7 @@ pub fn parse_float(s: &str) -> PyResult<f64> {
     for c in s.chars() {
         if let Some(d) = unicode::decimal_value(c) {
             norm.push(char::from_digit(d, 10).unwrap_or('0'));
-        } else if unicode::is_space(c) {
+        } else if is_number_space(c) {
             norm.push(' ');
         } else if c.is_ascii() {
             norm.push(c);
@@ -376,9 +410,22 @@ pub fn float(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Value::Int(i) => Ok(Value::Float(*i as f64)),
         Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
         Value::Str(s) => parse_float(s).map(Value::Float),
-        Value::Bytes(_) | Value::Object(_) => {
-            Err(unsupported(&format!("float() of {}", x.type_name())))
+        Value::Bytes(b) => {
+            // Bytes are parsed as ASCII with ASCII whitespace only (`\x1c`..`\x1f` are
+            // whitespace to str, not to bytes).
+            let bad = || {
+                PyErr::value_error(format!(
+                    "could not convert string to float: {}",
+                    fmt::bytes_repr(b)
+                ))
+            };
+            if !b.is_ascii() || b.iter().any(|c| (0x1c..=0x1f).contains(c)) {
+                return Err(bad());
+            }
+            let text = std::str::from_utf8(b).map_err(|_| bad())?;
+            parse_float(text).map(Value::Float).map_err(|_| bad())
         }
+        Value::Object(_) => Err(unsupported(&format!("float() of {}", x.type_name()))),
         _ => Err(PyErr::type_error(format!(
             "float() argument must be a string or a real number, not '{}'",
             x.type_name()
@@ -707,8 +754,45 @@ pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
         _ => {}
     }
-    for it in ops::iter(&args[0])? {
-        acc = ops::binop(crate::value::BinOp::Add, &acc, &it)?;
+    let items = ops::iter(&args[0])?;
+    let mut rest = &items[..];
+    // CPython adds ints exactly (switching to big ints on overflow) and floats as C doubles;
+    // an i128 accumulator reproduces that for any realistic list of i64 values.
+    if let Value::Int(_) | Value::Bool(_) = acc {
+        let mut big = as_index(&acc).unwrap_or(0) as i128;
+        let mut fl: Option<f64> = None;
+        let mut used = 0;
+        for it in &items {
+            match (it, fl) {
+                (Value::Int(_) | Value::Bool(_), None) => big += as_index(it).unwrap_or(0) as i128,
+                (Value::Float(f), None) => fl = Some(big as f64 + f),
+                (Value::Int(_) | Value::Bool(_), Some(x)) => {
+                    fl = Some(x + as_index(it).unwrap_or(0) as f64)
+                }
+                (Value::Float(f), Some(x)) => fl = Some(x + f),
+                _ => break,
+            }
+            used += 1;
+        }
+        if used > 0 {
+            // Past i64, CPython would add the big int to the next item: report the
+            // TypeError that gives rather than refusing.
+            if fl.is_none() && i64::try_from(big).is_err() {
+                if let Some(next) = items.get(used) {
+                    ops::binop(crate::value::BinOp::Add, &Value::Int(1), next)?;
+                }
+            }
+            acc = match fl {
+                Some(x) => Value::Float(x),
+                None => Value::Int(
+                    i64::try_from(big).map_err(|_| unsupported("sums beyond 64-bit integers"))?,
+                ),
+            };
+        }
+        rest = &items[used..];
+    }
+    for it in rest {
+        acc = ops::binop(crate::value::BinOp::Add, &acc, it)?;
     }
     Ok(acc)
 }
@@ -860,7 +944,11 @@ fn round_exact(a: f64, ndigits: i64) -> String {
         .map(|b| b - b'0')
         .collect();
     let point = int_part.len() as i64;
-    let keep = (point + ndigits).max(0) as usize;
+    // Rounding above the leading digit's place gives zero.
+    if point + ndigits < 0 {
+        return "0".to_string();
+    }
+    let keep = (point + ndigits) as usize;
     if keep >= digits.len() {
         return full;
     }
@@ -890,7 +978,8 @@ fn round_exact(a: f64, ndigits: i64) -> String {
     if s.is_empty() {
         s.push('0');
     }
-    let exp = (keep as i64) - point - if up && kept.len() > keep { 1 } else { 0 };
+    // A carry (999 -> 1000) adds a digit but keeps the scale.
+    let exp = (keep as i64) - point;
     format!("{s}e{}", -exp)
 }
 
@@ -1365,6 +1454,8 @@ pub fn lookup(name: &str) -> Option<Value> {
     let f: crate::value::NativeFn = match name {
         "len" => len,
         "repr" => repr,
+        "ascii" => ascii,
+        "format" => format,
         "sorted" => sorted,
         "min" => min,
         "max" => max,

@@ -245,7 +245,9 @@ impl PyErr {
 
     /// `repr(exc)`, e.g. `KeyError('x')` or `ValueError('a', 1)`.
     pub fn repr(&self) -> String {
-        if let Some(m) = &self.message {
+        // Exceptions such as UnicodeEncodeError keep their constructor arguments in `args`;
+        // their repr shows those, not the message.
+        if let (Some(m), 0 | 1) = (&self.message, self.args.len()) {
             return format!("{}({})", self.ty.name(), crate::fmt::str_repr(m));
         }
         let inner: Vec<String> = self.args.iter().map(crate::fmt::repr).collect();

@@ -272,7 +272,14 @@ fn spec_error(msg: &str) -> PyErr {
 /// The widest field ferrule pads to; wider fields are reported as unsupported.
 const MAX_WIDTH: usize = 1 << 24;
 
-fn parse_spec(spec: &str) -> PyResult<Spec> {
+/// Parses a format spec as CPython's `parse_internal_render_format_spec` does, including the
+/// checks it makes before knowing the value's type.
+fn parse_spec(
+    spec: &str,
+    default_type: Option<char>,
+    default_align: char,
+    tn: &str,
+) -> PyResult<Spec> {
     let c: Vec<char> = spec.chars().collect();
     let mut i = 0;
     let mut sp = Spec::default();
@@ -297,8 +304,13 @@ fn parse_spec(spec: &str) -> PyResult<Spec> {
         sp.alt = true;
         i += 1;
     }
-    if i < c.len() && c[i] == '0' {
+    // The `0` flag only applies when no fill was given; it implies `=` for numbers.
+    if sp.fill.is_none() && i < c.len() && c[i] == '0' {
         sp.zero = true;
+        sp.fill = Some('0');
+        if sp.align.is_none() && default_align == '>' {
+            sp.align = Some('=');
+        }
         i += 1;
     }
     let num = |i: &mut usize| -> PyResult<Option<usize>> {
@@ -312,17 +324,26 @@ fn parse_spec(spec: &str) -> PyResult<Spec> {
         let s: String = c[start..*i].iter().collect();
         match s.parse::<usize>() {
             Ok(n) if n <= MAX_WIDTH => Ok(Some(n)),
-            Ok(_) => Err(crate::ops::unsupported("format widths this large")),
-            Err(_) => Err(spec_error("Too many decimal digits in format string")),
+            Ok(n) if n <= i64::MAX as usize => {
+                Err(crate::ops::unsupported("format widths this large"))
+            }
+            _ => Err(spec_error("Too many decimal digits in format string")),
         }
     };
     sp.width = num(&mut i)?.unwrap_or(0);
-    if i < c.len() && (c[i] == ',' || c[i] == '_') {
-        sp.grouping = Some(c[i]);
+    if i < c.len() && c[i] == ',' {
+        sp.grouping = Some(',');
         i += 1;
-        if i < c.len() && (c[i] == ',' || c[i] == '_') {
+    }
+    if i < c.len() && c[i] == '_' {
+        if sp.grouping.is_some() {
             return Err(spec_error("Cannot specify both ',' and '_'."));
         }
+        sp.grouping = Some('_');
+        i += 1;
+    }
+    if i < c.len() && c[i] == ',' && sp.grouping == Some('_') {
+        return Err(spec_error("Cannot specify both ',' and '_'."));
     }
     if i < c.len() && c[i] == '.' {
         i += 1;
@@ -332,15 +353,28 @@ fn parse_spec(spec: &str) -> PyResult<Spec> {
         }
     }
     if c.len() - i > 1 {
-        return Err(spec_error("Invalid format specifier"));
+        return Err(spec_error(&format!(
+            "Invalid format specifier '{spec}' for object of type '{tn}'"
+        )));
     }
-    if i < c.len() {
-        sp.ty = Some(c[i]);
-    }
-    if sp.zero && sp.fill.is_none() {
-        sp.fill = Some('0');
-        if sp.align.is_none() {
-            sp.align = Some('=');
+    sp.ty = if i < c.len() {
+        Some(c[i])
+    } else {
+        default_type
+    };
+    if let Some(g) = sp.grouping {
+        let ok = match sp.ty {
+            None | Some('d' | 'e' | 'f' | 'g' | 'E' | 'G' | '%' | 'F') => true,
+            Some('b' | 'o' | 'x' | 'X') => g == '_',
+            _ => false,
+        };
+        if !ok {
+            let t = sp.ty.unwrap_or('\0');
+            return Err(spec_error(&if (' '..='\u{7f}').contains(&t) && t != ' ' {
+                format!("Cannot specify '{g}' with '{t}'.")
+            } else {
+                format!("Cannot specify '{g}' with '\\x{:x}'.", t as u32)
+            }));
         }
     }
     Ok(sp)
@@ -434,6 +468,11 @@ fn format_int(i: i64, sp: &Spec) -> PyResult<String> {
             "Precision not allowed in integer format specifier",
         ));
     }
+    if sp.z {
+        return Err(spec_error(
+            "Negative zero coercion (z) not allowed in integer format specifier",
+        ));
+    }
     if ty == 'c' {
         if sp.sign.is_some() {
             return Err(spec_error(
@@ -502,7 +541,7 @@ fn exponent_after_rounding(f: f64, p: usize) -> i32 {
 }
 
 fn strip_trailing_zeros(s: &str) -> String {
-    match s.find('e') {
+    match s.find(['e', 'E']) {
         Some(i) => {
             let (m, e) = s.split_at(i);
             if m.contains('.') {
@@ -529,13 +568,22 @@ fn general(f: f64, p: usize, alt: bool, upper: bool, add_dot_0: bool) -> String 
     } else {
         exponent_after_rounding(f, p)
     };
-    let mut s = if -4 <= exp && exp < p as i32 {
+    // With ADD_DOT_0 (no presentation type), CPython switches to exponent notation one
+    // digit earlier, keeping room for the `.0`.
+    let limit = if add_dot_0 { p as i32 - 1 } else { p as i32 };
+    let mut s = if -4 <= exp && exp < limit {
         format!("{:.*}", (p as i32 - 1 - exp) as usize, f)
     } else {
         sci(f, p - 1, upper)
     };
     if !alt {
         s = strip_trailing_zeros(&s);
+    } else if !s.contains('.') {
+        // The alternate form always shows the decimal point (`4.e+00`, `4.`).
+        s = match s.find(['e', 'E']) {
+            Some(i) => format!("{}.{}", &s[..i], &s[i..]),
+            None => format!("{s}."),
+        };
     }
     if add_dot_0 && !s.contains('.') && !s.contains('e') && !s.contains('E') {
         s.push_str(".0");
@@ -573,6 +621,19 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
                     s
                 }
             }
+            Some('%') if !(a * 100.0).is_finite() => {
+                // Scaling can overflow to inf; CPython prints it (and nan) without a point.
+                let x = a * 100.0;
+                let t = if x.is_nan() { "nan" } else { "inf" };
+                format!(
+                    "{}%",
+                    if upper {
+                        t.to_uppercase()
+                    } else {
+                        t.to_string()
+                    }
+                )
+            }
             Some('%') => {
                 let s = format!("{:.*}", sp.precision.unwrap_or(6), a * 100.0);
                 if sp.alt && !s.contains('.') {
@@ -597,16 +658,18 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
             _ => match sp.precision {
                 None => {
                     let r = float_repr(a);
+                    // The alternate form always shows a decimal point (`1.e+100`).
                     if sp.alt && !r.contains('.') {
-                        return Err(crate::ops::unsupported("'#' with float repr formatting"));
+                        r.replacen('e', ".e", 1)
+                    } else {
+                        r
                     }
-                    r
                 }
                 Some(p) => general(a, p, sp.alt, false, true),
             },
         }
     };
-    if a.is_infinite() && ty == Some('%') {
+    if (a.is_infinite() || a.is_nan()) && ty == Some('%') {
         body.push('%');
     }
     if sp.z && negative && body.chars().all(|c| !c.is_ascii_digit() || c == '0') {
@@ -645,79 +708,52 @@ pub fn format(v: &Value, spec: &str) -> PyResult<String> {
     }
     match v {
         Value::Str(s) => {
-            let sp = parse_spec(spec)?;
+            let sp = parse_spec(spec, Some('s'), '<', "str")?;
             if let Some(t) = sp.ty {
                 if t != 's' {
                     return unreachable_type(t, "str");
                 }
             }
-            if sp.sign.is_some() {
-                return Err(spec_error("Sign not allowed in string format specifier"));
-            }
-            if sp.alt {
-                return Err(spec_error(
-                    "Alternate form (#) not allowed in string format specifier",
-                ));
+            match sp.sign {
+                Some(' ') => {
+                    return Err(spec_error("Space not allowed in string format specifier"))
+                }
+                Some(_) => return Err(spec_error("Sign not allowed in string format specifier")),
+                None => {}
             }
             if sp.z {
                 return Err(spec_error(
                     "Negative zero coercion (z) not allowed in format specifier",
                 ));
             }
-            if let Some(g) = sp.grouping {
-                return Err(spec_error(&format!("Cannot specify '{g}' with 's'.")));
+            if sp.alt {
+                return Err(spec_error(
+                    "Alternate form (#) not allowed in string format specifier",
+                ));
             }
             if sp.align == Some('=') {
-                if !sp.zero || spec.chars().any(|c| matches!(c, '<' | '>' | '^' | '=')) {
-                    return Err(spec_error(
-                        "'=' alignment not allowed in string format specifier",
-                    ));
-                }
-                let sp2 = Spec {
-                    align: Some('<'),
-                    ..sp
-                };
-                return Ok(align_text(&truncate(s, sp2.precision), "", &sp2, '<'));
+                return Err(spec_error(
+                    "'=' alignment not allowed in string format specifier",
+                ));
             }
             Ok(align_text(&truncate(s, sp.precision), "", &sp, '<'))
         }
         Value::Int(_) | Value::Bool(_) => {
             let i = crate::ops::as_index(v).unwrap_or(0);
-            let sp = parse_spec(spec)?;
-            if sp.z
-                && !matches!(
-                    sp.ty,
-                    Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' | 'n') | None
-                )
-            {
-                return Err(spec_error(
-                    "Negative zero coercion (z) not allowed in integer format specifier",
-                ));
-            }
+            let sp = parse_spec(spec, Some('d'), '>', v.type_name())?;
             match sp.ty {
+                // CPython converts the int to float (correctly rounded, as `as f64` does).
                 Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => {
-                    if i.unsigned_abs() > (1u64 << 53) {
-                        return Err(crate::ops::unsupported(
-                            "float formatting of ints beyond 2**53",
-                        ));
-                    }
-                    format_float(i as f64, &sp, "int")
+                    format_float(i as f64, &sp, v.type_name())
                 }
                 Some(t) if !matches!(t, 'd' | 'n' | 'x' | 'X' | 'o' | 'b' | 'c') => {
-                    unreachable_type(t, "int")
+                    unreachable_type(t, v.type_name())
                 }
-                _ => {
-                    if sp.z {
-                        return Err(spec_error(
-                            "Negative zero coercion (z) not allowed in integer format specifier",
-                        ));
-                    }
-                    format_int(i, &sp)
-                }
+                _ => format_int(i, &sp),
             }
         }
         Value::Float(f) => {
-            let sp = parse_spec(spec)?;
+            let sp = parse_spec(spec, None, '>', "float")?;
             format_float(*f, &sp, "float")
         }
         Value::Object(_) => Err(PyErr::type_error(format!(

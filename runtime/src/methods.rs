@@ -279,11 +279,8 @@ fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
             break;
         }
         if maxsplit >= 0 && splits >= maxsplit {
-            let mut end = n;
-            while end > i && unicode::is_space(chars[end - 1]) {
-                end -= 1;
-            }
-            out.push(Value::from(chars[i..end].iter().collect::<String>()));
+            // The remainder keeps its trailing whitespace, as in CPython.
+            out.push(Value::from(chars[i..n].iter().collect::<String>()));
             return out;
         }
         let start = i;
@@ -309,11 +306,8 @@ fn rsplit_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
             break;
         }
         if maxsplit >= 0 && splits >= maxsplit {
-            let mut start = 0;
-            while start < i && unicode::is_space(chars[start]) {
-                start += 1;
-            }
-            out.push(Value::from(chars[start..i].iter().collect::<String>()));
+            // The remainder keeps its leading whitespace, as in CPython.
+            out.push(Value::from(chars[..i].iter().collect::<String>()));
             break;
         }
         let end = i;
@@ -485,6 +479,15 @@ fn pad(x: &str, left: usize, right: usize, fill: char) -> String {
 
 const MAX_PAD: i64 = 1 << 28;
 
+/// How Argument Clinic names an argument's type in errors: None by name.
+fn clinic_type(v: &Value) -> &str {
+    if v.is_none() {
+        "None"
+    } else {
+        v.type_name()
+    }
+}
+
 fn width_arg(v: &Value) -> PyResult<i64> {
     let w = int_arg(v)?;
     if w > MAX_PAD {
@@ -604,11 +607,23 @@ fn str_method_impl(
                     )));
                 }
                 let p = bind(name, args, &[], &["prefix", "start", "end"], 1, false)?;
-                let prefixes = prefix_arg(name, p[0].as_ref().unwrap_or(&Value::None))?;
+                let first = p[0].as_ref().unwrap_or(&Value::None);
                 let (st, en) = (opt_bound(&p[1])?, opt_bound(&p[2])?);
                 let chars: Vec<char> = x.chars().collect();
                 let (a, b) = adjust(st, en, chars.len());
                 let suffix = name == "endswith";
+                // A tuple is checked lazily: a match ends the scan before a later non-str.
+                if let Value::Tuple(t) = first {
+                    for item in t.iter() {
+                        let one = Value::tuple(vec![item.clone()]);
+                        let pre = prefix_arg(name, &one)?;
+                        if tailmatch(&chars, pre[0], a, b, suffix) {
+                            return Ok(Value::Bool(true));
+                        }
+                    }
+                    return Ok(Value::Bool(false));
+                }
+                let prefixes = prefix_arg(name, first)?;
                 Ok(Value::Bool(
                     prefixes
                         .iter()
@@ -620,10 +635,10 @@ fn str_method_impl(
                 let old = p[0].as_ref().unwrap_or(&Value::None);
                 let new = p[1].as_ref().unwrap_or(&Value::None);
                 let old = str_arg(old, || {
-                    format!("replace() argument 1 must be str, not {}", old.type_name())
+                    format!("replace() argument 1 must be str, not {}", clinic_type(old))
                 })?;
                 let new = str_arg(new, || {
-                    format!("replace() argument 2 must be str, not {}", new.type_name())
+                    format!("replace() argument 2 must be str, not {}", clinic_type(new))
                 })?;
                 let count = match &p[2] {
                     None => -1,
@@ -666,8 +681,12 @@ fn str_method_impl(
                     return Err(unsupported(&format!("this call of {name}()")));
                 }
                 let p = bind(name, args, kwargs, &["width", "fillchar"], 1, false)?;
-                let width = width_arg(p[0].as_ref().unwrap_or(&Value::None))?;
+                // Arguments are checked in order (width's type, then the fill character)
+                // before the width's size is refused.
+                let wv = p[0].as_ref().unwrap_or(&Value::None);
+                int_arg(wv)?;
                 let fill = fill_char(&p[1])?;
+                let width = width_arg(wv)?;
                 let len = x.chars().count() as i64;
                 if width <= len {
                     return Ok(Value::Str(x.clone()));
@@ -773,8 +792,10 @@ fn str_method_impl(
             "removeprefix" | "removesuffix" => {
                 let p = bind(name, args, kwargs, &["affix"], 1, false)?;
                 let a = p[0].as_ref().unwrap_or(&Value::None);
+                // Argument Clinic names None itself, not its type.
                 let a = str_arg(a, || {
-                    format!("{name}() argument must be str, not {}", a.type_name())
+                    let t = if a.is_none() { "None" } else { a.type_name() };
+                    format!("{name}() argument must be str, not {t}")
                 })?;
                 Ok(s(if name == "removeprefix" {
                     x.strip_prefix(a).unwrap_or(x)
@@ -823,34 +844,66 @@ fn normalize_encoding(enc: &str) -> String {
 }
 
 fn encode(x: &str, enc: &str, errors: &str) -> PyResult<Value> {
-    match normalize_encoding(enc).as_str() {
-        "utf-8" | "utf8" | "u8" | "utf" => Ok(Value::Bytes(x.as_bytes().into())),
-        "ascii" | "us-ascii" => {
-            if let Some((pos, c)) = x.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-                if errors != "strict" {
-                    return Err(unsupported("encode() error handlers"));
-                }
+    let (name, limit) = match normalize_encoding(enc).as_str() {
+        "utf-8" | "utf8" | "u8" | "utf" => return Ok(Value::Bytes(x.as_bytes().into())),
+        "ascii" | "us-ascii" => ("ascii", 128u32),
+        "latin-1" | "latin1" | "latin" | "iso-8859-1" | "iso8859-1" | "8859" | "l1" => {
+            ("latin-1", 256)
+        }
+        _ => return Err(unsupported(&format!("the {enc} encoding"))),
+    };
+    let chars: Vec<char> = x.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i] as u32;
+        if c < limit {
+            out.push(c as u8);
+            i += 1;
+            continue;
+        }
+        // CPython reports the whole run of unencodable characters at once.
+        let mut end = i;
+        while end < chars.len() && chars[end] as u32 >= limit {
+            end += 1;
+        }
+        match errors {
+            "strict" => {
+                let reason = format!("ordinal not in range({limit})");
                 let mut e = PyErr::with_args(
                     ExcType::Builtin(ExcKind::UnicodeEncodeError),
                     vec![
-                        s("ascii"),
+                        s(name),
                         s(x),
-                        Value::Int(pos as i64),
-                        Value::Int(pos as i64 + 1),
-                        s("ordinal not in range(128)"),
+                        Value::Int(i as i64),
+                        Value::Int(end as i64),
+                        s(&reason),
                     ],
                 );
-                let esc = crate::fmt::str_repr(&c.to_string());
-                let esc = &esc[1..esc.len() - 1];
-                e.message = Some(format!(
-                    "'ascii' codec can't encode character '{esc}' in position {pos}: ordinal not in range(128)"
-                ));
+                e.message = Some(if end - i == 1 {
+                    let esc = match c {
+                        0..=0xff => format!("\\x{c:02x}"),
+                        0x100..=0xffff => format!("\\u{c:04x}"),
+                        _ => format!("\\U{c:08x}"),
+                    };
+                    format!(
+                        "'{name}' codec can't encode character '{esc}' in position {i}: {reason}"
+                    )
+                } else {
+                    format!(
+                        "'{name}' codec can't encode characters in position {i}-{}: {reason}",
+                        end - 1
+                    )
+                });
                 return Err(e);
             }
-            Ok(Value::Bytes(x.as_bytes().into()))
+            "ignore" => {}
+            "replace" => out.extend(std::iter::repeat_n(b'?', end - i)),
+            _ => return Err(unsupported("this encode() error handler")),
         }
-        _ => Err(unsupported(&format!("the {enc} encoding"))),
+        i = end;
     }
+    Ok(Value::Bytes(out.into()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1359,8 +1412,13 @@ fn dict_method(
             "pop" => {
                 let p = bind(name, args, kwargs, &["key", "default"], 1, false)?;
                 let kv = p[0].clone().unwrap_or_default();
-                let k = Key::new(kv.clone())?;
-                let removed = d.borrow_mut().shift_remove(&k);
+                // CPython answers from an empty dict before hashing the key.
+                let removed = if d.borrow().is_empty() {
+                    None
+                } else {
+                    let k = Key::new(kv.clone())?;
+                    d.borrow_mut().shift_remove(&k)
+                };
                 match (removed, &p[1]) {
                     (Some(v), _) => Ok(v),
                     (None, Some(dflt)) => Ok(dflt.clone()),
@@ -1611,7 +1669,16 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                             acc.extend(other);
                             acc
                         }
-                        "intersection" => acc.into_iter().filter(|k| other.contains(k)).collect(),
+                        // CPython walks the smaller set (the argument on a tie, or any
+                        // non-set iterable) and keeps the elements it walks.
+                        "intersection" => {
+                            let arg_is_set = matches!(a, Value::Set(_) | Value::FrozenSet(_));
+                            if arg_is_set && other.len() > acc.len() {
+                                acc.into_iter().filter(|k| other.contains(k)).collect()
+                            } else {
+                                other.into_iter().filter(|k| acc.contains(k)).collect()
+                            }
+                        }
                         _ => acc.into_iter().filter(|k| !other.contains(k)).collect(),
                     };
                 }
@@ -1627,6 +1694,20 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     .collect();
                 r.extend(other.iter().filter(|k| !mine.contains(*k)).cloned());
                 Ok(same_kind(this, r))
+            }
+            ("issuperset" | "isdisjoint", _)
+                if !matches!(args.first(), Some(Value::Set(_) | Value::FrozenSet(_))) =>
+            {
+                // A non-set argument is walked lazily: the answer may come before an
+                // unhashable element is reached.
+                let mine = cur();
+                for item in ops::iter(&one(args)?)? {
+                    let found = mine.contains(&Key::new(item)?);
+                    if found != (name == "issuperset") {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Ok(Value::Bool(true))
             }
             ("issubset" | "issuperset" | "isdisjoint", _) => {
                 let other = to_set(&one(args)?)?;

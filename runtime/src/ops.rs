@@ -377,7 +377,8 @@ pub fn contains(container: &Value, item: &Value) -> PyResult<bool> {
         }
         Value::Tuple(t) => Ok(t.iter().any(|x| x.is(item) || eq(x, item))),
         Value::Dict(d) => {
-            let k = lookup_key(item)?;
+            // Only sets look a set up as a frozenset; dicts refuse it as unhashable.
+            let k = Key::new(item.clone())?;
             Ok(d.borrow().contains_key(&k))
         }
         Value::Set(s) => {
@@ -580,6 +581,24 @@ fn int_pow(a: i64, b: i64) -> PyResult<Value> {
 /// The largest magnitude below which an int converts to float exactly.
 const EXACT_FLOAT_INT: i64 = 1 << 53;
 
+/// `a / b` for ints too large to convert to float exactly, correctly rounded as CPython's
+/// `long_true_divide` does: the quotient is computed with at least 55 significant bits plus a
+/// sticky bit, so the one rounding to 53 bits (in the u128 to f64 conversion) is exact.
+fn int_true_divide(a: i64, b: i64) -> f64 {
+    let (x, y) = (a.unsigned_abs() as u128, b.unsigned_abs() as u128);
+    let bits = |v: u128| 128 - v.leading_zeros() as i32;
+    let shift = (56 + bits(y) - bits(x)).max(0);
+    let n = x << shift;
+    let (q, r) = (n / y, n % y);
+    let q = q | (r != 0) as u128;
+    let mag = q as f64 * 2f64.powi(-shift);
+    if (a < 0) != (b < 0) {
+        -mag
+    } else {
+        mag
+    }
+}
+
 fn int_to_float(i: i64) -> f64 {
     i as f64
 }
@@ -596,10 +615,13 @@ fn num_binop(op: BinOp, x: Num, y: Num, bools: Option<(bool, bool)>) -> PyResult
                 if b == 0 {
                     return Err(zde("division by zero"));
                 }
-                if a.abs() > EXACT_FLOAT_INT || b.abs() > EXACT_FLOAT_INT {
-                    return Err(unsupported("true division of ints beyond 2**53"));
+                if a.unsigned_abs() > EXACT_FLOAT_INT as u64
+                    || b.unsigned_abs() > EXACT_FLOAT_INT as u64
+                {
+                    Value::Float(int_true_divide(a, b))
+                } else {
+                    Value::Float(a as f64 / b as f64)
                 }
-                Value::Float(a as f64 / b as f64)
             }
             FloorDiv => {
                 if b == 0 {
@@ -616,7 +638,8 @@ fn num_binop(op: BinOp, x: Num, y: Num, bools: Option<(bool, bool)>) -> PyResult
                 if b == 0 {
                     return Err(zde("integer modulo by zero"));
                 }
-                let r = a.checked_rem(b).ok_or_else(|| overflow("%"))?;
+                // i64::MIN % -1 overflows in Rust but is 0.
+                let r = a.checked_rem(b).unwrap_or(0);
                 Value::Int(if r != 0 && ((r < 0) != (b < 0)) {
                     r + b
                 } else {
@@ -848,6 +871,16 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
                 b,
                 Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)
             ) =>
+        {
+            repeat(b, a, inplace)
+        }
+        // CPython tries the sequence's repeat with the other operand as the count.
+        (BinOp::Mul, x)
+            if !matches!(x, Value::Object(_))
+                && matches!(
+                    b,
+                    Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)
+                ) =>
         {
             repeat(b, a, inplace)
         }
@@ -1155,7 +1188,7 @@ pub fn getitem(obj: &Value, key: &Value) -> PyResult<Value> {
                 .ok_or_else(|| PyErr::index_error("index out of range"))
         }
         Value::Dict(d) => {
-            let k = lookup_key(key)?;
+            let k = Key::new(key.clone())?;
             d.borrow()
                 .get(&k)
                 .cloned()

@@ -439,7 +439,8 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         Value::Int(i) => i.hash(state),
         Value::Float(f) => {
             // Integral floats hash like the equal int, as in CPython.
-            if f.fract() == 0.0 && f.abs() < 9.2e18 {
+            if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(f)
+            {
                 (*f as i64).hash(state)
             } else {
                 f.to_bits().hash(state)

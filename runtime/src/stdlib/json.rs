@@ -544,9 +544,15 @@ impl Encoder<'_> {
             return Ok(float_repr(f));
         }
         if !self.opts.allow_nan {
-            return Err(PyErr::value_error(
-                "Out of range float values are not JSON compliant",
-            ));
+            // With an indent CPython uses the pure-Python encoder, whose message names the
+            // value; the C encoder's does not.
+            return Err(PyErr::value_error(match self.opts.indent {
+                Some(_) => format!(
+                    "Out of range float values are not JSON compliant: {}",
+                    float_repr(f)
+                ),
+                None => "Out of range float values are not JSON compliant".to_string(),
+            }));
         }
         Ok(if f.is_nan() {
             "NaN"

@@ -213,7 +213,7 @@ fn to_int(f: f64) -> PyResult<Value> {
             "cannot convert float infinity to integer",
         ));
     }
-    if f.abs() >= 9.2e18 {
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
         return Err(crate::ops::unsupported("integers outside the 64-bit range"));
     }
     Ok(Value::Int(f as i64))

@@ -681,6 +681,7 @@ enum Mode {
 
 /// Runs `p` on `subj` from byte `pos` in `mode`; returns byte spans of the groups.
 fn run(p: &Compiled, subj: &Subject, pos: usize, mode: Mode) -> PyResult<Option<Spans>> {
+    check_case_folding(p, subj)?;
     let re = match mode {
         Mode::Search => &p.search_re,
         Mode::Match => p.variant(&p.anchored_re, r"\G(?:PAT)")?,
@@ -698,7 +699,37 @@ fn caps(re: &Regex, subj: &Subject, pos: usize) -> PyResult<Option<Spans>> {
 
 /// All successive matches as CPython 3.7+ finds them (an empty match is allowed right
 /// after a non-empty one; after an empty match the next one must not be empty there).
+/// Characters whose case-insensitive matching differs between sre (lower-casing plus its
+/// equivalence table: `İ` matches `i`, `ı` matches `i`…) and Rust's simple case folding.
+const SRE_CASE_SPECIAL: &[char] = &[
+    '\u{130}', '\u{131}', '\u{390}', '\u{1fd3}', '\u{3b0}', '\u{1fe3}', '\u{fb05}', '\u{fb06}',
+];
+
+/// Refuses a case-insensitive match whose subject holds one of [`SRE_CASE_SPECIAL`].
+/// Refuses case-insensitive matches the engine cannot reproduce: backreferences (sre compares
+/// them case-insensitively, `(\w)\1` matches `aA`) and the characters of [`SRE_CASE_SPECIAL`].
+fn check_case_folding(p: &Compiled, subj: &Subject) -> PyResult<()> {
+    if !(p.flags & I != 0 || p.translated.contains("(?i")) {
+        return Ok(());
+    }
+    // The engine's backreferences compare exactly; sre's compare case-insensitively.
+    let t = &p.translated;
+    let backref = t.contains("(?:\\k<")
+        || t.match_indices("(?:\\")
+            .any(|(i, _)| t[i + 4..].starts_with(|c: char| c.is_ascii_digit()));
+    if backref {
+        return Err(unsupported("case-insensitive backreferences"));
+    }
+    if !subj.ascii && subj.text.contains(SRE_CASE_SPECIAL) {
+        return Err(unsupported(
+            "case-insensitive matching of dotted/dotless i and similar characters",
+        ));
+    }
+    Ok(())
+}
+
 fn all_matches(p: &Compiled, subj: &Subject, start: usize, limit: usize) -> PyResult<Vec<Spans>> {
+    check_case_folding(p, subj)?;
     let mut out = Vec::new();
     let mut pos = start;
     let mut must_advance = false;
