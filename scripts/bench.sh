@@ -77,10 +77,13 @@ rows = [
 ]
 for key, label in (("full_detection_run", "Detection.run (batch mode)"), ("rule_only", "rule()/policy() only")):
     a, b = cp[key], f[key]
-    rows.append(
-        f"| {label} | {f['pairs']} | {a['evals_per_s']:,.0f} | {b['evals_per_s']:,.0f} | "
-        f"{b['evals_per_s'] / a['evals_per_s']:.1f}x | {a['us_per_eval_median']:.2f} | {b['us_per_eval_median']:.3f} |"
-    )
+    # Median pass, then the fastest pass (less sensitive to other load on the machine).
+    for stat, tag in (("median", "median pass"), ("min", "fastest pass")):
+        ua, ub = a[f"us_per_eval_{stat}"], b[f"us_per_eval_{stat}"]
+        rows.append(
+            f"| {label}, {tag} | {f['pairs']} | {1e6 / ua:,.0f} | {1e6 / ub:,.0f} | "
+            f"{ua / ub:.1f}x | {ua:.2f} | {ub:.2f} |"
+        )
 text = "\n".join(rows) + "\n"
 notes = [
     f"detections benchmarked: {f['detections_loaded']} (CPython loaded {c['detections_loaded']})",
