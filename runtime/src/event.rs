@@ -8,8 +8,7 @@
 //! as panther_core does. `raw_view()` returns the shared container, as panther_core does.
 
 use std::any::Any;
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use indexmap::IndexSet;
@@ -436,8 +435,87 @@ fn is_sequence(v: &Value) -> bool {
     }
 }
 
-fn lower(s: &str) -> String {
-    s.to_lowercase()
+/// How `item.lower()` is compared with each key's `.lower()` without allocating when the
+/// item is ASCII (the common case).
+enum Lowered<'a> {
+    /// An ASCII item: its lower-case form is its ASCII lower-case form.
+    Ascii(&'a str),
+    /// `item.lower()` of a non-ASCII item.
+    Owned(String),
+}
+
+impl Lowered<'_> {
+    /// Whether `key.lower()` equals the item's lower-case form (Python's `str.lower`, so
+    /// that e.g. the Kelvin sign matches `k` exactly as in CPython).
+    fn matches(&self, key: &str) -> bool {
+        match (self, key.is_ascii()) {
+            (Lowered::Ascii(item), true) => key.eq_ignore_ascii_case(item),
+            // `l` is already lower-case; ASCII-lowering it again changes nothing.
+            (Lowered::Owned(l), true) => l.eq_ignore_ascii_case(key),
+            (Lowered::Ascii(item), false) => crate::unicode::lower(key).eq_ignore_ascii_case(item),
+            (Lowered::Owned(l), false) => crate::unicode::lower(key) == *l,
+        }
+    }
+}
+
+/// `ImmutableCaseInsensitiveDict.__getitem__`'s key resolution over the raw dict `c`: the
+/// index of the entry `item` names, or None (a KeyError).
+///
+/// The exact key is tried first and, on a hit, nothing is allocated. On a miss,
+/// panther_core lower-cases `item` and consults a key map it builds incrementally from an
+/// iterator over the keys, stopping at the first key with the same lower-case form. The
+/// map's contents are fully determined by how many keys that iterator has consumed
+/// (`scanned`), so instead of storing lower-cased copies this scans the consumed keys for
+/// the first match and then advances the iterator the same way. A non-str key raises the
+/// AttributeError `.lower()` raises, after the iterator has moved past it, as in Python.
+fn ci_lookup(c: &Dict, item: &Value, scanned: &Cell<usize>) -> PyResult<Option<usize>> {
+    // Building the Key only bumps a reference count; unhashable items raise TypeError.
+    let found = c.get_index_of(&Key::new(item.clone())?);
+    if found.is_some() || c.is_empty() {
+        return Ok(found);
+    }
+    let Value::Str(s) = item else {
+        return Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute 'lower'",
+            item.type_name()
+        )));
+    };
+    let lowered = if s.is_ascii() {
+        Lowered::Ascii(s)
+    } else {
+        Lowered::Owned(crate::unicode::lower(s))
+    };
+    let key_str = |i: usize| -> Option<&str> {
+        match c.get_index(i).map(|(k, _)| k.value()) {
+            Some(Value::Str(k)) => Some(k),
+            _ => None,
+        }
+    };
+    // The keys already in the map: the first one with this lower-case form wins.
+    let done = scanned.get().min(c.len());
+    for i in 0..done {
+        if key_str(i).is_some_and(|k| lowered.matches(k)) {
+            return Ok(Some(i));
+        }
+    }
+    // Continue building the map from where the iterator stopped.
+    for i in done..c.len() {
+        scanned.set(i + 1);
+        let Some(k) = key_str(i) else {
+            let key = c
+                .get_index(i)
+                .map(|(k, _)| k.value().clone())
+                .unwrap_or_default();
+            return Err(PyErr::attribute_error(format!(
+                "'{}' object has no attribute 'lower'",
+                key.type_name()
+            )));
+        };
+        if lowered.matches(k) {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
 }
 
 /// `mapping.get(key, default)` for any Mapping value.
@@ -499,9 +577,9 @@ fn shallow_copy(v: &Value) -> Value {
 /// panther_core: it is also an `ImmutableCaseInsensitiveDict` for `isinstance`).
 pub struct ImmutableCaseInsensitiveDict {
     container: Rc<RefCell<Dict>>,
-    /// Lower-cased key → the first original key with that lower-case form; built on the
-    /// first lookup that misses the exact key.
-    keymap: RefCell<Option<HashMap<String, Key>>>,
+    /// How many keys, in order, panther_core's incremental case-insensitive key map has
+    /// consumed (`_keymap_key_iterator`); see [`ci_lookup`].
+    scanned: Cell<usize>,
     event: Option<EventData>,
 }
 
@@ -526,7 +604,7 @@ impl ImmutableCaseInsensitiveDict {
     fn new(container: Rc<RefCell<Dict>>, event: Option<EventData>) -> Self {
         ImmutableCaseInsensitiveDict {
             container,
-            keymap: RefCell::new(None),
+            scanned: Cell::new(0),
             event,
         }
     }
@@ -546,63 +624,72 @@ impl ImmutableCaseInsensitiveDict {
         self.event.as_ref().and_then(|e| e.data_model.clone())
     }
 
-    /// The original key `item` resolves to, or None.
-    fn resolve(&self, item: &Value) -> PyResult<Option<Key>> {
-        let k = Key::new(item.clone())?;
+    /// The index in the container of the entry `item` resolves to, or None.
+    fn resolve(&self, item: &Value) -> PyResult<Option<usize>> {
+        ci_lookup(&self.container.borrow(), item, &self.scanned)
+    }
+
+    /// The raw value `self[item]` reads (before `_ensure_immutable`), or None on a miss.
+    fn lookup_raw(&self, item: &Value) -> PyResult<Option<Value>> {
         let c = self.container.borrow();
-        if c.contains_key(&k) || c.is_empty() {
-            return Ok(c.contains_key(&k).then_some(k));
-        }
-        let Value::Str(s) = item else {
-            return Err(PyErr::attribute_error(format!(
-                "'{}' object has no attribute 'lower'",
-                item.type_name()
-            )));
-        };
-        let mut km = self.keymap.borrow_mut();
-        if km.is_none() {
-            let mut map = HashMap::new();
-            for key in c.keys() {
-                let Value::Str(ks) = key.value() else {
-                    return Err(crate::ops::unsupported("non-string keys in an event"));
-                };
-                map.entry(lower(ks)).or_insert_with(|| key.clone());
-            }
-            *km = Some(map);
-        }
-        Ok(km.as_ref().and_then(|m| m.get(&lower(s)).cloned()))
+        Ok(
+            ci_lookup(&c, item, &self.scanned)?
+                .and_then(|i| c.get_index(i).map(|(_, v)| v.clone())),
+        )
     }
 
     /// `self[item]`.
     pub fn getitem(&self, item: &Value) -> PyResult<Value> {
-        match self.resolve(item)? {
-            Some(k) => Ok(ensure_immutable(
-                self.container.borrow().get(&k).cloned().unwrap_or_default(),
-            )),
+        match self.lookup_raw(item)? {
+            Some(v) => Ok(ensure_immutable(v)),
             None => Err(PyErr::key_error(item.clone())),
         }
     }
 
     /// `Mapping.get(key, default)`.
     pub fn get(&self, key: &Value, default: &Value) -> PyResult<Value> {
-        match self.resolve(key)? {
-            Some(k) => Ok(ensure_immutable(
-                self.container.borrow().get(&k).cloned().unwrap_or_default(),
-            )),
-            None => Ok(default.clone()),
-        }
+        Ok(match self.lookup_raw(key)? {
+            Some(v) => ensure_immutable(v),
+            None => default.clone(),
+        })
     }
 
     /// `deep_get(*keys, default=None)`.
     pub fn deep_get(this: &Value, keys: &[Value], default: &Value) -> PyResult<Value> {
-        let mut d = this.clone();
+        /// Where the walk is. A nested dict read from an immutable dict is kept raw: the
+        /// wrapper panther_core would build for it has an empty key map, so looking keys up
+        /// in the raw dict with a fresh scan state is the same, without allocating it.
+        enum At {
+            Raw(Rc<RefCell<Dict>>),
+            Val(Value),
+        }
+        fn step(hit: Option<Value>, default: &Value) -> At {
+            match hit {
+                Some(Value::Dict(d)) => At::Raw(d),
+                Some(v) => At::Val(ensure_immutable(v)),
+                None => At::Val(default.clone()),
+            }
+        }
+        let mut at = At::Val(this.clone());
         for key in keys {
-            d = if is_mapping(&d) {
-                mapping_get(&d, key, default)?
-            } else {
-                default.clone()
+            at = match at {
+                At::Raw(d) => {
+                    let c = d.borrow();
+                    let hit = ci_lookup(&c, key, &Cell::new(0))?
+                        .and_then(|i| c.get_index(i).map(|(_, v)| v.clone()));
+                    step(hit, default)
+                }
+                At::Val(v) => match v.downcast::<ImmutableCaseInsensitiveDict>() {
+                    Some(ci) => step(ci.lookup_raw(key)?, default),
+                    None if is_mapping(&v) => At::Val(mapping_get(&v, key, default)?),
+                    None => At::Val(default.clone()),
+                },
             };
         }
+        let d = match at {
+            At::Raw(d) => ensure_immutable(Value::Dict(d)),
+            At::Val(v) => v,
+        };
         Ok(if d.is_none() { default.clone() } else { d })
     }
 
@@ -860,6 +947,11 @@ impl PyObject for ImmutableCaseInsensitiveDict {
     ) -> PyResult<Value> {
         let cls = self.class_name();
         match name {
+            // The usual call shapes skip argument binding, which allocates.
+            "get" if kwargs.is_empty() && (1..=2).contains(&args.len()) => {
+                self.get(&args[0], args.get(1).unwrap_or(&Value::None))
+            }
+            "deep_get" if kwargs.is_empty() => Self::deep_get(this, args, &Value::None),
             "get" => {
                 let a = bind_args("Mapping.get", &["key", "default"], 1, true, args, kwargs)?;
                 let key = a[0].clone().unwrap_or_default();
@@ -1151,6 +1243,11 @@ pub struct ImmutableList {
 }
 
 impl ImmutableList {
+    /// The wrapped list, shared, not copied.
+    pub fn raw_shared(&self) -> Rc<RefCell<Vec<Value>>> {
+        self.container.clone()
+    }
+
     /// The raw elements (panther_core's `_container` tuple).
     pub fn raw(&self) -> Vec<Value> {
         self.container.borrow().clone()

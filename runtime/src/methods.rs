@@ -532,6 +532,17 @@ fn str_method_impl(
     args: &[Value],
     kwargs: Kwargs,
 ) -> Option<PyResult<Value>> {
+    // The most frequent calls in detections, when there is nothing to bind, skip the
+    // argument handling below (which allocates); the results are the same.
+    if kwargs.is_empty() {
+        match (name, args) {
+            ("startswith", [Value::Str(p)]) => return Some(Ok(Value::Bool(x.starts_with(&**p)))),
+            ("endswith", [Value::Str(p)]) => return Some(Ok(Value::Bool(x.ends_with(&**p)))),
+            ("lower", []) => return Some(Ok(Value::from(unicode::lower(x)))),
+            ("upper", []) => return Some(Ok(Value::from(unicode::upper(x)))),
+            _ => {}
+        }
+    }
     let meth = format!("str.{name}");
     let r = (|| -> PyResult<Value> {
         match name {

@@ -340,6 +340,59 @@ fn fmt_exc(e: &PyErr) -> String {
     e.type_and_message()
 }
 
+/// The event of a unit test exactly as PAT builds it (oracle `make_event`): a PantherEvent
+/// with the log type's data model for rules, without one for scheduled rules, the raw value
+/// for policies. `Err` is the record's error when it cannot be built.
+fn build_event(
+    def: &DetectionDef,
+    test: &crate::detection::TestDef,
+    models: &HashMap<&'static str, Rc<DataModel>>,
+) -> Result<Value, String> {
+    let entry =
+        value_from_json(test.event_json).map_err(|e| format!("harness: {}", fmt_exc(&e)))?;
+    Ok(match def.kind {
+        Kind::Policy => entry,
+        Kind::Rule | Kind::ScheduledRule => {
+            let Value::Dict(d) = &entry else {
+                return Err(if def.kind == Kind::ScheduledRule {
+                    format!(
+                        "harness: {}",
+                        fmt_exc(&crate::ops::unsupported(
+                            "a scheduled-rule test event that is not a mapping"
+                        ))
+                    )
+                } else {
+                    format!(
+                        "harness: AttributeError: '{}' object has no attribute 'get'",
+                        entry.type_name()
+                    )
+                });
+            };
+            let mut model = None;
+            if def.kind == Kind::Rule {
+                let lt = d
+                    .borrow()
+                    .get(&Key::from_str("p_log_type"))
+                    .cloned()
+                    .unwrap_or_default();
+                match &lt {
+                    Value::Str(s) => model = models.get(&**s).cloned(),
+                    Value::List(_) | Value::Dict(_) | Value::Set(_)
+                        if crate::ops::truthy(&lt).unwrap_or(false) =>
+                    {
+                        return Err(format!(
+                            "oracle: TypeError: unhashable type: '{}'",
+                            lt.type_name()
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            panther_event(entry.clone(), model)
+        }
+    })
+}
+
 /// Runs one unit test (tests of `def` before it must have run already, in this thread).
 fn run_test(
     def: &DetectionDef,
@@ -359,55 +412,11 @@ fn run_test(
         alert: false,
         live: None,
     };
-    let entry = match value_from_json(test.event_json) {
-        Ok(v) => v,
+    let event = match build_event(def, test, models) {
+        Ok(ev) => ev,
         Err(e) => {
-            rec.error = Some(format!("harness: {}", fmt_exc(&e)));
+            rec.error = Some(e);
             return rec;
-        }
-    };
-    // The event exactly as PAT builds it (oracle `make_event`).
-    let event = match def.kind {
-        Kind::Policy => entry,
-        Kind::Rule | Kind::ScheduledRule => {
-            let Value::Dict(d) = &entry else {
-                if def.kind == Kind::ScheduledRule {
-                    rec.error = Some(format!(
-                        "harness: {}",
-                        fmt_exc(&crate::ops::unsupported(
-                            "a scheduled-rule test event that is not a mapping"
-                        ))
-                    ));
-                } else {
-                    rec.error = Some(format!(
-                        "harness: AttributeError: '{}' object has no attribute 'get'",
-                        entry.type_name()
-                    ));
-                }
-                return rec;
-            };
-            let mut model = None;
-            if def.kind == Kind::Rule {
-                let lt = d
-                    .borrow()
-                    .get(&Key::from_str("p_log_type"))
-                    .cloned()
-                    .unwrap_or_default();
-                match &lt {
-                    Value::Str(s) => model = models.get(&**s).cloned(),
-                    Value::List(_) | Value::Dict(_) | Value::Set(_)
-                        if crate::ops::truthy(&lt).unwrap_or(false) =>
-                    {
-                        rec.error = Some(format!(
-                            "oracle: TypeError: unhashable type: '{}'",
-                            lt.type_name()
-                        ));
-                        return rec;
-                    }
-                    _ => {}
-                }
-            }
-            panther_event(entry.clone(), model)
         }
     };
     // Mocks, as `patch.multiple` applies them: in order, undoing the applied ones on failure.
@@ -524,13 +533,15 @@ pub fn run_all(reg: &Registry, ids: &[String]) -> Vec<TestRecord> {
 }
 
 /// The command line of a generated crate's test binary:
-/// `[--jsonl FILE] [--id ID]... [--repo-root DIR]`. Prints
+/// `[--jsonl FILE] [--id ID]... [--repo-root DIR] [--bench SECONDS]` (see [`bench`] for the
+/// last). Prints
 /// `ferrule-tests: N detections, T tests: P passed, F failed` and returns the exit code
 /// (0 when every test passed and every detection loaded, 1 otherwise, 2 on usage errors).
 pub fn main(reg: &Registry) -> i32 {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut jsonl: Option<String> = None;
     let mut ids: Vec<String> = Vec::new();
+    let mut bench_seconds: Option<f64> = None;
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned();
@@ -538,14 +549,21 @@ pub fn main(reg: &Registry) -> i32 {
             ("--jsonl", Some(v)) => jsonl = Some(v),
             ("--id", Some(v)) => ids.push(v),
             ("--repo-root", Some(v)) => set_repo_root(&v),
+            ("--bench", Some(v)) if v.parse::<f64>().is_ok_and(|x| x >= 0.0) => {
+                bench_seconds = v.parse().ok()
+            }
             (other, _) => {
                 eprintln!(
-                    "usage: [--jsonl FILE] [--id ID]... [--repo-root DIR] (bad argument {other:?})"
+                    "usage: [--jsonl FILE] [--id ID]... [--repo-root DIR] [--bench SECONDS] (bad argument {other:?})"
                 );
                 return 2;
             }
         }
         i += 2;
+    }
+    if let Some(secs) = bench_seconds {
+        println!("{}", bench(reg, &ids, secs));
+        return 0;
     }
     let records = run_all(reg, &ids);
     if let Some(path) = jsonl {
@@ -624,4 +642,134 @@ pub fn check_test(reg: &Registry, det_index: usize, test_index: usize) -> Result
     handle
         .join()
         .map_err(|_| "the test thread panicked".to_string())?
+}
+
+// ---------------------------------------------------------------------------------------
+// Throughput benchmark
+// ---------------------------------------------------------------------------------------
+
+/// One timed measurement: full passes over every pair, the first one a warm-up, repeated
+/// until `min_seconds` were timed and at least `min_reps` passes were made.
+fn measure(pairs: usize, min_seconds: f64, min_reps: usize, mut pass: impl FnMut()) -> Value {
+    pass();
+    let mut times: Vec<f64> = Vec::new();
+    let mut spent = 0.0;
+    while spent < min_seconds || times.len() < min_reps {
+        let start = std::time::Instant::now();
+        pass();
+        let t = start.elapsed().as_secs_f64();
+        times.push(t);
+        spent += t;
+    }
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    let median = if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2.0
+    };
+    let per = |t: f64| Value::Float((t / pairs.max(1) as f64 * 1e9).round() / 1e3);
+    let mut d = Dict::new();
+    let mut put = |k: &str, v: Value| {
+        d.insert(Key::from_str(k), v);
+    };
+    put("reps", Value::Int(n as i64));
+    put("total_timed_s", Value::Float((spent * 1e3).round() / 1e3));
+    put("median_pass_s", Value::Float((median * 1e6).round() / 1e6));
+    put(
+        "evals_per_s",
+        Value::Float((pairs as f64 / median * 10.0).round() / 10.0),
+    );
+    put("us_per_eval_median", per(median));
+    put("us_per_eval_min", per(times[0]));
+    put("us_per_eval_max", per(times[n - 1]));
+    Value::dict(d)
+}
+
+/// `--bench SECONDS`: the throughput of the compiled detections, measured as
+/// `oracle/bench_v1.py` measures CPython's. Every detection (or those in `ids`) is loaded;
+/// each unit test without Mocks gives one (detection, event) pair whose event is built once,
+/// as PAT builds it. Two measurements follow: `Detection.run(batch_mode=True)` (what a live
+/// event costs) and the bare `rule()`/`policy()` call. Returns one JSON object whose
+/// structure and counts are deterministic; only the timings vary between runs.
+pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
+    let models = data_models_by_log_type(reg);
+    let selected: Vec<&DetectionDef> = reg
+        .detections
+        .iter()
+        .copied()
+        .filter(|d| ids.is_empty() || ids.iter().any(|i| i == d.id))
+        .collect();
+    let loaded: Vec<Result<(), PyErr>> = selected.iter().map(|d| (d.init)()).collect();
+    let mut skipped: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    let mut pairs: Vec<(&DetectionDef, Value)> = Vec::new();
+    let mut benched: Vec<&str> = Vec::new();
+    for (def, load) in selected.iter().zip(&loaded) {
+        if load.is_err() {
+            *skipped.entry("detection with load error").or_default() += 1;
+            continue;
+        }
+        benched.push(def.id);
+        for t in def.tests {
+            if !t.mocks.is_empty() {
+                *skipped.entry("test events needing Mocks").or_default() += 1;
+                continue;
+            }
+            match build_event(def, t, &models) {
+                Ok(ev) => pairs.push((def, ev)),
+                Err(_) => {
+                    *skipped
+                        .entry("test events that cannot be built")
+                        .or_default() += 1
+                }
+            }
+        }
+    }
+    let mut outcomes: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for (def, ev) in &pairs {
+        let r = detection::run(def, ev, true);
+        *outcomes
+            .entry(format!("pairs_{}", def.kind.as_str()))
+            .or_default() += 1;
+        if r.detection_exception.is_some() {
+            *outcomes.entry("rule_raised".into()).or_default() += 1;
+        }
+        if r.trigger_alert {
+            *outcomes.entry("alerting".into()).or_default() += 1;
+        }
+    }
+    let n = pairs.len();
+    let full = measure(n, min_seconds, 5, || {
+        for (def, ev) in &pairs {
+            std::hint::black_box(detection::run(def, ev, true));
+        }
+    });
+    let rule_only = measure(n, min_seconds, 5, || {
+        for (def, ev) in &pairs {
+            let _ = std::hint::black_box((def.matcher)(std::slice::from_ref(ev), &[]));
+        }
+    });
+    let mut d = Dict::new();
+    let mut put = |k: &str, v: Value| {
+        d.insert(Key::from_str(k), v);
+    };
+    put("detections_loaded", Value::Int(benched.len() as i64));
+    put("pairs", Value::Int(n as i64));
+    let mut sk = Dict::new();
+    for (k, v) in skipped {
+        sk.insert(Key::from_str(k), Value::Int(v));
+    }
+    put("skipped", Value::dict(sk));
+    let mut oc = Dict::new();
+    for (k, v) in outcomes {
+        oc.insert(Key::from_str(&k), Value::Int(v));
+    }
+    put("outcomes", Value::dict(oc));
+    put("full_detection_run", full);
+    put("rule_only", rule_only);
+    put(
+        "detections",
+        Value::list(benched.iter().map(|id| Value::str(*id)).collect()),
+    );
+    json_dumps(&Value::dict(d), true, None).unwrap_or_default()
 }

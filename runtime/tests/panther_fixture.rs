@@ -834,3 +834,30 @@ fn batch_mode_gives_the_live_view() {
         }
     }
 }
+
+#[test]
+fn bench_mode_covers_every_test_without_mocks() {
+    // `--bench`: one pair per unit test without Mocks, as oracle/bench_v1.py builds them.
+    let out: serde_json::Value =
+        serde_json::from_str(&runner::bench(&REGISTRY, &[], 0.0)).expect("bench prints JSON");
+    let tests: Vec<_> = REGISTRY.detections.iter().flat_map(|d| d.tests).collect();
+    let with_mocks = tests.iter().filter(|t| !t.mocks.is_empty()).count() as u64;
+    assert!(with_mocks > 0);
+    let unbuildable = out["skipped"]["test events that cannot be built"]
+        .as_u64()
+        .unwrap_or(0);
+    assert_eq!(out["skipped"]["test events needing Mocks"], with_mocks);
+    assert_eq!(
+        out["pairs"].as_u64(),
+        Some(tests.len() as u64 - with_mocks - unbuildable)
+    );
+    for m in ["full_detection_run", "rule_only"] {
+        assert!(out[m]["reps"].as_u64().is_some_and(|r| r >= 5), "{m}");
+        assert!(
+            out[m]["evals_per_s"].as_f64().is_some_and(|r| r > 0.0),
+            "{m}"
+        );
+    }
+    let ids: Vec<&str> = REGISTRY.detections.iter().map(|d| d.id).collect();
+    assert_eq!(out["detections"], serde_json::json!(ids));
+}

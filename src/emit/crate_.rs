@@ -104,7 +104,8 @@ pub fn render(program: &Program) -> BTreeMap<String, String> {
     // `pub mod m { pub mod x; }` needs the files under src/m/.
     files.insert("src/lib.rs".into(), format_tokens(lib));
     let main = quote! {
-        //! Runs every unit test of the compiled detections (`--jsonl FILE`, `--id ID`).
+        //! Runs every unit test of the compiled detections (`--jsonl FILE`, `--id ID`), or
+        //! measures their throughput (`--bench SECONDS`).
         fn main() {
             std::process::exit(ferrule_runtime::runner::main(&ferrule_generated::REGISTRY));
         }
