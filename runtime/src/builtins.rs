@@ -90,7 +90,7 @@ pub fn str_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         (None, None, None) => Ok(Value::str("")),
         (Some(v), None, None) => Ok(match v {
             Value::Str(_) => v.clone(),
-            _ => Value::from(fmt::str(v)),
+            _ => Value::from(fmt::str_checked(v)?),
         }),
         (Some(Value::Bytes(b)), e, er) => {
             let e = match e {
@@ -128,7 +128,7 @@ pub fn str_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 pub fn repr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("repr", kwargs)?;
     arity("repr", args, 1, 1)?;
-    Ok(Value::from(fmt::repr(&args[0])))
+    Ok(Value::from(fmt::repr_checked(&args[0])?))
 }
 
 fn invalid_int_literal(base: u32, s: &str) -> PyErr {
@@ -435,8 +435,13 @@ fn to_set(items: Vec<Value>) -> PyResult<Set> {
     items.into_iter().map(Key::new).collect()
 }
 
-/// `set(iterable)`.
+/// `set(iterable)`, along `set_update_internal`'s set, dict and iterable paths.
 pub fn set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if let [arg @ (Value::Set(_) | Value::FrozenSet(_) | Value::Dict(_))] = args {
+        if kwargs.is_empty() {
+            return Ok(Value::set(crate::pyset::from_value(arg)?));
+        }
+    }
     Ok(Value::set(to_set(
         one_iterable("set", args, kwargs)?.unwrap_or_default(),
     )?))
@@ -447,6 +452,11 @@ pub fn frozenset(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     if let Some(Value::FrozenSet(_)) = args.first() {
         if args.len() == 1 && kwargs.is_empty() {
             return Ok(args[0].clone());
+        }
+    }
+    if let [arg @ (Value::Set(_) | Value::Dict(_))] = args {
+        if kwargs.is_empty() {
+            return Ok(Value::FrozenSet(Rc::new(crate::pyset::from_value(arg)?)));
         }
     }
     let items = one_iterable("frozenset", args, kwargs)?.unwrap_or_default();

@@ -175,7 +175,7 @@ impl PyIter {
                 PyIter::Dict(d.clone(), keys, 0, n)
             }
             Value::Set(s) => {
-                let items: Vec<Value> = s.borrow().iter().map(|k| k.value().clone()).collect();
+                let items: Vec<Value> = s.borrow().ordered()?.map(|k| k.value().clone()).collect();
                 let n = items.len();
                 PyIter::Set(s.clone(), items, 0, n)
             }

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use crate::err::{ExcKind, ExcType, PyErr, PyResult};
 use crate::ops::{self, as_index, unsupported};
+use crate::pyset;
 use crate::unicode;
 use crate::value::{BinOp, Dict, Key, Kwargs, PyObject, Set, Value};
 
@@ -1492,11 +1493,7 @@ impl PyObject for DictView {
 // set and frozenset
 
 fn to_set(v: &Value) -> PyResult<Set> {
-    match v {
-        Value::Set(s) => Ok(s.borrow().clone()),
-        Value::FrozenSet(s) => Ok((**s).clone()),
-        _ => ops::iter(v)?.into_iter().map(Key::new).collect(),
-    }
+    pyset::from_value(v)
 }
 
 fn same_kind(this: &Value, s: Set) -> Value {
@@ -1543,8 +1540,14 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     return Err(PyErr::type_error("set.update() takes no keyword arguments"));
                 }
                 for a in args {
-                    let items = to_set(a)?;
-                    m.borrow_mut().extend(items);
+                    if !this.is(a) {
+                        // CPython's `set_update_internal`; a list is materialised first so
+                        // that iterating it cannot alias the borrowed set.
+                        let mut tmp = std::mem::take(&mut *m.borrow_mut());
+                        let r = pyset::update_internal(&mut tmp, a);
+                        *m.borrow_mut() = tmp;
+                        r?;
+                    }
                 }
                 Ok(Value::None)
             }
@@ -1554,29 +1557,19 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                         "{tn}.{name}() takes no keyword arguments"
                     )));
                 }
-                let mut acc = cur();
-                for a in args {
-                    let other = to_set(a)?;
-                    acc = match name {
-                        "union" => {
-                            acc.extend(other);
-                            acc
-                        }
-                        "intersection" => acc.into_iter().filter(|k| other.contains(k)).collect(),
-                        _ => acc.into_iter().filter(|k| !other.contains(k)).collect(),
-                    };
-                }
-                Ok(same_kind(this, acc))
+                let mine = cur();
+                let r = match name {
+                    "union" => pyset::union(this, &mine, args)?,
+                    "intersection" => pyset::intersection_multi(this, &mine, args)?,
+                    _ => pyset::difference_multi(this, &mine, args)?,
+                };
+                Ok(same_kind(this, r))
             }
             ("symmetric_difference", _) => {
-                let other = to_set(&one(args)?)?;
-                let mine = cur();
-                let mut r: Set = mine
-                    .iter()
-                    .filter(|k| !other.contains(*k))
-                    .cloned()
-                    .collect();
-                r.extend(other.iter().filter(|k| !mine.contains(*k)).cloned());
+                let other = one(args)?;
+                let mut r = pyset::from_value(&other)?;
+                let mine = Value::FrozenSet(Rc::new(cur()));
+                pyset::symmetric_difference_update(&mut r, &mine, false)?;
                 Ok(same_kind(this, r))
             }
             ("issubset" | "issuperset" | "isdisjoint", _) => {
@@ -1594,7 +1587,7 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     Value::Set(s) => Key::new(Value::FrozenSet(Rc::new(s.borrow().clone())))?,
                     _ => Key::new(x.clone())?,
                 };
-                let removed = m.borrow_mut().shift_remove(&k);
+                let removed = m.borrow_mut().remove(&k);
                 if !removed && name == "remove" {
                     return Err(PyErr::key_error(x));
                 }
@@ -1602,9 +1595,7 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
             }
             ("pop", Some(m)) => {
                 no_args("set.pop", args, kwargs)?;
-                // CPython pops the first element in hash order; ferrule keeps insertion
-                // order, so which element comes out may differ (see DESIGN.md on sets).
-                let first = m.borrow_mut().shift_remove_index(0);
+                let first = m.borrow_mut().pop()?;
                 first
                     .map(Key::into_value)
                     .ok_or_else(|| PyErr::key_error(s("pop from an empty set")))
@@ -1613,7 +1604,7 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                 no_args(&format!("{tn}.copy"), args, kwargs)?;
                 Ok(match this {
                     Value::FrozenSet(_) => this.clone(),
-                    _ => Value::set(cur()),
+                    _ => Value::set(cur().copy()),
                 })
             }
             ("clear", Some(m)) => {

@@ -691,8 +691,8 @@ impl<'a> Fx<'a> {
                 FPart::Value(v, conv, spec) => {
                     let v = self.expr(v);
                     let v = match conv {
-                        Some('r') => quote! { Value::from(rt::fmt::repr(&#v)) },
-                        Some('s') => quote! { Value::from(rt::fmt::str(&#v)) },
+                        Some('r') => quote! { Value::from(rt::fmt::repr_checked(&#v)?) },
+                        Some('s') => quote! { Value::from(rt::fmt::str_checked(&#v)?) },
                         _ => v,
                     };
                     let spec = if spec.is_empty() {
