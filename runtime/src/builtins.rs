@@ -618,6 +618,15 @@ pub fn sort_values(items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -
     Ok(())
 }
 
+fn order_free_elem(v: &Value) -> bool {
+    match v {
+        Value::None | Value::Bool(_) | Value::Int(_) | Value::Str(_) | Value::Bytes(_) => true,
+        Value::Float(f) => !f.is_nan(),
+        Value::Tuple(t) => t.iter().all(order_free_elem),
+        _ => false,
+    }
+}
+
 /// `sorted(iterable, key=None, reverse=False)`.
 pub fn sorted(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     only_kwargs("sort", kwargs, &["key", "reverse"])?;
@@ -627,13 +636,26 @@ pub fn sorted(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             args.len()
         )));
     }
-    let mut items = ops::iter(&args[0])?;
+    let unordered = ops::unordered_set_items(&args[0]);
+    let order_free = unordered.is_some();
+    let mut items = match unordered {
+        Some(items) => items,
+        None => ops::iter(&args[0])?,
+    };
     let key = kwarg(kwargs, "key").filter(|k| !k.is_none());
     let reverse = match kwarg(kwargs, "reverse") {
         Some(r) => ops::truthy(r)?,
         None => false,
     };
-    sort_values(&mut items, key, reverse)?;
+    let r = sort_values(&mut items, key, reverse);
+    // Sorting distinct, totally ordered elements gives one result whatever the input order;
+    // errors (which pair fails first), key functions (stable ties) and NaN depend on it.
+    if order_free && (r.is_err() || key.is_some() || !items.iter().all(order_free_elem)) {
+        return Err(unsupported(
+            "sorted() of a set whose CPython order is unknown",
+        ));
+    }
+    r?;
     Ok(Value::list(items))
 }
 
@@ -716,6 +738,19 @@ pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             ))
         }
         _ => {}
+    }
+    if let Some(items) = ops::unordered_set_items(&args[0]) {
+        // Integer addition is exact, so only then is the order irrelevant.
+        let ints = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_));
+        if !(ints(&acc) && items.iter().all(ints)) {
+            return Err(unsupported(
+                "sum() over a set whose CPython order is unknown",
+            ));
+        }
+        for it in items {
+            acc = ops::binop(crate::value::BinOp::Add, &acc, &it)?;
+        }
+        return Ok(acc);
     }
     for it in ops::iter(&args[0])? {
         acc = ops::binop(crate::value::BinOp::Add, &acc, &it)?;

@@ -1473,14 +1473,20 @@ impl PyObject for DictView {
                         .collect::<PyResult<Set>>()?,
                 ),
             };
-            if reflected {
+            let r = if reflected {
                 ops::binop(op, &theirs, &mine).map(|v| match v {
                     Value::FrozenSet(s) => Value::set((*s).clone()),
                     v => v,
                 })
             } else {
                 ops::binop(op, &mine, &theirs)
+            };
+            // CPython's dict-view set operations take other paths (`dictviews_to_set`,
+            // `_PyDictView_Intersect`) that are not modelled, so their order is unknown.
+            if let Ok(Value::Set(s)) = &r {
+                s.borrow_mut().mark_order_unknown();
             }
+            r
         })();
         Some(r)
     }

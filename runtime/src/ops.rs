@@ -1338,6 +1338,15 @@ pub fn iter(obj: &Value) -> PyResult<Vec<Value>> {
     }
 }
 
+/// The elements of a set whose CPython order is unknown (see pyset.rs), in table order,
+/// for builtins whose result cannot depend on that order; `None` for any other value.
+pub fn unordered_set_items(obj: &Value) -> Option<Vec<Value>> {
+    crate::pyset::with_set(obj, |s| {
+        (!s.order_known()).then(|| s.iter().map(|k| k.value().clone()).collect())
+    })
+    .flatten()
+}
+
 /// `TypeError: 'int' object is not iterable`.
 pub fn not_iterable(obj: &Value) -> PyErr {
     PyErr::type_error(format!("'{}' object is not iterable", obj.type_name()))

@@ -104,10 +104,10 @@ fn rand_scalar(r: &mut Rng, kind: usize) -> Value {
     }
 }
 
-/// One case: a pool of values, then operations on three set variables, with Python source
-/// for the same steps and the runtime's outputs.
+/// One case: a pool of values and operations on three set variables, as JSON for the
+/// Python interpreter loop below, with the runtime's outputs for the same steps.
 struct Case {
-    py: String,
+    json: String,
     out: Vec<String>,
 }
 
@@ -119,33 +119,65 @@ fn idx_list(r: &mut Rng, pool: usize, max: usize) -> Vec<usize> {
     (0..r.below(max + 1)).map(|_| r.below(pool)).collect()
 }
 
+/// A pool value as JSON: tuples and frozensets tagged, floats in their repr.
+fn to_json(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(_) => repr(v),
+        Value::Str(s) => serde_json::to_string(&**s).unwrap(),
+        Value::Tuple(t) => {
+            let parts: Vec<String> = t.iter().map(to_json).collect();
+            format!(
+                "[\"t\"{}{}]",
+                if parts.is_empty() { "" } else { "," },
+                parts.join(",")
+            )
+        }
+        _ => panic!("no JSON for {}", repr(v)),
+    }
+}
+
+const BINOPS: [(BinOp, &str); 4] = [
+    (BinOp::BitOr, "or_"),
+    (BinOp::BitAnd, "and_"),
+    (BinOp::Sub, "sub"),
+    (BinOp::BitXor, "xor"),
+];
+
 fn gen_case(r: &mut Rng) -> Case {
     let kind = r.below(5);
-    let big = r.below(6) == 0;
+    let big = r.below(8) == 0;
     let pool_n = if big {
-        50 + r.below(400)
+        50 + r.below(250)
     } else {
         3 + r.below(30)
     };
     let raw: Vec<Value> = (0..pool_n).map(|_| rand_scalar(r, kind)).collect();
-    // A frozenset literal would be a constant that CPython's compiler merges with an equal
-    // earlier constant of the module (keeping that one's order), so frozensets are written
-    // as calls on lists.
     let mut pool = Vec::new();
-    let mut pool_py = Vec::new();
+    let mut pool_json = Vec::new();
     for v in raw {
         match &v {
+            // Frozensets are rebuilt in Python from their items in this order.
             Value::Tuple(t) if t.len() == 3 && t[0].as_str() == Some("__frozen__") => {
                 pool.push(t[1].clone());
-                pool_py.push(format!("frozenset({})", repr(&t[2])));
+                let Value::List(l) = &t[2] else {
+                    unreachable!()
+                };
+                let parts: Vec<String> = l.borrow().iter().map(to_json).collect();
+                pool_json.push(format!(
+                    "[\"f\"{}{}]",
+                    if parts.is_empty() { "" } else { "," },
+                    parts.join(",")
+                ));
             }
             _ => {
-                pool_py.push(repr(&v));
+                pool_json.push(to_json(&v));
                 pool.push(v);
             }
         }
     }
-    let mut py = format!("P=[{}]\nV=[set(),set(),set()]\n", pool_py.join(","));
+    let mut ops = Vec::new();
     let mut out = Vec::new();
     let mut v = [
         Value::set(Default::default()),
@@ -158,159 +190,143 @@ fn gen_case(r: &mut Rng) -> Case {
         let s = r.below(3);
         let u = r.below(3);
         let is_set = matches!(v[t], Value::Set(_));
-        let op = r.below(17);
         let lst = idx_list(r, pool_n, max_items);
-        let lst_py = format!(
-            "[{}]",
-            lst.iter()
-                .map(|i| format!("P[{i}]"))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
         let list_v = Value::list(items(&pool, &lst));
         let one = r.below(pool_n);
-        let (line, value) = match op {
-            0 => (
-                // BUILD_SET with non-constant items.
-                format!(
-                    "V[{t}]={{{}}}",
-                    lst.iter()
-                        .map(|i| format!("P[{i}]"))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                        + if lst.is_empty() { "*()" } else { "" }
-                ),
-                call::make_set(items(&pool, &lst)).unwrap(),
-            ),
-            1 => (
-                format!("V[{t}]=set({lst_py})"),
-                builtins::set(&[list_v], &[]).unwrap(),
-            ),
-            2 => (
-                format!("V[{t}]=set(V[{s}])"),
-                builtins::set(&[v[s].clone()], &[]).unwrap(),
-            ),
+        let mut name = "";
+        let (k, value) = match r.below(17) {
+            0 => ("lit", call::make_set(items(&pool, &lst)).unwrap()),
+            1 => ("setlist", builtins::set(&[list_v], &[]).unwrap()),
+            2 => ("setof", builtins::set(&[v[s].clone()], &[]).unwrap()),
             3 => {
                 let mut d = Dict::new();
                 for i in &lst {
                     d.insert(Key::new(pool[*i].clone()).unwrap(), Value::None);
                 }
-                (
-                    format!("V[{t}]=set(dict.fromkeys({lst_py}))"),
-                    builtins::set(&[Value::dict(d)], &[]).unwrap(),
-                )
+                ("setdict", builtins::set(&[Value::dict(d)], &[]).unwrap())
             }
-            4 => (
-                format!("V[{t}]=frozenset(V[{s}])"),
-                builtins::frozenset(&[v[s].clone()], &[]).unwrap(),
-            ),
+            4 => ("frozen", builtins::frozenset(&[v[s].clone()], &[]).unwrap()),
             5 if is_set => {
                 call_method(&v[t], "add", &[pool[one].clone()], &[]).unwrap();
-                (format!("V[{t}].add(P[{one}])"), v[t].clone())
+                ("add", v[t].clone())
             }
             6 if is_set => {
                 call_method(&v[t], "discard", &[pool[one].clone()], &[]).unwrap();
-                (format!("V[{t}].discard(P[{one}])"), v[t].clone())
+                ("discard", v[t].clone())
             }
-            7 if is_set => {
-                let popped = call_method(&v[t], "pop", &[], &[]);
-                match popped {
-                    Ok(p) => {
-                        out.push(repr(&p));
-                        (format!("print(repr(V[{t}].pop()))"), v[t].clone())
-                    }
-                    Err(_) => (String::from("pass"), v[t].clone()),
+            7 if is_set => match call_method(&v[t], "pop", &[], &[]) {
+                Ok(p) => {
+                    out.push(repr(&p));
+                    ("pop", v[t].clone())
                 }
-            }
+                Err(_) => ("noop", v[t].clone()),
+            },
             8 if is_set => {
-                let arg = if r.below(2) == 0 {
-                    list_v
+                if r.below(2) == 0 {
+                    call_method(&v[t], "update", &[list_v], &[]).unwrap();
+                    ("update_l", v[t].clone())
                 } else {
-                    v[s].clone()
-                };
-                let arg_py = if matches!(arg, Value::List(_)) {
-                    lst_py
-                } else {
-                    format!("V[{s}]")
-                };
-                call_method(&v[t], "update", &[arg], &[]).unwrap();
-                (format!("V[{t}].update({arg_py})"), v[t].clone())
+                    call_method(&v[t], "update", &[v[s].clone()], &[]).unwrap();
+                    ("update_s", v[t].clone())
+                }
             }
             9 if is_set && r.below(4) == 0 => {
                 call_method(&v[t], "clear", &[], &[]).unwrap();
-                (format!("V[{t}].clear()"), v[t].clone())
+                ("clear", v[t].clone())
             }
             10 | 11 => {
-                let (o, sym) = *r.pick(&[
-                    (BinOp::BitOr, "|"),
-                    (BinOp::BitAnd, "&"),
-                    (BinOp::Sub, "-"),
-                    (BinOp::BitXor, "^"),
-                ]);
-                (
-                    format!("V[{t}]=V[{s}]{sym}V[{u}]"),
-                    binop(o, &v[s], &v[u]).unwrap(),
-                )
+                let (o, n) = *r.pick(&BINOPS);
+                name = n;
+                ("bin", binop(o, &v[s], &v[u]).unwrap())
             }
             12 | 13 => {
-                let name = *r.pick(&[
+                name = *r.pick(&[
                     "union",
                     "intersection",
                     "difference",
                     "symmetric_difference",
                 ]);
-                let use_list = r.below(2) == 0;
-                let (arg, arg_py) = if use_list {
-                    (list_v, lst_py)
+                if r.below(2) == 0 {
+                    ("meth_l", call_method(&v[s], name, &[list_v], &[]).unwrap())
                 } else {
-                    (v[u].clone(), format!("V[{u}]"))
-                };
-                (
-                    format!("V[{t}]=V[{s}].{name}({arg_py})"),
-                    call_method(&v[s], name, &[arg], &[]).unwrap(),
-                )
+                    (
+                        "meth_s",
+                        call_method(&v[s], name, &[v[u].clone()], &[]).unwrap(),
+                    )
+                }
             }
             14 => {
-                let (o, sym) = *r.pick(&[
-                    (BinOp::BitOr, "|"),
-                    (BinOp::BitAnd, "&"),
-                    (BinOp::Sub, "-"),
-                    (BinOp::BitXor, "^"),
-                ]);
-                (
-                    format!("V[{t}]{sym}=V[{s}]"),
-                    inplace(o, &v[t], &v[s]).unwrap(),
-                )
+                let (o, n) = *r.pick(&BINOPS);
+                name = n;
+                ("inplace", inplace(o, &v[t], &v[s]).unwrap())
             }
-            15 => (
-                format!("V[{t}]=V[{s}].copy()"),
-                call_method(&v[s], "copy", &[], &[]).unwrap(),
-            ),
+            15 => ("copy", call_method(&v[s], "copy", &[], &[]).unwrap()),
             _ if is_set => {
                 // Removing many elements leaves dummies that later insertions reuse.
                 for i in &lst {
                     call_method(&v[t], "discard", &[pool[*i].clone()], &[]).unwrap();
                 }
-                (
-                    format!("for x in {lst_py}: V[{t}].discard(x)"),
-                    v[t].clone(),
-                )
+                ("discard_many", v[t].clone())
             }
-            _ => (format!("V[{t}]=V[{s}]"), v[s].clone()),
+            _ => ("assign", v[s].clone()),
         };
         v[t] = value;
-        py.push_str(&line);
-        py.push('\n');
-        py.push_str(&format!("print(repr(V[{t}]))\n"));
+        ops.push(format!("[\"{k}\",{t},{s},{u},{lst:?},{one},\"{name}\"]"));
         out.push(repr(&v[t]));
     }
     if r.below(4) == 0 {
         // The hash of every pool value.
-        py.push_str("for x in P: print(hash(x))\n");
+        ops.push("[\"hashes\",0,0,0,[],0,\"\"]".to_string());
         out.extend(pool.iter().map(|x| pyhash::hash(x).value.to_string()));
     }
-    Case { py, out }
+    Case {
+        json: format!("[[{}],[{}]]", pool_json.join(","), ops.join(",")),
+        out,
+    }
 }
+
+/// Runs the cases with CPython's own set operations.
+const INTERPRETER: &str = r#"
+import json, operator, sys
+def dec(x):
+    if isinstance(x, list):
+        if x[0] == "t":
+            return tuple(dec(y) for y in x[1:])
+        return frozenset([dec(y) for y in x[1:]])
+    return x
+out = []
+w = out.append
+for n, (pool, ops) in enumerate(json.loads(sys.stdin.read())):
+    w("=== %d" % n)
+    P = [dec(x) for x in pool]
+    V = [set(), set(), set()]
+    L = lambda ix: [P[i] for i in ix]
+    for k, t, s, u, ix, one, name in ops:
+        if k == "lit": V[t] = {*L(ix)}
+        elif k == "setlist": V[t] = set(L(ix))
+        elif k == "setof": V[t] = set(V[s])
+        elif k == "setdict": V[t] = set(dict.fromkeys(L(ix)))
+        elif k == "frozen": V[t] = frozenset(V[s])
+        elif k == "add": V[t].add(P[one])
+        elif k == "discard": V[t].discard(P[one])
+        elif k == "pop": w(repr(V[t].pop()))
+        elif k == "update_l": V[t].update(L(ix))
+        elif k == "update_s": V[t].update(V[s])
+        elif k == "clear": V[t].clear()
+        elif k == "bin": V[t] = getattr(operator, name)(V[s], V[u])
+        elif k == "meth_l": V[t] = getattr(V[s], name)(L(ix))
+        elif k == "meth_s": V[t] = getattr(V[s], name)(V[u])
+        elif k == "inplace": V[t] = getattr(operator, "i" + name.rstrip("_"))(V[t], V[s])
+        elif k == "copy": V[t] = V[s].copy()
+        elif k == "discard_many":
+            for x in L(ix): V[t].discard(x)
+        elif k == "assign": V[t] = V[s]
+        if k == "hashes":
+            for x in P: w(str(hash(x)))
+        else:
+            w(repr(V[t]))
+sys.stdout.write("\n".join(out) + "\n")
+"#;
 
 #[test]
 fn set_order_matches_cpython() {
@@ -324,19 +340,19 @@ fn set_order_matches_cpython() {
         .unwrap_or(12_000);
     let mut r = Rng(seed);
     let cases: Vec<Case> = (0..n).map(|_| gen_case(&mut r)).collect();
-    // Each case is its own function so that a failure names the case.
-    let mut script = String::from("import sys\n");
-    for (i, c) in cases.iter().enumerate() {
-        script.push_str(&format!("def case_{i}():\n"));
-        for line in c.py.lines() {
-            script.push_str("    ");
-            script.push_str(line);
-            script.push('\n');
-        }
-        script.push_str(&format!("print('=== {i}')\ncase_{i}()\n"));
+    let input = format!(
+        "[{}]",
+        cases
+            .iter()
+            .map(|c| c.json.as_str())
+            .collect::<Vec<_>>()
+            .join(",\n")
+    );
+    if let Ok(path) = std::env::var("FERRULE_SETORDER_DUMP") {
+        std::fs::write(path, &input).unwrap();
     }
     let mut child = Command::new("python3")
-        .arg("-")
+        .args(["-c", INTERPRETER])
         .env("PYTHONHASHSEED", "0")
         .env("PYTHONIOENCODING", "utf-8")
         .stdin(Stdio::piped())
@@ -344,7 +360,7 @@ fn set_order_matches_cpython() {
         .spawn()
         .expect("python3 runs");
     let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let output = child.wait_with_output().expect("python3 output");
     writer.join().unwrap().unwrap();
     assert!(output.status.success(), "python3 failed");
@@ -357,7 +373,7 @@ fn set_order_matches_cpython() {
         if expected != c.out.iter().map(String::as_str).collect::<Vec<_>>() {
             failures += 1;
             if failures <= 5 {
-                eprintln!("case {i} differs:\n{}", c.py);
+                eprintln!("case {i} differs:\n{}", c.json);
                 for (e, a) in expected.iter().zip(&c.out) {
                     if e != a {
                         eprintln!("! cpython: {e}\n! ferrule: {a}");
@@ -367,4 +383,83 @@ fn set_order_matches_cpython() {
         }
     }
     assert_eq!(failures, 0, "{failures} of {n} cases differ from CPython");
+}
+
+fn err_kind(r: ferrule_runtime::PyResult<Value>) -> String {
+    match r {
+        Ok(v) => format!("ok {}", repr(&v)),
+        Err(e) => e.to_string().split(':').next().unwrap_or("").to_string(),
+    }
+}
+
+#[test]
+fn unknown_order_is_refused_when_observed() {
+    use ferrule_runtime::ops::{contains, eq, iter, len};
+    // `hash(None)` and `hash(nan)` are address-based in CPython 3.11.
+    let s = call::make_set(vec![Value::None, Value::Int(2), Value::Int(1)]).unwrap();
+    assert_eq!(len(&s).unwrap(), 3);
+    assert!(contains(&s, &Value::Int(1)).unwrap());
+    let same = call::make_set(vec![Value::Int(1), Value::None, Value::Int(2)]).unwrap();
+    assert!(eq(&s, &same));
+    assert!(iter(&s).is_err());
+    assert_eq!(
+        err_kind(builtins::list(&[s.clone()], &[])),
+        "NotImplementedError"
+    );
+    assert_eq!(
+        err_kind(builtins::repr(&[s.clone()], &[])),
+        "NotImplementedError"
+    );
+    assert_eq!(
+        err_kind(call_method(&s, "pop", &[], &[])),
+        "NotImplementedError"
+    );
+    // Order-free uses keep working, and the flag is sticky after None leaves.
+    call_method(&s, "discard", &[Value::None], &[]).unwrap();
+    assert_eq!(err_kind(builtins::sum(&[s.clone()], &[])), "ok 3");
+    assert_eq!(err_kind(builtins::sorted(&[s.clone()], &[])), "ok [1, 2]");
+    assert_eq!(
+        err_kind(builtins::list(&[s.clone()], &[])),
+        "NotImplementedError"
+    );
+    // Results computed from it inherit the flag; `clear()` resets it.
+    let u = binop(
+        BinOp::BitOr,
+        &s,
+        &call::make_set(vec![Value::Int(5)]).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(err_kind(builtins::list(&[u], &[])), "NotImplementedError");
+    call_method(&s, "clear", &[], &[]).unwrap();
+    call_method(&s, "add", &[Value::Int(7)], &[]).unwrap();
+    assert_eq!(err_kind(builtins::list(&[s.clone()], &[])), "ok [7]");
+    let n = call::make_set(vec![Value::Float(f64::NAN), Value::Float(0.5)]).unwrap();
+    assert_eq!(
+        err_kind(builtins::sorted(&[n.clone()], &[])),
+        "NotImplementedError"
+    );
+    assert_eq!(err_kind(builtins::sum(&[n], &[])), "NotImplementedError");
+    let m = call::make_set(vec![Value::None, Value::str("a")]).unwrap();
+    assert_eq!(err_kind(builtins::sorted(&[m], &[])), "NotImplementedError");
+}
+
+#[test]
+fn hash_table() {
+    // `PYTHONHASHSEED=0 python3.11 -c 'print(hash(x))'`.
+    let cases: &[(Value, i64)] = &[
+        (Value::str("a"), 4644417185603328019),
+        (Value::str(""), 0),
+        (Value::Int(-1), -2),
+        (Value::Float(0.5), 1152921504606846976),
+        (Value::tuple(vec![]), 5740354900026072187),
+        (
+            Value::tuple(vec![Value::Int(1), Value::Int(2)]),
+            -3550055125485641917,
+        ),
+    ];
+    for (v, h) in cases {
+        assert_eq!(pyhash::hash(v).value, *h, "hash({})", repr(v));
+    }
+    let f = builtins::frozenset(&[Value::list(vec![Value::Int(1), Value::Int(2)])], &[]).unwrap();
+    assert_eq!(pyhash::hash(&f).value, -1826646154956904602);
 }
