@@ -385,6 +385,10 @@ fn set_order_matches_cpython() {
     assert_eq!(failures, 0, "{failures} of {n} cases differ from CPython");
 }
 
+fn fmt_str(v: &Value) -> String {
+    v.as_str().unwrap().to_string()
+}
+
 fn err_kind(r: ferrule_runtime::PyResult<Value>) -> String {
     match r {
         Ok(v) => format!("ok {}", repr(&v)),
@@ -471,4 +475,73 @@ fn hash_table() {
     }
     let f = builtins::frozenset(&[Value::list(vec![Value::Int(1), Value::Int(2)])], &[]).unwrap();
     assert_eq!(pyhash::hash(&f).value, -1826646154956904602);
+}
+
+/// Displays of constants: `{c1, c2, c3, ...}` is built from a frozenset constant, and a
+/// display iterated by `for` is that frozenset itself (CPython's compiler and optimizer).
+#[test]
+fn constant_displays_match_cpython() {
+    let mut r = Rng(7);
+    let mut srcs = Vec::new();
+    let mut want = Vec::new();
+    for _ in 0..3000 {
+        let n = 1 + r.below(14);
+        let kind = r.below(3);
+        let items: Vec<Value> = (0..n)
+            .map(|_| match kind {
+                0 => Value::Int(r.below(64) as i64 - 8),
+                1 => rand_str(&mut r),
+                _ => Value::Int(rand_int(&mut r)),
+            })
+            .collect();
+        let lit = items.iter().map(repr).collect::<Vec<_>>().join(", ");
+        // Each case is compiled on its own: equal constants of one code object are merged.
+        srcs.push(
+            serde_json::to_string(&format!(
+                "w(repr({{{lit}}}))\nw(repr([x for x in {{{lit}}}]))"
+            ))
+            .unwrap(),
+        );
+        let display = if n > 2 {
+            call::make_set_folded(items.clone()).unwrap()
+        } else {
+            call::make_set(items.clone()).unwrap()
+        };
+        // `None` where the runtime refuses the order (see `frozenset_constant`).
+        want.push(builtins::repr(&[display], &[]).ok().map(|v| fmt_str(&v)));
+        let it = call::make_frozenset_folded(items).unwrap();
+        want.push(builtins::list(&[it], &[]).ok().map(|v| repr(&v)));
+    }
+    let script = "import json, sys\nout = []\nw = out.append\nfor src in json.loads(sys.stdin.read()):\n    exec(compile(src, 'case', 'exec'))\nprint('\\n'.join(out))\n";
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONIOENCODING", "utf-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let input = format!("[{}]", srcs.join(","));
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("python3 output");
+    writer.join().unwrap().unwrap();
+    assert!(output.status.success(), "python3 failed");
+    let text = String::from_utf8(output.stdout).unwrap();
+    let got: Vec<&str> = text.lines().collect();
+    assert_eq!(got.len(), want.len());
+    let bad: Vec<_> = (0..got.len())
+        .filter(|&i| want[i].as_deref().is_some_and(|w| w != got[i]))
+        .collect();
+    for &i in bad.iter().take(3) {
+        eprintln!(
+            "{}\n! cpython: {}\n! ferrule: {:?}",
+            srcs[i / 2],
+            got[i],
+            want[i]
+        );
+    }
+    assert!(bad.is_empty(), "{} of {} differ", bad.len(), got.len());
+    let refused = want.iter().filter(|w| w.is_none()).count();
+    assert!(refused * 10 < want.len(), "{refused} refused");
 }

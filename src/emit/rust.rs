@@ -154,7 +154,7 @@ impl<'a> Fx<'a> {
                 quote! { while #c { #b } }
             }
             Stmt::For(target, iter, body) => {
-                let it = self.expr(iter);
+                let it = self.iter_expr(iter);
                 let iter_var = self.fresh("iter");
                 let saved = std::mem::replace(&mut self.loop_in_closure, true);
                 let assign = self.assign(target, quote! { __item });
@@ -520,8 +520,19 @@ impl<'a> Fx<'a> {
                 quote! { Value::tuple(vec![#(#items),*]) }
             }
             ExprKind::Set(items) => {
+                let fold = folds_all(items);
                 let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
-                quote! { rt::call::make_set(vec![#(#items),*])? }
+                // CPython builds a display of more than two constants from a frozenset
+                // constant, which can order differently from adding the items one by one.
+                match fold {
+                    Folded::Yes if items.len() > 2 => {
+                        quote! { rt::call::make_set_folded(vec![#(#items),*])? }
+                    }
+                    Folded::Unknown if items.len() > 2 => {
+                        quote! { rt::call::make_set_unknown_order(vec![#(#items),*])? }
+                    }
+                    _ => quote! { rt::call::make_set(vec![#(#items),*])? },
+                }
             }
             ExprKind::Dict(items) => {
                 let mut steps = TokenStream::new();
@@ -711,6 +722,26 @@ impl<'a> Fx<'a> {
         quote! { { let mut __s = String::new(); #steps __s } }
     }
 
+    /// The iterable of a `for` loop or comprehension: CPython's optimizer turns a display
+    /// of constants there into a frozenset constant (`fold_iter`), built by adding the
+    /// items in order.
+    fn iter_expr(&mut self, iter: &Expr) -> TokenStream {
+        match &iter.kind {
+            ExprKind::Set(items) => match folds_all(items) {
+                Folded::Yes => {
+                    let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                    quote! { rt::call::make_frozenset_folded(vec![#(#items),*])? }
+                }
+                Folded::Unknown => {
+                    let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                    quote! { rt::call::make_set_unknown_order(vec![#(#items),*])? }
+                }
+                Folded::No => self.expr(iter),
+            },
+            _ => self.expr(iter),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn comp(
         &mut self,
@@ -722,7 +753,7 @@ impl<'a> Fx<'a> {
         conds: &[Expr],
         short_circuit: Option<bool>,
     ) -> TokenStream {
-        let it = self.expr(iter);
+        let it = self.iter_expr(iter);
         let iter_var = self.fresh("iter");
         // Comprehensions run in their own frame in Python: `break`/`return` cannot cross
         // them, so the loop context does not matter inside.
@@ -1175,4 +1206,65 @@ pub fn entry_fn(ident: &Ident, slot: usize, init_first: bool) -> TokenStream {
 /// An identifier usable for a generated test function.
 pub fn test_ident(i: usize, name: &str) -> Ident {
     Ident::new(&format!("t{:03}_{}", i, sanitize(name)), PSpan::call_site())
+}
+
+/// Whether CPython 3.11's AST optimizer (`ast_opt.c`) folds an expression into a constant;
+/// `Unknown` where modelling it is not worth it (binary operators, subscripts).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Folded {
+    Yes,
+    No,
+    Unknown,
+}
+
+fn folds(e: &Expr) -> Folded {
+    let numeric = |e: &Expr| {
+        matches!(
+            e.kind,
+            ExprKind::Const(Const::Int(_) | Const::Bool(_) | Const::Float(_))
+                | ExprKind::Unary(UnaryOp::Neg | UnaryOp::Pos | UnaryOp::Invert, _)
+        )
+    };
+    match &e.kind {
+        ExprKind::Const(_) => Folded::Yes,
+        ExprKind::Unary(UnaryOp::Not, x) => folds(x),
+        // `-x`/`+x` fold when they succeed, on numbers; `~x` on ints and bools.
+        ExprKind::Unary(op, x) => match folds(x) {
+            Folded::Yes if *op != UnaryOp::Invert && numeric(x) => Folded::Yes,
+            Folded::Yes
+                if matches!(
+                    x.kind,
+                    ExprKind::Const(Const::Int(_) | Const::Bool(_))
+                        | ExprKind::Unary(UnaryOp::Invert, _)
+                ) =>
+            {
+                Folded::Yes
+            }
+            Folded::Yes if numeric(x) => Folded::Unknown,
+            Folded::Yes => Folded::No,
+            f => f,
+        },
+        ExprKind::Tuple(items) => folds_all(items),
+        ExprKind::BinOp(_, a, b) => match (folds(a), folds(b)) {
+            (Folded::No, _) | (_, Folded::No) => Folded::No,
+            _ => Folded::Unknown,
+        },
+        ExprKind::Subscript(a, b) => match (folds(a), folds(b)) {
+            (Folded::No, _) | (_, Folded::No) => Folded::No,
+            _ => Folded::Unknown,
+        },
+        _ => Folded::No,
+    }
+}
+
+fn folds_all(items: &[Expr]) -> Folded {
+    let mut r = Folded::Yes;
+    for f in items.iter().map(folds) {
+        match f {
+            Folded::No => return Folded::No,
+            Folded::Unknown => r = Folded::Unknown,
+            Folded::Yes => {}
+        }
+    }
+    r
 }
