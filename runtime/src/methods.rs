@@ -644,8 +644,13 @@ fn str_method_impl(
             }
             "join" => {
                 let p = bind(name, args, kwargs, &["iterable"], 1, false)?;
-                let items = ops::iter(p[0].as_ref().unwrap_or(&Value::None))
-                    .map_err(|_| PyErr::type_error("can only join an iterable"))?;
+                let items = ops::iter(p[0].as_ref().unwrap_or(&Value::None)).map_err(|e| {
+                    if e.matches(ExcKind::NotImplementedError) {
+                        e
+                    } else {
+                        PyErr::type_error("can only join an iterable")
+                    }
+                })?;
                 let mut out = String::new();
                 for (i, it) in items.iter().enumerate() {
                     let t = it.as_str().ok_or_else(|| {

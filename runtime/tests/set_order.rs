@@ -545,3 +545,15 @@ fn constant_displays_match_cpython() {
     let refused = want.iter().filter(|w| w.is_none()).count();
     assert!(refused * 10 < want.len(), "{refused} refused");
 }
+
+#[test]
+fn join_of_unknown_order_set_is_refused() {
+    let s = call::make_set(vec![Value::None, Value::str("a")]).unwrap();
+    call_method(&s, "discard", &[Value::None], &[]).unwrap();
+    let r = call_method(&Value::str(", "), "join", &[s], &[]);
+    assert_eq!(err_kind(r), "NotImplementedError");
+    let t = call::make_set(vec![Value::str("b"), Value::str("a"), Value::str("c")]).unwrap();
+    let r = call_method(&Value::str(", "), "join", &[t], &[]).unwrap();
+    // `", ".join({"b", "a", "c"})` under PYTHONHASHSEED=0.
+    assert_eq!(repr(&r), "'c, a, b'");
+}
