@@ -1568,12 +1568,12 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                         "{tn}.{name}() takes no keyword arguments"
                     )));
                 }
-                let mine = cur();
-                let r = match name {
-                    "union" => pyset::union(this, &mine, args)?,
-                    "intersection" => pyset::intersection_multi(this, &mine, args)?,
-                    _ => pyset::difference_multi(this, &mine, args)?,
-                };
+                let r = pyset::with_set(this, |mine| match name {
+                    "union" => pyset::union(this, mine, args),
+                    "intersection" => pyset::intersection_multi(this, mine, args),
+                    _ => pyset::difference_multi(this, mine, args),
+                })
+                .unwrap_or_else(|| Ok(Set::new()))?;
                 Ok(same_kind(this, r))
             }
             ("symmetric_difference", _) => {

@@ -744,12 +744,8 @@ pub fn divmod(a: &Value, b: &Value) -> PyResult<Value> {
     }
 }
 
-fn set_of(v: &Value) -> Option<Set> {
-    match v {
-        Value::Set(s) => Some(s.borrow().clone()),
-        Value::FrozenSet(s) => Some((**s).clone()),
-        _ => None,
-    }
+fn set_of_ref(v: &Value) -> bool {
+    matches!(v, Value::Set(_) | Value::FrozenSet(_))
 }
 
 /// `a <op> b` on two sets, along CPython's `set_or`/`set_and`/`set_sub`/`set_xor` paths.
@@ -854,17 +850,18 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
             }
             _ => Err(op_error(op, a, b, inplace)),
         },
-        (_, Value::Set(_) | Value::FrozenSet(_)) => match (set_of(a), set_of(b)) {
-            (Some(x), Some(_)) => match set_binop(op, a, &x, b) {
+        (_, Value::Set(_) | Value::FrozenSet(_)) if set_of_ref(a) => {
+            // Both operands are only read, so borrowing them (even the same one) is safe.
+            match crate::pyset::with_set(a, |x| set_binop(op, a, x, b)).flatten() {
                 Some(r) => Ok(if matches!(a, Value::Set(_)) {
                     Value::set(r?)
                 } else {
                     Value::FrozenSet(Rc::new(r?))
                 }),
                 None => Err(op_error(op, a, b, inplace)),
-            },
-            _ => Err(op_error(op, a, b, inplace)),
-        },
+            }
+        }
+        (_, Value::Set(_) | Value::FrozenSet(_)) => Err(op_error(op, a, b, inplace)),
         (BinOp::Mod, Value::Str(_) | Value::Bytes(_)) => Err(unsupported("%-formatting")),
         _ => Err(op_error(op, a, b, inplace)),
     }
@@ -926,7 +923,7 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
             Ok(a.clone())
         }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) => {
-            if set_of(b).is_none() {
+            if !set_of_ref(b) {
                 return Err(op_error(op, a, b, true));
             }
             // In place, as `set_ior`/`set_iand`/`set_isub`/`set_ixor` (the finger stays).
