@@ -138,6 +138,15 @@ fn to_json(v: &Value) -> String {
     }
 }
 
+/// `dict.fromkeys(items)`.
+fn dict_of(pool: &[Value], idx: &[usize]) -> Value {
+    let mut d = Dict::new();
+    for i in idx {
+        d.insert(Key::new(pool[*i].clone()).unwrap(), Value::None);
+    }
+    Value::dict(d)
+}
+
 const BINOPS: [(BinOp, &str); 4] = [
     (BinOp::BitOr, "or_"),
     (BinOp::BitAnd, "and_"),
@@ -198,13 +207,10 @@ fn gen_case(r: &mut Rng) -> Case {
             0 => ("lit", call::make_set(items(&pool, &lst)).unwrap()),
             1 => ("setlist", builtins::set(&[list_v], &[]).unwrap()),
             2 => ("setof", builtins::set(&[v[s].clone()], &[]).unwrap()),
-            3 => {
-                let mut d = Dict::new();
-                for i in &lst {
-                    d.insert(Key::new(pool[*i].clone()).unwrap(), Value::None);
-                }
-                ("setdict", builtins::set(&[Value::dict(d)], &[]).unwrap())
-            }
+            3 => (
+                "setdict",
+                builtins::set(&[dict_of(&pool, &lst)], &[]).unwrap(),
+            ),
             4 => ("frozen", builtins::frozenset(&[v[s].clone()], &[]).unwrap()),
             5 if is_set => {
                 call_method(&v[t], "add", &[pool[one].clone()], &[]).unwrap();
@@ -221,6 +227,10 @@ fn gen_case(r: &mut Rng) -> Case {
                 }
                 Err(_) => ("noop", v[t].clone()),
             },
+            8 if is_set && r.below(3) == 0 => {
+                call_method(&v[t], "update", &[dict_of(&pool, &lst)], &[]).unwrap();
+                ("update_d", v[t].clone())
+            }
             8 if is_set => {
                 if r.below(2) == 0 {
                     call_method(&v[t], "update", &[list_v], &[]).unwrap();
@@ -246,7 +256,11 @@ fn gen_case(r: &mut Rng) -> Case {
                     "difference",
                     "symmetric_difference",
                 ]);
-                if r.below(2) == 0 {
+                let pick = r.below(3);
+                if pick == 2 {
+                    let d = dict_of(&pool, &lst);
+                    ("meth_d", call_method(&v[s], name, &[d], &[]).unwrap())
+                } else if pick == 0 {
                     ("meth_l", call_method(&v[s], name, &[list_v], &[]).unwrap())
                 } else {
                     (
@@ -312,6 +326,8 @@ for n, (pool, ops) in enumerate(json.loads(sys.stdin.read())):
         elif k == "pop": w(repr(V[t].pop()))
         elif k == "update_l": V[t].update(L(ix))
         elif k == "update_s": V[t].update(V[s])
+        elif k == "update_d": V[t].update(dict.fromkeys(L(ix)))
+        elif k == "meth_d": V[t] = getattr(V[s], name)(dict.fromkeys(L(ix)))
         elif k == "clear": V[t].clear()
         elif k == "bin": V[t] = getattr(operator, name)(V[s], V[u])
         elif k == "meth_l": V[t] = getattr(V[s], name)(L(ix))
