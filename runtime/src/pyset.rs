@@ -107,8 +107,8 @@ impl Set {
             Ok(())
         } else {
             Err(crate::ops::unsupported(
-                "observing the order of a set that held None, NaN or an object hashed by \
-                 address",
+                "the iteration order of this set (CPython's depends on object addresses or \
+                 on interpreter state here)",
             ))
         }
     }

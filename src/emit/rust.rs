@@ -483,7 +483,7 @@ impl<'a> Fx<'a> {
             ExprKind::Compare(l, rest) if rest.len() == 1 => {
                 let a = self.expr(l);
                 let (op, r) = &rest[0];
-                let b = self.expr(r);
+                let b = self.compare_operand(*op, r);
                 let op = cmpop_tokens(*op);
                 quote! { rt::ops::compare(#op, &#a, &#b)? }
             }
@@ -631,7 +631,12 @@ impl<'a> Fx<'a> {
                 let first = self.expr(l);
                 let mut ops: Vec<(TokenStream, TokenStream)> = Vec::new();
                 for (op, r) in rest {
-                    ops.push((cmpop_tokens(*op), self.expr(r)));
+                    let r = if rest.len() == 1 {
+                        self.compare_operand(*op, r)
+                    } else {
+                        self.expr(r)
+                    };
+                    ops.push((cmpop_tokens(*op), r));
                 }
                 if ops.len() == 1 {
                     let (op, r) = &ops[0];
@@ -720,6 +725,18 @@ impl<'a> Fx<'a> {
             }
         }
         quote! { { let mut __s = String::new(); #steps __s } }
+    }
+
+    /// The right operand of a single comparison: a set display tested with `in` is only
+    /// probed, so its order (and CPython's way of building it) does not matter.
+    fn compare_operand(&mut self, op: CmpOp, r: &Expr) -> TokenStream {
+        match (&r.kind, op) {
+            (ExprKind::Set(items), CmpOp::In | CmpOp::NotIn) => {
+                let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                quote! { rt::call::make_set(vec![#(#items),*])? }
+            }
+            _ => self.expr(r),
+        }
     }
 
     /// The iterable of a `for` loop or comprehension: CPython's optimizer turns a display
