@@ -1399,6 +1399,33 @@ impl DictView {
     fn as_set(&self) -> PyResult<Set> {
         self.items().into_iter().map(Key::new).collect()
     }
+
+    /// `_PyDictView_Intersect(view, other)`; `view` lists this view's elements.
+    fn intersect(&self, view: &Value, other: &Value) -> PyResult<Set> {
+        let len_self = self.dict.borrow().len();
+        if matches!(other, Value::Set(_)) && len_self <= ops::len(other)? {
+            // `other.intersection(view)`.
+            return pyset::with_set(other, |o| pyset::intersection(other, o, view))
+                .unwrap_or_else(|| Ok(Set::new()));
+        }
+        // Iterate the smaller of two views, probing the bigger.
+        if let Some(o) = other.downcast::<DictView>() {
+            if o.kind != ViewKind::Values && o.dict.borrow().len() > len_self {
+                return o.intersect(&Value::list(o.items()), view);
+            }
+        }
+        let mut result = Set::new();
+        for key in ops::iter(other)? {
+            let found = match self.contains(&key) {
+                Some(r) => r?,
+                None => false,
+            };
+            if found {
+                result.insert(Key::new(key)?);
+            }
+        }
+        Ok(result)
+    }
 }
 
 impl PyObject for DictView {
@@ -1468,30 +1495,51 @@ impl PyObject for DictView {
             return None;
         }
         let r = (|| {
-            let mine = Value::set(self.as_set()?);
-            let theirs = match other {
-                Value::Set(_) | Value::FrozenSet(_) => other.clone(),
-                _ => Value::set(
-                    ops::iter(other)?
-                        .into_iter()
-                        .map(Key::new)
-                        .collect::<PyResult<Set>>()?,
-                ),
-            };
-            let r = if reflected {
-                ops::binop(op, &theirs, &mine).map(|v| match v {
-                    Value::FrozenSet(s) => Value::set((*s).clone()),
-                    v => v,
-                })
+            // CPython calls the view's slot with the operands in source order; the view
+            // stands in as a list of its elements where it is iterated.
+            let view = Value::list(self.items());
+            let (left, right, left_is_view) = if reflected {
+                (other, &view, false)
             } else {
-                ops::binop(op, &mine, &theirs)
+                (&view, other, true)
             };
-            // CPython's dict-view set operations take other paths (`dictviews_to_set`,
-            // `_PyDictView_Intersect`) that are not modelled, so their order is unknown.
-            if let Ok(Value::Set(s)) = &r {
-                s.borrow_mut().mark_order_unknown();
-            }
-            r
+            // `dictviews_to_set`: a keys view starts from its dict (the dict fast path).
+            let to_set = |v: &Value, is_view: bool| -> PyResult<Set> {
+                if is_view && self.kind == ViewKind::Keys {
+                    let mut s = Set::new();
+                    s.update_dict(&self.dict.borrow());
+                    Ok(s)
+                } else {
+                    pyset::from_value(v)
+                }
+            };
+            let result = match op {
+                BinOp::Sub => {
+                    let mut r = to_set(left, left_is_view)?;
+                    pyset::difference_update(&mut r, right, false)?;
+                    r
+                }
+                BinOp::BitOr => {
+                    let mut r = to_set(left, left_is_view)?;
+                    pyset::update_internal(&mut r, right)?;
+                    r
+                }
+                BinOp::BitXor => {
+                    let both_items = self.kind == ViewKind::Items
+                        && other
+                            .downcast::<DictView>()
+                            .is_some_and(|o| o.kind == ViewKind::Items);
+                    let mut r = to_set(left, left_is_view)?;
+                    pyset::symmetric_difference_update(&mut r, right, false)?;
+                    if both_items {
+                        // `dictitems_xor` takes its own path.
+                        r.mark_order_unknown();
+                    }
+                    r
+                }
+                _ => self.intersect(&view, other)?,
+            };
+            Ok(Value::set(result))
         })();
         Some(r)
     }

@@ -274,6 +274,28 @@ fn gen_case(r: &mut Rng) -> Case {
                 name = n;
                 ("inplace", inplace(o, &v[t], &v[s]).unwrap())
             }
+            15 if r.below(2) == 0 => {
+                // Set operators on dict key views, the view on either side or both.
+                let (o, n) = *r.pick(&BINOPS);
+                name = n;
+                let view = call_method(&dict_of(&pool, &lst), "keys", &[], &[]).unwrap();
+                match r.below(3) {
+                    0 => ("view_l", binop(o, &view, &v[s]).unwrap()),
+                    1 => ("view_r", binop(o, &v[s], &view).unwrap()),
+                    _ => {
+                        let items = builtins::list(std::slice::from_ref(&v[s]), &[]).unwrap();
+                        let Value::List(items) = items else {
+                            unreachable!()
+                        };
+                        let mut d = Dict::new();
+                        for x in items.borrow().iter() {
+                            d.insert(Key::new(x.clone()).unwrap(), Value::None);
+                        }
+                        let other = call_method(&Value::dict(d), "keys", &[], &[]).unwrap();
+                        ("view_2", binop(o, &view, &other).unwrap())
+                    }
+                }
+            }
             15 => ("copy", call_method(&v[s], "copy", &[], &[]).unwrap()),
             _ if is_set => {
                 // Removing many elements leaves dummies that later insertions reuse.
@@ -334,6 +356,9 @@ for n, (pool, ops) in enumerate(json.loads(sys.stdin.read())):
         elif k == "meth_s": V[t] = getattr(V[s], name)(V[u])
         elif k == "inplace": V[t] = getattr(operator, "i" + name.rstrip("_"))(V[t], V[s])
         elif k == "copy": V[t] = V[s].copy()
+        elif k == "view_l": V[t] = getattr(operator, name)(dict.fromkeys(L(ix)).keys(), V[s])
+        elif k == "view_r": V[t] = getattr(operator, name)(V[s], dict.fromkeys(L(ix)).keys())
+        elif k == "view_2": V[t] = getattr(operator, name)(dict.fromkeys(L(ix)).keys(), dict.fromkeys(V[s]).keys())
         elif k == "discard_many":
             for x in L(ix): V[t].discard(x)
         elif k == "assign": V[t] = V[s]
