@@ -520,7 +520,14 @@ impl<'a> Fx<'a> {
                 quote! { Value::tuple(vec![#(#items),*]) }
             }
             ExprKind::Set(items) => {
-                let fold = folds_all(items);
+                let mut fold = folds_all(items);
+                let mut items = items.as_slice();
+                if fold == Folded::Yes && items.len() > 2 {
+                    match first_equal_display(self.module, items) {
+                        Some(first) => items = first,
+                        None => fold = Folded::Unknown,
+                    }
+                }
                 let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
                 // CPython builds a display of more than two constants from a frozenset
                 // constant, which can order differently from adding the items one by one.
@@ -745,10 +752,16 @@ impl<'a> Fx<'a> {
     fn iter_expr(&mut self, iter: &Expr) -> TokenStream {
         match &iter.kind {
             ExprKind::Set(items) => match folds_all(items) {
-                Folded::Yes => {
-                    let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
-                    quote! { rt::call::make_frozenset_folded(vec![#(#items),*])? }
-                }
+                Folded::Yes => match first_equal_display(self.module, items) {
+                    Some(first) => {
+                        let items: Vec<TokenStream> = first.iter().map(|i| self.expr(i)).collect();
+                        quote! { rt::call::make_frozenset_folded(vec![#(#items),*])? }
+                    }
+                    None => {
+                        let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                        quote! { rt::call::make_set_unknown_order(vec![#(#items),*])? }
+                    }
+                },
                 Folded::Unknown => {
                     let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
                     quote! { rt::call::make_set_unknown_order(vec![#(#items),*])? }
@@ -1284,4 +1297,201 @@ fn folds_all(items: &[Expr]) -> Folded {
         }
     }
     r
+}
+
+/// CPython's constant key (`_PyCode_ConstantKey`) of a folded item, for the plain constants
+/// whose folded value is evident; `None` otherwise.
+fn const_key(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Const(c) => Some(match c {
+            Const::None => "n".to_string(),
+            Const::Bool(b) => format!("b{b}"),
+            Const::Int(i) => format!("i{i}"),
+            Const::Float(f) => format!("f{}", f.to_bits()),
+            Const::Str(s) => format!("s{s:?}"),
+            Const::Bytes(b) => format!("y{b:?}"),
+        }),
+        ExprKind::Unary(UnaryOp::Neg, x) => match &x.kind {
+            ExprKind::Const(Const::Int(i)) => i.checked_neg().map(|n| format!("i{n}")),
+            ExprKind::Const(Const::Float(f)) => Some(format!("f{}", (-f).to_bits())),
+            _ => None,
+        },
+        ExprKind::Tuple(items) => {
+            let keys: Option<Vec<String>> = items.iter().map(const_key).collect();
+            keys.map(|k| format!("t({})", k.join(",")))
+        }
+        _ => None,
+    }
+}
+
+/// The key of a folded frozenset constant: the set of its items' constant keys.
+fn frozenset_key(items: &[Expr]) -> Option<String> {
+    let mut keys: Vec<String> = items.iter().map(const_key).collect::<Option<_>>()?;
+    keys.sort();
+    keys.dedup();
+    Some(keys.join("\u{0}"))
+}
+
+/// Every set display of a module that CPython turns into a frozenset constant (displays of
+/// more than two constants, `for`/comprehension iterables, `in` operands), with its span.
+fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Expr])>) {
+    fn expr<'m>(e: &'m Expr, out: &mut Vec<(usize, usize, &'m [Expr])>, folded_pos: bool) {
+        if let ExprKind::Set(items) = &e.kind {
+            if folds_all(items) == Folded::Yes && (folded_pos || items.len() > 2) {
+                out.push((e.span.line, e.span.col, items));
+            }
+        }
+        let mut sub = |x: &'m Expr| expr(x, out, false);
+        match &e.kind {
+            ExprKind::Const(_)
+            | ExprKind::Name(_)
+            | ExprKind::Closure(_)
+            | ExprKind::Stdlib(_)
+            | ExprKind::ModuleRef(..) => {}
+            ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::Set(v) | ExprKind::BoolOp(_, v) => {
+                v.iter().for_each(sub)
+            }
+            ExprKind::Dict(kv) => {
+                for (k, v) in kv {
+                    if let Some(k) = k {
+                        sub(k);
+                    }
+                    sub(v);
+                }
+            }
+            ExprKind::Attr(x, _) | ExprKind::Unary(_, x) | ExprKind::Super(x, _) => sub(x),
+            ExprKind::Walrus(_, x) => sub(x),
+            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => {
+                sub(a);
+                sub(b);
+            }
+            ExprKind::Slice(a, b, c, d) => {
+                sub(a);
+                for x in [b, c, d].into_iter().flatten() {
+                    sub(x);
+                }
+            }
+            ExprKind::Call(f, args) | ExprKind::MethodCall(f, _, args) => {
+                sub(f);
+                for a in args {
+                    match a {
+                        Arg::Pos(x) | Arg::Star(x) | Arg::Kw(_, x) | Arg::StarStar(x) => sub(x),
+                    }
+                }
+            }
+            ExprKind::Compare(l, rest) => {
+                sub(l);
+                for (op, r) in rest {
+                    expr(r, out, matches!(op, CmpOp::In | CmpOp::NotIn));
+                }
+            }
+            ExprKind::IfExp(a, b, c) => {
+                sub(a);
+                sub(b);
+                sub(c);
+            }
+            ExprKind::FString(parts) => fparts(parts, out),
+            ExprKind::Comp {
+                elt,
+                value,
+                iter,
+                conds,
+                ..
+            } => {
+                expr(iter, out, true);
+                expr(elt, out, false);
+                if let Some(v) = value {
+                    expr(v, out, false);
+                }
+                for c in conds {
+                    expr(c, out, false);
+                }
+            }
+        }
+    }
+    fn fparts<'m>(parts: &'m [FPart], out: &mut Vec<(usize, usize, &'m [Expr])>) {
+        for p in parts {
+            if let FPart::Value(x, _, spec) = p {
+                expr(x, out, false);
+                fparts(spec, out);
+            }
+        }
+    }
+    fn stmts<'m>(body: &'m [Stmt], out: &mut Vec<(usize, usize, &'m [Expr])>) {
+        for s in body {
+            match s {
+                Stmt::Expr(e) | Stmt::Assign(_, e) | Stmt::AugAssign(_, _, e) => {
+                    expr(e, out, false)
+                }
+                Stmt::Return(Some(e)) | Stmt::Raise(Some(e), _) => expr(e, out, false),
+                Stmt::If(c, a, b) => {
+                    expr(c, out, false);
+                    stmts(a, out);
+                    stmts(b, out);
+                }
+                Stmt::While(c, a) => {
+                    expr(c, out, false);
+                    stmts(a, out);
+                }
+                Stmt::For(_, it, a) => {
+                    expr(it, out, true);
+                    stmts(a, out);
+                }
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                } => {
+                    stmts(body, out);
+                    for h in handlers {
+                        h.types.iter().for_each(|t| expr(t, out, false));
+                        stmts(&h.body, out);
+                    }
+                    stmts(orelse, out);
+                }
+                Stmt::Match(subject, arms) => {
+                    expr(subject, out, false);
+                    for (_, guard, body) in arms {
+                        if let Some(g) = guard {
+                            expr(g, out, false);
+                        }
+                        stmts(body, out);
+                    }
+                }
+                Stmt::Class { base, members, .. } => {
+                    if let Some(b) = base {
+                        expr(b, out, false);
+                    }
+                    for m in members {
+                        if let MemberValue::Expr(e) = &m.value {
+                            expr(e, out, false);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    stmts(&module.body, out);
+    for f in &module.functions {
+        for (_, d) in f.params.positional.iter().chain(&f.params.kwonly) {
+            if let Some(d) = d {
+                expr(d, out, false);
+            }
+        }
+        stmts(&f.body, out);
+    }
+}
+
+/// The items of the first display in the module (in source order, which is CPython's
+/// compilation order) whose frozenset constant equals this one's: CPython merges equal
+/// constants of a module, so a later display takes the first one's table.
+fn first_equal_display<'m>(module: &'m Module, items: &[Expr]) -> Option<&'m [Expr]> {
+    let key = frozenset_key(items)?;
+    let mut all = Vec::new();
+    folded_displays(module, &mut all);
+    all.sort_by_key(|(line, col, _)| (*line, *col));
+    all.into_iter()
+        .find(|(_, _, d)| frozenset_key(d).as_deref() == Some(key.as_str()))
+        .map(|(_, _, d)| d)
 }
