@@ -1495,3 +1495,48 @@ fn first_equal_display<'m>(module: &'m Module, items: &[Expr]) -> Option<&'m [Ex
         .find(|(_, _, d)| frozenset_key(d).as_deref() == Some(key.as_str()))
         .map(|(_, _, d)| d)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    fn emit(src: &str) -> String {
+        let py = crate::source::python::parse("m.py", src.to_string()).expect("parses");
+        let helpers = BTreeSet::new();
+        let env = crate::lower::python::ImportEnv { helpers: &helpers };
+        let (module, diags) =
+            crate::lower::python::lower_module(&py, "m", ModuleKind::Helper, &env);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut modules = BTreeMap::new();
+        modules.insert("m".to_string(), module);
+        let program = Program {
+            modules,
+            detections: Vec::new(),
+            data_models: Vec::new(),
+        };
+        emit_module(&program, "m", TokenStream::new())
+    }
+
+    #[test]
+    fn set_displays_follow_cpythons_constant_folding() {
+        let out = emit(
+            "A = {'b', 'a', 'c'}\nB = {'c', 'b', 'a'}\nC = {x, 1, 2}\nD = {1, 2}\n\
+             E = [y for y in {3, 1}]\nF = 'a' in {'a', 'b', 'c'}\nG = {1 + 1, 2, 3}\n",
+        );
+        // More than two constants: the frozenset constant; the second equal display takes
+        // the first one's items (CPython merges equal constants).
+        assert_eq!(out.matches("make_set_folded").count(), 2, "{out}");
+        let first = out.find("make_set_folded").unwrap();
+        let second = out.rfind("make_set_folded").unwrap();
+        let items = |at: usize| out[at..].split(']').next().unwrap().to_string();
+        assert_eq!(items(first), items(second), "{out}");
+        // A for/comprehension iterable of constants is the frozenset constant itself.
+        assert_eq!(out.matches("make_frozenset_folded").count(), 1, "{out}");
+        // A folded operator expression: the order is refused rather than guessed.
+        assert_eq!(out.matches("make_set_unknown_order").count(), 1, "{out}");
+        // Non-constant displays, two-item displays and `in` operands add item by item.
+        assert_eq!(out.matches("make_set(").count(), 3, "{out}");
+    }
+}
