@@ -90,7 +90,7 @@ pub fn str_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         (None, None, None) => Ok(Value::str("")),
         (Some(v), None, None) => Ok(match v {
             Value::Str(_) => v.clone(),
-            _ => Value::from(fmt::str(v)),
+            _ => Value::from(fmt::str_checked(v)?),
         }),
         (Some(Value::Bytes(b)), e, er) => {
             let e = match e {
@@ -128,7 +128,7 @@ pub fn str_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 pub fn repr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("repr", kwargs)?;
     arity("repr", args, 1, 1)?;
-    Ok(Value::from(fmt::repr(&args[0])))
+    Ok(Value::from(fmt::repr_checked(&args[0])?))
 }
 
 /// `ascii(x)`.
@@ -482,8 +482,13 @@ fn to_set(items: Vec<Value>) -> PyResult<Set> {
     items.into_iter().map(Key::new).collect()
 }
 
-/// `set(iterable)`.
+/// `set(iterable)`, along `set_update_internal`'s set, dict and iterable paths.
 pub fn set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if let [arg @ (Value::Set(_) | Value::FrozenSet(_) | Value::Dict(_))] = args {
+        if kwargs.is_empty() {
+            return Ok(Value::set(crate::pyset::from_value(arg)?));
+        }
+    }
     Ok(Value::set(to_set(
         one_iterable("set", args, kwargs)?.unwrap_or_default(),
     )?))
@@ -494,6 +499,11 @@ pub fn frozenset(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     if let Some(Value::FrozenSet(_)) = args.first() {
         if args.len() == 1 && kwargs.is_empty() {
             return Ok(args[0].clone());
+        }
+    }
+    if let [arg @ (Value::Set(_) | Value::Dict(_))] = args {
+        if kwargs.is_empty() {
+            return Ok(Value::FrozenSet(Rc::new(crate::pyset::from_value(arg)?)));
         }
     }
     let items = one_iterable("frozenset", args, kwargs)?.unwrap_or_default();
@@ -655,6 +665,15 @@ pub fn sort_values(items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -
     Ok(())
 }
 
+fn order_free_elem(v: &Value) -> bool {
+    match v {
+        Value::None | Value::Bool(_) | Value::Int(_) | Value::Str(_) | Value::Bytes(_) => true,
+        Value::Float(f) => !f.is_nan(),
+        Value::Tuple(t) => t.iter().all(order_free_elem),
+        _ => false,
+    }
+}
+
 /// `sorted(iterable, key=None, reverse=False)`.
 pub fn sorted(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     only_kwargs("sort", kwargs, &["key", "reverse"])?;
@@ -664,13 +683,26 @@ pub fn sorted(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             args.len()
         )));
     }
-    let mut items = ops::iter(&args[0])?;
+    let unordered = ops::unordered_set_items(&args[0]);
+    let order_free = unordered.is_some();
+    let mut items = match unordered {
+        Some(items) => items,
+        None => ops::iter(&args[0])?,
+    };
     let key = kwarg(kwargs, "key").filter(|k| !k.is_none());
     let reverse = match kwarg(kwargs, "reverse") {
         Some(r) => ops::truthy(r)?,
         None => false,
     };
-    sort_values(&mut items, key, reverse)?;
+    let r = sort_values(&mut items, key, reverse);
+    // Sorting distinct, totally ordered elements gives one result whatever the input order;
+    // errors (which pair fails first), key functions (stable ties) and NaN depend on it.
+    if order_free && (r.is_err() || key.is_some() || !items.iter().all(order_free_elem)) {
+        return Err(unsupported(
+            "sorted() of a set whose CPython order is unknown",
+        ));
+    }
+    r?;
     Ok(Value::list(items))
 }
 
@@ -753,6 +785,19 @@ pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             ))
         }
         _ => {}
+    }
+    if let Some(items) = ops::unordered_set_items(&args[0]) {
+        // Integer addition is exact, so only then is the order irrelevant.
+        let ints = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_));
+        if !(ints(&acc) && items.iter().all(ints)) {
+            return Err(unsupported(
+                "sum() over a set whose CPython order is unknown",
+            ));
+        }
+        for it in items {
+            acc = ops::binop(crate::value::BinOp::Add, &acc, &it)?;
+        }
+        return Ok(acc);
     }
     let items = ops::iter(&args[0])?;
     let mut rest = &items[..];

@@ -175,7 +175,7 @@ impl PyIter {
                 PyIter::Dict(d.clone(), keys, 0, n)
             }
             Value::Set(s) => {
-                let items: Vec<Value> = s.borrow().iter().map(|k| k.value().clone()).collect();
+                let items: Vec<Value> = s.borrow().ordered()?.map(|k| k.value().clone()).collect();
                 let n = items.len();
                 PyIter::Set(s.clone(), items, 0, n)
             }
@@ -224,6 +224,55 @@ pub fn make_set(items: Vec<Value>) -> PyResult<Value> {
     for v in items {
         s.insert(Key::new(v)?);
     }
+    Ok(Value::set(s))
+}
+
+/// `{1, 2, 3}`: a display of more than two constants, which CPython compiles to an empty
+/// set updated from a frozenset constant (`BUILD_SET 0; LOAD_CONST; SET_UPDATE`).
+pub fn make_set_folded(items: Vec<Value>) -> PyResult<Value> {
+    let constant = frozenset_constant(items)?;
+    let mut s = Set::new();
+    s.merge(&constant);
+    Ok(Value::set(s))
+}
+
+/// `for x in {1, 2, 3}`: the display becomes a frozenset constant, iterated as built.
+pub fn make_frozenset_folded(items: Vec<Value>) -> PyResult<Value> {
+    Ok(Value::FrozenSet(Rc::new(frozenset_constant(items)?)))
+}
+
+/// A frozenset constant as CPython's compiler leaves it: built from the items in source
+/// order, then rebuilt from that set's iteration order when constants are merged
+/// (`merge_consts_recursive`), and rebuilt once more when interning replaces one of its
+/// identifier-like strings by an equal string interned earlier in the process
+/// (`intern_string_constants`). Whether that happens depends on what the process ran
+/// before, so when the third build would order differently the order is unknown.
+fn frozenset_constant(items: Vec<Value>) -> PyResult<Set> {
+    let first: Set = items.into_iter().map(Key::new).collect::<PyResult<_>>()?;
+    let mut second: Set = first.iter().cloned().collect();
+    let name_like = |k: &Key| {
+        k.value().as_str().is_some_and(|s| {
+            !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    };
+    if second.iter().any(name_like) {
+        let third: Set = second.iter().cloned().collect();
+        let same = second
+            .iter()
+            .zip(third.iter())
+            .all(|(a, b)| a.value().is(b.value()));
+        if !same {
+            second.mark_order_unknown();
+        }
+    }
+    Ok(second)
+}
+
+/// A set display whose construction path ferrule does not model (constant folding of
+/// operators): its elements are right, its iteration order is refused.
+pub fn make_set_unknown_order(items: Vec<Value>) -> PyResult<Value> {
+    let mut s: Set = items.into_iter().map(Key::new).collect::<PyResult<_>>()?;
+    s.mark_order_unknown();
     Ok(Value::set(s))
 }
 

@@ -412,7 +412,15 @@ pub fn deep_copy(v: &Value) -> Value {
                 .map(|(k, v)| (k.clone(), deep_copy(v)))
                 .collect(),
         ),
-        Value::Set(s) => Value::set(s.borrow().clone()),
+        // `copy.deepcopy(s)` reduces to `set(list(s))`: re-added in iteration order.
+        Value::Set(s) => {
+            let s = s.borrow();
+            let mut r: crate::value::Set = s.iter().cloned().collect();
+            if !s.order_known() {
+                r.mark_order_unknown();
+            }
+            Value::set(r)
+        }
         other => other.clone(),
     }
 }
@@ -557,7 +565,7 @@ fn shallow_copy(v: &Value) -> Value {
     match v {
         Value::List(l) => Value::list(l.borrow().clone()),
         Value::Dict(d) => Value::dict(d.borrow().clone()),
-        Value::Set(s) => Value::set(s.borrow().clone()),
+        Value::Set(s) => Value::set(s.borrow().copy()),
         Value::Object(o) => {
             if let Some(ci) = o.as_any().downcast_ref::<ImmutableCaseInsensitiveDict>() {
                 // `ImmutableCaseInsensitiveDict.copy()` is a deep copy to a dict.

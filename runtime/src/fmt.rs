@@ -12,6 +12,42 @@ pub fn str(v: &Value) -> String {
     }
 }
 
+/// `unsupported` when printing `v` would show a set whose CPython order is unknown
+/// (see pyset.rs); `str`/`repr` themselves stay infallible.
+pub fn check_order(v: &Value) -> PyResult<()> {
+    match v {
+        Value::Set(s) => {
+            let s = s.borrow();
+            s.check_order()?;
+            let r = s.iter().try_for_each(|k| check_order(k.value()));
+            r
+        }
+        Value::FrozenSet(s) => {
+            s.check_order()?;
+            s.iter().try_for_each(|k| check_order(k.value()))
+        }
+        Value::List(l) => l.borrow().iter().try_for_each(check_order),
+        Value::Tuple(t) => t.iter().try_for_each(check_order),
+        Value::Dict(d) => d
+            .borrow()
+            .iter()
+            .try_for_each(|(k, v)| check_order(k.value()).and_then(|_| check_order(v))),
+        _ => Ok(()),
+    }
+}
+
+/// `repr(x)`, or `unsupported` when it would show a set in an unknown order.
+pub fn repr_checked(v: &Value) -> PyResult<String> {
+    check_order(v)?;
+    Ok(repr(v))
+}
+
+/// `str(x)`, or `unsupported` when it would show a set in an unknown order.
+pub fn str_checked(v: &Value) -> PyResult<String> {
+    check_order(v)?;
+    Ok(str(v))
+}
+
 /// `repr(x)`.
 pub fn repr(v: &Value) -> String {
     let mut out = String::new();
@@ -704,7 +740,7 @@ pub fn format(v: &Value, spec: &str) -> PyResult<String> {
         }
     }
     if spec.is_empty() {
-        return Ok(str(v));
+        return str_checked(v);
     }
     match v {
         Value::Str(s) => {

@@ -20,6 +20,8 @@ pub mod methods;
 pub mod mock;
 pub mod module;
 pub mod ops;
+pub mod pyhash;
+pub mod pyset;
 pub mod runner;
 pub mod stdlib;
 pub mod unicode;

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use crate::err::{ExcKind, ExcType, PyErr, PyResult};
 use crate::ops::{self, as_index, unsupported};
+use crate::pyset;
 use crate::unicode;
 use crate::value::{BinOp, Dict, Key, Kwargs, PyObject, Set, Value};
 
@@ -669,8 +670,13 @@ fn str_method_impl(
             }
             "join" => {
                 let p = bind(name, args, kwargs, &["iterable"], 1, false)?;
-                let items = ops::iter(p[0].as_ref().unwrap_or(&Value::None))
-                    .map_err(|_| PyErr::type_error("can only join an iterable"))?;
+                let items = ops::iter(p[0].as_ref().unwrap_or(&Value::None)).map_err(|e| {
+                    if e.matches(ExcKind::NotImplementedError) {
+                        e
+                    } else {
+                        PyErr::type_error("can only join an iterable")
+                    }
+                })?;
                 let mut out = String::new();
                 for (i, it) in items.iter().enumerate() {
                     let t = it.as_str().ok_or_else(|| {
@@ -1511,6 +1517,33 @@ impl DictView {
     fn as_set(&self) -> PyResult<Set> {
         self.items().into_iter().map(Key::new).collect()
     }
+
+    /// `_PyDictView_Intersect(view, other)`; `view` lists this view's elements.
+    fn intersect(&self, view: &Value, other: &Value) -> PyResult<Set> {
+        let len_self = self.dict.borrow().len();
+        if matches!(other, Value::Set(_)) && len_self <= ops::len(other)? {
+            // `other.intersection(view)`.
+            return pyset::with_set(other, |o| pyset::intersection(other, o, view))
+                .unwrap_or_else(|| Ok(Set::new()));
+        }
+        // Iterate the smaller of two views, probing the bigger.
+        if let Some(o) = other.downcast::<DictView>() {
+            if o.kind != ViewKind::Values && o.dict.borrow().len() > len_self {
+                return o.intersect(&Value::list(o.items()), view);
+            }
+        }
+        let mut result = Set::new();
+        for key in ops::iter(other)? {
+            let found = match self.contains(&key) {
+                Some(r) => r?,
+                None => false,
+            };
+            if found {
+                result.insert(Key::new(key)?);
+            }
+        }
+        Ok(result)
+    }
 }
 
 impl PyObject for DictView {
@@ -1580,24 +1613,51 @@ impl PyObject for DictView {
             return None;
         }
         let r = (|| {
-            let mine = Value::set(self.as_set()?);
-            let theirs = match other {
-                Value::Set(_) | Value::FrozenSet(_) => other.clone(),
-                _ => Value::set(
-                    ops::iter(other)?
-                        .into_iter()
-                        .map(Key::new)
-                        .collect::<PyResult<Set>>()?,
-                ),
-            };
-            if reflected {
-                ops::binop(op, &theirs, &mine).map(|v| match v {
-                    Value::FrozenSet(s) => Value::set((*s).clone()),
-                    v => v,
-                })
+            // CPython calls the view's slot with the operands in source order; the view
+            // stands in as a list of its elements where it is iterated.
+            let view = Value::list(self.items());
+            let (left, right, left_is_view) = if reflected {
+                (other, &view, false)
             } else {
-                ops::binop(op, &mine, &theirs)
-            }
+                (&view, other, true)
+            };
+            // `dictviews_to_set`: a keys view starts from its dict (the dict fast path).
+            let to_set = |v: &Value, is_view: bool| -> PyResult<Set> {
+                if is_view && self.kind == ViewKind::Keys {
+                    let mut s = Set::new();
+                    s.update_dict(&self.dict.borrow());
+                    Ok(s)
+                } else {
+                    pyset::from_value(v)
+                }
+            };
+            let result = match op {
+                BinOp::Sub => {
+                    let mut r = to_set(left, left_is_view)?;
+                    pyset::difference_update(&mut r, right, false)?;
+                    r
+                }
+                BinOp::BitOr => {
+                    let mut r = to_set(left, left_is_view)?;
+                    pyset::update_internal(&mut r, right)?;
+                    r
+                }
+                BinOp::BitXor => {
+                    let both_items = self.kind == ViewKind::Items
+                        && other
+                            .downcast::<DictView>()
+                            .is_some_and(|o| o.kind == ViewKind::Items);
+                    let mut r = to_set(left, left_is_view)?;
+                    pyset::symmetric_difference_update(&mut r, right, false)?;
+                    if both_items {
+                        // `dictitems_xor` takes its own path.
+                        r.mark_order_unknown();
+                    }
+                    r
+                }
+                _ => self.intersect(&view, other)?,
+            };
+            Ok(Value::set(result))
         })();
         Some(r)
     }
@@ -1610,11 +1670,7 @@ impl PyObject for DictView {
 // set and frozenset
 
 fn to_set(v: &Value) -> PyResult<Set> {
-    match v {
-        Value::Set(s) => Ok(s.borrow().clone()),
-        Value::FrozenSet(s) => Ok((**s).clone()),
-        _ => ops::iter(v)?.into_iter().map(Key::new).collect(),
-    }
+    pyset::from_value(v)
 }
 
 fn same_kind(this: &Value, s: Set) -> Value {
@@ -1661,8 +1717,14 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     return Err(PyErr::type_error("set.update() takes no keyword arguments"));
                 }
                 for a in args {
-                    let items = to_set(a)?;
-                    m.borrow_mut().extend(items);
+                    if !this.is(a) {
+                        // CPython's `set_update_internal`; a list is materialised first so
+                        // that iterating it cannot alias the borrowed set.
+                        let mut tmp = std::mem::take(&mut *m.borrow_mut());
+                        let r = pyset::update_internal(&mut tmp, a);
+                        *m.borrow_mut() = tmp;
+                        r?;
+                    }
                 }
                 Ok(Value::None)
             }
@@ -1672,38 +1734,19 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                         "{tn}.{name}() takes no keyword arguments"
                     )));
                 }
-                let mut acc = cur();
-                for a in args {
-                    let other = to_set(a)?;
-                    acc = match name {
-                        "union" => {
-                            acc.extend(other);
-                            acc
-                        }
-                        // CPython walks the smaller set (the argument on a tie, or any
-                        // non-set iterable) and keeps the elements it walks.
-                        "intersection" => {
-                            let arg_is_set = matches!(a, Value::Set(_) | Value::FrozenSet(_));
-                            if arg_is_set && other.len() > acc.len() {
-                                acc.into_iter().filter(|k| other.contains(k)).collect()
-                            } else {
-                                other.into_iter().filter(|k| acc.contains(k)).collect()
-                            }
-                        }
-                        _ => acc.into_iter().filter(|k| !other.contains(k)).collect(),
-                    };
-                }
-                Ok(same_kind(this, acc))
+                let r = pyset::with_set(this, |mine| match name {
+                    "union" => pyset::union(this, mine, args),
+                    "intersection" => pyset::intersection_multi(this, mine, args),
+                    _ => pyset::difference_multi(this, mine, args),
+                })
+                .unwrap_or_else(|| Ok(Set::new()))?;
+                Ok(same_kind(this, r))
             }
             ("symmetric_difference", _) => {
-                let other = to_set(&one(args)?)?;
-                let mine = cur();
-                let mut r: Set = mine
-                    .iter()
-                    .filter(|k| !other.contains(*k))
-                    .cloned()
-                    .collect();
-                r.extend(other.iter().filter(|k| !mine.contains(*k)).cloned());
+                let other = one(args)?;
+                let mut r = pyset::from_value(&other)?;
+                let mine = Value::FrozenSet(Rc::new(cur()));
+                pyset::symmetric_difference_update(&mut r, &mine, false)?;
                 Ok(same_kind(this, r))
             }
             ("issuperset" | "isdisjoint", _)
@@ -1735,7 +1778,7 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     Value::Set(s) => Key::new(Value::FrozenSet(Rc::new(s.borrow().clone())))?,
                     _ => Key::new(x.clone())?,
                 };
-                let removed = m.borrow_mut().shift_remove(&k);
+                let removed = m.borrow_mut().remove(&k);
                 if !removed && name == "remove" {
                     return Err(PyErr::key_error(x));
                 }
@@ -1743,9 +1786,7 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
             }
             ("pop", Some(m)) => {
                 no_args("set.pop", args, kwargs)?;
-                // CPython pops the first element in hash order; ferrule keeps insertion
-                // order, so which element comes out may differ (see DESIGN.md on sets).
-                let first = m.borrow_mut().shift_remove_index(0);
+                let first = m.borrow_mut().pop()?;
                 first
                     .map(Key::into_value)
                     .ok_or_else(|| PyErr::key_error(s("pop from an empty set")))
@@ -1754,7 +1795,7 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                 no_args(&format!("{tn}.copy"), args, kwargs)?;
                 Ok(match this {
                     Value::FrozenSet(_) => this.clone(),
-                    _ => Value::set(cur()),
+                    _ => Value::set(cur().copy()),
                 })
             }
             ("clear", Some(m)) => {

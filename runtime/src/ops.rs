@@ -767,28 +767,17 @@ pub fn divmod(a: &Value, b: &Value) -> PyResult<Value> {
     }
 }
 
-fn set_of(v: &Value) -> Option<Set> {
-    match v {
-        Value::Set(s) => Some(s.borrow().clone()),
-        Value::FrozenSet(s) => Some((**s).clone()),
-        _ => None,
-    }
+fn set_of_ref(v: &Value) -> bool {
+    matches!(v, Value::Set(_) | Value::FrozenSet(_))
 }
 
-fn set_binop(op: BinOp, x: &Set, y: &Set) -> Option<Set> {
+/// `a <op> b` on two sets, along CPython's `set_or`/`set_and`/`set_sub`/`set_xor` paths.
+fn set_binop(op: BinOp, a: &Value, x: &Set, b: &Value) -> Option<PyResult<Set>> {
     Some(match op {
-        BinOp::BitOr => {
-            let mut r = x.clone();
-            r.extend(y.iter().cloned());
-            r
-        }
-        BinOp::BitAnd => x.iter().filter(|k| y.contains(*k)).cloned().collect(),
-        BinOp::Sub => x.iter().filter(|k| !y.contains(*k)).cloned().collect(),
-        BinOp::BitXor => {
-            let mut r: Set = x.iter().filter(|k| !y.contains(*k)).cloned().collect();
-            r.extend(y.iter().filter(|k| !x.contains(*k)).cloned());
-            r
-        }
+        BinOp::BitOr => crate::pyset::union(a, x, std::slice::from_ref(b)),
+        BinOp::BitAnd => crate::pyset::intersection(a, x, b),
+        BinOp::Sub => crate::pyset::difference(a, x, b),
+        BinOp::BitXor => crate::pyset::symmetric_difference(a, b),
         _ => return None,
     })
 }
@@ -894,17 +883,18 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
             }
             _ => Err(op_error(op, a, b, inplace)),
         },
-        (_, Value::Set(_) | Value::FrozenSet(_)) => match (set_of(a), set_of(b)) {
-            (Some(x), Some(y)) => match set_binop(op, &x, &y) {
+        (_, Value::Set(_) | Value::FrozenSet(_)) if set_of_ref(a) => {
+            // Both operands are only read, so borrowing them (even the same one) is safe.
+            match crate::pyset::with_set(a, |x| set_binop(op, a, x, b)).flatten() {
                 Some(r) => Ok(if matches!(a, Value::Set(_)) {
-                    Value::set(r)
+                    Value::set(r?)
                 } else {
-                    Value::FrozenSet(Rc::new(r))
+                    Value::FrozenSet(Rc::new(r?))
                 }),
                 None => Err(op_error(op, a, b, inplace)),
-            },
-            _ => Err(op_error(op, a, b, inplace)),
-        },
+            }
+        }
+        (_, Value::Set(_) | Value::FrozenSet(_)) => Err(op_error(op, a, b, inplace)),
         (BinOp::Mod, Value::Str(_) | Value::Bytes(_)) => Err(unsupported("%-formatting")),
         _ => Err(op_error(op, a, b, inplace)),
     }
@@ -966,10 +956,26 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
             Ok(a.clone())
         }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) => {
-            let y = set_of(b).ok_or_else(|| op_error(op, a, b, true))?;
-            let x = s.borrow().clone();
-            let r = set_binop(op, &x, &y).ok_or_else(|| op_error(op, a, b, true))?;
-            *s.borrow_mut() = r;
+            if !set_of_ref(b) {
+                return Err(op_error(op, a, b, true));
+            }
+            // In place, as `set_ior`/`set_iand`/`set_isub`/`set_ixor` (the finger stays).
+            let same = a.is(b);
+            let mut x = std::mem::take(&mut *s.borrow_mut());
+            let r = match op {
+                BinOp::BitOr if same => Ok(()),
+                BinOp::BitOr => crate::pyset::update_internal(&mut x, b),
+                BinOp::BitAnd => {
+                    let frozen = Value::FrozenSet(Rc::new(x.clone()));
+                    let other = if same { &frozen } else { b };
+                    crate::pyset::intersection(&frozen, &x, other)
+                        .map(|r| crate::pyset::intersection_update(&mut x, r))
+                }
+                BinOp::Sub => crate::pyset::difference_update(&mut x, b, same),
+                _ => crate::pyset::symmetric_difference_update(&mut x, b, same),
+            };
+            *s.borrow_mut() = x;
+            r?;
             Ok(a.clone())
         }
         (BinOp::BitOr, Value::Dict(d)) => {
@@ -1352,14 +1358,23 @@ pub fn iter(obj: &Value) -> PyResult<Vec<Value>> {
         Value::List(l) => Ok(l.borrow().clone()),
         Value::Tuple(t) => Ok(t.to_vec()),
         Value::Dict(d) => Ok(d.borrow().keys().map(|k| k.value().clone()).collect()),
-        Value::Set(s) => Ok(s.borrow().iter().map(|k| k.value().clone()).collect()),
-        Value::FrozenSet(s) => Ok(s.iter().map(|k| k.value().clone()).collect()),
+        Value::Set(s) => Ok(s.borrow().ordered()?.map(|k| k.value().clone()).collect()),
+        Value::FrozenSet(s) => Ok(s.ordered()?.map(|k| k.value().clone()).collect()),
         Value::Object(o) => match o.iter() {
             Some(r) => r,
             None => Err(not_iterable(obj)),
         },
         _ => Err(not_iterable(obj)),
     }
+}
+
+/// The elements of a set whose CPython order is unknown (see pyset.rs), in table order,
+/// for builtins whose result cannot depend on that order; `None` for any other value.
+pub fn unordered_set_items(obj: &Value) -> Option<Vec<Value>> {
+    crate::pyset::with_set(obj, |s| {
+        (!s.order_known()).then(|| s.iter().map(|k| k.value().clone()).collect())
+    })
+    .flatten()
 }
 
 /// `TypeError: 'int' object is not iterable`.

@@ -10,7 +10,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexMap;
 
 use crate::err::{PyErr, PyResult};
 
@@ -26,9 +26,8 @@ pub type ClosureFn = Box<dyn Fn(&[Value], Kwargs) -> PyResult<Value>>;
 /// A Python dict: insertion-ordered, keys hashed with Python's rules.
 pub type Dict = IndexMap<Key, Value>;
 
-/// A Python set. CPython orders sets by hash; ferrule keeps insertion order, and outputs
-/// that iterate a set are compared as multisets (see DESIGN.md).
-pub type Set = IndexSet<Key>;
+/// A Python set: CPython's hash table, so iteration follows CPython's order (see pyset.rs).
+pub use crate::pyset::Set;
 
 /// A Python value.
 #[derive(Clone, Default)]

@@ -154,7 +154,7 @@ impl<'a> Fx<'a> {
                 quote! { while #c { #b } }
             }
             Stmt::For(target, iter, body) => {
-                let it = self.expr(iter);
+                let it = self.iter_expr(iter);
                 let iter_var = self.fresh("iter");
                 let saved = std::mem::replace(&mut self.loop_in_closure, true);
                 let assign = self.assign(target, quote! { __item });
@@ -483,7 +483,7 @@ impl<'a> Fx<'a> {
             ExprKind::Compare(l, rest) if rest.len() == 1 => {
                 let a = self.expr(l);
                 let (op, r) = &rest[0];
-                let b = self.expr(r);
+                let b = self.compare_operand(*op, r);
                 let op = cmpop_tokens(*op);
                 quote! { rt::ops::compare(#op, &#a, &#b)? }
             }
@@ -520,8 +520,26 @@ impl<'a> Fx<'a> {
                 quote! { Value::tuple(vec![#(#items),*]) }
             }
             ExprKind::Set(items) => {
+                let mut fold = folds_all(items);
+                let mut items = items.as_slice();
+                if fold == Folded::Yes && items.len() > 2 {
+                    match first_equal_display(self.module, items) {
+                        Some(first) => items = first,
+                        None => fold = Folded::Unknown,
+                    }
+                }
                 let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
-                quote! { rt::call::make_set(vec![#(#items),*])? }
+                // CPython builds a display of more than two constants from a frozenset
+                // constant, which can order differently from adding the items one by one.
+                match fold {
+                    Folded::Yes if items.len() > 2 => {
+                        quote! { rt::call::make_set_folded(vec![#(#items),*])? }
+                    }
+                    Folded::Unknown if items.len() > 2 => {
+                        quote! { rt::call::make_set_unknown_order(vec![#(#items),*])? }
+                    }
+                    _ => quote! { rt::call::make_set(vec![#(#items),*])? },
+                }
             }
             ExprKind::Dict(items) => {
                 let mut steps = TokenStream::new();
@@ -620,7 +638,12 @@ impl<'a> Fx<'a> {
                 let first = self.expr(l);
                 let mut ops: Vec<(TokenStream, TokenStream)> = Vec::new();
                 for (op, r) in rest {
-                    ops.push((cmpop_tokens(*op), self.expr(r)));
+                    let r = if rest.len() == 1 {
+                        self.compare_operand(*op, r)
+                    } else {
+                        self.expr(r)
+                    };
+                    ops.push((cmpop_tokens(*op), r));
                 }
                 if ops.len() == 1 {
                     let (op, r) = &ops[0];
@@ -691,8 +714,8 @@ impl<'a> Fx<'a> {
                 FPart::Value(v, conv, spec) => {
                     let v = self.expr(v);
                     let v = match conv {
-                        Some('r') => quote! { Value::from(rt::fmt::repr(&#v)) },
-                        Some('s') => quote! { Value::from(rt::fmt::str(&#v)) },
+                        Some('r') => quote! { Value::from(rt::fmt::repr_checked(&#v)?) },
+                        Some('s') => quote! { Value::from(rt::fmt::str_checked(&#v)?) },
                         _ => v,
                     };
                     let spec = if spec.is_empty() {
@@ -711,6 +734,44 @@ impl<'a> Fx<'a> {
         quote! { { let mut __s = String::new(); #steps __s } }
     }
 
+    /// The right operand of a single comparison: a set display tested with `in` is only
+    /// probed, so its order (and CPython's way of building it) does not matter.
+    fn compare_operand(&mut self, op: CmpOp, r: &Expr) -> TokenStream {
+        match (&r.kind, op) {
+            (ExprKind::Set(items), CmpOp::In | CmpOp::NotIn) => {
+                let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                quote! { rt::call::make_set(vec![#(#items),*])? }
+            }
+            _ => self.expr(r),
+        }
+    }
+
+    /// The iterable of a `for` loop or comprehension: CPython's optimizer turns a display
+    /// of constants there into a frozenset constant (`fold_iter`), built by adding the
+    /// items in order.
+    fn iter_expr(&mut self, iter: &Expr) -> TokenStream {
+        match &iter.kind {
+            ExprKind::Set(items) => match folds_all(items) {
+                Folded::Yes => match first_equal_display(self.module, items) {
+                    Some(first) => {
+                        let items: Vec<TokenStream> = first.iter().map(|i| self.expr(i)).collect();
+                        quote! { rt::call::make_frozenset_folded(vec![#(#items),*])? }
+                    }
+                    None => {
+                        let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                        quote! { rt::call::make_set_unknown_order(vec![#(#items),*])? }
+                    }
+                },
+                Folded::Unknown => {
+                    let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
+                    quote! { rt::call::make_set_unknown_order(vec![#(#items),*])? }
+                }
+                Folded::No => self.expr(iter),
+            },
+            _ => self.expr(iter),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn comp(
         &mut self,
@@ -722,7 +783,7 @@ impl<'a> Fx<'a> {
         conds: &[Expr],
         short_circuit: Option<bool>,
     ) -> TokenStream {
-        let it = self.expr(iter);
+        let it = self.iter_expr(iter);
         let iter_var = self.fresh("iter");
         // Comprehensions run in their own frame in Python: `break`/`return` cannot cross
         // them, so the loop context does not matter inside.
@@ -1175,4 +1236,307 @@ pub fn entry_fn(ident: &Ident, slot: usize, init_first: bool) -> TokenStream {
 /// An identifier usable for a generated test function.
 pub fn test_ident(i: usize, name: &str) -> Ident {
     Ident::new(&format!("t{:03}_{}", i, sanitize(name)), PSpan::call_site())
+}
+
+/// Whether CPython 3.11's AST optimizer (`ast_opt.c`) folds an expression into a constant;
+/// `Unknown` where modelling it is not worth it (binary operators, subscripts).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Folded {
+    Yes,
+    No,
+    Unknown,
+}
+
+fn folds(e: &Expr) -> Folded {
+    let numeric = |e: &Expr| {
+        matches!(
+            e.kind,
+            ExprKind::Const(Const::Int(_) | Const::Bool(_) | Const::Float(_))
+                | ExprKind::Unary(UnaryOp::Neg | UnaryOp::Pos | UnaryOp::Invert, _)
+        )
+    };
+    match &e.kind {
+        ExprKind::Const(_) => Folded::Yes,
+        ExprKind::Unary(UnaryOp::Not, x) => folds(x),
+        // `-x`/`+x` fold when they succeed, on numbers; `~x` on ints and bools.
+        ExprKind::Unary(op, x) => match folds(x) {
+            Folded::Yes if *op != UnaryOp::Invert && numeric(x) => Folded::Yes,
+            Folded::Yes
+                if matches!(
+                    x.kind,
+                    ExprKind::Const(Const::Int(_) | Const::Bool(_))
+                        | ExprKind::Unary(UnaryOp::Invert, _)
+                ) =>
+            {
+                Folded::Yes
+            }
+            Folded::Yes if numeric(x) => Folded::Unknown,
+            Folded::Yes => Folded::No,
+            f => f,
+        },
+        ExprKind::Tuple(items) => folds_all(items),
+        ExprKind::BinOp(_, a, b) => match (folds(a), folds(b)) {
+            (Folded::No, _) | (_, Folded::No) => Folded::No,
+            _ => Folded::Unknown,
+        },
+        ExprKind::Subscript(a, b) => match (folds(a), folds(b)) {
+            (Folded::No, _) | (_, Folded::No) => Folded::No,
+            _ => Folded::Unknown,
+        },
+        _ => Folded::No,
+    }
+}
+
+fn folds_all(items: &[Expr]) -> Folded {
+    let mut r = Folded::Yes;
+    for f in items.iter().map(folds) {
+        match f {
+            Folded::No => return Folded::No,
+            Folded::Unknown => r = Folded::Unknown,
+            Folded::Yes => {}
+        }
+    }
+    r
+}
+
+/// CPython's constant key (`_PyCode_ConstantKey`) of a folded item, for the plain constants
+/// whose folded value is evident; `None` otherwise.
+fn const_key(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Const(c) => Some(match c {
+            Const::None => "n".to_string(),
+            Const::Bool(b) => format!("b{b}"),
+            Const::Int(i) => format!("i{i}"),
+            Const::Float(f) => format!("f{}", f.to_bits()),
+            Const::Str(s) => format!("s{s:?}"),
+            Const::Bytes(b) => format!("y{b:?}"),
+        }),
+        ExprKind::Unary(UnaryOp::Neg, x) => match &x.kind {
+            ExprKind::Const(Const::Int(i)) => i.checked_neg().map(|n| format!("i{n}")),
+            ExprKind::Const(Const::Float(f)) => Some(format!("f{}", (-f).to_bits())),
+            _ => None,
+        },
+        ExprKind::Tuple(items) => {
+            let keys: Option<Vec<String>> = items.iter().map(const_key).collect();
+            keys.map(|k| format!("t({})", k.join(",")))
+        }
+        _ => None,
+    }
+}
+
+/// The key of a folded frozenset constant: the set of its items' constant keys.
+fn frozenset_key(items: &[Expr]) -> Option<String> {
+    let mut keys: Vec<String> = items.iter().map(const_key).collect::<Option<_>>()?;
+    keys.sort();
+    keys.dedup();
+    Some(keys.join("\u{0}"))
+}
+
+/// Every set display of a module that CPython turns into a frozenset constant (displays of
+/// more than two constants, `for`/comprehension iterables, `in` operands), with its span.
+fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Expr])>) {
+    fn expr<'m>(e: &'m Expr, out: &mut Vec<(usize, usize, &'m [Expr])>, folded_pos: bool) {
+        if let ExprKind::Set(items) = &e.kind {
+            if folds_all(items) == Folded::Yes && (folded_pos || items.len() > 2) {
+                out.push((e.span.line, e.span.col, items));
+            }
+        }
+        let mut sub = |x: &'m Expr| expr(x, out, false);
+        match &e.kind {
+            ExprKind::Const(_)
+            | ExprKind::Name(_)
+            | ExprKind::Closure(_)
+            | ExprKind::Stdlib(_)
+            | ExprKind::ModuleRef(..) => {}
+            ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::Set(v) | ExprKind::BoolOp(_, v) => {
+                v.iter().for_each(sub)
+            }
+            ExprKind::Dict(kv) => {
+                for (k, v) in kv {
+                    if let Some(k) = k {
+                        sub(k);
+                    }
+                    sub(v);
+                }
+            }
+            ExprKind::Attr(x, _) | ExprKind::Unary(_, x) | ExprKind::Super(x, _) => sub(x),
+            ExprKind::Walrus(_, x) => sub(x),
+            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => {
+                sub(a);
+                sub(b);
+            }
+            ExprKind::Slice(a, b, c, d) => {
+                sub(a);
+                for x in [b, c, d].into_iter().flatten() {
+                    sub(x);
+                }
+            }
+            ExprKind::Call(f, args) | ExprKind::MethodCall(f, _, args) => {
+                sub(f);
+                for a in args {
+                    match a {
+                        Arg::Pos(x) | Arg::Star(x) | Arg::Kw(_, x) | Arg::StarStar(x) => sub(x),
+                    }
+                }
+            }
+            ExprKind::Compare(l, rest) => {
+                sub(l);
+                for (op, r) in rest {
+                    expr(r, out, matches!(op, CmpOp::In | CmpOp::NotIn));
+                }
+            }
+            ExprKind::IfExp(a, b, c) => {
+                sub(a);
+                sub(b);
+                sub(c);
+            }
+            ExprKind::FString(parts) => fparts(parts, out),
+            ExprKind::Comp {
+                elt,
+                value,
+                iter,
+                conds,
+                ..
+            } => {
+                expr(iter, out, true);
+                expr(elt, out, false);
+                if let Some(v) = value {
+                    expr(v, out, false);
+                }
+                for c in conds {
+                    expr(c, out, false);
+                }
+            }
+        }
+    }
+    fn fparts<'m>(parts: &'m [FPart], out: &mut Vec<(usize, usize, &'m [Expr])>) {
+        for p in parts {
+            if let FPart::Value(x, _, spec) = p {
+                expr(x, out, false);
+                fparts(spec, out);
+            }
+        }
+    }
+    fn stmts<'m>(body: &'m [Stmt], out: &mut Vec<(usize, usize, &'m [Expr])>) {
+        for s in body {
+            match s {
+                Stmt::Expr(e) | Stmt::Assign(_, e) | Stmt::AugAssign(_, _, e) => {
+                    expr(e, out, false)
+                }
+                Stmt::Return(Some(e)) | Stmt::Raise(Some(e), _) => expr(e, out, false),
+                Stmt::If(c, a, b) => {
+                    expr(c, out, false);
+                    stmts(a, out);
+                    stmts(b, out);
+                }
+                Stmt::While(c, a) => {
+                    expr(c, out, false);
+                    stmts(a, out);
+                }
+                Stmt::For(_, it, a) => {
+                    expr(it, out, true);
+                    stmts(a, out);
+                }
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                } => {
+                    stmts(body, out);
+                    for h in handlers {
+                        h.types.iter().for_each(|t| expr(t, out, false));
+                        stmts(&h.body, out);
+                    }
+                    stmts(orelse, out);
+                }
+                Stmt::Match(subject, arms) => {
+                    expr(subject, out, false);
+                    for (_, guard, body) in arms {
+                        if let Some(g) = guard {
+                            expr(g, out, false);
+                        }
+                        stmts(body, out);
+                    }
+                }
+                Stmt::Class { base, members, .. } => {
+                    if let Some(b) = base {
+                        expr(b, out, false);
+                    }
+                    for m in members {
+                        if let MemberValue::Expr(e) = &m.value {
+                            expr(e, out, false);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    stmts(&module.body, out);
+    for f in &module.functions {
+        for (_, d) in f.params.positional.iter().chain(&f.params.kwonly) {
+            if let Some(d) = d {
+                expr(d, out, false);
+            }
+        }
+        stmts(&f.body, out);
+    }
+}
+
+/// The items of the first display in the module (in source order, which is CPython's
+/// compilation order) whose frozenset constant equals this one's: CPython merges equal
+/// constants of a module, so a later display takes the first one's table.
+fn first_equal_display<'m>(module: &'m Module, items: &[Expr]) -> Option<&'m [Expr]> {
+    let key = frozenset_key(items)?;
+    let mut all = Vec::new();
+    folded_displays(module, &mut all);
+    all.sort_by_key(|(line, col, _)| (*line, *col));
+    all.into_iter()
+        .find(|(_, _, d)| frozenset_key(d).as_deref() == Some(key.as_str()))
+        .map(|(_, _, d)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    fn emit(src: &str) -> String {
+        let py = crate::source::python::parse("m.py", src.to_string()).expect("parses");
+        let helpers = BTreeSet::new();
+        let env = crate::lower::python::ImportEnv { helpers: &helpers };
+        let (module, diags) =
+            crate::lower::python::lower_module(&py, "m", ModuleKind::Helper, &env);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut modules = BTreeMap::new();
+        modules.insert("m".to_string(), module);
+        let program = Program {
+            modules,
+            detections: Vec::new(),
+            data_models: Vec::new(),
+        };
+        emit_module(&program, "m", TokenStream::new())
+    }
+
+    #[test]
+    fn set_displays_follow_cpythons_constant_folding() {
+        let out = emit(
+            "A = {'b', 'a', 'c'}\nB = {'c', 'b', 'a'}\nC = {x, 1, 2}\nD = {1, 2}\n\
+             E = [y for y in {3, 1}]\nF = 'a' in {'a', 'b', 'c'}\nG = {1 + 1, 2, 3}\n",
+        );
+        // More than two constants: the frozenset constant; the second equal display takes
+        // the first one's items (CPython merges equal constants).
+        assert_eq!(out.matches("make_set_folded").count(), 2, "{out}");
+        let first = out.find("make_set_folded").unwrap();
+        let second = out.rfind("make_set_folded").unwrap();
+        let items = |at: usize| out[at..].split(']').next().unwrap().to_string();
+        assert_eq!(items(first), items(second), "{out}");
+        // A for/comprehension iterable of constants is the frozenset constant itself.
+        assert_eq!(out.matches("make_frozenset_folded").count(), 1, "{out}");
+        // A folded operator expression: the order is refused rather than guessed.
+        assert_eq!(out.matches("make_set_unknown_order").count(), 1, "{out}");
+        // Non-constant displays, two-item displays and `in` operands add item by item.
+        assert_eq!(out.matches("make_set(").count(), 3, "{out}");
+    }
 }
