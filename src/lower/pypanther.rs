@@ -502,8 +502,8 @@ fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
                 }
                 continue;
             }
-            // dedup and severity: the run's defaults (the title; the default severity) are
-            // what pypanther's base methods compute.
+            "severity" => lit(&severity),
+            // dedup: the run's default (the title) is what pypanther's base method computes.
             _ => continue,
         };
         tail.push_str(&format!("\ndef {m}(event):\n    return {body}\n"));
@@ -520,6 +520,19 @@ fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
         };
         for t in &l.elts {
             tests.push(rule_test(py, t, rid, &top_assign)?);
+        }
+    }
+    // A RuleMock of a class member patches the rule instance, not the module.
+    for t in &tests {
+        for (m, _) in &t.mocks {
+            if methods.contains(m) || kept_attrs.contains(m) {
+                return Err(refuse(
+                    py,
+                    *s,
+                    rid,
+                    format!("a RuleMock of the rule's own member `{m}` is not supported yet"),
+                ));
+            }
         }
     }
     let mut edited = edited;

@@ -389,6 +389,26 @@ impl<'a> Cx<'a> {
                 if matches!(&*e.value, ast::Expr::Constant(_)) {
                     return;
                 }
+                // `iter(x)` whose result is dropped only checks that `x` is iterable.
+                if let ast::Expr::Call(c) = &*e.value {
+                    if let (ast::Expr::Name(n), [arg], []) =
+                        (&*c.func, c.args.as_slice(), c.keywords.as_slice())
+                    {
+                        if n.id.as_str() == "iter"
+                            && matches!(self.read_name(&*c.func, n.id.as_str()), Name::Builtin(_))
+                        {
+                            let a = self.expr(arg);
+                            let f = self.mk(
+                                &*c.func,
+                                ExprKind::Name(Name::Builtin("__ferrule_iter_check".into())),
+                            );
+                            let call =
+                                self.mk(&*e.value, ExprKind::Call(Box::new(f), vec![Arg::Pos(a)]));
+                            out.push(Stmt::Expr(call));
+                            return;
+                        }
+                    }
+                }
                 let e = self.expr(&e.value);
                 out.push(Stmt::Expr(e));
             }
