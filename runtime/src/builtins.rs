@@ -1034,7 +1034,7 @@ pub fn hasattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 
 /// `reversed(seq)` as a list.
 /// `iter(x)` as a statement: its only effect is the `TypeError` for a non-iterable.
-pub fn iter_check(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+pub fn __ferrule_iter_check(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("iter", kwargs)?;
     arity("iter", args, 1, 1)?;
     ops::iter(&args[0])?;
@@ -1388,7 +1388,7 @@ pub fn lookup(name: &str) -> Option<Value> {
         "getattr" => getattr,
         "hasattr" => hasattr,
         "reversed" => reversed,
-        "__ferrule_iter_check" => iter_check,
+        "__ferrule_iter_check" => __ferrule_iter_check,
         "map" => map,
         "filter" => filter,
         "ord" => ord,

@@ -395,7 +395,11 @@ impl<'a> Cx<'a> {
                         (&*c.func, c.args.as_slice(), c.keywords.as_slice())
                     {
                         if n.id.as_str() == "iter"
-                            && matches!(self.read_name(&*c.func, n.id.as_str()), Name::Builtin(_))
+                            && !self.globals.iter().any(|g| g == "iter")
+                            && !self.scopes.iter().any(|sc| {
+                                sc.names.contains_key("iter")
+                                    || sc.comps.iter().any(|c| c.contains_key("iter"))
+                            })
                         {
                             let a = self.expr(arg);
                             let f = self.mk(
