@@ -1032,7 +1032,6 @@ pub fn hasattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::Bool(ops::hasattr(&args[0], name)))
 }
 
-/// `reversed(seq)` as a list.
 /// `iter(x)` as a statement: its only effect is the `TypeError` for a non-iterable.
 pub fn __ferrule_iter_check(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("iter", kwargs)?;
@@ -1041,6 +1040,7 @@ pub fn __ferrule_iter_check(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `reversed(seq)` as a list.
 pub fn reversed(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("reversed", kwargs)?;
     arity("reversed", args, 1, 1)?;

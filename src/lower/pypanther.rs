@@ -434,6 +434,15 @@ fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
             "data models (`udm`) are not supported yet".into(),
         ));
     }
+    // The runtime's `json` has no `decoder` submodule; reading it would raise instead.
+    if edited.contains("json.decoder") {
+        return Err(refuse(
+            py,
+            *s,
+            rid,
+            "`json.decoder` is not supported yet".into(),
+        ));
+    }
     if contains_word(&edited, "super") {
         return Err(refuse(
             py,
