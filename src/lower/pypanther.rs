@@ -484,6 +484,30 @@ fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
         "runbook",
         "destinations",
     ] {
+        let fallback = {
+            let dn = &defaults["display_name"];
+            serde_json::to_string(if dn.is_empty() { &id } else { dn }).unwrap_or_default()
+        };
+        // pypanther's `_get_title`: a raising or non-str title gives the display name (or
+        // the id).
+        if m == "title" && methods.contains(m) {
+            tail.push_str(&format!(
+                "\ndef _ferrule_title(event):\n    try:\n        t = _ferrule_rule_obj.title(event)\n    except Exception:\n        return {fallback}\n    if not isinstance(t, str):\n        return {fallback}\n    return t\n\ndef title(event):\n    return _ferrule_title(event)\n"
+            ));
+            continue;
+        }
+        // pypanther's `_get_dedup`: a raising, empty or non-str dedup gives the title.
+        if m == "dedup" && methods.contains(m) {
+            let title = if methods.contains("title") {
+                "_ferrule_title(event)".to_string()
+            } else {
+                fallback.clone()
+            };
+            tail.push_str(&format!(
+                "\ndef dedup(event):\n    try:\n        d = _ferrule_rule_obj.dedup(event)\n    except Exception:\n        d = \"\"\n    if d == \"\" or not isinstance(d, str):\n        d = {title}\n    return d\n"
+            ));
+            continue;
+        }
         if methods.contains(m) {
             tail.push_str(&format!(
                 "\ndef {m}(event):\n    return _ferrule_rule_obj.{m}(event)\n"
