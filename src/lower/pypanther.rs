@@ -723,7 +723,7 @@ fn literal(py: &PyFile, e: &ast::Expr, rid: Option<&str>) -> Result<serde_json::
                 J::from(v)
             }
             ast::Constant::Float(f) => {
-                if !f.is_finite() || f.fract() == 0.0 {
+                if !f.is_finite() {
                     return Err(bad());
                 }
                 J::from(*f)
