@@ -57,9 +57,11 @@ pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnosti
             diag::sort(&mut diags);
             Ok((program, diags))
         }
-        Input::PyPanther => Err(Fatal(
-            "PyPanther input is not supported yet (issue 4)".into(),
-        )),
+        Input::PyPanther => {
+            let (program, mut diags) = crate::lower::pypanther::lower_package(repo);
+            diag::sort(&mut diags);
+            Ok((program, diags))
+        }
     }
 }
 

@@ -60,3 +60,20 @@ fn generated_crate_builds_and_passes() {
         .expect("run cargo test in the generated crate");
     assert!(status.success(), "the generated crate's tests failed");
 }
+
+/// `corpus/pypanther`: an original PyPanther package (class attributes, `self` methods,
+/// helpers imported by dotted path, mocks, title fallbacks) converts without diagnostics.
+#[test]
+fn corpus_pypanther_converts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/pypanther/pypanther");
+    assert_eq!(driver::detect(&root), Some(driver::Input::PyPanther));
+    let (program, diags) = driver::load(&root, None).expect("corpus/pypanther loads");
+    let rendered: Vec<String> = diags.iter().map(|d| d.render(&root)).collect();
+    assert!(diags.is_empty(), "diagnostics:\n{}", rendered.join(""));
+    let ids: Vec<&str> = program.detections.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["Demo.Admin.Login", "Demo.Bad.Title"]);
+    let tests: usize = program.detections.iter().map(|d| d.tests.len()).sum();
+    assert_eq!(tests, 5);
+    assert_eq!(program.detections[0].severity, "HIGH");
+    assert!(program.modules.contains_key("pypanther.helpers.demo_util"));
+}

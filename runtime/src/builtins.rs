@@ -1166,6 +1166,14 @@ pub fn hasattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::Bool(ops::hasattr(&args[0], name)))
 }
 
+/// `iter(x)` as a statement: its only effect is the `TypeError` for a non-iterable.
+pub fn __ferrule_iter_check(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("iter", kwargs)?;
+    arity("iter", args, 1, 1)?;
+    ops::iter(&args[0])?;
+    Ok(Value::None)
+}
+
 /// `reversed(seq)` as a list.
 pub fn reversed(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("reversed", kwargs)?;
@@ -1516,6 +1524,7 @@ pub fn lookup(name: &str) -> Option<Value> {
         "getattr" => getattr,
         "hasattr" => hasattr,
         "reversed" => reversed,
+        "__ferrule_iter_check" => __ferrule_iter_check,
         "map" => map,
         "filter" => filter,
         "ord" => ord,

@@ -1,6 +1,7 @@
 //! Lowering: Python ASTs and YAML specs → IR, with the supported subset enforced.
 
 pub mod exceptions;
+pub mod pypanther;
 pub mod python;
 pub mod stdlib;
 pub mod v1;

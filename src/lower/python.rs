@@ -389,6 +389,30 @@ impl<'a> Cx<'a> {
                 if matches!(&*e.value, ast::Expr::Constant(_)) {
                     return;
                 }
+                // `iter(x)` whose result is dropped only checks that `x` is iterable.
+                if let ast::Expr::Call(c) = &*e.value {
+                    if let (ast::Expr::Name(n), [arg], []) =
+                        (&*c.func, c.args.as_slice(), c.keywords.as_slice())
+                    {
+                        if n.id.as_str() == "iter"
+                            && !self.globals.iter().any(|g| g == "iter")
+                            && !self.scopes.iter().any(|sc| {
+                                sc.names.contains_key("iter")
+                                    || sc.comps.iter().any(|c| c.contains_key("iter"))
+                            })
+                        {
+                            let a = self.expr(arg);
+                            let f = self.mk(
+                                &*c.func,
+                                ExprKind::Name(Name::Builtin("__ferrule_iter_check".into())),
+                            );
+                            let call =
+                                self.mk(&*e.value, ExprKind::Call(Box::new(f), vec![Arg::Pos(a)]));
+                            out.push(Stmt::Expr(call));
+                            return;
+                        }
+                    }
+                }
                 let e = self.expr(&e.value);
                 out.push(Stmt::Expr(e));
             }

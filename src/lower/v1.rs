@@ -455,7 +455,11 @@ fn defines_function(m: &Module, name: &str) -> bool {
 }
 
 /// The first failed helper a module reaches through its imports, if any.
-fn failed_dependency(m: &Module, program: &Program, failed: &BTreeSet<String>) -> Option<String> {
+pub(crate) fn failed_dependency(
+    m: &Module,
+    program: &Program,
+    failed: &BTreeSet<String>,
+) -> Option<String> {
     let mut stack: Vec<String> = m.imports.clone();
     let mut seen = BTreeSet::new();
     while let Some(name) = stack.pop() {

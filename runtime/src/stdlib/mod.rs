@@ -58,10 +58,24 @@ pub fn import(dotted: &str) -> Option<Value> {
         "time" => ("time", time::attr),
         "logging" => ("logging", logging::attr),
         "dateutil" => ("dateutil", dateutil_attr),
+        "boto3" => ("boto3", boto3_attr),
         "dateutil.parser" => ("dateutil.parser", dateutil_parser::attr),
         _ => return None,
     };
     Some(Value::object(ModuleObject { name, attr }))
+}
+
+/// `boto3`: importable (helpers name `boto3.resource` in annotations), but any AWS call
+/// raises NotImplementedError: compiled detections make no network calls.
+fn boto3_attr(name: &str) -> Option<Value> {
+    fn no_aws(_: &[Value], _: crate::value::Kwargs) -> crate::err::PyResult<Value> {
+        Err(crate::ops::unsupported("boto3 (AWS API calls)"))
+    }
+    match name {
+        "resource" => Some(Value::func("resource", no_aws)),
+        "client" => Some(Value::func("client", no_aws)),
+        _ => None,
+    }
 }
 
 fn urllib_attr(name: &str) -> Option<Value> {

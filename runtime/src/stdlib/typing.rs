@@ -21,6 +21,18 @@ impl PyObject for TypingName {
     fn as_any(&self) -> &dyn Any {
         self
     }
+    /// An unsubscripted alias of a `collections.abc` class checks as that class does.
+    fn instancecheck(&self, value: &Value) -> Option<bool> {
+        if !matches!(
+            self.0,
+            "Sequence" | "Mapping" | "MutableMapping" | "Iterable" | "Collection"
+        ) {
+            return None;
+        }
+        let abc = crate::stdlib::collections::abc_attr(self.0)?;
+        let to = abc.downcast::<crate::value::TypeObject>()?;
+        Some((to.check)(value))
+    }
 }
 
 const NAMES: &[&str] = &[

@@ -1,0 +1,794 @@
+//! The PyPanther front end: the rule classes shipped in (or written like) the `pypanther`
+//! package, lowered into the same IR as v1 detections.
+//!
+//! A rule module is turned into a v1-style module by editing its text in place (blanking,
+//! never moving, so every span stays right): the `pypanther` imports, the `Rule` base, the
+//! decorators and the metadata attributes (`tests`, `log_types`, ...) are blanked, and
+//! module-level entry points that call the rule object's methods are appended. Metadata and
+//! unit tests are read statically from the class body. Anything this cannot reproduce
+//! exactly (inheritance from another rule, data models, pypanther names used at run time,
+//! mocks of methods, ...) is refused with a diagnostic, never approximated.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rustpython_parser::ast::{self, Ranged};
+
+use crate::diag::{Code, Diagnostic, Span};
+use crate::ir::*;
+use crate::lower::python::{lower_module, ImportEnv};
+use crate::source::python::{self, PyFile};
+
+/// Class attributes that describe the rule and are read statically.
+const META: &[&str] = &[
+    "tests",
+    "log_types",
+    "default_severity",
+    "tags",
+    "reports",
+    "summary_attributes",
+    "threshold",
+    "dedup_period_minutes",
+    "create_alert",
+    "enabled",
+    "include_filters",
+    "exclude_filters",
+];
+
+/// Attributes of pypanther's `Rule` with string defaults, as the base class sets them.
+const STR_DEFAULTS: &[&str] = &[
+    "display_name",
+    "default_description",
+    "default_reference",
+    "default_runbook",
+];
+
+/// Lowers the `pypanther` package directory `pkg`.
+pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
+    let root = pkg.parent().unwrap_or(Path::new("."));
+    let pkg_name = pkg
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "pypanther".into());
+    let mut diags = Vec::new();
+    let mut program = Program::default();
+
+    // Helpers: every module under helpers/, by dotted module path.
+    let mut helper_files: BTreeMap<String, String> = BTreeMap::new();
+    for rel in py_files(root, &format!("{pkg_name}/helpers")) {
+        if rel.ends_with("__init__.py") {
+            continue;
+        }
+        let dotted = rel.trim_end_matches(".py").replace('/', ".");
+        helper_files.insert(dotted, rel);
+    }
+    let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
+    let env = ImportEnv { helpers: &helpers };
+    let mut failed: BTreeSet<String> = BTreeSet::new();
+    for (dotted, rel) in &helper_files {
+        match load(root, rel) {
+            Ok(file) => {
+                let (m, d) = lower_module(&file, dotted, ModuleKind::Helper, &env);
+                if d.iter().any(|d| d.code.is_error()) {
+                    failed.insert(dotted.clone());
+                }
+                diags.extend(d);
+                program.modules.insert(dotted.clone(), m);
+            }
+            Err(d) => {
+                failed.insert(dotted.clone());
+                diags.push(d);
+            }
+        }
+    }
+
+    let mut seen_ids: BTreeSet<String> = BTreeSet::new();
+    for rel in py_files(root, &format!("{pkg_name}/rules")) {
+        if rel.ends_with("__init__.py") {
+            continue;
+        }
+        let file = match load(root, &rel) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match rule_module(&file) {
+            Ok(None) => {}
+            Ok(Some(r)) => {
+                if !seen_ids.insert(r.id.clone()) {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::DuplicateId,
+                            r.span.clone(),
+                            format!("duplicate rule id `{}`", r.id),
+                        )
+                        .for_detection(&r.id),
+                    );
+                    continue;
+                }
+                let module_name = format!("detection:{}", r.id);
+                let (module, d) = lower_module(&r.file, &module_name, ModuleKind::Detection, &env);
+                let bad = d.iter().any(|d| d.code.is_error());
+                diags.extend(d.into_iter().map(|d| d.for_detection(&r.id)));
+                if bad {
+                    continue;
+                }
+                program.modules.insert(module_name.clone(), module);
+                program.detections.push(Detection {
+                    id: r.id.clone(),
+                    kind: DetectionKind::Rule,
+                    file: rel.clone(),
+                    module: module_name,
+                    py_file: rel.clone(),
+                    severity: r.severity,
+                    enabled: r.enabled,
+                    create_alert: r.create_alert,
+                    tests: r.tests,
+                    span: r.span,
+                });
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    // A helper that imports a failed helper fails, and so does every rule reaching one.
+    for (module, d) in crate::resolve::check_imports(&program) {
+        let id = program
+            .detections
+            .iter()
+            .find(|det| det.module == module)
+            .map(|det| det.id.clone());
+        diags.push(match &id {
+            Some(id) => d.for_detection(id),
+            None => d,
+        });
+        failed.insert(module.clone());
+    }
+    let late: Vec<(String, String)> = program
+        .detections
+        .iter()
+        .filter_map(|det| {
+            let m = program.modules.get(&det.module)?;
+            crate::lower::v1::failed_dependency(m, &program, &failed)
+                .map(|dep| (det.id.clone(), dep))
+        })
+        .collect();
+    for (id, dep) in late {
+        diags.push(
+            Diagnostic::new(
+                Code::Dependency,
+                Span::new(id.clone(), 1, 1),
+                format!("depends on helper `{dep}`, which was not converted"),
+            )
+            .for_detection(&id),
+        );
+        program.detections.retain(|d| d.id != id);
+    }
+    program.detections.retain(|d| !failed.contains(&d.module));
+    let helper_failed: Vec<String> = program
+        .modules
+        .iter()
+        .filter(|(_, m)| crate::lower::v1::failed_dependency(m, &program, &failed).is_some())
+        .map(|(n, _)| n.clone())
+        .collect();
+    failed.extend(helper_failed);
+    let kept: BTreeSet<String> = program
+        .detections
+        .iter()
+        .map(|d| d.module.clone())
+        .collect();
+    program.modules.retain(|n, m| {
+        !failed.contains(n) && (m.kind != ModuleKind::Detection || kept.contains(n))
+    });
+    program.detections.sort_by(|a, b| a.id.cmp(&b.id));
+    (program, diags)
+}
+
+fn load(root: &Path, rel: &str) -> Result<PyFile, Diagnostic> {
+    match std::fs::read_to_string(root.join(rel)) {
+        Ok(text) => python::parse(rel, text),
+        Err(e) => Err(Diagnostic::new(
+            Code::MissingPython,
+            Span::new(rel, 1, 1),
+            format!("cannot read `{rel}`: {e}"),
+        )),
+    }
+}
+
+/// Python files under `root/dir`, relative to `root`, sorted.
+fn py_files(root: &Path, dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_string()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(root.join(&d)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            let rel = format!("{d}/{name}");
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                if name != "__pycache__" {
+                    stack.push(rel);
+                }
+            } else if name.ends_with(".py") {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One rule class, ready for lowering.
+struct RuleModule {
+    id: String,
+    severity: String,
+    enabled: bool,
+    create_alert: bool,
+    tests: Vec<UnitTest>,
+    span: Span,
+    /// The edited module.
+    file: PyFile,
+}
+
+fn is_name(e: &ast::Expr, n: &str) -> bool {
+    matches!(e, ast::Expr::Name(x) if x.id.as_str() == n)
+}
+
+fn blank(text: &mut [u8], a: usize, b: usize) {
+    for c in &mut text[a..b] {
+        if *c != b'\n' {
+            *c = b' ';
+        }
+    }
+}
+
+fn refuse(py: &PyFile, node: &impl Ranged, id: Option<&str>, msg: String) -> Diagnostic {
+    let d = Diagnostic::new(
+        Code::Unsupported,
+        py.span(node.range().start().to_usize()),
+        msg,
+    );
+    match id {
+        Some(id) => d.for_detection(id),
+        None => d,
+    }
+}
+
+fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
+    let mut text = py.text.clone().into_bytes();
+    let mut pyp_names: BTreeSet<String> = BTreeSet::new();
+    let mut classes = Vec::new();
+    let mut top_assign: BTreeMap<String, &ast::Expr> = BTreeMap::new();
+    for s in &py.body {
+        match s {
+            ast::Stmt::ImportFrom(i)
+                if i.module.as_ref().is_some_and(|m| {
+                    m.as_str() == "pypanther" || m.as_str() == "pypanther.base"
+                }) =>
+            {
+                for a in &i.names {
+                    pyp_names.insert(a.asname.as_ref().unwrap_or(&a.name).as_str().to_string());
+                }
+                let r = s.range();
+                blank(&mut text, r.start().to_usize(), r.end().to_usize());
+            }
+            ast::Stmt::ClassDef(c) => classes.push((s, c)),
+            ast::Stmt::Assign(a) => {
+                if let [ast::Expr::Name(n)] = a.targets.as_slice() {
+                    top_assign.insert(n.id.to_string(), &a.value);
+                }
+            }
+            _ => {}
+        }
+    }
+    let rules: Vec<_> = classes
+        .iter()
+        .filter(|(_, c)| c.bases.iter().any(|b| is_name(b, "Rule")))
+        .collect();
+    if rules.is_empty() {
+        if let Some((s, c)) = classes.first() {
+            return Err(refuse(
+                py,
+                *s,
+                None,
+                format!(
+                    "class `{}`: rules derived from other rules are not supported yet",
+                    c.name
+                ),
+            ));
+        }
+        return Ok(None);
+    }
+    if rules.len() > 1 || classes.len() > 1 {
+        return Err(refuse(
+            py,
+            rules[0].0,
+            None,
+            "several classes in one rule module are not supported yet".into(),
+        ));
+    }
+    let (s, c) = rules[0];
+    if c.bases.len() != 1 || !c.keywords.is_empty() {
+        return Err(refuse(
+            py,
+            *s,
+            None,
+            "a rule class must have the single base `Rule`".into(),
+        ));
+    }
+    // Static attributes.
+    let mut attrs: BTreeMap<String, &ast::Expr> = BTreeMap::new();
+    let mut methods: BTreeSet<String> = BTreeSet::new();
+    for st in &c.body {
+        match st {
+            ast::Stmt::Assign(a) => {
+                if let [ast::Expr::Name(n)] = a.targets.as_slice() {
+                    attrs.insert(n.id.to_string(), &a.value);
+                }
+            }
+            ast::Stmt::FunctionDef(f) => {
+                methods.insert(f.name.to_string());
+            }
+            _ => {}
+        }
+    }
+    let id = match attrs.get("id").map(|e| str_const(e)) {
+        Some(Some(id)) => id,
+        _ => {
+            return Err(refuse(
+                py,
+                *s,
+                None,
+                "the rule's `id` is not a string literal".into(),
+            ))
+        }
+    };
+    let rid = Some(id.as_str());
+    let severity = match attrs.get("default_severity") {
+        Some(ast::Expr::Attribute(a)) if is_name(&a.value, "Severity") => a.attr.to_string(),
+        _ => {
+            return Err(refuse(
+                py,
+                *s,
+                rid,
+                "`default_severity` is not a `Severity` member".into(),
+            ))
+        }
+    };
+    let bool_attr = |n: &str, d: bool| -> Result<bool, Diagnostic> {
+        match attrs.get(n) {
+            None => Ok(d),
+            Some(ast::Expr::Constant(k)) => match &k.value {
+                ast::Constant::Bool(b) => Ok(*b),
+                _ => Err(refuse(py, *s, rid, format!("`{n}` is not a bool literal"))),
+            },
+            Some(_) => Err(refuse(py, *s, rid, format!("`{n}` is not a bool literal"))),
+        }
+    };
+    let enabled = bool_attr("enabled", true)?;
+    let create_alert = bool_attr("create_alert", true)?;
+    for f in ["include_filters", "exclude_filters", "threshold"] {
+        if let Some(e) = attrs.get(f) {
+            let empty = matches!(e, ast::Expr::List(l) if l.elts.is_empty());
+            if !empty && f != "threshold" {
+                return Err(refuse(py, *e, rid, format!("`{f}` is not supported yet")));
+            }
+        }
+    }
+    // Blank decorators, the base and metadata.
+    for d in &c.decorator_list {
+        let r = d.range();
+        let start = py.text[..r.start().to_usize()]
+            .rfind('@')
+            .unwrap_or(r.start().to_usize());
+        blank(&mut text, start, r.end().to_usize());
+    }
+    for b in &c.bases {
+        let r = b.range();
+        blank(&mut text, r.start().to_usize(), r.end().to_usize());
+    }
+    let mut kept_attrs: BTreeSet<String> = BTreeSet::new();
+    for st in &c.body {
+        if let ast::Stmt::Assign(a) = st {
+            if let [ast::Expr::Name(n)] = a.targets.as_slice() {
+                if META.contains(&n.id.as_str()) {
+                    let r = st.range();
+                    blank(&mut text, r.start().to_usize(), r.end().to_usize());
+                    continue;
+                }
+                kept_attrs.insert(n.id.to_string());
+            }
+        }
+    }
+    // pypanther names must not survive the blanking (they would be unbound at run time).
+    let edited = String::from_utf8(text).unwrap_or_default();
+    for n in &pyp_names {
+        if contains_word(&edited, n) {
+            return Err(refuse(
+                py,
+                *s,
+                rid,
+                format!("uses pypanther's `{n}` at run time, which is not supported yet"),
+            ));
+        }
+    }
+    // `self.<name>` must be a method or an attribute the class keeps.
+    for name in self_attrs(&edited) {
+        if !methods.contains(&name) && !kept_attrs.contains(&name) {
+            return Err(refuse(
+                py,
+                *s,
+                rid,
+                format!("`self.{name}` (an inherited `Rule` member) is not supported yet"),
+            ));
+        }
+    }
+    if contains_word(&edited, "udm") || contains_word(&edited, "udm_path") {
+        return Err(refuse(
+            py,
+            *s,
+            rid,
+            "data models (`udm`) are not supported yet".into(),
+        ));
+    }
+    // The runtime's `json` has no `decoder` submodule; reading it would raise instead.
+    if edited.contains("json.decoder") {
+        return Err(refuse(
+            py,
+            *s,
+            rid,
+            "`json.decoder` is not supported yet".into(),
+        ));
+    }
+    if contains_word(&edited, "super") {
+        return Err(refuse(
+            py,
+            *s,
+            rid,
+            "`super()` in a rule class is not supported yet".into(),
+        ));
+    }
+    if !methods.contains("rule") {
+        return Err(Diagnostic::new(
+            Code::MissingMatcher,
+            py.span(s.range().start().to_usize()),
+            "`rule()` is not defined",
+        )
+        .for_detection(&id));
+    }
+    // Entry points, as pypanther's `Rule` base class defines them.
+    let cls = c.name.as_str();
+    let mut tail = format!("\n_ferrule_rule_obj = {cls}()\n");
+    let str_attr = |n: &str| -> Result<String, Diagnostic> {
+        match attrs.get(n) {
+            None => Ok(String::new()),
+            Some(e) => str_const(e)
+                .ok_or_else(|| refuse(py, *e, rid, format!("`{n}` is not a string literal"))),
+        }
+    };
+    let mut defaults: BTreeMap<&str, String> = BTreeMap::new();
+    for n in STR_DEFAULTS {
+        defaults.insert(n, str_attr(n)?);
+    }
+    for m in [
+        "rule",
+        "title",
+        "dedup",
+        "severity",
+        "alert_context",
+        "description",
+        "reference",
+        "runbook",
+        "destinations",
+    ] {
+        let fallback = {
+            let dn = &defaults["display_name"];
+            serde_json::to_string(if dn.is_empty() { &id } else { dn }).unwrap_or_default()
+        };
+        // pypanther's `_get_title`: a raising or non-str title gives the display name (or
+        // the id).
+        if m == "title" && methods.contains(m) {
+            tail.push_str(&format!(
+                "\ndef _ferrule_title(event):\n    try:\n        t = _ferrule_rule_obj.title(event)\n    except Exception:\n        return {fallback}\n    if not isinstance(t, str):\n        return {fallback}\n    return t\n\ndef title(event):\n    return _ferrule_title(event)\n"
+            ));
+            continue;
+        }
+        // pypanther's `_get_dedup`: a raising, empty or non-str dedup gives the title.
+        if m == "dedup" && methods.contains(m) {
+            let title = if methods.contains("title") {
+                "_ferrule_title(event)".to_string()
+            } else {
+                fallback.clone()
+            };
+            tail.push_str(&format!(
+                "\ndef dedup(event):\n    try:\n        d = _ferrule_rule_obj.dedup(event)\n    except Exception:\n        d = \"\"\n    if d == \"\" or not isinstance(d, str):\n        d = {title}\n    return d\n"
+            ));
+            continue;
+        }
+        if methods.contains(m) {
+            tail.push_str(&format!(
+                "\ndef {m}(event):\n    return _ferrule_rule_obj.{m}(event)\n"
+            ));
+            continue;
+        }
+        let lit = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let body = match m {
+            "title" => {
+                let dn = &defaults["display_name"];
+                lit(if dn.is_empty() { &id } else { dn })
+            }
+            "alert_context" => "{}".into(),
+            "description" => lit(&defaults["default_description"]),
+            "reference" => lit(&defaults["default_reference"]),
+            "runbook" => lit(&defaults["default_runbook"]),
+            "destinations" => {
+                if attrs.contains_key("default_destinations") {
+                    return Err(refuse(
+                        py,
+                        *s,
+                        rid,
+                        "`default_destinations` is not supported yet".into(),
+                    ));
+                }
+                continue;
+            }
+            "severity" => lit(&severity),
+            // dedup: the run's default (the title) is what pypanther's base method computes.
+            _ => continue,
+        };
+        tail.push_str(&format!("\ndef {m}(event):\n    return {body}\n"));
+    }
+    // Tests.
+    let tests_expr = attrs.get("tests").map(|e| match e {
+        ast::Expr::Name(n) => top_assign.get(n.id.as_str()).copied().unwrap_or(e),
+        _ => e,
+    });
+    let mut tests = Vec::new();
+    if let Some(te) = tests_expr {
+        let ast::Expr::List(l) = te else {
+            return Err(refuse(py, te, rid, "`tests` is not a list literal".into()));
+        };
+        for t in &l.elts {
+            tests.push(rule_test(py, t, rid, &top_assign)?);
+        }
+    }
+    // A RuleMock of a class member patches the rule instance, not the module.
+    for t in &tests {
+        for (m, _) in &t.mocks {
+            if methods.contains(m) || kept_attrs.contains(m) {
+                return Err(refuse(
+                    py,
+                    *s,
+                    rid,
+                    format!("a RuleMock of the rule's own member `{m}` is not supported yet"),
+                ));
+            }
+        }
+    }
+    let mut edited = edited;
+    edited.push_str(&tail);
+    let file = PyFile {
+        file: py.file.clone(),
+        body: match python::parse(&py.file, edited.clone()) {
+            Ok(f) => f.body,
+            Err(d) => return Err(d.for_detection(&id)),
+        },
+        text: edited,
+    };
+    Ok(Some(RuleModule {
+        span: py.span(s.range().start().to_usize()),
+        id,
+        severity,
+        enabled,
+        create_alert,
+        tests,
+        file,
+    }))
+}
+
+fn rule_test(
+    py: &PyFile,
+    t: &ast::Expr,
+    rid: Option<&str>,
+    top: &BTreeMap<String, &ast::Expr>,
+) -> Result<UnitTest, Diagnostic> {
+    let ast::Expr::Call(c) = t else {
+        return Err(refuse(
+            py,
+            t,
+            rid,
+            "a test is not a `RuleTest(...)` call".into(),
+        ));
+    };
+    if !is_name(&c.func, "RuleTest") || !c.args.is_empty() {
+        return Err(refuse(
+            py,
+            t,
+            rid,
+            "a test is not a `RuleTest(...)` call".into(),
+        ));
+    }
+    let mut name = None;
+    let mut expected = None;
+    let mut event = None;
+    let mut mocks = Vec::new();
+    for k in &c.keywords {
+        let Some(arg) = k.arg.as_ref().map(|a| a.as_str()) else {
+            return Err(refuse(py, t, rid, "`**` in RuleTest".into()));
+        };
+        let v = match &k.value {
+            ast::Expr::Name(n) => top.get(n.id.as_str()).copied().unwrap_or(&k.value),
+            e => e,
+        };
+        match arg {
+            "name" => name = str_const(v),
+            "expected_result" => expected = Some(literal(py, v, rid)?),
+            "log" => {
+                event = Some(match str_const(v) {
+                    Some(s) => s,
+                    None => literal(py, v, rid)?.to_string(),
+                })
+            }
+            "mocks" => {
+                let ast::Expr::List(l) = v else {
+                    return Err(refuse(py, v, rid, "`mocks` is not a list literal".into()));
+                };
+                for m in &l.elts {
+                    mocks.push(rule_mock(py, m, rid)?);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (Some(name), Some(expected), Some(event)) = (name, expected, event) else {
+        return Err(refuse(
+            py,
+            t,
+            rid,
+            "a RuleTest without a literal name, expected_result or log".into(),
+        ));
+    };
+    Ok(UnitTest {
+        name,
+        expected_json: expected.to_string(),
+        event_json: event,
+        mocks,
+        expected_destinations: None,
+    })
+}
+
+fn rule_mock(
+    py: &PyFile,
+    m: &ast::Expr,
+    rid: Option<&str>,
+) -> Result<(String, String), Diagnostic> {
+    let ast::Expr::Call(c) = m else {
+        return Err(refuse(
+            py,
+            m,
+            rid,
+            "a mock is not a `RuleMock(...)` call".into(),
+        ));
+    };
+    let mut name = None;
+    let mut ret = None;
+    for k in &c.keywords {
+        match k.arg.as_ref().map(|a| a.as_str()) {
+            Some("object_name") => name = str_const(&k.value),
+            Some("return_value") => ret = Some(literal(py, &k.value, rid)?),
+            _ => return Err(refuse(
+                py,
+                m,
+                rid,
+                "RuleMock arguments other than object_name and return_value are not supported yet"
+                    .into(),
+            )),
+        }
+    }
+    match (name, ret) {
+        (Some(n), Some(r)) => Ok((n, r.to_string())),
+        _ => Err(refuse(
+            py,
+            m,
+            rid,
+            "a RuleMock without literal object_name and return_value".into(),
+        )),
+    }
+}
+
+fn str_const(e: &ast::Expr) -> Option<String> {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Str(s) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A Python literal as JSON (what pypanther's test data becomes when it builds the event).
+fn literal(py: &PyFile, e: &ast::Expr, rid: Option<&str>) -> Result<serde_json::Value, Diagnostic> {
+    use serde_json::Value as J;
+    let bad = || refuse(py, e, rid, "test data that is not a plain literal".into());
+    Ok(match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::None => J::Null,
+            ast::Constant::Bool(b) => J::Bool(*b),
+            ast::Constant::Str(s) => J::String(s.clone()),
+            ast::Constant::Int(i) => {
+                let v: i64 = i.to_string().parse().map_err(|_| bad())?;
+                J::from(v)
+            }
+            ast::Constant::Float(f) => {
+                if !f.is_finite() {
+                    return Err(bad());
+                }
+                J::from(*f)
+            }
+            _ => return Err(bad()),
+        },
+        ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => {
+            match literal(py, &u.operand, rid)? {
+                J::Number(n) if n.is_i64() => J::from(-n.as_i64().unwrap_or(0)),
+                J::Number(n) if n.is_f64() => J::from(-n.as_f64().unwrap_or(0.0)),
+                _ => return Err(bad()),
+            }
+        }
+        ast::Expr::List(l) => J::Array(
+            l.elts
+                .iter()
+                .map(|x| literal(py, x, rid))
+                .collect::<Result<_, _>>()?,
+        ),
+        ast::Expr::Dict(d) => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in d.keys.iter().zip(&d.values) {
+                let Some(k) = k.as_ref().and_then(str_const) else {
+                    return Err(bad());
+                };
+                if m.contains_key(&k) {
+                    return Err(bad());
+                }
+                m.insert(k, literal(py, v, rid)?);
+            }
+            J::Object(m)
+        }
+        _ => return Err(bad()),
+    })
+}
+
+fn contains_word(text: &str, w: &str) -> bool {
+    let b = text.as_bytes();
+    let is_id = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut from = 0;
+    while let Some(i) = text[from..].find(w) {
+        let a = from + i;
+        let e = a + w.len();
+        if (a == 0 || !is_id(b[a - 1])) && (e >= b.len() || !is_id(b[e])) {
+            return true;
+        }
+        from = e;
+    }
+    false
+}
+
+fn self_attrs(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("self.") {
+        let a = from + i;
+        let mut e = a + 5;
+        while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+            e += 1;
+        }
+        if a == 0 || !(b[a - 1].is_ascii_alphanumeric() || b[a - 1] == b'_' || b[a - 1] == b'.') {
+            out.insert(text[a + 5..e].to_string());
+        }
+        from = e;
+    }
+    out
+}
