@@ -61,16 +61,19 @@ static DM: DataModelDef = DataModelDef {
             name: "source_ip",
             path: Some("$.sourceIPAddress"),
             method: None,
+            method_object: None,
         },
         MappingDef {
             name: "actor_user",
             path: Some("$.userIdentity.arn"),
             method: None,
+            method_object: None,
         },
         MappingDef {
             name: "user_type",
             path: None,
             method: Some(user_type),
+            method_object: None,
         },
     ],
 };
