@@ -846,6 +846,18 @@ pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 pub fn any(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("any", kwargs)?;
     arity("any", args, 1, 1)?;
+    // The truth of a hashable builtin value never raises, so over a set of them the
+    // answer does not depend on the iteration order.
+    if let Some(items) = ops::unordered_set_items(&args[0])
+        .filter(|v| !v.iter().any(|x| matches!(x, Value::Object(_))))
+    {
+        for it in items {
+            if ops::truthy(&it)? {
+                return Ok(Value::Bool(true));
+            }
+        }
+        return Ok(Value::Bool(false));
+    }
     for it in ops::iter(&args[0])? {
         if ops::truthy(&it)? {
             return Ok(Value::Bool(true));
@@ -858,6 +870,18 @@ pub fn any(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 pub fn all(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("all", kwargs)?;
     arity("all", args, 1, 1)?;
+    // The truth of a hashable builtin value never raises, so over a set of them the
+    // answer does not depend on the iteration order.
+    if let Some(items) = ops::unordered_set_items(&args[0])
+        .filter(|v| !v.iter().any(|x| matches!(x, Value::Object(_))))
+    {
+        for it in items {
+            if !ops::truthy(&it)? {
+                return Ok(Value::Bool(false));
+            }
+        }
+        return Ok(Value::Bool(true));
+    }
     for it in ops::iter(&args[0])? {
         if !ops::truthy(&it)? {
             return Ok(Value::Bool(false));

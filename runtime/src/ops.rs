@@ -883,7 +883,7 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
             }
             _ => Err(op_error(op, a, b, inplace)),
         },
-        (_, Value::Set(_) | Value::FrozenSet(_)) if set_of_ref(a) => {
+        (_, Value::Set(_) | Value::FrozenSet(_)) if set_of_ref(b) => {
             // Both operands are only read, so borrowing them (even the same one) is safe.
             match crate::pyset::with_set(a, |x| set_binop(op, a, x, b)).flatten() {
                 Some(r) => Ok(if matches!(a, Value::Set(_)) {

@@ -81,7 +81,7 @@ impl Set {
 
     /// Whether iteration order is known to be CPython's.
     pub fn order_known(&self) -> bool {
-        self.exact
+        self.exact || self.used <= 1
     }
 
     /// Marks the order as not reproducible (results of operations not modelled exactly).
@@ -103,7 +103,8 @@ impl Set {
 
     /// `unsupported` when this set's iteration order cannot be reproduced.
     pub fn check_order(&self) -> PyResult<()> {
-        if self.exact {
+        // A set of at most one element has only one order.
+        if self.exact || self.used <= 1 {
             Ok(())
         } else {
             Err(crate::ops::unsupported(

@@ -589,10 +589,15 @@ fn constant_displays_match_cpython() {
 
 #[test]
 fn join_of_unknown_order_set_is_refused() {
-    let s = call::make_set(vec![Value::None, Value::str("a")]).unwrap();
+    // Where `None` sat may have moved the other elements, so the order stays unknown
+    // after it is gone, unless a single element is left.
+    let s = call::make_set(vec![Value::None, Value::str("a"), Value::str("b")]).unwrap();
     call_method(&s, "discard", &[Value::None], &[]).unwrap();
-    let r = call_method(&Value::str(", "), "join", &[s], &[]);
+    let r = call_method(&Value::str(", "), "join", std::slice::from_ref(&s), &[]);
     assert_eq!(err_kind(r), "NotImplementedError");
+    call_method(&s, "discard", &[Value::str("b")], &[]).unwrap();
+    let r = call_method(&Value::str(", "), "join", &[s], &[]).unwrap();
+    assert_eq!(repr(&r), "'a'");
     let t = call::make_set(vec![Value::str("b"), Value::str("a"), Value::str("c")]).unwrap();
     let r = call_method(&Value::str(", "), "join", &[t], &[]).unwrap();
     // `", ".join({"b", "a", "c"})` under PYTHONHASHSEED=0.
