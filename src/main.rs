@@ -77,6 +77,11 @@ fn input(i: Option<InputArg>) -> Option<Input> {
     })
 }
 
+// Compilation allocates many small token and syntax-tree nodes; mimalloc makes `ferrule
+// build` on a large package markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
+use rayon::prelude::*;
 
 use crate::emit::rust::{emit_module, entry_fn, format_tokens, module_rust_name, test_ident};
 use crate::ir::*;
@@ -27,26 +28,33 @@ pub fn render(program: &Program) -> BTreeMap<String, String> {
         .filter_map(|d| d.module.as_deref().map(|m| (m, d)))
         .collect();
 
+    // Modules are emitted independently, so they are rendered in parallel (formatting
+    // dominates `ferrule build`); the BTreeMap and the sorted module list keep the output
+    // deterministic.
+    let modules: Vec<(&String, &Module)> = program.modules.iter().collect();
+    let rendered: Vec<Option<(String, String)>> = modules
+        .par_iter()
+        .map(|&(name, module)| {
+            let rust_name = module_rust_name(program, name);
+            let extra = match module.kind {
+                ModuleKind::Detection => match det_index.get(name.as_str()) {
+                    Some(&i) => detection_items(&program.detections[i], module, i),
+                    None => return None,
+                },
+                ModuleKind::DataModel => match dm_of.get(name.as_str()) {
+                    Some(dm) => data_model_items(dm, Some(module)),
+                    None => TokenStream::new(),
+                },
+                ModuleKind::Helper => TokenStream::new(),
+            };
+            Some((rust_name, emit_module(program, name, extra)))
+        })
+        .collect();
     let mut mod_decls = Vec::new();
-    for (name, module) in &program.modules {
-        let rust_name = module_rust_name(program, name);
-        let extra = match module.kind {
-            ModuleKind::Detection => match det_index.get(name.as_str()) {
-                Some(&i) => detection_items(&program.detections[i], module, i),
-                None => continue,
-            },
-            ModuleKind::DataModel => match dm_of.get(name.as_str()) {
-                Some(dm) => data_model_items(dm, Some(module)),
-                None => TokenStream::new(),
-            },
-            ModuleKind::Helper => TokenStream::new(),
-        };
-        files.insert(
-            format!("src/m/{rust_name}.rs"),
-            emit_module(program, name, extra),
-        );
+    for (rust_name, text) in rendered.into_iter().flatten() {
         let id = format_ident!("{}", rust_name);
         mod_decls.push(quote! { pub mod #id; });
+        files.insert(format!("src/m/{rust_name}.rs"), text);
     }
     // Data models without Python bodies get a module of their own.
     let mut dm_refs = Vec::new();
