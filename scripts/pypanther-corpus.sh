@@ -11,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 oracle="${ORACLE_DIR:-${FERRULE_SHARED:-$here/../shared}/oracle}"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 py="${PYP_PY:-}"
 if [ -z "$py" ]; then
     python3 -m venv "$work/venv"

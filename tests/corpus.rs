@@ -71,9 +71,20 @@ fn corpus_pypanther_converts() {
     let rendered: Vec<String> = diags.iter().map(|d| d.render(&root)).collect();
     assert!(diags.is_empty(), "diagnostics:\n{}", rendered.join(""));
     let ids: Vec<&str> = program.detections.iter().map(|d| d.id.as_str()).collect();
-    assert_eq!(ids, ["Demo.Admin.Login", "Demo.Bad.Title"]);
+    for id in [
+        "Demo.Admin.Login",
+        "Demo.Bad.Title",
+        "Net.Odd.Returns",
+        "Net.Port.Scan",
+    ] {
+        assert!(ids.contains(&id), "{id} converted");
+    }
     let tests: usize = program.detections.iter().map(|d| d.tests.len()).sum();
-    assert_eq!(tests, 5);
-    assert_eq!(program.detections[0].severity, "HIGH");
+    assert!(tests >= 19, "{tests} tests");
+    let admin = program
+        .detections
+        .iter()
+        .find(|d| d.id == "Demo.Admin.Login");
+    assert_eq!(admin.map(|d| d.severity.as_str()), Some("HIGH"));
     assert!(program.modules.contains_key("pypanther.helpers.demo_util"));
 }

@@ -242,6 +242,8 @@ pub struct TestRecord {
     pub test: Option<&'static str>,
     pub expected: Value,
     pub result: Option<bool>,
+    /// A non-bool `rule()` value that pypanther reports as the result.
+    pub result_value: Option<Value>,
     pub error: Option<String>,
     pub passed: bool,
     pub alert: bool,
@@ -267,7 +269,11 @@ impl TestRecord {
             put("expected", self.expected.clone());
         }
         if self.record != "no_tests" {
-            put("result", self.result.map_or(Value::None, Value::Bool));
+            let result = match &self.result_value {
+                Some(v) => v.clone(),
+                None => self.result.map_or(Value::None, Value::Bool),
+            };
+            put("result", result);
         }
         put("error", opt_str(&self.error));
         if self.record == "test" {
@@ -407,6 +413,7 @@ fn run_test(
         test: Some(test.name),
         expected: value_from_json(test.expected_json).unwrap_or_default(),
         result: None,
+        result_value: None,
         error: None,
         passed: false,
         alert: false,
@@ -468,6 +475,17 @@ fn fill_record(
 ) {
     rec.result = result.detection_output;
     rec.error = result.detection_exception.as_ref().map(fmt_exc);
+    if let Some(v) = &result.detection_value {
+        // The oracle writes the value as JSON; a value JSON cannot hold makes it fall back
+        // to repr for the whole record, which is not reproduced.
+        if crate::runner::json_dumps(v, false, None).is_ok() {
+            rec.result_value = Some(v.clone());
+        } else {
+            rec.error = Some(fmt_exc(&crate::ops::unsupported(
+                "a rule() value that JSON cannot represent",
+            )));
+        }
+    }
     rec.alert = result.trigger_alert;
     rec.passed = detection::test_passed(def, &rec.expected, result, test.expected_destinations);
     if result.trigger_alert {
@@ -484,6 +502,7 @@ fn load_error(def: &DetectionDef, e: &PyErr) -> TestRecord {
         test: None,
         expected: Value::None,
         result: None,
+        result_value: None,
         error: Some(fmt_exc(e)),
         passed: false,
         alert: false,
@@ -518,6 +537,7 @@ pub fn run_all(reg: &Registry, ids: &[String]) -> Vec<TestRecord> {
                 test: None,
                 expected: Value::None,
                 result: None,
+                result_value: None,
                 error: None,
                 passed: true,
                 alert: false,
