@@ -530,7 +530,7 @@ fn attr(name: &str) -> Option<Value> {
         "kv_table" => kv_table,
         _ => return None,
     };
-    Some(Value::func(name, f))
+    Some(Value::impure_func(name, f))
 }
 
 /// The module `panther_detection_helpers.caching`.

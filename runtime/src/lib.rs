@@ -20,6 +20,7 @@ pub mod methods;
 pub mod mock;
 pub mod module;
 pub mod ops;
+pub mod purity;
 pub mod pyhash;
 pub mod pyset;
 pub mod runner;

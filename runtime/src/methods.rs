@@ -241,6 +241,9 @@ pub fn bound_method(v: &Value, name: &str) -> Option<Value> {
 
 /// `x.name(*args, **kwargs)` for the core value types.
 pub fn call_method(v: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if crate::purity::active() {
+        crate::purity::check_method(v, name)?;
+    }
     let r = match v {
         Value::Str(x) => str_method(x, name, args, kwargs),
         Value::Bytes(b) => bytes_method(b, name, args, kwargs),

@@ -102,6 +102,9 @@ fn set_eq(a: &crate::value::Set, b: &crate::value::Set) -> bool {
 
 /// `f(*args, **kwargs)`.
 pub fn call(f: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if crate::purity::active() {
+        crate::purity::check_call(f)?;
+    }
     if crate::class::is_class(f) {
         return crate::class::instantiate(f, args, kwargs);
     }

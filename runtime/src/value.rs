@@ -55,6 +55,8 @@ pub enum Value {
 pub struct Function {
     /// `__name__`.
     pub name: Rc<str>,
+    /// Free of side effects (a builtin that only computes): see `purity`.
+    pub pure: bool,
     pub call: FnBody,
 }
 
@@ -271,16 +273,33 @@ impl Value {
         Value::Object(Rc::new(o))
     }
 
+    /// A builtin function that only computes (no side effects).
     pub fn func(name: &str, f: NativeFn) -> Value {
         Value::Func(Rc::new(Function {
             name: name.into(),
+            pure: true,
             call: FnBody::Native(f),
         }))
+    }
+
+    /// A builtin function with side effects (the caching store, ...).
+    pub fn impure_func(name: &str, f: NativeFn) -> Value {
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            pure: false,
+            call: FnBody::Native(f),
+        }))
+    }
+
+    /// A function compiled from Python: it may do anything.
+    pub fn py_func(name: &str, f: NativeFn) -> Value {
+        Value::impure_func(name, f)
     }
 
     pub fn closure(name: &str, f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static) -> Value {
         Value::Func(Rc::new(Function {
             name: name.into(),
+            pure: false,
             call: FnBody::Closure(Box::new(f)),
         }))
     }

@@ -67,6 +67,117 @@ pub fn sanitize(s: &str) -> String {
     }
 }
 
+/// Builtins that only compute, so that a test calling them may run order-free (see
+/// `Fx::any_all`); calls through values are checked at run time instead.
+const PURE_BUILTINS: &[&str] = &[
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "dict",
+    "float",
+    "frozenset",
+    "getattr",
+    "hasattr",
+    "int",
+    "isinstance",
+    "len",
+    "list",
+    "max",
+    "min",
+    "repr",
+    "round",
+    "set",
+    "sorted",
+    "str",
+    "sum",
+    "tuple",
+    "ord",
+    "chr",
+    "hex",
+    "range",
+    "enumerate",
+    "zip",
+    "reversed",
+];
+
+/// Whether `e` can be evaluated order-free: no assignment (walrus) and no builtin with side
+/// effects. Everything else is checked at run time by `rt::purity`.
+fn order_free_ok(e: &Expr) -> bool {
+    let args_ok = |args: &[Arg]| {
+        args.iter().all(|a| match a {
+            Arg::Pos(e) | Arg::Star(e) | Arg::Kw(_, e) | Arg::StarStar(e) => order_free_ok(e),
+        })
+    };
+    let fparts_ok = |parts: &[FPart]| -> bool { fparts_order_free(parts) };
+    match &e.kind {
+        ExprKind::Walrus(..) => false,
+        ExprKind::Const(_)
+        | ExprKind::Name(_)
+        | ExprKind::Closure(_)
+        | ExprKind::Stdlib(_)
+        | ExprKind::ModuleRef(..) => true,
+        ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::Set(v) | ExprKind::BoolOp(_, v) => {
+            v.iter().all(order_free_ok)
+        }
+        ExprKind::Dict(kv) => kv
+            .iter()
+            .all(|(k, v)| k.as_ref().is_none_or(order_free_ok) && order_free_ok(v)),
+        ExprKind::Attr(x, _) | ExprKind::Unary(_, x) => order_free_ok(x),
+        ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => {
+            order_free_ok(a) && order_free_ok(b)
+        }
+        ExprKind::Slice(a, b, c, d) => {
+            order_free_ok(a)
+                && [b, c, d]
+                    .iter()
+                    .all(|x| x.as_deref().is_none_or(order_free_ok))
+        }
+        ExprKind::Call(f, args) => {
+            let callee_ok = match &f.kind {
+                ExprKind::Name(Name::Builtin(b)) => PURE_BUILTINS.contains(&b.as_str()),
+                _ => order_free_ok(f),
+            };
+            callee_ok && args_ok(args)
+        }
+        ExprKind::MethodCall(x, _, args) => order_free_ok(x) && args_ok(args),
+        ExprKind::Compare(a, rest) => {
+            order_free_ok(a) && rest.iter().all(|(_, x)| order_free_ok(x))
+        }
+        ExprKind::IfExp(a, b, c) => order_free_ok(a) && order_free_ok(b) && order_free_ok(c),
+        ExprKind::FString(parts) => fparts_ok(parts),
+        ExprKind::Comp {
+            elt,
+            value,
+            iter,
+            conds,
+            ..
+        } => {
+            order_free_ok(elt)
+                && value.as_deref().is_none_or(order_free_ok)
+                && order_free_ok(iter)
+                && conds.iter().all(order_free_ok)
+        }
+        ExprKind::Super(..) => false,
+    }
+}
+
+/// A loop target that only binds names (an attribute or item target mutates an object).
+fn target_is_names(t: &Target) -> bool {
+    match t {
+        Target::Name(_) => true,
+        Target::Unpack(ts, _) => ts.iter().all(target_is_names),
+        Target::Item(..) | Target::Attr(..) => false,
+    }
+}
+
+fn fparts_order_free(parts: &[FPart]) -> bool {
+    parts.iter().all(|p| match p {
+        FPart::Lit(_) => true,
+        FPart::Value(e, _, spec) => order_free_ok(e) && fparts_order_free(spec),
+    })
+}
+
 fn lit_str(s: &str) -> Literal {
     Literal::string(s)
 }
@@ -784,9 +895,16 @@ impl<'a> Fx<'a> {
         short_circuit: Option<bool>,
     ) -> TokenStream {
         let it = self.iter_expr(iter);
-        let iter_var = self.fresh("iter");
-        // Comprehensions run in their own frame in Python: `break`/`return` cannot cross
-        // them, so the loop context does not matter inside.
+        self.comp_over(it, kind, elt, value, target, conds, short_circuit)
+    }
+
+    /// A comprehension's binding of `__item`, its condition and its element.
+    fn comp_parts(
+        &mut self,
+        target: &Target,
+        conds: &[Expr],
+        elt: &Expr,
+    ) -> (TokenStream, TokenStream, TokenStream) {
         let assign = self.assign(target, quote! { __item });
         let cs: Vec<TokenStream> = conds.iter().map(|c| self.cond(c)).collect();
         let guard = if cs.is_empty() {
@@ -794,7 +912,25 @@ impl<'a> Fx<'a> {
         } else {
             quote! { #(#cs)&&* }
         };
-        let e = self.expr(elt);
+        (assign, guard, self.expr(elt))
+    }
+
+    /// A comprehension over the already emitted iterable `it`.
+    #[allow(clippy::too_many_arguments)]
+    fn comp_over(
+        &mut self,
+        it: TokenStream,
+        kind: CompKind,
+        elt: &Expr,
+        value: Option<&Expr>,
+        target: &Target,
+        conds: &[Expr],
+        short_circuit: Option<bool>,
+    ) -> TokenStream {
+        let iter_var = self.fresh("iter");
+        // Comprehensions run in their own frame in Python: `break`/`return` cannot cross
+        // them, so the loop context does not matter inside.
+        let (assign, guard, e) = self.comp_parts(target, conds, elt);
         let (init, push, fin) = match (short_circuit, kind) {
             (Some(true), _) => (
                 quote! { let mut __out = false; },
@@ -840,6 +976,54 @@ impl<'a> Fx<'a> {
         }
     }
 
+    /// `any(elt for target in iter if conds)` (or `all`) whose test may run order-free: as
+    /// the lazy generator when the iterable's order is known, else through
+    /// `rt::purity::any_all`, which refuses unless every test is free of side effects and
+    /// raises nothing (then the answer cannot depend on the order).
+    fn any_all(
+        &mut self,
+        want_any: bool,
+        elt: &Expr,
+        target: &Target,
+        iter: &Expr,
+        conds: &[Expr],
+    ) -> TokenStream {
+        let it = self.iter_expr(iter);
+        let ordered = self.comp_over(
+            quote! { __it },
+            CompKind::Gen,
+            elt,
+            None,
+            target,
+            conds,
+            Some(want_any),
+        );
+        let (assign, guard, e) = self.comp_parts(target, conds, elt);
+        // An element the conditions skip decides nothing.
+        let skip = if conds.is_empty() {
+            quote! {}
+        } else {
+            quote! { if !(#guard) { return Ok(!#want_any); } }
+        };
+        quote! {
+            {
+                let __it: Value = #it;
+                match rt::ops::unordered_set_items(&__it) {
+                    None => #ordered,
+                    Some(__items) => Value::Bool(rt::purity::any_all(
+                        __items,
+                        #want_any,
+                        |__item: Value| -> PyResult<bool> {
+                            #assign
+                            #skip
+                            Ok(rt::ops::truthy(&#e)?)
+                        },
+                    )?),
+                }
+            }
+        }
+    }
+
     fn call(&mut self, f: &Expr, args: &[Arg]) -> TokenStream {
         if let ExprKind::Name(Name::Builtin(b)) = &f.kind {
             // `any(… for …)` / `all(… for …)` stop at the first decisive element, as the
@@ -858,6 +1042,12 @@ impl<'a> Fx<'a> {
                     ..
                 }) = &args[0]
                 {
+                    if order_free_ok(elt)
+                        && conds.iter().all(order_free_ok)
+                        && target_is_names(target)
+                    {
+                        return self.any_all(b == "any", elt, target, iter, conds);
+                    }
                     return self.comp(
                         CompKind::Gen,
                         elt,
@@ -947,7 +1137,7 @@ impl<'a> Fx<'a> {
         let fid = fn_ident(idx, &f.name);
         let name = lit_str(&f.name);
         if f.captures.is_empty() {
-            quote! { Value::func(#name, #fid) }
+            quote! { Value::py_func(#name, #fid) }
         } else {
             // A nested function that calls itself captures its own binding, which only
             // exists once the function value does: it reads it from a shared cell.
