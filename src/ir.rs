@@ -297,6 +297,78 @@ pub enum ExprKind {
     ModuleRef(String, Option<String>),
 }
 
+impl Expr {
+    /// The direct subexpressions, in evaluation order where Python defines one.
+    pub fn children(&self) -> Vec<&Expr> {
+        fn args<'e>(v: &mut Vec<&'e Expr>, a: &'e [Arg]) {
+            for a in a {
+                let (Arg::Pos(e) | Arg::Star(e) | Arg::Kw(_, e) | Arg::StarStar(e)) = a;
+                v.push(e);
+            }
+        }
+        fn fparts<'e>(v: &mut Vec<&'e Expr>, parts: &'e [FPart]) {
+            for p in parts {
+                if let FPart::Value(e, _, spec) = p {
+                    v.push(e);
+                    fparts(v, spec);
+                }
+            }
+        }
+        let mut v = Vec::new();
+        match &self.kind {
+            ExprKind::Const(_)
+            | ExprKind::Name(_)
+            | ExprKind::Closure(_)
+            | ExprKind::Stdlib(_)
+            | ExprKind::ModuleRef(..) => {}
+            ExprKind::List(xs)
+            | ExprKind::Tuple(xs)
+            | ExprKind::Set(xs)
+            | ExprKind::BoolOp(_, xs) => v.extend(xs),
+            ExprKind::Dict(kv) => {
+                for (k, x) in kv {
+                    v.extend(k);
+                    v.push(x);
+                }
+            }
+            ExprKind::Attr(x, _) | ExprKind::Unary(_, x) | ExprKind::Super(x, _) => v.push(x),
+            ExprKind::Walrus(_, x) => v.push(x),
+            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => v.extend([&**a, &**b]),
+            ExprKind::Slice(a, b, c, d) => {
+                v.push(a);
+                v.extend([b, c, d].into_iter().flatten().map(|x| &**x));
+            }
+            ExprKind::Call(f, a) => {
+                v.push(f);
+                args(&mut v, a);
+            }
+            ExprKind::MethodCall(x, _, a) => {
+                v.push(x);
+                args(&mut v, a);
+            }
+            ExprKind::Compare(a, rest) => {
+                v.push(a);
+                v.extend(rest.iter().map(|(_, x)| x));
+            }
+            ExprKind::IfExp(a, b, c) => v.extend([&**a, &**b, &**c]),
+            ExprKind::FString(parts) => fparts(&mut v, parts),
+            ExprKind::Comp {
+                elt,
+                value,
+                iter,
+                conds,
+                ..
+            } => {
+                v.push(iter);
+                v.push(elt);
+                v.extend(value.as_deref());
+                v.extend(conds);
+            }
+        }
+        v
+    }
+}
+
 /// `AnalysisType` of a detection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DetectionKind {

@@ -104,61 +104,12 @@ const PURE_BUILTINS: &[&str] = &[
 /// Whether `e` can be evaluated order-free: no assignment (walrus) and no builtin with side
 /// effects. Everything else is checked at run time by `rt::purity`.
 fn order_free_ok(e: &Expr) -> bool {
-    let args_ok = |args: &[Arg]| {
-        args.iter().all(|a| match a {
-            Arg::Pos(e) | Arg::Star(e) | Arg::Kw(_, e) | Arg::StarStar(e) => order_free_ok(e),
-        })
-    };
-    let fparts_ok = |parts: &[FPart]| -> bool { fparts_order_free(parts) };
     match &e.kind {
-        ExprKind::Walrus(..) => false,
-        ExprKind::Const(_)
-        | ExprKind::Name(_)
-        | ExprKind::Closure(_)
-        | ExprKind::Stdlib(_)
-        | ExprKind::ModuleRef(..) => true,
-        ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::Set(v) | ExprKind::BoolOp(_, v) => {
-            v.iter().all(order_free_ok)
+        ExprKind::Walrus(..) | ExprKind::Super(..) => false,
+        ExprKind::Call(f, _) if matches!(&f.kind, ExprKind::Name(Name::Builtin(b)) if !PURE_BUILTINS.contains(&b.as_str())) => {
+            false
         }
-        ExprKind::Dict(kv) => kv
-            .iter()
-            .all(|(k, v)| k.as_ref().is_none_or(order_free_ok) && order_free_ok(v)),
-        ExprKind::Attr(x, _) | ExprKind::Unary(_, x) => order_free_ok(x),
-        ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => {
-            order_free_ok(a) && order_free_ok(b)
-        }
-        ExprKind::Slice(a, b, c, d) => {
-            order_free_ok(a)
-                && [b, c, d]
-                    .iter()
-                    .all(|x| x.as_deref().is_none_or(order_free_ok))
-        }
-        ExprKind::Call(f, args) => {
-            let callee_ok = match &f.kind {
-                ExprKind::Name(Name::Builtin(b)) => PURE_BUILTINS.contains(&b.as_str()),
-                _ => order_free_ok(f),
-            };
-            callee_ok && args_ok(args)
-        }
-        ExprKind::MethodCall(x, _, args) => order_free_ok(x) && args_ok(args),
-        ExprKind::Compare(a, rest) => {
-            order_free_ok(a) && rest.iter().all(|(_, x)| order_free_ok(x))
-        }
-        ExprKind::IfExp(a, b, c) => order_free_ok(a) && order_free_ok(b) && order_free_ok(c),
-        ExprKind::FString(parts) => fparts_ok(parts),
-        ExprKind::Comp {
-            elt,
-            value,
-            iter,
-            conds,
-            ..
-        } => {
-            order_free_ok(elt)
-                && value.as_deref().is_none_or(order_free_ok)
-                && order_free_ok(iter)
-                && conds.iter().all(order_free_ok)
-        }
-        ExprKind::Super(..) => false,
+        _ => e.children().into_iter().all(order_free_ok),
     }
 }
 
@@ -169,13 +120,6 @@ fn target_is_names(t: &Target) -> bool {
         Target::Unpack(ts, _) => ts.iter().all(target_is_names),
         Target::Item(..) | Target::Attr(..) => false,
     }
-}
-
-fn fparts_order_free(parts: &[FPart]) -> bool {
-    parts.iter().all(|p| match p {
-        FPart::Lit(_) => true,
-        FPart::Value(e, _, spec) => order_free_ok(e) && fparts_order_free(spec),
-    })
 }
 
 fn lit_str(s: &str) -> Literal {
