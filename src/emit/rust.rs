@@ -1475,79 +1475,23 @@ fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Exp
                 out.push((e.span.line, e.span.col, items));
             }
         }
-        let mut sub = |x: &'m Expr| expr(x, out, false);
         match &e.kind {
-            ExprKind::Const(_)
-            | ExprKind::Name(_)
-            | ExprKind::Closure(_)
-            | ExprKind::Stdlib(_)
-            | ExprKind::ModuleRef(..) => {}
-            ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::Set(v) | ExprKind::BoolOp(_, v) => {
-                v.iter().for_each(sub)
-            }
-            ExprKind::Dict(kv) => {
-                for (k, v) in kv {
-                    if let Some(k) = k {
-                        sub(k);
-                    }
-                    sub(v);
-                }
-            }
-            ExprKind::Attr(x, _) | ExprKind::Unary(_, x) | ExprKind::Super(x, _) => sub(x),
-            ExprKind::Walrus(_, x) => sub(x),
-            ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => {
-                sub(a);
-                sub(b);
-            }
-            ExprKind::Slice(a, b, c, d) => {
-                sub(a);
-                for x in [b, c, d].into_iter().flatten() {
-                    sub(x);
-                }
-            }
-            ExprKind::Call(f, args) | ExprKind::MethodCall(f, _, args) => {
-                sub(f);
-                for a in args {
-                    match a {
-                        Arg::Pos(x) | Arg::Star(x) | Arg::Kw(_, x) | Arg::StarStar(x) => sub(x),
-                    }
-                }
-            }
+            // `x in {…}` and a comprehension's iterable are folded whatever their size.
             ExprKind::Compare(l, rest) => {
-                sub(l);
+                expr(l, out, false);
                 for (op, r) in rest {
                     expr(r, out, matches!(op, CmpOp::In | CmpOp::NotIn));
                 }
             }
-            ExprKind::IfExp(a, b, c) => {
-                sub(a);
-                sub(b);
-                sub(c);
-            }
-            ExprKind::FString(parts) => fparts(parts, out),
-            ExprKind::Comp {
-                elt,
-                value,
-                iter,
-                conds,
-                ..
-            } => {
-                expr(iter, out, true);
-                expr(elt, out, false);
-                if let Some(v) = value {
-                    expr(v, out, false);
+            ExprKind::Comp { iter, .. } => {
+                for c in e.children() {
+                    expr(c, out, std::ptr::eq(c, &**iter));
                 }
-                for c in conds {
+            }
+            _ => {
+                for c in e.children() {
                     expr(c, out, false);
                 }
-            }
-        }
-    }
-    fn fparts<'m>(parts: &'m [FPart], out: &mut Vec<(usize, usize, &'m [Expr])>) {
-        for p in parts {
-            if let FPart::Value(x, _, spec) = p {
-                expr(x, out, false);
-                fparts(spec, out);
             }
         }
     }
