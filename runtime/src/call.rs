@@ -381,6 +381,10 @@ pub fn builtin(name: &str) -> PyResult<Value> {
 pub struct ExcClassObj(pub ExcType);
 
 impl PyObject for ExcClassObj {
+    fn repr_exact(&self) -> bool {
+        matches!(self.0, ExcType::Builtin(_))
+    }
+
     fn type_name(&self) -> &str {
         "type"
     }

@@ -112,6 +112,10 @@ pub fn new_class(
 }
 
 impl PyObject for ClassObj {
+    fn repr_exact(&self) -> bool {
+        self.module == "builtins"
+    }
+
     fn type_name(&self) -> &str {
         "type"
     }
@@ -217,6 +221,10 @@ pub fn instantiate(class: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Va
 }
 
 impl PyObject for Instance {
+    fn repr_exact(&self) -> bool {
+        self.to_err(&Value::None).is_some()
+    }
+
     fn type_name(&self) -> &str {
         &self.class().name
     }
@@ -331,6 +339,10 @@ pub fn super_of(class: &Value, this: &Value) -> PyResult<Value> {
 }
 
 impl PyObject for SuperProxy {
+    fn repr_exact(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &str {
         "super"
     }

@@ -32,6 +32,16 @@ pub fn check_order(v: &Value) -> PyResult<()> {
             .borrow()
             .iter()
             .try_for_each(|(k, v)| check_order(k.value()).and_then(|_| check_order(v))),
+        // CPython shows a function's or a plain object's address (`<function f at 0x…>`), or
+        // interpreter paths and module names ferrule does not reproduce.
+        Value::Func(_) => Err(crate::ops::unsupported(
+            "the str()/repr() of a function (CPython's shows its address)",
+        )),
+        Value::Object(o) if !o.repr_exact() => Err(crate::ops::unsupported(&format!(
+            "the str()/repr() of a '{}' object (CPython's shows its address, a path or a \
+             module name)",
+            o.type_name()
+        ))),
         _ => Ok(()),
     }
 }

@@ -28,6 +28,10 @@ pub fn magicmock(return_value: Value) -> Value {
 }
 
 impl PyObject for MagicMock {
+    fn repr_exact(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &str {
         "MagicMock"
     }

@@ -89,6 +89,13 @@ pub trait PyObject: Any {
         format!("<{} object>", self.type_name())
     }
 
+    /// Whether `repr`/`str` give CPython's text exactly; false where CPython's shows an
+    /// address, a file path or a module name ferrule does not reproduce (printing such an
+    /// object is refused).
+    fn repr_exact(&self) -> bool {
+        true
+    }
+
     /// `str(x)`; defaults to `repr(x)` as `object.__str__` does.
     fn str(&self) -> String {
         self.repr()
@@ -560,6 +567,10 @@ pub struct ModuleObject {
 }
 
 impl PyObject for ModuleObject {
+    fn repr_exact(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &str {
         "module"
     }

@@ -424,3 +424,21 @@ fn case_insensitive_backreferences_are_refused() {
     let r = ops::call(&m, &[st(r"(\w)\1"), st("aa")], &[]);
     assert_eq!(show(r), "<re.Match object; span=(0, 2), match='aa'>");
 }
+
+/// CPython prints a function, a mock, a module or a plain instance with its address or a
+/// path (`<function f at 0x…>`, `<MagicMock id='…'>`, `<module 'json' from '…'>`): the
+/// runtime refuses rather than print something else, also inside containers and f-strings.
+#[test]
+fn address_dependent_reprs_are_refused() {
+    let refused = "NotImplementedError";
+    let f = Value::py_func("f", |_, _| Ok(Value::None));
+    let mock = ferrule_runtime::mock::magicmock(Value::None);
+    let json = ferrule_runtime::imports::import("json").unwrap();
+    for v in [f.clone(), mock, json, Value::list(vec![Value::Int(1), f])] {
+        assert!(bi("str", std::slice::from_ref(&v)).starts_with(refused));
+        assert!(bi("repr", std::slice::from_ref(&v)).starts_with(refused));
+        assert!(show(ferrule_runtime::fmt::format(&v, "").map(Value::from)).starts_with(refused));
+    }
+    // Builtin types and exceptions print exactly.
+    assert_eq!(bi("str", &[builtin("str").unwrap()]), "\"<class 'str'>\"");
+}

@@ -241,6 +241,10 @@ impl SequenceMatcher {
 }
 
 impl PyObject for SequenceMatcher {
+    fn repr_exact(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &str {
         "SequenceMatcher"
     }

@@ -62,6 +62,10 @@ impl Logger {
 }
 
 impl PyObject for Logger {
+    fn repr_exact(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &str {
         "Logger"
     }

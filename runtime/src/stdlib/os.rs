@@ -34,6 +34,10 @@ pub fn getenv(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 pub struct Environ;
 
 impl PyObject for Environ {
+    fn repr_exact(&self) -> bool {
+        false
+    }
+
     fn type_name(&self) -> &str {
         "_Environ"
     }
