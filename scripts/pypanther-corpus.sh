@@ -48,3 +48,16 @@ tests=$(grep -c '"record": "test"' "$work/v2.jsonl" || true)
 echo "pypanther-corpus: $tests oracle tests"
 if [ "$tests" -lt 1 ]; then echo "pypanther-corpus: the oracle found no tests" >&2; exit 1; fi
 python3 "$oracle/compare.py" "$work/v2.jsonl" "$work/ferrule.jsonl" --alt "$work/v2-seed1.jsonl"
+# Beyond the contract fields: pypanther's own verdict and the auxiliary errors must agree.
+python3 - "$work/v2.jsonl" "$work/ferrule.jsonl" <<'PY'
+import json, sys
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return {(r["id"], r["test"]): r for r in map(json.loads, f) if r.get("record") == "test"}
+oracle, ours = load(sys.argv[1]), load(sys.argv[2])
+bad = [k for k in oracle if k in ours and any(
+    oracle[k].get(f) != ours[k].get(f) for f in ("passed", "aux_errors"))]
+for k in bad:
+    print(f"pypanther-corpus: {k}: passed/aux_errors differ", file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY

@@ -388,6 +388,8 @@ pub struct Detection {
     pub module: String,
     /// The Python file relative to the repository (the oracle's `py`).
     pub py_file: String,
+    /// `DisplayName` / `display_name` ("" when absent): pypanther's title fallback.
+    pub display_name: String,
     pub severity: String,
     pub enabled: bool,
     pub create_alert: bool,
@@ -404,6 +406,8 @@ pub struct UnitTest {
     /// (objectName, returnValue as JSON).
     pub mocks: Vec<(String, String)>,
     pub expected_destinations: Option<Vec<String>>,
+    /// pypanther's `expected_title`, `expected_dedup`, …: (output name, JSON value).
+    pub expected_fields: Vec<(String, String)>,
 }
 
 /// A data model.

@@ -153,6 +153,7 @@ static RULE: DetectionDef = DetectionDef {
     kind: Kind::Rule,
     file: "rules/bench.yml",
     py_file: "rules/bench.py",
+    display_name: "",
     severity: "High",
     enabled: true,
     create_alert: true,

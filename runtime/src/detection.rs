@@ -61,6 +61,8 @@ pub struct TestDef {
     pub mocks: &'static [MockDef],
     /// `ExpectedDestinations`, if given.
     pub expected_destinations: Option<&'static [&'static str]>,
+    /// pypanther's `RuleTest(expected_title=…, …)`: (output name, expected value as JSON).
+    pub expected_fields: &'static [(&'static str, &'static str)],
 }
 
 /// A data model: the log types it applies to and its mappings.
@@ -89,6 +91,8 @@ pub struct DetectionDef {
     /// The Python file, relative to the repository (the oracle's `py`): it appears in the
     /// module's repr, which the error of a mock of a missing attribute shows.
     pub py_file: &'static str,
+    /// `DisplayName` / `display_name` ("" when absent).
+    pub display_name: &'static str,
     /// `Severity` of the spec, as written.
     pub severity: &'static str,
     pub enabled: bool,
@@ -415,12 +419,16 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
     let severity = if batch_mode { live_severity(def) } else { None };
     let a = &def.aux;
     let id = def.id;
-    r.title = aux(
-        a.title,
-        b,
-        || Some(id.to_string()),
-        |f| call_str(def, "title", f, event).map(|s| Some(truncate(s))),
-    );
+    r.title = if def.is_pypanther() {
+        pypanther_title(def, a.title, event)
+    } else {
+        aux(
+            a.title,
+            b,
+            || Some(id.to_string()),
+            |f| call_str(def, "title", f, event).map(|s| Some(truncate(s))),
+        )
+    };
     r.description = aux(
         a.description,
         b,
@@ -466,6 +474,7 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
         |f| destinations(def, f, event, b),
     );
     r.dedup = match a.dedup {
+        _ if def.is_pypanther() => pypanther_dedup(def, a, event),
         None => Aux {
             defined: false,
             output: Some(dedup_fallback(def, r.title.output.as_deref())),
@@ -485,6 +494,11 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
             },
         ),
     };
+    if b && def.is_pypanther() {
+        // Batch mode drops the exceptions; the outputs are the fallbacks.
+        r.title.exception = None;
+        r.dedup.exception = None;
+    }
     r.alert_context = aux(
         a.alert_context,
         false,
@@ -515,6 +529,97 @@ fn error_context(e: &PyErr) -> String {
     let mut d = crate::value::Dict::new();
     d.insert(crate::value::Key::from_str("_error"), Value::str(e.repr()));
     crate::runner::json_dumps(&Value::dict(d), false, None).unwrap_or_default()
+}
+
+/// pypanther's `run_test` check of one `expected_<name>` against the run's output.
+fn expected_field_matches(
+    def: &DetectionDef,
+    r: &DetectionResult,
+    name: &str,
+    want_json: &str,
+) -> bool {
+    let Ok(want) = crate::event::value_from_json(want_json) else {
+        return false;
+    };
+    let text = |a: &Aux<String>| a.output.as_deref().map_or(Value::None, Value::str);
+    let got = match name {
+        "title" => text(&r.title),
+        "dedup" => text(&r.dedup),
+        // `DEFAULT` or an exception gives the rule's `default_severity`.
+        "severity" => Value::str(r.severity.output.as_deref().unwrap_or(def.severity)),
+        "runbook" => text(&r.runbook),
+        "reference" => text(&r.reference),
+        "description" => text(&r.description),
+        "alert_context" => match r
+            .alert_context
+            .output
+            .as_deref()
+            .map(crate::event::value_from_json)
+        {
+            Some(Ok(v)) => v,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    crate::ops::eq(&got, &want)
+}
+
+/// pypanther's `_get_title`: a raising or non-str title gives the display name, or the id,
+/// and the exception is kept.
+fn pypanther_title(def: &DetectionDef, f: Option<NativeFn>, event: &Value) -> Aux<String> {
+    let fallback = || {
+        let name = if def.display_name.is_empty() {
+            def.id
+        } else {
+            def.display_name
+        };
+        Some(name.to_string())
+    };
+    let Some(f) = f else {
+        return Aux {
+            defined: false,
+            output: fallback(),
+            exception: None,
+        };
+    };
+    match call_str(def, "title", f, event) {
+        Ok(s) => Aux {
+            defined: true,
+            output: Some(truncate(s)),
+            exception: None,
+        },
+        Err(e) => Aux {
+            defined: true,
+            output: fallback(),
+            exception: Some(e),
+        },
+    }
+}
+
+/// pypanther's `_get_dedup`: an empty, non-str or raising dedup runs the title again (its
+/// exception is then dropped), then falls back to `defaultDedupString:<id>`; the dedup's
+/// own exception is kept.
+fn pypanther_dedup(def: &DetectionDef, a: &AuxFns, event: &Value) -> Aux<String> {
+    let (dedup, exception) = match a.dedup {
+        Some(f) => match call_str(def, "dedup", f, event) {
+            Ok(s) => (s, None),
+            Err(e) => (String::new(), Some(e)),
+        },
+        None => (String::new(), None),
+    };
+    let dedup = if dedup.is_empty() {
+        match pypanther_title(def, a.title, event).output {
+            Some(t) if !t.is_empty() => t,
+            _ => default_dedup(def),
+        }
+    } else {
+        dedup
+    };
+    Aux {
+        defined: true,
+        output: Some(truncate(dedup)),
+        exception,
+    }
 }
 
 fn default_dedup(def: &DetectionDef) -> String {
@@ -577,6 +682,11 @@ pub fn live_view(def: &DetectionDef, r: &DetectionResult) -> LiveView {
     } else {
         Some(dedup_fallback(def, v.title.as_deref()))
     };
+    if def.is_pypanther() {
+        // pypanther's run already applied its fallbacks, exception or not.
+        v.title = r.title.output.clone();
+        v.dedup = r.dedup.output.clone();
+    }
     let live_sev = live_severity(def);
     v.severity = match (&r.severity.exception, r.severity.defined) {
         (_, false) => None,
@@ -616,7 +726,7 @@ pub fn test_passed(
     def: &DetectionDef,
     expected: &Value,
     r: &DetectionResult,
-    expected_destinations: Option<&[&str]>,
+    test: &TestDef,
 ) -> bool {
     if def.is_pypanther() {
         // pypanther's `Rule.run_test`: no exception, the output equal to the expected result,
@@ -625,8 +735,15 @@ pub fn test_passed(
             Some(v) => v.clone(),
             None => r.detection_output.map_or(Value::None, Value::Bool),
         };
-        return r.detection_exception.is_none() && crate::ops::eq(&out, expected) && !r.errored();
+        return r.detection_exception.is_none()
+            && crate::ops::eq(&out, expected)
+            && !r.errored()
+            && test
+                .expected_fields
+                .iter()
+                .all(|(name, want)| expected_field_matches(def, r, name, want));
     }
+    let expected_destinations = test.expected_destinations;
     let alert_value = def.kind != Kind::Policy;
     let mut passed = if crate::ops::eq(expected, &Value::Bool(alert_value)) {
         r.trigger_alert && !r.errored()

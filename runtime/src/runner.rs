@@ -487,7 +487,7 @@ fn fill_record(
         }
     }
     rec.alert = result.trigger_alert;
-    rec.passed = detection::test_passed(def, &rec.expected, result, test.expected_destinations);
+    rec.passed = detection::test_passed(def, &rec.expected, result, test);
     if result.trigger_alert {
         rec.live = Some(detection::live_view(def, result));
     }

@@ -81,6 +81,7 @@ const fn test(
         event_json,
         mocks: &[],
         expected_destinations: None,
+        expected_fields: &[],
     }
 }
 
@@ -98,6 +99,7 @@ const fn rule(
         kind: Kind::Rule,
         file,
         py_file,
+        display_name: "",
         severity,
         enabled: true,
         create_alert: true,
@@ -192,14 +194,17 @@ static STRINGS: DetectionDef = rule(
         test("none destinations", "true", r#"{"mode": "none"}"#),
         TestDef {
             expected_destinations: Some(&["pager", "slack"]),
+            expected_fields: &[],
             ..test("expected destinations ok", "true", r#"{"mode": "ok"}"#)
         },
         TestDef {
             expected_destinations: Some(&["pager"]),
+            expected_fields: &[],
             ..test("expected destinations wrong", "true", r#"{"mode": "ok"}"#)
         },
         TestDef {
             expected_destinations: Some(&[]),
+            expected_fields: &[],
             ..test("expected skip", "true", r#"{"mode": "empty"}"#)
         },
     ],

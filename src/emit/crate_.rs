@@ -228,6 +228,16 @@ fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream 
                     quote! { Some(&[#(#ds),*]) }
                 }
             };
+            let field_names: Vec<Literal> = t
+                .expected_fields
+                .iter()
+                .map(|(n, _)| Literal::string(n))
+                .collect();
+            let field_values: Vec<Literal> = t
+                .expected_fields
+                .iter()
+                .map(|(_, v)| Literal::string(v))
+                .collect();
             quote! {
                 rt::detection::TestDef {
                     name: #name,
@@ -235,6 +245,7 @@ fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream 
                     event_json: #ev,
                     mocks: &[#(#mocks),*],
                     expected_destinations: #dests,
+                    expected_fields: &[#((#field_names, #field_values)),*],
                 }
             }
         })
@@ -242,6 +253,7 @@ fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream 
     let id = Literal::string(&d.id);
     let file = Literal::string(&d.file);
     let py_file = Literal::string(&d.py_file);
+    let display_name = Literal::string(&d.display_name);
     let sev = Literal::string(&d.severity);
     let enabled = d.enabled;
     let create_alert = d.create_alert;
@@ -270,6 +282,7 @@ fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream 
             kind: rt::detection::Kind::#kind,
             file: #file,
             py_file: #py_file,
+            display_name: #display_name,
             severity: #sev,
             enabled: #enabled,
             create_alert: #create_alert,

@@ -122,6 +122,7 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
                     file: rel.clone(),
                     module: module_name,
                     py_file: rel.clone(),
+                    display_name: r.display_name,
                     severity: r.severity,
                     enabled: r.enabled,
                     create_alert: r.create_alert,
@@ -224,6 +225,7 @@ fn py_files(root: &Path, dir: &str) -> Vec<String> {
 /// One rule class, ready for lowering.
 struct RuleModule {
     id: String,
+    display_name: String,
     severity: String,
     enabled: bool,
     create_alert: bool,
@@ -484,28 +486,10 @@ fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
         "runbook",
         "destinations",
     ] {
-        let fallback = {
-            let dn = &defaults["display_name"];
-            serde_json::to_string(if dn.is_empty() { &id } else { dn }).unwrap_or_default()
-        };
-        // pypanther's `_get_title`: a raising or non-str title gives the display name (or
-        // the id).
-        if m == "title" && methods.contains(m) {
-            tail.push_str(&format!(
-                "\ndef _ferrule_title(event):\n    try:\n        t = _ferrule_rule_obj.title(event)\n    except Exception:\n        return {fallback}\n    if not isinstance(t, str):\n        return {fallback}\n    return t\n\ndef title(event):\n    return _ferrule_title(event)\n"
-            ));
-            continue;
-        }
-        // pypanther's `_get_dedup`: a raising, empty or non-str dedup gives the title.
-        if m == "dedup" && methods.contains(m) {
-            let title = if methods.contains("title") {
-                "_ferrule_title(event)".to_string()
-            } else {
-                fallback.clone()
-            };
-            tail.push_str(&format!(
-                "\ndef dedup(event):\n    try:\n        d = _ferrule_rule_obj.dedup(event)\n    except Exception:\n        d = \"\"\n    if d == \"\" or not isinstance(d, str):\n        d = {title}\n    return d\n"
-            ));
+        // pypanther's `Rule.dedup` returns `self.title(event)`; the runtime applies
+        // `_get_title`/`_get_dedup`'s fallbacks (`DetectionDef::is_pypanther`).
+        if m == "dedup" && !methods.contains(m) && methods.contains("title") {
+            tail.push_str("\ndef dedup(event):\n    return _ferrule_rule_obj.title(event)\n");
             continue;
         }
         if methods.contains(m) {
@@ -580,6 +564,7 @@ fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
     };
     Ok(Some(RuleModule {
         span: py.span(s.range().start().to_usize()),
+        display_name: defaults["display_name"].clone(),
         id,
         severity,
         enabled,
@@ -615,6 +600,7 @@ fn rule_test(
     let mut expected = None;
     let mut event = None;
     let mut mocks = Vec::new();
+    let mut expected_fields = Vec::new();
     for k in &c.keywords {
         let Some(arg) = k.arg.as_ref().map(|a| a.as_str()) else {
             return Err(refuse(py, t, rid, "`**` in RuleTest".into()));
@@ -631,6 +617,22 @@ fn rule_test(
                     Some(s) => s,
                     None => literal(py, v, rid)?.to_string(),
                 })
+            }
+            "expected_title"
+            | "expected_dedup"
+            | "expected_severity"
+            | "expected_runbook"
+            | "expected_reference"
+            | "expected_description"
+            | "expected_alert_context" => {
+                // `Severity.HIGH` is the str enum member whose value is "HIGH".
+                let value = match severity_member(v) {
+                    Some(s) => serde_json::Value::String(s),
+                    None => literal(py, v, rid)?,
+                };
+                if !value.is_null() {
+                    expected_fields.push((arg["expected_".len()..].to_string(), value.to_string()));
+                }
             }
             "mocks" => {
                 let ast::Expr::List(l) = v else {
@@ -657,6 +659,7 @@ fn rule_test(
         event_json: event,
         mocks,
         expected_destinations: None,
+        expected_fields,
     })
 }
 
@@ -696,6 +699,19 @@ fn rule_mock(
             rid,
             "a RuleMock without literal object_name and return_value".into(),
         )),
+    }
+}
+
+/// `Severity.X` → `X`, the member's value.
+fn severity_member(e: &ast::Expr) -> Option<String> {
+    match e {
+        ast::Expr::Attribute(a)
+            if is_name(&a.value, "Severity")
+                && ["INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"].contains(&a.attr.as_str()) =>
+        {
+            Some(a.attr.to_string())
+        }
+        _ => None,
     }
 }
 

@@ -372,6 +372,10 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             file: s.rel.clone(),
             module: module_name,
             py_file: py.clone(),
+            display_name: match s.yaml.get("DisplayName") {
+                Some(v) => v.as_str().map(str::to_string).unwrap_or_default(),
+                None => String::new(),
+            },
             severity: severity.to_string(),
             enabled: s.yaml.get("Enabled").map(|e| e.truthy()).unwrap_or(false),
             create_alert: s
@@ -562,6 +566,7 @@ fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagn
             event_json: to_json(s, data)?,
             mocks,
             expected_destinations,
+            expected_fields: Vec::new(),
         });
     }
     Ok(out)

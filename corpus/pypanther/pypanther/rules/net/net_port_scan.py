@@ -56,6 +56,17 @@ class NetPortScan(Rule):
             expected_result=True,
             log={"src": "172.16.0.4", "internal": True, "ports": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "tags": {"env": "prod"}},
             mocks=[RuleMock(object_name="owner_of", return_value='{"team": "netops"}')],
+            expected_title="172.16.0.4! touched 12 ports",
+            expected_severity=Severity.MEDIUM,
+            expected_alert_context={"owner": "netops", "first": [1, 2, 3]},
+        ),
+        RuleTest(
+            name="wide scan, wrong expected dedup",
+            expected_result=True,
+            log={"src": "172.16.0.5", "internal": True, "ports": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]},
+            mocks=[RuleMock(object_name="owner_of", return_value='{"team": "netops"}')],
+            expected_dedup="something else",
+            expected_runbook="",
         ),
         RuleTest(
             name="known scanner",
