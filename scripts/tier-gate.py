@@ -9,7 +9,8 @@ exactly: that is a refusal, not a wrong answer, and is reported but allowed. Any
 difference is a silently different answer and fails the tier. A test missing from ACTUAL
 belongs to a rule that was not converted (each carries a diagnostic); missing tests are
 reported, and the number of identical tests must not fall below the checked-in floor, so
-that a loss of coverage fails too. Field comparison and seed tolerance are compare.py's own.
+that a loss of coverage fails too. Field comparison and seed tolerance are compare.py's own;
+beyond its fields, pypanther's verdict (`passed`) and `aux_errors` must be equal as well.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def main() -> int:
             if variant != ev and (av == variant or compare.loose(av) == compare.loose(ev)):
                 continue
             same = False
+        # pypanther's own verdict and the auxiliary errors must agree too.
+        same = same and all(e.get(f) == a.get(f) for f in ("passed", "aux_errors"))
         if same:
             identical += 1
         elif refused(a):
