@@ -1583,7 +1583,10 @@ mod tests {
     fn emit(src: &str) -> String {
         let py = crate::source::python::parse("m.py", src.to_string()).expect("parses");
         let helpers = BTreeSet::new();
-        let env = crate::lower::python::ImportEnv { helpers: &helpers };
+        let env = crate::lower::python::ImportEnv {
+            helpers: &helpers,
+            packages: &BTreeSet::new(),
+        };
         let (module, diags) =
             crate::lower::python::lower_module(&py, "m", ModuleKind::Helper, &env);
         assert!(diags.is_empty(), "{diags:?}");

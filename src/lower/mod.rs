@@ -2,6 +2,7 @@
 
 pub mod exceptions;
 pub mod pypanther;
+pub mod pypanther_dm;
 pub mod python;
 pub mod stdlib;
 pub mod v1;

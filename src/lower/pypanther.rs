@@ -63,7 +63,17 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         helper_files.insert(dotted, rel);
     }
     let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
-    let env = ImportEnv { helpers: &helpers };
+    // `from pypanther.helpers import x` runs the package's `__init__.py` first: supported
+    // when it is empty.
+    let mut packages = BTreeSet::new();
+    let init = format!("{pkg_name}/helpers/__init__.py");
+    if std::fs::read_to_string(root.join(&init)).is_ok_and(|t| t.trim().is_empty()) {
+        packages.insert(format!("{pkg_name}.helpers"));
+    }
+    let env = ImportEnv {
+        helpers: &helpers,
+        packages: &packages,
+    };
     let mut failed: BTreeSet<String> = BTreeSet::new();
     for (dotted, rel) in &helper_files {
         match load(root, rel) {
@@ -82,6 +92,26 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         }
     }
 
+    // Data models, before the rules that use them.
+    let dm_files = py_files(root, &format!("{pkg_name}/data_models"));
+    let mut dm_ok = crate::lower::pypanther_dm::lower_data_models(
+        root,
+        &pkg_name,
+        &dm_files,
+        &env,
+        &mut program,
+        &mut diags,
+    );
+    for dm in &program.data_models {
+        let Some(m) = dm.module.as_ref().and_then(|m| program.modules.get(m)) else {
+            continue;
+        };
+        if crate::lower::v1::failed_dependency(m, &program, &failed).is_some() {
+            dm_ok = false;
+        }
+    }
+    let mut udm_rules: BTreeSet<String> = BTreeSet::new();
+
     let mut seen_ids: BTreeSet<String> = BTreeSet::new();
     for rel in py_files(root, &format!("{pkg_name}/rules")) {
         if rel.ends_with("__init__.py") {
@@ -94,7 +124,7 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
                 continue;
             }
         };
-        match rule_module(&file) {
+        match rule_module(&file, dm_ok) {
             Ok(None) => {}
             Ok(Some(r)) => {
                 if !seen_ids.insert(r.id.clone()) {
@@ -116,6 +146,9 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
                     continue;
                 }
                 program.modules.insert(module_name.clone(), module);
+                if r.uses_udm {
+                    udm_rules.insert(r.id.clone());
+                }
                 program.detections.push(Detection {
                     id: r.id.clone(),
                     kind: DetectionKind::Rule,
@@ -167,6 +200,28 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         program.detections.retain(|d| d.id != id);
     }
     program.detections.retain(|d| !failed.contains(&d.module));
+    // A data model whose module failed cannot be applied as pypanther would: its rules go.
+    let dm_broken = program.data_models.iter().any(|dm| {
+        dm.module
+            .as_ref()
+            .is_some_and(|m| failed.contains(m) || !program.modules.contains_key(m))
+    });
+    if dm_broken {
+        for id in &udm_rules {
+            if program.detections.iter().any(|d| &d.id == id) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::Dependency,
+                        Span::new(id.clone(), 1, 1),
+                        "uses data models, one of which was not converted",
+                    )
+                    .for_detection(id),
+                );
+            }
+        }
+        program.detections.retain(|d| !udm_rules.contains(&d.id));
+        program.data_models.clear();
+    }
     let helper_failed: Vec<String> = program
         .modules
         .iter()
@@ -186,7 +241,7 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
     (program, diags)
 }
 
-fn load(root: &Path, rel: &str) -> Result<PyFile, Diagnostic> {
+pub(crate) fn load(root: &Path, rel: &str) -> Result<PyFile, Diagnostic> {
     match std::fs::read_to_string(root.join(rel)) {
         Ok(text) => python::parse(rel, text),
         Err(e) => Err(Diagnostic::new(
@@ -198,7 +253,7 @@ fn load(root: &Path, rel: &str) -> Result<PyFile, Diagnostic> {
 }
 
 /// Python files under `root/dir`, relative to `root`, sorted.
-fn py_files(root: &Path, dir: &str) -> Vec<String> {
+pub(crate) fn py_files(root: &Path, dir: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_string()];
     while let Some(d) = stack.pop() {
@@ -225,6 +280,8 @@ fn py_files(root: &Path, dir: &str) -> Vec<String> {
 /// One rule class, ready for lowering.
 struct RuleModule {
     id: String,
+    /// Reads `event.udm(...)` / `udm_path`: needs the package's data models.
+    uses_udm: bool,
     display_name: String,
     severity: String,
     enabled: bool,
@@ -235,11 +292,11 @@ struct RuleModule {
     file: PyFile,
 }
 
-fn is_name(e: &ast::Expr, n: &str) -> bool {
+pub(crate) fn is_name(e: &ast::Expr, n: &str) -> bool {
     matches!(e, ast::Expr::Name(x) if x.id.as_str() == n)
 }
 
-fn blank(text: &mut [u8], a: usize, b: usize) {
+pub(crate) fn blank(text: &mut [u8], a: usize, b: usize) {
     for c in &mut text[a..b] {
         if *c != b'\n' {
             *c = b' ';
@@ -259,7 +316,7 @@ fn refuse(py: &PyFile, node: &impl Ranged, id: Option<&str>, msg: String) -> Dia
     }
 }
 
-fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
+fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, Diagnostic> {
     let mut text = py.text.clone().into_bytes();
     let mut pyp_names: BTreeSet<String> = BTreeSet::new();
     let mut classes = Vec::new();
@@ -428,12 +485,13 @@ fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
             ));
         }
     }
-    if contains_word(&edited, "udm") || contains_word(&edited, "udm_path") {
+    let uses_udm = contains_word(&edited, "udm") || contains_word(&edited, "udm_path");
+    if uses_udm && !data_models_ok {
         return Err(refuse(
             py,
             *s,
             rid,
-            "data models (`udm`) are not supported yet".into(),
+            "uses data models (`udm`), and a data model of the package was not converted".into(),
         ));
     }
     // The runtime's `json` has no `decoder` submodule; reading it would raise instead.
@@ -565,6 +623,7 @@ fn rule_module(py: &PyFile) -> Result<Option<RuleModule>, Diagnostic> {
     Ok(Some(RuleModule {
         span: py.span(s.range().start().to_usize()),
         display_name: defaults["display_name"].clone(),
+        uses_udm,
         id,
         severity,
         enabled,
@@ -715,7 +774,7 @@ fn severity_member(e: &ast::Expr) -> Option<String> {
     }
 }
 
-fn str_const(e: &ast::Expr) -> Option<String> {
+pub(crate) fn str_const(e: &ast::Expr) -> Option<String> {
     match e {
         ast::Expr::Constant(c) => match &c.value {
             ast::Constant::Str(s) => Some(s.clone()),

@@ -19,6 +19,9 @@ use crate::source::python::PyFile;
 pub struct ImportEnv<'a> {
     /// Global helper module names of the repository.
     pub helpers: &'a BTreeSet<String>,
+    /// Packages whose `__init__.py` is empty, so that `from package import helper` only
+    /// binds the helper module (`from pypanther.helpers import event_type`).
+    pub packages: &'a BTreeSet<String>,
 }
 
 /// Lowers a parsed module. Diagnostics are returned alongside; a module with any error
@@ -550,6 +553,25 @@ impl<'a> Cx<'a> {
                     return;
                 }
                 let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                // `from package import helper_module, …`: each name binds a helper module.
+                if self.env.packages.contains(module)
+                    && i.names.iter().all(|a| {
+                        self.env
+                            .helpers
+                            .contains(&format!("{module}.{}", a.name.as_str()))
+                    })
+                {
+                    for alias in &i.names {
+                        let dotted = format!("{module}.{}", alias.name.as_str());
+                        self.imports.push(dotted.clone());
+                        out.push(Stmt::ImportModule(dotted.clone()));
+                        let bind = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+                        let t = self.write_name(bind);
+                        let e = self.mk(s, ExprKind::ModuleRef(dotted, None));
+                        out.push(Stmt::Assign(vec![Target::Name(t)], e));
+                    }
+                    return;
+                }
                 let is_helper = self.env.helpers.contains(module);
                 if is_helper {
                     self.imports.push(module.to_string());

@@ -45,7 +45,11 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         helper_files.insert(gid.to_string(), (py, span_of(s, &s.yaml)));
     }
     let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
-    let env = ImportEnv { helpers: &helpers };
+    let no_packages = BTreeSet::new();
+    let env = ImportEnv {
+        helpers: &helpers,
+        packages: &no_packages,
+    };
     let mut failed_modules: BTreeSet<String> = BTreeSet::new();
 
     for (gid, (py, span)) in &helper_files {
