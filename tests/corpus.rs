@@ -74,13 +74,16 @@ fn corpus_pypanther_converts() {
     for id in [
         "Demo.Admin.Login",
         "Demo.Bad.Title",
+        "Net.Flow.Udm",
         "Net.Odd.Returns",
         "Net.Port.Scan",
     ] {
         assert!(ids.contains(&id), "{id} converted");
     }
     let tests: usize = program.detections.iter().map(|d| d.tests.len()).sum();
-    assert!(tests >= 19, "{tests} tests");
+    assert!(tests >= 24, "{tests} tests");
+    let dm = program.data_models.iter().find(|d| d.id == "Demo.NetFlow");
+    assert_eq!(dm.map(|d| d.mappings.len()), Some(5), "the data model and its mappings");
     let admin = program
         .detections
         .iter()
