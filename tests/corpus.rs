@@ -83,7 +83,11 @@ fn corpus_pypanther_converts() {
     let tests: usize = program.detections.iter().map(|d| d.tests.len()).sum();
     assert!(tests >= 24, "{tests} tests");
     let dm = program.data_models.iter().find(|d| d.id == "Demo.NetFlow");
-    assert_eq!(dm.map(|d| d.mappings.len()), Some(5), "the data model and its mappings");
+    assert_eq!(
+        dm.map(|d| d.mappings.len()),
+        Some(5),
+        "the data model and its mappings"
+    );
     let admin = program
         .detections
         .iter()

@@ -21,6 +21,8 @@ pub fn import(dotted: &str) -> Option<Value> {
             attr: |n| match n {
                 "immutable" => import("panther_core.immutable"),
                 "enriched_event" => import("panther_core.enriched_event"),
+                // Re-exported by the package (`from panther_core import PantherEvent`).
+                "PantherEvent" => Some(panther_type("PantherEvent", is_event)),
                 _ => None,
             },
         })),

@@ -465,7 +465,7 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
     // pypanther names must not survive the blanking (they would be unbound at run time).
     let edited = String::from_utf8(text).unwrap_or_default();
     for n in &pyp_names {
-        if contains_word(&edited, n) {
+        if uses_name(&edited, n) {
             return Err(refuse(
                 py,
                 *s,
@@ -833,6 +833,29 @@ fn literal(py: &PyFile, e: &ast::Expr, rid: Option<&str>) -> Result<serde_json::
         }
         _ => return Err(bad()),
     })
+}
+
+/// Whether the code (not its string literals) mentions the name `w`; f-strings, whose
+/// replacement fields the lexer keeps inside the string token, count as code.
+fn uses_name(text: &str, w: &str) -> bool {
+    use rustpython_parser::{lexer::lex, Mode, StringKind, Tok};
+    for tok in lex(text, Mode::Module) {
+        match tok {
+            Ok((Tok::Name { name }, _)) if name == w => return true,
+            Ok((
+                Tok::String {
+                    kind: StringKind::FString | StringKind::RawFString,
+                    value,
+                    ..
+                },
+                _,
+            )) if contains_word(&value, w) => return true,
+            Ok(_) => {}
+            // Text that does not lex cannot be judged: assume the name is used.
+            Err(_) => return true,
+        }
+    }
+    false
 }
 
 fn contains_word(text: &str, w: &str) -> bool {
