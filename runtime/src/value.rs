@@ -578,12 +578,10 @@ impl PyObject for ModuleObject {
         format!("<module '{}'>", self.name)
     }
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
-        (self.attr)(name).ok_or_else(|| {
-            PyErr::attribute_error(format!(
-                "module '{}' has no attribute '{}'",
-                self.name, name
-            ))
-        })
+        // A library module is only partly provided: a missing name may well exist in
+        // CPython, so it is refused rather than reported as an AttributeError.
+        (self.attr)(name)
+            .ok_or_else(|| crate::ops::unsupported(&format!("`{}.{}`", self.name, name)))
     }
     fn hash(&self) -> Option<u64> {
         Some(self as *const ModuleObject as usize as u64)

@@ -442,3 +442,17 @@ fn address_dependent_reprs_are_refused() {
     // Builtin types and exceptions print exactly.
     assert_eq!(bi("str", &[builtin("str").unwrap()]), "\"<class 'str'>\"");
 }
+
+/// A name CPython's type or module has but the runtime lacks is refused; a name CPython
+/// lacks too is its AttributeError.
+#[test]
+fn missing_attributes_are_refused_or_attribute_errors() {
+    assert!(meth(Value::Int(3), "bit_count", &[]).starts_with("NotImplementedError"));
+    assert_eq!(
+        meth(st("x"), "nosuch", &[]),
+        "AttributeError: 'str' object has no attribute 'nosuch'"
+    );
+    let time = ferrule_runtime::imports::import("time").unwrap();
+    let r = ops::getattr(&time, "mktime");
+    assert!(show(r).starts_with("NotImplementedError"));
+}

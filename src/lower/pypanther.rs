@@ -35,6 +35,63 @@ const META: &[&str] = &[
     "exclude_filters",
 ];
 
+/// What pypanther 0.1.1a62's `Rule` defines (`dir(Rule)` beyond `object`, its annotations,
+/// and `ctx_mgr`, which `run` sets).
+const RULE_MEMBERS: &[&str] = &[
+    "_abc_impl",
+    "_analysis_type",
+    "_get_alert_context",
+    "_get_dedup",
+    "_get_description",
+    "_get_destinations",
+    "_get_reference",
+    "_get_runbook",
+    "_get_severity",
+    "_get_title",
+    "_require_bool",
+    "_require_mapping",
+    "_require_scalar",
+    "_require_str",
+    "_require_str_list",
+    "alert_context",
+    "asdict",
+    "create_alert",
+    "ctx_mgr",
+    "dedup",
+    "dedup_period_minutes",
+    "default_description",
+    "default_destinations",
+    "default_reference",
+    "default_runbook",
+    "default_severity",
+    "description",
+    "destinations",
+    "display_name",
+    "enabled",
+    "exclude_filters",
+    "extend",
+    "id",
+    "include_filters",
+    "is_panther_managed",
+    "log_types",
+    "override",
+    "reference",
+    "reports",
+    "rule",
+    "run",
+    "run_test",
+    "run_tests",
+    "runbook",
+    "severity",
+    "summary_attributes",
+    "tags",
+    "tests",
+    "threshold",
+    "title",
+    "validate",
+    "validate_config",
+];
+
 /// Attributes of pypanther's `Rule` with string defaults, as the base class sets them.
 const STR_DEFAULTS: &[&str] = &[
     "display_name",
@@ -458,7 +515,12 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
                     blank(&mut text, r.start().to_usize(), r.end().to_usize());
                     continue;
                 }
-                kept_attrs.insert(n.id.to_string());
+            }
+            // `A = B = ""` keeps both.
+            for t in &a.targets {
+                if let ast::Expr::Name(n) = t {
+                    kept_attrs.insert(n.id.to_string());
+                }
             }
         }
     }
@@ -474,9 +536,12 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
             ));
         }
     }
-    // `self.<name>` must be a method or an attribute the class keeps.
+    // `self.<name>` that the class does not define itself would find pypanther's `Rule`
+    // member, which the compiled class (without that base) lacks. Other names are instance
+    // attributes the methods set, read as Python reads them.
     for name in self_attrs(&edited) {
-        if !methods.contains(&name) && !kept_attrs.contains(&name) {
+        let rule_member = RULE_MEMBERS.contains(&name.as_str()) || name.starts_with("__");
+        if rule_member && !methods.contains(&name) && !kept_attrs.contains(&name) {
             return Err(refuse(
                 py,
                 *s,
