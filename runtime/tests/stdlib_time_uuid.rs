@@ -101,6 +101,15 @@ fn run(op: &str, a: &str, b: &str) -> PyResult<Value> {
             Ok(Value::tuple(vec![d, i]))
         }
         "logging_name" => getattr(&logging::get_logger(&[s()], &[])?, "name"),
+        "mktime" => {
+            let d = datetime::fromisoformat(&[s()], &[])?;
+            time::mktime(&[call_method(&d, "timetuple", &[], &[])?], &[])
+        }
+        "strftime_s" => {
+            let d = datetime::fromisoformat(&[s()], &[])?;
+            call_method(&d, "strftime", &[Value::str("%s")], &[])
+        }
+        "mktime_gmtime" => time::mktime(&[time::gmtime(&[num(a)], &[])?], &[]),
         _ => panic!("op {op}"),
     }
 }

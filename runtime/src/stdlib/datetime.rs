@@ -922,6 +922,40 @@ fn tz_arg(v: &Value) -> PyResult<Option<TimeZone>> {
     }
 }
 
+/// `mktime(3)` as CPython calls it: the broken-down local time (year, month, day, hour,
+/// minute, second) and `tm_isdst`, normalised by the C library in the machine's zone.
+pub(crate) fn c_mktime(f: [i64; 6], isdst: i64) -> PyResult<i64> {
+    #[cfg(unix)]
+    {
+        let field =
+            |v: i64| libc::c_int::try_from(v).map_err(|_| unsupported("mktime of this time"));
+        // SAFETY: `tm` is a plain C struct, fully initialised here; `mktime` only reads and
+        // normalises it.
+        let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+        tm.tm_year = field(f[0] - 1900)?;
+        tm.tm_mon = field(f[1] - 1)?;
+        tm.tm_mday = field(f[2])?;
+        tm.tm_hour = field(f[3])?;
+        tm.tm_min = field(f[4])?;
+        tm.tm_sec = field(f[5])?;
+        tm.tm_isdst = field(isdst.clamp(-1, 1))?;
+        tm.tm_wday = -1;
+        let t = unsafe { libc::mktime(&mut tm) };
+        if t == -1 && tm.tm_wday == -1 {
+            return Err(PyErr::new(
+                crate::err::ExcKind::OverflowError,
+                "mktime argument out of range",
+            ));
+        }
+        Ok(t as i64)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (f, isdst);
+        Err(unsupported("mktime without a C library"))
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn strftime(
     fmt: &str,
@@ -1008,6 +1042,9 @@ fn strftime(
             'n' => "\n".into(),
             't' => "\t".into(),
             '%' => "%".into(),
+            // glibc's `%s`: `mktime(3)` of the fields in the machine's zone; a datetime's
+            // tuple has `tm_isdst` -1 here (naive, or a fixed-offset zone).
+            's' => c_mktime([y, m, d, hh, mm, ss], -1)?.to_string(),
             other => return Err(unsupported(&format!("strftime directive %{other}"))),
         };
         out.push_str(&piece);

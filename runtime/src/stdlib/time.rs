@@ -14,6 +14,7 @@ pub fn attr(name: &str) -> Option<Value> {
         "time" => Value::func("time", time),
         "gmtime" => Value::func("gmtime", gmtime),
         "strftime" => Value::func("strftime", strftime),
+        "mktime" => Value::func("mktime", mktime),
         _ => return None,
     })
 }
@@ -117,6 +118,28 @@ pub fn strftime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
     }
     st.dt.strftime(&fmt).map(|s| Value::str(s.as_str()))
+}
+
+/// `time.mktime(t)` for a `struct_time`: the C library's `mktime(3)` of its fields, as a
+/// float. A plain tuple is refused.
+pub fn mktime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(PyErr::type_error(
+            "time.mktime() takes no keyword arguments",
+        ));
+    }
+    if args.len() != 1 {
+        return Err(PyErr::type_error(format!(
+            "time.mktime() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    }
+    let st = args[0]
+        .downcast::<StructTime>()
+        .ok_or_else(|| crate::ops::unsupported("time.mktime of a non-struct_time"))?;
+    let [y, m, d, hh, mm, ss, _, _] = st.dt.fields();
+    let secs = crate::stdlib::datetime::c_mktime([y, m, d, hh, mm, ss], st.isdst)?;
+    Ok(Value::Float(secs as f64))
 }
 
 /// `time.struct_time`: from `gmtime` (`tm_isdst` 0, `tm_zone` "GMT", `tm_gmtoff` 0) or from

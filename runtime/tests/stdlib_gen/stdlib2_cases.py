@@ -1,6 +1,6 @@
 """Cases for time, uuid, logging, utf-16-le, datetime.timetuple and event_time_epoch.
 
-Run with the panther_core venv: /work/.venv-pat/bin/python stdlib2_cases.py > stdlib2_cases.rs
+Run with the panther_core venv, in UTC: TZ=UTC /work/.venv-pat/bin/python stdlib2_cases.py > stdlib2_cases.rs
 """
 import logging
 import time
@@ -63,6 +63,14 @@ for t in times:
     add('event_time_epoch', t, '', lambda t=t: PantherEvent({'p_event_time': t}).event_time_epoch())
 add('event_time_epoch_missing', '', '', lambda: PantherEvent({}).event_time_epoch())
 add('event_time_epoch_int', '', '', lambda: PantherEvent({'p_event_time': 5}).event_time_epoch())
+
+# mktime and %s read the local zone, which the oracle machines (and CI) keep at UTC.
+stamps = ['2023-06-12T03:53:51', '1969-12-31T23:00:05', '2024-02-29T12:00:00+05:00', '0001-01-01T00:00:00',
+          '9999-12-31T23:59:59', '2038-01-19T03:14:08', '2024-03-10T02:30:00-08:00']
+for t in stamps:
+    add('mktime', t, '', lambda t=t: time.mktime(datetime.fromisoformat(t).timetuple()))
+    add('strftime_s', t, '', lambda t=t: datetime.fromisoformat(t).strftime('%s'))
+add('mktime_gmtime', '1700000000', '', lambda: time.mktime(time.gmtime(1700000000)))
 
 add('logging', 'corp', '', lambda: (logging.getLogger('corp').debug('x %s', 1), logging.getLogger('corp').info('y')))
 add('logging_name', 'corp', '', lambda: logging.getLogger('corp').name)
