@@ -61,6 +61,16 @@ impl Namespace {
     /// Replaces the binding of `name`, returning the previous one (for mocks). Like
     /// `unittest.mock.patch`, it fails when the module has no such attribute.
     pub fn patch(&self, name: &str, v: Value) -> PyResult<Option<Value>> {
+        // `object.attribute`: a mock of an instance's member (pypanther's `RuleMock` of a
+        // rule's own method or constant patches the rule object), saved as its own entry.
+        if let Some((object, attribute)) = name.split_once('.') {
+            let target = self.member_target(object)?;
+            let instance = target
+                .downcast::<crate::class::Instance>()
+                .ok_or_else(|| crate::ops::unsupported("a mock of this object's attribute"))?;
+            let old = instance.dict.borrow_mut().insert(attribute.to_string(), v);
+            return Ok(old);
+        }
         match self.names.iter().position(|n| *n == name) {
             Some(slot) if self.slots.borrow()[slot].is_some() => {
                 Ok(self.slots.borrow_mut()[slot].replace(v))
@@ -72,8 +82,36 @@ impl Namespace {
         }
     }
 
+    /// The value of global `object`, whose attribute a mock patches.
+    fn member_target(&self, object: &str) -> PyResult<Value> {
+        self.names
+            .iter()
+            .position(|n| *n == object)
+            .and_then(|slot| self.slots.borrow()[slot].clone())
+            .ok_or_else(|| crate::ops::unsupported("a mock of a member of an unbound global"))
+    }
+
     /// Restores a binding saved by [`Namespace::patch`].
     pub fn unpatch(&self, name: &str, old: Option<Value>) {
+        if let Some((object, attribute)) = name.split_once('.') {
+            let Ok(target) = self.member_target(object) else {
+                return;
+            };
+            if let Some(instance) = target.downcast::<crate::class::Instance>() {
+                let mut dict = instance.dict.borrow_mut();
+                match old {
+                    Some(v) => {
+                        dict.insert(attribute.to_string(), v);
+                    }
+                    // The attribute came from the class: deleting the instance's makes it
+                    // visible again.
+                    None => {
+                        dict.shift_remove(attribute);
+                    }
+                }
+            }
+            return;
+        }
         if let Some(slot) = self.names.iter().position(|n| *n == name) {
             self.slots.borrow_mut()[slot] = old;
         }

@@ -100,6 +100,17 @@ fn run(op: &str, a: &str, b: &str) -> PyResult<Value> {
             let i = call_method(&l, "info", &[Value::str("y")], &[])?;
             Ok(Value::tuple(vec![d, i]))
         }
+        "logging_module" => {
+            let debug = ferrule_runtime::stdlib::logging::attr("debug").unwrap();
+            let info = ferrule_runtime::stdlib::logging::attr("info").unwrap();
+            let d = ferrule_runtime::ops::call(&debug, &[Value::str("x %s"), Value::Int(1)], &[])?;
+            let i = ferrule_runtime::ops::call(
+                &info,
+                &[Value::str("y %d"), Value::str("not a number")],
+                &[],
+            )?;
+            Ok(Value::tuple(vec![d, i]))
+        }
         "logging_name" => getattr(&logging::get_logger(&[s()], &[])?, "name"),
         "mktime" => {
             let d = datetime::fromisoformat(&[s()], &[])?;

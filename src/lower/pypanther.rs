@@ -662,16 +662,15 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
             tests.push(rule_test(py, t, rid, &top_assign)?);
         }
     }
-    // A RuleMock of a class member patches the rule instance, not the module.
-    for t in &tests {
-        for (m, _) in &t.mocks {
-            if methods.contains(m) || kept_attrs.contains(m) {
-                return Err(refuse(
-                    py,
-                    *s,
-                    rid,
-                    format!("a RuleMock of the rule's own member `{m}` is not supported yet"),
-                ));
+    // pypanther's `run_test` patches a RuleMock's name in the rule's module, or, when the
+    // module has no such attribute, on the rule object itself.
+    let module_names = module_binds(py);
+    for t in &mut tests {
+        for (m, _) in &mut t.mocks {
+            if !module_names.contains(m.as_str())
+                && (methods.contains(m.as_str()) || kept_attrs.contains(m.as_str()))
+            {
+                *m = format!("_ferrule_rule_obj.{m}");
             }
         }
     }
@@ -837,6 +836,46 @@ fn severity_member(e: &ast::Expr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The names a module binds at its top level (what `patch.multiple(module)` finds).
+fn module_binds(py: &PyFile) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for s in &py.body {
+        match s {
+            ast::Stmt::Assign(a) => {
+                for t in &a.targets {
+                    if let ast::Expr::Name(n) = t {
+                        out.insert(n.id.to_string());
+                    }
+                }
+            }
+            ast::Stmt::AnnAssign(a) => {
+                if let ast::Expr::Name(n) = &*a.target {
+                    out.insert(n.id.to_string());
+                }
+            }
+            ast::Stmt::FunctionDef(f) => {
+                out.insert(f.name.to_string());
+            }
+            ast::Stmt::ClassDef(c) => {
+                out.insert(c.name.to_string());
+            }
+            ast::Stmt::Import(i) => {
+                for a in &i.names {
+                    let n = a.asname.as_ref().unwrap_or(&a.name).as_str();
+                    out.insert(n.split('.').next().unwrap_or(n).to_string());
+                }
+            }
+            ast::Stmt::ImportFrom(i) => {
+                for a in &i.names {
+                    out.insert(a.asname.as_ref().unwrap_or(&a.name).to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 pub(crate) fn str_const(e: &ast::Expr) -> Option<String> {

@@ -686,18 +686,24 @@ impl<'a> Cx<'a> {
                         value: MemberValue::Function(idx),
                     });
                 }
+                // `A = B = <constant>` binds each name to the same immutable value, so the
+                // value may be evaluated once per name; other values only for one name.
                 ast::Stmt::Assign(a)
-                    if a.targets.len() == 1 && matches!(&a.targets[0], ast::Expr::Name(_)) =>
+                    if a.targets.iter().all(|t| matches!(t, ast::Expr::Name(_)))
+                        && (a.targets.len() == 1
+                            || matches!(&*a.value, ast::Expr::Constant(_))) =>
                 {
-                    let ast::Expr::Name(n) = &a.targets[0] else {
-                        continue;
-                    };
-                    let v = self.expr(&a.value);
-                    members.push(ClassMember {
-                        name: n.id.to_string(),
-                        kind: MemberKind::Attribute,
-                        value: MemberValue::Expr(v),
-                    });
+                    for t in &a.targets {
+                        let ast::Expr::Name(n) = t else {
+                            continue;
+                        };
+                        let v = self.expr(&a.value);
+                        members.push(ClassMember {
+                            name: n.id.to_string(),
+                            kind: MemberKind::Attribute,
+                            value: MemberValue::Expr(v),
+                        });
+                    }
                 }
                 other => self.unsupported(other, "this statement in a class body"),
             }

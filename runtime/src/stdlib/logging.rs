@@ -12,6 +12,12 @@ use crate::value::{Kwargs, PyObject, Value};
 pub fn attr(name: &str) -> Option<Value> {
     Some(match name {
         "getLogger" => Value::func("getLogger", get_logger),
+        // The module-level functions log through the root logger.
+        "debug" => Value::func("debug", |a, k| root("debug", a, k)),
+        "info" => Value::func("info", |a, k| root("info", a, k)),
+        "warning" => Value::func("warning", |a, k| root("warning", a, k)),
+        "error" => Value::func("error", |a, k| root("error", a, k)),
+        "critical" => Value::func("critical", |a, k| root("critical", a, k)),
         "DEBUG" => Value::Int(10),
         "INFO" => Value::Int(20),
         "WARNING" => Value::Int(30),
@@ -19,6 +25,14 @@ pub fn attr(name: &str) -> Option<Value> {
         "CRITICAL" => Value::Int(50),
         _ => return None,
     })
+}
+
+/// `logging.<level>(msg, *args)`: the root logger's method of that name.
+fn root(level: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let root = Value::object(Logger {
+        name: "root".to_string(),
+    });
+    crate::methods::call_method(&root, level, args, kwargs)
 }
 
 /// `logging.getLogger(name=None)`.

@@ -73,5 +73,6 @@ for t in stamps:
 add('mktime_gmtime', '1700000000', '', lambda: time.mktime(time.gmtime(1700000000)))
 
 add('logging', 'corp', '', lambda: (logging.getLogger('corp').debug('x %s', 1), logging.getLogger('corp').info('y')))
+add('logging_module', '', '', lambda: (logging.debug('x %s', 1), logging.info('y %d', 'not a number')))
 add('logging_name', 'corp', '', lambda: logging.getLogger('corp').name)
 print(table('STDLIB2_CASES', rows))

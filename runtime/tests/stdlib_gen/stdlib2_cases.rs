@@ -166,6 +166,7 @@ const STDLIB2_CASES: &[(&str, &str, &str, &str)] = &[
     ("strftime_s", "2024-03-10T02:30:00-08:00", "", "'1710037800'"),
     ("mktime_gmtime", "1700000000", "", "1700000000.0"),
     ("logging", "corp", "", "(None, None)"),
+    ("logging_module", "", "", "(None, None)"),
     ("logging_name", "corp", "", "'corp'"),
 ];
 
