@@ -76,13 +76,14 @@ fn corpus_pypanther_converts() {
         "Demo.Bad.Title",
         "Net.Flow.Udm",
         "Net.Member.Mocks",
+        "Net.Payload.Keys",
         "Net.Odd.Returns",
         "Net.Port.Scan",
     ] {
         assert!(ids.contains(&id), "{id} converted");
     }
     let tests: usize = program.detections.iter().map(|d| d.tests.len()).sum();
-    assert!(tests >= 28, "{tests} tests");
+    assert!(tests >= 31, "{tests} tests");
     let dm = program.data_models.iter().find(|d| d.id == "Demo.NetFlow");
     assert_eq!(
         dm.map(|d| d.mappings.len()),

@@ -559,15 +559,6 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
             "uses data models (`udm`), and a data model of the package was not converted".into(),
         ));
     }
-    // The runtime's `json` has no `decoder` submodule; reading it would raise instead.
-    if edited.contains("json.decoder") {
-        return Err(refuse(
-            py,
-            *s,
-            rid,
-            "`json.decoder` is not supported yet".into(),
-        ));
-    }
     if contains_word(&edited, "super") {
         return Err(refuse(
             py,
@@ -586,7 +577,40 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
     }
     // Entry points, as pypanther's `Rule` base class defines them.
     let cls = c.name.as_str();
-    let mut tail = format!("\n_ferrule_rule_obj = {cls}()\n");
+    // A pypanther rule module is imported by its dotted path, which is its `__name__`.
+    let dotted = py.file.trim_end_matches(".py").replace('/', ".");
+    let mut tail = String::new();
+    if uses_name(&edited, "__name__") {
+        // The binding is appended after the module's code, so it must only be read from
+        // functions, which run after the whole body.
+        let at_import = py.body.iter().any(|st| match st {
+            ast::Stmt::FunctionDef(_) => false,
+            ast::Stmt::ClassDef(c) => c.body.iter().any(|m| {
+                !matches!(m, ast::Stmt::FunctionDef(_))
+                    && uses_name(
+                        &edited[m.range().start().to_usize()..m.range().end().to_usize()],
+                        "__name__",
+                    )
+            }),
+            other => uses_name(
+                &edited[other.range().start().to_usize()..other.range().end().to_usize()],
+                "__name__",
+            ),
+        });
+        if at_import {
+            return Err(refuse(
+                py,
+                *s,
+                rid,
+                "`__name__` read while the module is imported".into(),
+            ));
+        }
+        tail.push_str(&format!(
+            "\n__name__ = {}\n",
+            serde_json::to_string(&dotted).unwrap_or_default()
+        ));
+    }
+    tail.push_str(&format!("\n_ferrule_rule_obj = {cls}()\n"));
     let str_attr = |n: &str| -> Result<String, Diagnostic> {
         match attrs.get(n) {
             None => Ok(String::new()),
@@ -953,13 +977,38 @@ fn uses_name(text: &str, w: &str) -> bool {
                     ..
                 },
                 _,
-            )) if contains_word(&value, w) => return true,
+            )) if contains_word(&fstring_fields(&value), w) => return true,
             Ok(_) => {}
             // Text that does not lex cannot be judged: assume the name is used.
             Err(_) => return true,
         }
     }
     false
+}
+
+/// The text of an f-string's replacement fields (`{...}`, braces doubled as `{{` skipped).
+fn fstring_fields(value: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if depth == 0 && chars.peek() == Some(&'{') => {
+                chars.next();
+            }
+            '{' => {
+                depth += 1;
+                out.push(' ');
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                out.push(' ');
+            }
+            _ if depth > 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn contains_word(text: &str, w: &str) -> bool {

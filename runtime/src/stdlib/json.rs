@@ -12,11 +12,18 @@ use crate::stdlib::exc_class;
 use crate::value::{Dict, Key, Kwargs, Value};
 
 /// Module attributes of `json`.
+/// `json.decoder`: only its `JSONDecodeError`, the class `json` re-exports.
+pub fn decoder_attr(name: &str) -> Option<Value> {
+    (name == "JSONDecodeError").then(|| exc_class(ExcKind::JSONDecodeError))
+}
+
 pub fn attr(name: &str) -> Option<Value> {
     Some(match name {
         "loads" => Value::func("loads", loads),
         "dumps" => Value::func("dumps", dumps),
         "JSONDecodeError" => exc_class(ExcKind::JSONDecodeError),
+        // The submodule where the class lives (`except json.decoder.JSONDecodeError`).
+        "decoder" => crate::stdlib::import("json.decoder")?,
         _ => return None,
     })
 }

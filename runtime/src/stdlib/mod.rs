@@ -38,6 +38,7 @@ pub mod uuid;
 pub fn import(dotted: &str) -> Option<Value> {
     let (name, attr): (&'static str, fn(&str) -> Option<Value>) = match dotted {
         "json" => ("json", json::attr),
+        "json.decoder" => ("json.decoder", json::decoder_attr),
         "re" => ("re", re::attr),
         "ipaddress" => ("ipaddress", ipaddress::attr),
         "fnmatch" => ("fnmatch", fnmatch::attr),
