@@ -418,6 +418,8 @@ pub struct DataModel {
     /// The module of its Python body, if it has one.
     pub module: Option<String>,
     pub mappings: Vec<Mapping>,
+    /// The class name of a PyPanther `DataModel` (whose paths follow jsonpath_ng 1.16).
+    pub pypanther_class: Option<String>,
 }
 
 /// A data-model mapping.

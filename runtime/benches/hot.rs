@@ -76,6 +76,7 @@ static DM: DataModelDef = DataModelDef {
             method_object: None,
         },
     ],
+    pypanther_class: None,
 };
 
 fn event() -> Value {

@@ -70,6 +70,10 @@ pub struct DataModelDef {
     pub id: &'static str,
     pub log_types: &'static [&'static str],
     pub mappings: &'static [MappingDef],
+    /// For a PyPanther `DataModel`, its class name: its paths follow `jsonpath_ng` 1.16's
+    /// extended parser (wildcards and equality filters are evaluated), and a path matching
+    /// several fields raises the AttributeError pypanther's class gives panther_core.
+    pub pypanther_class: Option<&'static str>,
 }
 
 /// One data-model mapping: a name and either a JSON path or a compiled method.

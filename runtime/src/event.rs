@@ -782,7 +782,12 @@ impl ImmutableCaseInsensitiveDict {
             ));
         };
         if let Some(found) = model.find_path(key, &self.container)? {
-            return Ok(Value::str(found.full_path));
+            return match found.full_path {
+                Some(p) => Ok(Value::str(p)),
+                None => Err(crate::ops::unsupported(
+                    "udm_path of a data-model path with wildcards or filters",
+                )),
+            };
         }
         if let Some(name) = model.method_name(key)? {
             return Ok(name);

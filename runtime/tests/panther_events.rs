@@ -36,6 +36,7 @@ static DM: DataModelDef = DataModelDef {
             method_object: None,
         },
     ],
+    pypanther_class: None,
 };
 
 fn s(x: &str) -> Value {

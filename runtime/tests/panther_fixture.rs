@@ -323,6 +323,7 @@ static EDGE_DATA_MODEL: DataModelDef = DataModelDef {
             method_object: None,
         },
     ],
+    pypanther_class: None,
 };
 
 static ALERT_CONTEXT: DetectionDef = rule(

@@ -331,12 +331,20 @@ fn data_model_items(dm: &DataModel, module: Option<&Module>) -> TokenStream {
     }
     let id = Literal::string(&dm.id);
     let lts: Vec<Literal> = dm.log_types.iter().map(|l| Literal::string(l)).collect();
+    let class = match &dm.pypanther_class {
+        Some(c) => {
+            let c = Literal::string(c);
+            quote! { Some(#c) }
+        }
+        None => quote! { None },
+    };
     items.extend(quote! {
         /// The data model as the runtime applies it.
         pub static DATA_MODEL: rt::detection::DataModelDef = rt::detection::DataModelDef {
             id: #id,
             log_types: &[#(#lts),*],
             mappings: &[#(#maps),*],
+            pypanther_class: #class,
         };
     });
     items

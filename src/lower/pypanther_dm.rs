@@ -49,6 +49,8 @@ fn log_type_values(root: &Path, pkg_name: &str) -> BTreeMap<String, String> {
 /// One `DataModel` class, read statically.
 struct DmClass {
     id: String,
+    /// The class name (pypanther's AttributeError for a multi-match path names it).
+    class: String,
     log_types: Vec<String>,
     mappings: Vec<Mapping>,
 }
@@ -123,6 +125,7 @@ pub fn lower_data_models(
                         log_types: dm.log_types,
                         module: Some(dotted.clone()),
                         mappings: dm.mappings,
+                        pypanther_class: Some(dm.class),
                     });
                 }
             }
@@ -186,9 +189,63 @@ fn data_model_module(
             _ => {}
         }
     }
+    // `DataModelMapping(method=f)` keeps the function object the class saw; the runtime
+    // calls the module's binding of `f`, so it must be bound once, before the classes.
+    let first_class = py
+        .body
+        .iter()
+        .position(|s| {
+            matches!(s, ast::Stmt::ClassDef(c) if c.bases.iter().any(|b| is_name(b, "DataModel")))
+        })
+        .unwrap_or(0);
+    for dm in &classes {
+        for m in &dm.mappings {
+            let Some(f) = &m.method else { continue };
+            let binds: Vec<usize> = py
+                .body
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| binds_name(s, f))
+                .map(|(i, _)| i)
+                .collect();
+            if binds.len() != 1 || binds[0] > first_class {
+                return Err(refuse(
+                    py,
+                    0,
+                    format!(
+                        "data model `{}`: method `{f}` must be bound once, by a `def` or an \
+                         import, before the class",
+                        dm.id
+                    ),
+                ));
+            }
+        }
+    }
     let edited = String::from_utf8(text).unwrap_or_default();
     let file = python::parse(&py.file, edited)?;
     Ok((file, classes))
+}
+
+/// Whether a top-level statement binds `name` (a `def`, an import or an assignment); a
+/// compound statement counts, as it could bind it somewhere inside.
+fn binds_name(s: &ast::Stmt, name: &str) -> bool {
+    let alias = |a: &ast::Alias| a.asname.as_ref().unwrap_or(&a.name).as_str() == name;
+    let is = |e: &ast::Expr| matches!(e, ast::Expr::Name(n) if n.id.as_str() == name);
+    match s {
+        ast::Stmt::FunctionDef(f) => f.name.as_str() == name,
+        ast::Stmt::ClassDef(c) => c.name.as_str() == name,
+        ast::Stmt::Import(i) => i.names.iter().any(alias),
+        ast::Stmt::ImportFrom(i) => i.names.iter().any(alias),
+        ast::Stmt::Assign(a) => a.targets.iter().any(is),
+        ast::Stmt::AnnAssign(a) => is(&a.target),
+        ast::Stmt::AugAssign(a) => is(&a.target),
+        ast::Stmt::If(_)
+        | ast::Stmt::For(_)
+        | ast::Stmt::While(_)
+        | ast::Stmt::Try(_)
+        | ast::Stmt::With(_) => true,
+        _ => false,
+    }
 }
 
 fn dm_class(
@@ -280,6 +337,13 @@ fn dm_class(
             None => None,
         }
         .filter(|p| !p.is_empty());
+        if let Some(p) = &path {
+            if path_form(p) == PathForm::Unknown {
+                return Err(err(format!(
+                    "the path {p:?} is outside the JSONPath forms ferrule evaluates"
+                )));
+            }
+        }
         let method = match (&path, fields.get("method").filter(|e| !is_none(e))) {
             (Some(_), _) | (None, None) => None,
             (None, Some(ast::Expr::Name(n))) => Some(n.id.to_string()),
@@ -294,7 +358,97 @@ fn dm_class(
     }
     Ok(DmClass {
         id,
+        class: c.name.to_string(),
         log_types: lts,
         mappings,
     })
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum PathForm {
+    /// `$`, or field names separated by dots: jsonpath_ng 1.5 and 1.16 parse and print these
+    /// alike, and the runtime evaluates them.
+    Fields,
+    /// Valid for `jsonpath_ng.ext`: wildcards and string-equality filters, which the
+    /// runtime evaluates for PyPanther data models (`udm_path` of them is unsupported).
+    Extended,
+    Unknown,
+}
+
+/// A bare field name that both jsonpath_ng versions lex as one ID and print unquoted.
+fn bare_field(s: &str) -> bool {
+    let rest = s.strip_prefix('@').unwrap_or(s);
+    let mut chars = rest.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '@' || c == '-')
+        && !matches!(s, "where" | "wherenot")
+}
+
+fn path_form(p: &str) -> PathForm {
+    if p == "$" {
+        return PathForm::Fields;
+    }
+    let rest = p.strip_prefix("$.").unwrap_or(p);
+    if rest.split('.').all(bare_field) {
+        return PathForm::Fields;
+    }
+    // `$.a[*].b[?(@.c == 'x')].d`: fields, each optionally followed by one selector.
+    let Some(mut s) = p.strip_prefix("$.") else {
+        return PathForm::Unknown;
+    };
+    loop {
+        let end = s.find(['.', '[']).unwrap_or(s.len());
+        if !bare_field(&s[..end]) || s[..end].starts_with('@') {
+            return PathForm::Unknown;
+        }
+        s = &s[end..];
+        if let Some(r) = s.strip_prefix("[*]") {
+            s = r;
+        } else if let Some(r) = s.strip_prefix("[?(@.") {
+            let Some(eq) = r.find(" == '") else {
+                return PathForm::Unknown;
+            };
+            if !bare_field(&r[..eq]) || r[..eq].starts_with('@') {
+                return PathForm::Unknown;
+            }
+            let lit = &r[eq + 5..];
+            let Some(close) = lit.find("')]") else {
+                return PathForm::Unknown;
+            };
+            if lit[..close].contains(['\'', '\\']) {
+                return PathForm::Unknown;
+            }
+            s = &lit[close + 3..];
+        }
+        if s.is_empty() {
+            return PathForm::Extended;
+        }
+        match s.strip_prefix('.') {
+            Some(r) => s = r,
+            None => return PathForm::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_path_forms() {
+        assert_eq!(path_form("$"), PathForm::Fields);
+        assert_eq!(path_form("$.a.b-c"), PathForm::Fields);
+        assert_eq!(path_form("ClientIP"), PathForm::Fields);
+        assert_eq!(path_form("$.@timestamp"), PathForm::Fields);
+        assert_eq!(
+            path_form("$.events[*].parameters[?(@.name == 'ROLE_NAME')].value"),
+            PathForm::Extended
+        );
+        assert_eq!(path_form("$.a[0]"), PathForm::Unknown);
+        assert_eq!(path_form("$..a"), PathForm::Unknown);
+        assert_eq!(path_form("$.'a b'"), PathForm::Unknown);
+        assert_eq!(path_form("$.where"), PathForm::Unknown);
+        assert_eq!(path_form("$.1a"), PathForm::Unknown);
+        assert_eq!(path_form(" a"), PathForm::Unknown);
+    }
 }

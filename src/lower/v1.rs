@@ -226,6 +226,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             log_types,
             module,
             mappings,
+            pypanther_class: None,
         });
     }
 
