@@ -7,8 +7,9 @@
 //! dictionary plus an `expiresAt` epoch; reads ignore expiry unless `force_ttl_check` is
 //! set (DynamoDB deletes expired items lazily); the conditional updates of
 //! `increment_counter`/`add_to_string_set`/`remove_from_string_set` restart an expired or
-//! missing item. One difference: DynamoDB returns counters as `decimal.Decimal`, ferrule
-//! as `int` (equal values, and `str()` prints the same digits).
+//! missing item. Checked against the real module on moto by `tests/caching_cases.rs`. One
+//! known difference: DynamoDB returns stored counters as `decimal.Decimal`, ferrule as `int`
+//! (equal values and `str()`, but `repr()`, `json.dumps` and mixing with floats differ).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -116,6 +117,8 @@ fn float_to_int(f: f64) -> PyResult<i64> {
 
 fn key_arg(v: &Option<Value>) -> PyResult<String> {
     match v {
+        // DynamoDB rejects an empty key with a ValidationException (a botocore ClientError).
+        Some(Value::Str(s)) if s.is_empty() => Err(crate::ops::unsupported("an empty cache key")),
         Some(Value::Str(s)) => Ok(s.to_string()),
         // boto3 rejects non-string keys with a ParamValidationError.
         _ => Err(crate::ops::unsupported("a non-string cache key")),
@@ -154,6 +157,12 @@ fn strings_of(val: &Value) -> PyResult<IndexSet<String>> {
         Value::FrozenSet(s) => s.iter().map(|k| k.value().clone()).collect(),
         Value::Dict(d) => d.borrow().keys().map(|k| k.value().clone()).collect(),
         Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
+        // `set(bytes)` holds ints, which boto3 stores as a DynamoDB number set.
+        Value::Bytes(_) => {
+            return Err(crate::ops::unsupported(
+                "non-string members of a cached string set",
+            ))
+        }
         Value::Object(o) => match o.iter() {
             Some(r) => r?,
             None => {
@@ -213,7 +222,7 @@ fn int_arg(v: &Option<Value>, default: i64) -> PyResult<i64> {
     match v {
         None => Ok(default),
         Some(Value::Int(i)) => Ok(*i),
-        Some(Value::Bool(b)) => Ok(i64::from(*b)),
+        // boto3 stores a bool as a DynamoDB BOOL, not a number.
         Some(_) => Err(crate::ops::unsupported("a non-integer counter increment")),
     }
 }
@@ -228,7 +237,14 @@ fn increment(key: &str, val: i64, epoch: &Value) -> PyResult<i64> {
         .and_then(|i| i.expires_at)
         .is_some_and(|e| e >= now);
     if live {
-        let cur = item.and_then(|i| i.count).unwrap_or(0);
+        let old = item.and_then(|i| i.count);
+        // `ReturnValues="UPDATED_NEW"` leaves out an unchanged attribute (as moto computes
+        // it), so caching.py's `response["Attributes"]["intCount"]` fails.
+        if val == 0 && old.is_some() {
+            update(key, |i| i.expires_at = Some(ttl));
+            return Err(PyErr::key_error(Value::str("intCount")));
+        }
+        let cur = old.unwrap_or(0);
         let new = cur
             .checked_add(val)
             .ok_or_else(|| crate::ops::unsupported("integers beyond 64 bits"))?;
@@ -433,8 +449,9 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
         update(&key, |i| i.string_set = None);
         return Ok(Value::set(Default::default()));
     }
+    let before = item.and_then(|i| i.string_set);
     let mut set = if live {
-        item.and_then(|i| i.string_set).unwrap_or_default()
+        before.clone().unwrap_or_default()
     } else {
         IndexSet::new()
     };
@@ -444,10 +461,20 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
         set.retain(|s| !items.contains(s));
     }
     let stored = (!set.is_empty()).then(|| set.clone());
+    // `ReturnValues="UPDATED_NEW"` returns only the attributes whose value changed (as moto
+    // computes it), so an unchanged set is missing from the response: caching.py then
+    // re-reads it with a TTL check when adding and returns `set()` when removing.
+    let unchanged = stored == before;
     update(&key, |i| {
         i.string_set = stored;
         i.expires_at = Some(ttl);
     });
+    if unchanged {
+        if add {
+            return Ok(get_string_set_impl(&key, true));
+        }
+        return Ok(Value::set(Default::default()));
+    }
     Ok(string_set_value(&set))
 }
 
