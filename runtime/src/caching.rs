@@ -82,37 +82,13 @@ fn now_int() -> i64 {
 /// `_finalize_epoch_seconds`.
 fn finalize_epoch_seconds(v: &Value) -> PyResult<i64> {
     let n = match v {
-        Value::Str(s) => {
-            let f: f64 = s.trim().parse().map_err(|_| {
-                PyErr::value_error(format!(
-                    "could not convert string to float: {}",
-                    crate::fmt::str_repr(s)
-                ))
-            })?;
-            float_to_int(f)?
-        }
-        Value::Float(f) => float_to_int(*f)?,
+        Value::Str(s) => crate::builtins::float_to_int(crate::builtins::parse_float(s)?)?,
+        Value::Float(f) => crate::builtins::float_to_int(*f)?,
         Value::Int(i) => *i,
         Value::Bool(b) => i64::from(*b),
         _ => now_int() + EPOCH_SECONDS_DELTA_DEFAULT,
     };
     Ok(if n < 604801 { now_int() + n } else { n })
-}
-
-fn float_to_int(f: f64) -> PyResult<i64> {
-    if f.is_nan() {
-        return Err(PyErr::value_error("cannot convert float NaN to integer"));
-    }
-    if f.is_infinite() {
-        return Err(PyErr::new(
-            crate::ExcKind::OverflowError,
-            "cannot convert float infinity to integer",
-        ));
-    }
-    if f.abs() >= 9.2e18 {
-        return Err(crate::ops::unsupported("integers beyond 64 bits"));
-    }
-    Ok(f.trunc() as i64)
 }
 
 fn key_arg(v: &Option<Value>) -> PyResult<String> {
@@ -503,10 +479,19 @@ fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         kwargs,
     )?;
     let key = key_arg(&a[0])?;
-    let threshold = int_arg(&a[1], 10)?;
+    let threshold = a[1].clone().unwrap_or(Value::Int(10));
+    // The count may be a `Decimal` in CPython, whose comparisons with non-numbers differ
+    // from an int's.
+    if !matches!(threshold, Value::Int(_) | Value::Bool(_) | Value::Float(_)) {
+        return Err(crate::ops::unsupported("a non-numeric threshold"));
+    }
+    // `Decimal >= nan` raises InvalidOperation; `int >= nan` is False.
+    if matches!(threshold, Value::Float(f) if f.is_nan()) {
+        return Err(crate::ops::unsupported("a NaN threshold"));
+    }
     let expiry = a[2].clone().unwrap_or(Value::Int(3600));
     let count = increment(&key, 1, &expiry)?;
-    if count >= threshold {
+    if crate::ops::compare(crate::ops::CmpOp::Ge, &Value::Int(count), &threshold)? {
         update(&key, |i| i.count = None);
         return Ok(Value::Bool(true));
     }

@@ -74,7 +74,7 @@ def epoch(rng):
     return rng.choice([
         None, 0, 1, 60, 3600, 604800, 604801, 604800.9, 1.5, -5, -604800,
         NOW_I - 10, NOW_I, NOW_I + 1, NOW_I - 1, NOW_I + 3600, NOW_I + 10 ** 6, 10 ** 6, 10 ** 9,
-        float(NOW_I - 100), float(NOW_I + 100) + 0.5, '3600', '1700000100.5', ' 42 ', 'abc', '',
+        float(NOW_I - 100), float(NOW_I + 100) + 0.5, '3600', '1700000100.5', ' 42 ', 'abc', '', '1_000_000_000', '1e9', 'inf', '-nan', '\u2003 5e2 ',
         float('nan'), float('inf'), True, False, [], {}, _dt.datetime(2030, 1, 1), b'60',
     ])
 
@@ -147,7 +147,7 @@ def call(rng):
         args = [rng.choice(KEYS + ['', None, 1, ['k1']])]
     elif name == 'evaluate_threshold':
         if rng.random() < 0.6:
-            args.append(rng.choice([1, 2, 3, 10, 0, -1, 1.5, True]))
+            args.append(rng.choice([1, 2, 3, 10, 0, -1, 1.5, True, 2.5, float('nan')]))
         if rng.random() < 0.5:
             kwargs['expiry_seconds'] = epoch(rng)
     if rng.random() < 0.02:
@@ -197,7 +197,7 @@ def fixed_sequences():
 def main():
     rng = random.Random(20261129)
     seqs = fixed_sequences()
-    for _ in range(int(os.environ.get('CACHING_SEQS', '150'))):
+    for _ in range(int(os.environ.get('CACHING_SEQS', '220'))):
         seqs.append([call(rng) for _ in range(rng.randrange(3, 12))])
     rows = []
     for i, seq in enumerate(seqs):
