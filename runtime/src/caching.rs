@@ -194,17 +194,19 @@ fn get_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::Int(item.and_then(|i| i.count).unwrap_or(0)))
 }
 
-fn int_arg(v: &Option<Value>, default: i64) -> PyResult<i64> {
-    match v {
-        None => Ok(default),
-        Some(Value::Int(i)) => Ok(*i),
-        // boto3 stores a bool as a DynamoDB BOOL, not a number.
-        Some(_) => Err(crate::ops::unsupported("a non-integer counter increment")),
-    }
-}
-
-fn increment(key: &str, val: i64, epoch: &Value) -> PyResult<i64> {
+fn increment(key: &str, val: &Value, epoch: &Value) -> PyResult<i64> {
     let ttl = finalize_epoch_seconds(epoch)?;
+    // boto3 serializes the request after caching.py computed the expiry, and refuses floats.
+    let val = match val {
+        Value::Int(i) => *i,
+        Value::Float(_) => {
+            return Err(PyErr::type_error(
+                "Float types are not supported. Use Decimal types instead.",
+            ))
+        }
+        // boto3 stores a bool as a DynamoDB BOOL and a str as a string, not a number.
+        _ => return Err(crate::ops::unsupported("a non-integer counter increment")),
+    };
     let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
     let item = get_item(key);
     // ConditionExpression `expiresAt >= now`: false for a missing item or attribute.
@@ -248,8 +250,8 @@ fn increment_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         kwargs,
     )?;
     let key = key_arg(&a[0])?;
-    let val = int_arg(&a[1], 1)?;
-    increment(&key, val, &a[2].clone().unwrap_or_default()).map(Value::Int)
+    let val = a[1].clone().unwrap_or(Value::Int(1));
+    increment(&key, &val, &a[2].clone().unwrap_or_default()).map(Value::Int)
 }
 
 fn reset_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -490,7 +492,7 @@ fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         return Err(crate::ops::unsupported("a NaN threshold"));
     }
     let expiry = a[2].clone().unwrap_or(Value::Int(3600));
-    let count = increment(&key, 1, &expiry)?;
+    let count = increment(&key, &Value::Int(1), &expiry)?;
     if crate::ops::compare(crate::ops::CmpOp::Ge, &Value::Int(count), &threshold)? {
         update(&key, |i| i.count = None);
         return Ok(Value::Bool(true));
