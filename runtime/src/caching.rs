@@ -7,8 +7,9 @@
 //! dictionary plus an `expiresAt` epoch; reads ignore expiry unless `force_ttl_check` is
 //! set (DynamoDB deletes expired items lazily); the conditional updates of
 //! `increment_counter`/`add_to_string_set`/`remove_from_string_set` restart an expired or
-//! missing item. One difference: DynamoDB returns counters as `decimal.Decimal`, ferrule
-//! as `int` (equal values, and `str()` prints the same digits).
+//! missing item. Checked against the real module on moto by `tests/caching_cases.rs`. One
+//! known difference: DynamoDB returns stored counters as `decimal.Decimal`, ferrule as `int`
+//! (equal values and `str()`, but `repr()`, `json.dumps` and mixing with floats differ).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -81,16 +82,8 @@ fn now_int() -> i64 {
 /// `_finalize_epoch_seconds`.
 fn finalize_epoch_seconds(v: &Value) -> PyResult<i64> {
     let n = match v {
-        Value::Str(s) => {
-            let f: f64 = s.trim().parse().map_err(|_| {
-                PyErr::value_error(format!(
-                    "could not convert string to float: {}",
-                    crate::fmt::str_repr(s)
-                ))
-            })?;
-            float_to_int(f)?
-        }
-        Value::Float(f) => float_to_int(*f)?,
+        Value::Str(s) => crate::builtins::float_to_int(crate::builtins::parse_float(s)?)?,
+        Value::Float(f) => crate::builtins::float_to_int(*f)?,
         Value::Int(i) => *i,
         Value::Bool(b) => i64::from(*b),
         _ => now_int() + EPOCH_SECONDS_DELTA_DEFAULT,
@@ -98,24 +91,10 @@ fn finalize_epoch_seconds(v: &Value) -> PyResult<i64> {
     Ok(if n < 604801 { now_int() + n } else { n })
 }
 
-fn float_to_int(f: f64) -> PyResult<i64> {
-    if f.is_nan() {
-        return Err(PyErr::value_error("cannot convert float NaN to integer"));
-    }
-    if f.is_infinite() {
-        return Err(PyErr::new(
-            crate::ExcKind::OverflowError,
-            "cannot convert float infinity to integer",
-        ));
-    }
-    if f.abs() >= 9.2e18 {
-        return Err(crate::ops::unsupported("integers beyond 64 bits"));
-    }
-    Ok(f.trunc() as i64)
-}
-
 fn key_arg(v: &Option<Value>) -> PyResult<String> {
     match v {
+        // DynamoDB rejects an empty key with a ValidationException (a botocore ClientError).
+        Some(Value::Str(s)) if s.is_empty() => Err(crate::ops::unsupported("an empty cache key")),
         Some(Value::Str(s)) => Ok(s.to_string()),
         // boto3 rejects non-string keys with a ParamValidationError.
         _ => Err(crate::ops::unsupported("a non-string cache key")),
@@ -154,6 +133,12 @@ fn strings_of(val: &Value) -> PyResult<IndexSet<String>> {
         Value::FrozenSet(s) => s.iter().map(|k| k.value().clone()).collect(),
         Value::Dict(d) => d.borrow().keys().map(|k| k.value().clone()).collect(),
         Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
+        // `set(bytes)` holds ints, which boto3 stores as a DynamoDB number set.
+        Value::Bytes(_) => {
+            return Err(crate::ops::unsupported(
+                "non-string members of a cached string set",
+            ))
+        }
         Value::Object(o) => match o.iter() {
             Some(r) => r?,
             None => {
@@ -209,17 +194,19 @@ fn get_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::Int(item.and_then(|i| i.count).unwrap_or(0)))
 }
 
-fn int_arg(v: &Option<Value>, default: i64) -> PyResult<i64> {
-    match v {
-        None => Ok(default),
-        Some(Value::Int(i)) => Ok(*i),
-        Some(Value::Bool(b)) => Ok(i64::from(*b)),
-        Some(_) => Err(crate::ops::unsupported("a non-integer counter increment")),
-    }
-}
-
-fn increment(key: &str, val: i64, epoch: &Value) -> PyResult<i64> {
+fn increment(key: &str, val: &Value, epoch: &Value) -> PyResult<i64> {
     let ttl = finalize_epoch_seconds(epoch)?;
+    // boto3 serializes the request after caching.py computed the expiry, and refuses floats.
+    let val = match val {
+        Value::Int(i) => *i,
+        Value::Float(_) => {
+            return Err(PyErr::type_error(
+                "Float types are not supported. Use Decimal types instead.",
+            ))
+        }
+        // boto3 stores a bool as a DynamoDB BOOL and a str as a string, not a number.
+        _ => return Err(crate::ops::unsupported("a non-integer counter increment")),
+    };
     let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
     let item = get_item(key);
     // ConditionExpression `expiresAt >= now`: false for a missing item or attribute.
@@ -228,7 +215,14 @@ fn increment(key: &str, val: i64, epoch: &Value) -> PyResult<i64> {
         .and_then(|i| i.expires_at)
         .is_some_and(|e| e >= now);
     if live {
-        let cur = item.and_then(|i| i.count).unwrap_or(0);
+        let old = item.and_then(|i| i.count);
+        // `ReturnValues="UPDATED_NEW"` leaves out an unchanged attribute (as moto computes
+        // it), so caching.py's `response["Attributes"]["intCount"]` fails.
+        if val == 0 && old.is_some() {
+            update(key, |i| i.expires_at = Some(ttl));
+            return Err(PyErr::key_error(Value::str("intCount")));
+        }
+        let cur = old.unwrap_or(0);
         let new = cur
             .checked_add(val)
             .ok_or_else(|| crate::ops::unsupported("integers beyond 64 bits"))?;
@@ -256,8 +250,8 @@ fn increment_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         kwargs,
     )?;
     let key = key_arg(&a[0])?;
-    let val = int_arg(&a[1], 1)?;
-    increment(&key, val, &a[2].clone().unwrap_or_default()).map(Value::Int)
+    let val = a[1].clone().unwrap_or(Value::Int(1));
+    increment(&key, &val, &a[2].clone().unwrap_or_default()).map(Value::Int)
 }
 
 fn reset_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -433,8 +427,9 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
         update(&key, |i| i.string_set = None);
         return Ok(Value::set(Default::default()));
     }
+    let before = item.and_then(|i| i.string_set);
     let mut set = if live {
-        item.and_then(|i| i.string_set).unwrap_or_default()
+        before.clone().unwrap_or_default()
     } else {
         IndexSet::new()
     };
@@ -444,10 +439,20 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
         set.retain(|s| !items.contains(s));
     }
     let stored = (!set.is_empty()).then(|| set.clone());
+    // `ReturnValues="UPDATED_NEW"` returns only the attributes whose value changed (as moto
+    // computes it), so an unchanged set is missing from the response: caching.py then
+    // re-reads it with a TTL check when adding and returns `set()` when removing.
+    let unchanged = stored == before;
     update(&key, |i| {
         i.string_set = stored;
         i.expires_at = Some(ttl);
     });
+    if unchanged {
+        if add {
+            return Ok(get_string_set_impl(&key, true));
+        }
+        return Ok(Value::set(Default::default()));
+    }
     Ok(string_set_value(&set))
 }
 
@@ -476,10 +481,19 @@ fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         kwargs,
     )?;
     let key = key_arg(&a[0])?;
-    let threshold = int_arg(&a[1], 10)?;
+    let threshold = a[1].clone().unwrap_or(Value::Int(10));
+    // The count may be a `Decimal` in CPython, whose comparisons with non-numbers differ
+    // from an int's.
+    if !matches!(threshold, Value::Int(_) | Value::Bool(_) | Value::Float(_)) {
+        return Err(crate::ops::unsupported("a non-numeric threshold"));
+    }
+    // `Decimal >= nan` raises InvalidOperation; `int >= nan` is False.
+    if matches!(threshold, Value::Float(f) if f.is_nan()) {
+        return Err(crate::ops::unsupported("a NaN threshold"));
+    }
     let expiry = a[2].clone().unwrap_or(Value::Int(3600));
-    let count = increment(&key, 1, &expiry)?;
-    if count >= threshold {
+    let count = increment(&key, &Value::Int(1), &expiry)?;
+    if crate::ops::compare(crate::ops::CmpOp::Ge, &Value::Int(count), &threshold)? {
         update(&key, |i| i.count = None);
         return Ok(Value::Bool(true));
     }
