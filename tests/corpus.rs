@@ -74,6 +74,7 @@ fn corpus_pypanther_converts() {
     for id in [
         "Demo.Admin.Login",
         "Demo.Bad.Title",
+        "Demo.Quota.Watch",
         "Demo.Sso.Denied",
         "Net.Flow.Udm",
         "Net.Member.Mocks",
@@ -84,7 +85,7 @@ fn corpus_pypanther_converts() {
         assert!(ids.contains(&id), "{id} converted");
     }
     let tests: usize = program.detections.iter().map(|d| d.tests.len()).sum();
-    assert!(tests >= 36, "{tests} tests");
+    assert!(tests >= 41, "{tests} tests");
     let dm = program.data_models.iter().find(|d| d.id == "Demo.NetFlow");
     assert_eq!(
         dm.map(|d| d.mappings.len()),
