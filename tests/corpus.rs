@@ -99,3 +99,64 @@ fn corpus_pypanther_converts() {
     assert_eq!(admin.map(|d| d.severity.as_str()), Some("HIGH"));
     assert!(program.modules.contains_key("pypanther.helpers.demo_util"));
 }
+
+/// Writes a small PyPanther package (files relative to its `pypanther/`) into a fresh
+/// temporary directory and lowers it.
+fn lower_package(name: &str, files: &[(&str, &str)]) -> (ferrule::ir::Program, Vec<String>) {
+    let root = std::env::temp_dir().join(format!("ferrule-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let pkg = root.join("pypanther");
+    for (rel, text) in files {
+        let p = pkg.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let (program, diags) = driver::load(&pkg, Some(driver::Input::PyPanther)).expect("loads");
+    let rendered = diags.iter().map(|d| d.render(&pkg)).collect();
+    let _ = std::fs::remove_dir_all(&root);
+    (program, rendered)
+}
+
+const PLAIN_RULE: &str = "from pypanther import Rule, RuleTest, Severity\n\n\
+class Plain(Rule):\n    id = \"Plain\"\n    default_severity = Severity.LOW\n\n    \
+def rule(self, event):\n        return True\n\n    \
+tests = [RuleTest(name=\"t\", expected_result=True, log={\"a\": 1})]\n";
+
+/// pypanther builds every data model for every test, so one that ferrule cannot convert
+/// (here: a mapping with neither path nor method) refuses every rule, not only udm users.
+#[test]
+fn pypanther_unconvertible_data_model_refuses_every_rule() {
+    let dm = "from pypanther.base import DataModel, DataModelMapping\n\n\
+class Broken(DataModel):\n    id = \"Broken\"\n    log_types = [\"X.Y\"]\n    \
+mappings = [DataModelMapping(name=\"a\")]\n";
+    let files = [
+        ("base.py", ""),
+        ("rules/__init__.py", ""),
+        ("rules/g/__init__.py", ""),
+        ("rules/g/plain.py", PLAIN_RULE),
+        ("data_models/__init__.py", ""),
+        ("data_models/broken.py", dm),
+    ];
+    let (program, diags) = lower_package("dm", &files);
+    assert!(program.detections.is_empty(), "rules kept: {diags:?}");
+    assert!(diags.iter().any(|d| d.contains("data model")), "{diags:?}");
+    // Without the broken data model the same rule converts.
+    let (program, diags) = lower_package("nodm", &files[..4]);
+    assert_eq!(program.detections.len(), 1, "{diags:?}");
+}
+
+/// `run_test` looks the data model up by `p_log_type`: a list there raises TypeError in
+/// CPython before the rule runs, so such a test is refused.
+#[test]
+fn pypanther_unhashable_log_type_is_refused() {
+    let rule = PLAIN_RULE.replace("log={\"a\": 1}", "log={\"p_log_type\": [\"A\"]}");
+    let files = [
+        ("base.py", ""),
+        ("rules/__init__.py", ""),
+        ("rules/g/__init__.py", ""),
+        ("rules/g/plain.py", rule.as_str()),
+    ];
+    let (program, diags) = lower_package("logtype", &files);
+    assert!(program.detections.is_empty());
+    assert!(diags.iter().any(|d| d.contains("p_log_type")), "{diags:?}");
+}

@@ -167,7 +167,6 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
             dm_ok = false;
         }
     }
-    let mut udm_rules: BTreeSet<String> = BTreeSet::new();
 
     let mut seen_ids: BTreeSet<String> = BTreeSet::new();
     for rel in py_files(root, &format!("{pkg_name}/rules")) {
@@ -203,9 +202,6 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
                     continue;
                 }
                 program.modules.insert(module_name.clone(), module);
-                if r.uses_udm {
-                    udm_rules.insert(r.id.clone());
-                }
                 program.detections.push(Detection {
                     id: r.id.clone(),
                     kind: DetectionKind::Rule,
@@ -263,20 +259,19 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
             .as_ref()
             .is_some_and(|m| failed.contains(m) || !program.modules.contains_key(m))
     });
+    // As in `rule_module`: pypanther builds every data model for every test.
     if dm_broken {
-        for id in &udm_rules {
-            if program.detections.iter().any(|d| &d.id == id) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::Dependency,
-                        Span::new(id.clone(), 1, 1),
-                        "uses data models, one of which was not converted",
-                    )
-                    .for_detection(id),
-                );
-            }
+        for d in &program.detections {
+            diags.push(
+                Diagnostic::new(
+                    Code::Dependency,
+                    Span::new(d.id.clone(), 1, 1),
+                    "a data model of the package was not converted",
+                )
+                .for_detection(&d.id),
+            );
         }
-        program.detections.retain(|d| !udm_rules.contains(&d.id));
+        program.detections.clear();
         program.data_models.clear();
     }
     let helper_failed: Vec<String> = program
@@ -337,8 +332,6 @@ pub(crate) fn py_files(root: &Path, dir: &str) -> Vec<String> {
 /// One rule class, ready for lowering.
 struct RuleModule {
     id: String,
-    /// Reads `event.udm(...)` / `udm_path`: needs the package's data models.
-    uses_udm: bool,
     display_name: String,
     severity: String,
     enabled: bool,
@@ -550,13 +543,16 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
             ));
         }
     }
-    let uses_udm = contains_word(&edited, "udm") || contains_word(&edited, "udm_path");
-    if uses_udm && !data_models_ok {
+    // pypanther builds every data model for every test (`data_model_cache()`): one it
+    // cannot build fails them all, and ferrule cannot tell which unconverted one would.
+    if !data_models_ok {
         return Err(refuse(
             py,
             *s,
             rid,
-            "uses data models (`udm`), and a data model of the package was not converted".into(),
+            "a data model of the package was not converted (pypanther builds them all for \
+             every test)"
+                .into(),
         ));
     }
     if contains_word(&edited, "super") {
@@ -711,7 +707,6 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
     Ok(Some(RuleModule {
         span: py.span(s.range().start().to_usize()),
         display_name: defaults["display_name"].clone(),
-        uses_udm,
         id,
         severity,
         enabled,
@@ -790,6 +785,23 @@ fn rule_test(
                 }
             }
             _ => {}
+        }
+    }
+    // `run_test` looks the data model up by the log's `p_log_type`: an unhashable one makes
+    // that lookup raise TypeError before the rule runs.
+    if let Some(ev) = &event {
+        if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(ev) {
+            if matches!(
+                m.get("p_log_type"),
+                Some(serde_json::Value::Array(_) | serde_json::Value::Object(_))
+            ) {
+                return Err(refuse(
+                    py,
+                    t,
+                    rid,
+                    "a test log whose `p_log_type` is a list or a dict".into(),
+                ));
+            }
         }
     }
     let (Some(name), Some(expected), Some(event)) = (name, expected, event) else {
