@@ -453,6 +453,6 @@ fn missing_attributes_are_refused_or_attribute_errors() {
         "AttributeError: 'str' object has no attribute 'nosuch'"
     );
     let time = ferrule_runtime::imports::import("time").unwrap();
-    let r = ops::getattr(&time, "mktime");
+    let r = ops::getattr(&time, "localtime");
     assert!(show(r).starts_with("NotImplementedError"));
 }
