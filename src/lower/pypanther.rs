@@ -519,8 +519,10 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
     }
     // pypanther names must not survive the blanking (they would be unbound at run time).
     let edited = String::from_utf8(text).unwrap_or_default();
+    // One lexing pass for all the names (this runs for every rule of a package).
+    let used = names_used(&edited);
     for n in &pyp_names {
-        if uses_name(&edited, n) {
+        if used.as_ref().is_none_or(|u| u.contains(n.as_str())) {
             return Err(refuse(
                 py,
                 *s,
@@ -978,10 +980,19 @@ fn literal(py: &PyFile, e: &ast::Expr, rid: Option<&str>) -> Result<serde_json::
 /// Whether the code (not its string literals) mentions the name `w`; f-strings, whose
 /// replacement fields the lexer keeps inside the string token, count as code.
 fn uses_name(text: &str, w: &str) -> bool {
+    names_used(text).is_none_or(|u| u.contains(w))
+}
+
+/// The identifiers the code mentions, with the words of f-string replacement fields; `None`
+/// when the text does not lex (then any name may be used).
+fn names_used(text: &str) -> Option<BTreeSet<String>> {
     use rustpython_parser::{lexer::lex, Mode, StringKind, Tok};
+    let mut out = BTreeSet::new();
     for tok in lex(text, Mode::Module) {
         match tok {
-            Ok((Tok::Name { name }, _)) if name == w => return true,
+            Ok((Tok::Name { name }, _)) => {
+                out.insert(name);
+            }
             Ok((
                 Tok::String {
                     kind: StringKind::FString | StringKind::RawFString,
@@ -989,13 +1000,20 @@ fn uses_name(text: &str, w: &str) -> bool {
                     ..
                 },
                 _,
-            )) if contains_word(&fstring_fields(&value), w) => return true,
+            )) => {
+                let fields = fstring_fields(&value);
+                out.extend(
+                    fields
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string),
+                );
+            }
             Ok(_) => {}
-            // Text that does not lex cannot be judged: assume the name is used.
-            Err(_) => return true,
+            Err(_) => return None,
         }
     }
-    false
+    Some(out)
 }
 
 /// The text of an f-string's replacement fields (`{...}`, braces doubled as `{{` skipped).
