@@ -1,4 +1,4 @@
-//! `collections` (`OrderedDict`) and `collections.abc` (the ABCs detections test with
+//! `collections` (`OrderedDict`, `namedtuple` in namedtuple.rs) and `collections.abc` (the ABCs detections test with
 //! `isinstance`).
 //!
 //! `defaultdict` and `Counter` are not provided (the compiler reports their use).
@@ -20,6 +20,7 @@ pub fn attr(name: &str) -> Option<Value> {
             construct: Some(ordered_dict),
             attr: None,
         }),
+        "namedtuple" => Value::func("namedtuple", crate::stdlib::namedtuple::namedtuple),
         "abc" => crate::stdlib::import("collections.abc")?,
         _ => return None,
     })
