@@ -38,7 +38,8 @@ pub fn abc_attr(name: &str) -> Option<Value> {
         "Set" => |v| matches!(v, Value::Set(_) | Value::FrozenSet(_)),
         "MutableSet" => |v| matches!(v, Value::Set(_)),
         "Iterable" | "Collection" | "Sized" | "Container" => is_collection,
-        "Hashable" => |v| Key::new(v.clone()).is_ok(),
+        // A tuple's type defines `__hash__` even when an item is unhashable.
+        "Hashable" => |v| v.tuple_items().is_some() || Key::new(v.clone()).is_ok(),
         "Callable" => |v| match v {
             Value::Func(_) => true,
             Value::Object(o) => o.as_any().is::<TypeObject>(),

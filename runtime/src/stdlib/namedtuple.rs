@@ -7,7 +7,7 @@
 //! (`__new__`, `__getnewargs__`, the `_tuplegetter` descriptors, ...) raises `unsupported`.
 
 use std::any::Any;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use crate::err::{PyErr, PyResult};
 use crate::ops::unsupported;
@@ -25,11 +25,15 @@ pub struct NtSpec {
 }
 
 /// A class made by `namedtuple(...)`.
-pub struct NamedTupleClass(pub Rc<NtSpec>);
+pub struct NamedTupleClass {
+    spec: NtSpec,
+    /// The class itself, so that instances can hold it (`x.__class__ is C`).
+    this: Weak<NamedTupleClass>,
+}
 
 /// An instance of a namedtuple class.
 pub struct NamedTuple {
-    spec: Rc<NtSpec>,
+    class: Rc<NamedTupleClass>,
     items: Vec<Value>,
 }
 
@@ -241,21 +245,34 @@ pub fn namedtuple(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Value::Str(s) => Some(s.to_string()),
         _ => return Err(unsupported("namedtuple(module=...) that is not a string")),
     };
-    Ok(Value::object(NamedTupleClass(Rc::new(NtSpec {
+    let spec = NtSpec {
         name: typename,
         module,
         fields,
         defaults,
-    }))))
+    };
+    let class: Rc<dyn PyObject> = Rc::new_cyclic(|this| NamedTupleClass {
+        spec,
+        this: this.clone(),
+    });
+    Ok(Value::Object(class))
 }
 
-impl NtSpec {
+impl NamedTupleClass {
+    /// The class as a value (the same object the program holds).
+    fn rc(&self) -> Rc<NamedTupleClass> {
+        self.this
+            .upgrade()
+            .expect("a class is alive while its methods run")
+    }
+
     /// `Name.__new__(cls, *args, **kwargs)`: binds arguments to fields with the TypeError
     /// messages of the generated `__new__` (whose first parameter `_cls` counts).
-    fn construct(self: &Rc<NtSpec>, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-        let n = self.fields.len();
-        let required = n - self.defaults.len();
-        let fname = format!("{}.__new__", self.name);
+    fn construct(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+        let spec = &self.spec;
+        let n = spec.fields.len();
+        let required = n - spec.defaults.len();
+        let fname = format!("{}.__new__", spec.name);
         if args.len() > n {
             let takes = if required == n {
                 format!(
@@ -276,7 +293,7 @@ impl NtSpec {
             *slot = Some(a.clone());
         }
         for (k, v) in kwargs {
-            match self.fields.iter().position(|f| f == k) {
+            match spec.fields.iter().position(|f| f == k) {
                 Some(i) if slots[i].is_some() => {
                     return Err(PyErr::type_error(format!(
                         "{fname}() got multiple values for argument '{k}'"
@@ -294,9 +311,9 @@ impl NtSpec {
         for (i, slot) in slots.iter_mut().enumerate() {
             if slot.is_none() {
                 if i >= required {
-                    *slot = Some(self.defaults[i - required].clone());
+                    *slot = Some(spec.defaults[i - required].clone());
                 } else {
-                    missing.push(self.fields[i].as_str());
+                    missing.push(spec.fields[i].as_str());
                 }
             }
         }
@@ -311,16 +328,16 @@ impl NtSpec {
         Ok(self.instance(slots.into_iter().map(Option::unwrap_or_default).collect()))
     }
 
-    fn instance(self: &Rc<NtSpec>, items: Vec<Value>) -> Value {
+    fn instance(&self, items: Vec<Value>) -> Value {
         Value::object(NamedTuple {
-            spec: self.clone(),
+            class: self.rc(),
             items,
         })
     }
 
     /// `Name._make(iterable)`.
-    fn make(self: &Rc<NtSpec>, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-        let fname = format!("{}._make", self.name);
+    fn make(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+        let fname = format!("{}._make", self.spec.name);
         let mut iterable = args.first().cloned();
         if args.len() > 1 {
             return Err(PyErr::type_error(format!(
@@ -349,16 +366,18 @@ impl NtSpec {
             )));
         };
         let items = crate::ops::iter(&iterable)?;
-        if items.len() != self.fields.len() {
+        if items.len() != self.spec.fields.len() {
             return Err(PyErr::type_error(format!(
                 "Expected {} arguments, got {}",
-                self.fields.len(),
+                self.spec.fields.len(),
                 items.len()
             )));
         }
         Ok(self.instance(items))
     }
+}
 
+impl NtSpec {
     fn fields_tuple(&self) -> Value {
         Value::tuple(
             self.fields
@@ -404,21 +423,25 @@ fn no_args(fname: &str, args: &[Value], kwargs: Kwargs) -> PyResult<()> {
 }
 
 impl NamedTuple {
+    fn spec(&self) -> &NtSpec {
+        &self.class.spec
+    }
+
     fn asdict(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-        no_args(&format!("{}._asdict", self.spec.name), args, kwargs)?;
+        no_args(&format!("{}._asdict", self.spec().name), args, kwargs)?;
         let mut d = Dict::new();
-        for (f, v) in self.spec.fields.iter().zip(&self.items) {
+        for (f, v) in self.spec().fields.iter().zip(&self.items) {
             d.insert(Key::from_str(f), v.clone());
         }
         Ok(Value::dict(d))
     }
 
     fn replace(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-        no_args(&format!("{}._replace", self.spec.name), args, &[])?;
+        no_args(&format!("{}._replace", self.spec().name), args, &[])?;
         let mut items = self.items.clone();
         let mut unexpected = Vec::new();
         for (k, v) in kwargs {
-            match self.spec.fields.iter().position(|f| f == k) {
+            match self.spec().fields.iter().position(|f| f == k) {
                 Some(i) => items[i] = v.clone(),
                 None => unexpected.push(Value::from(*k)),
             }
@@ -429,14 +452,14 @@ impl NamedTuple {
                 crate::fmt::repr(&Value::list(unexpected))
             )));
         }
-        Ok(self.spec.instance(items))
+        Ok(self.class.instance(items))
     }
 
     fn method(&self, this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         match name {
             "_asdict" => self.asdict(args, kwargs),
             "_replace" => self.replace(args, kwargs),
-            "_make" => self.spec.make(args, kwargs),
+            "_make" => self.class.make(args, kwargs),
             "count" | "index" => {
                 crate::methods::call_method(&this.plain_tuple(), name, args, kwargs)
             }
@@ -450,26 +473,27 @@ impl NamedTuple {
 
 impl PyObject for NamedTuple {
     fn type_name(&self) -> &str {
-        &self.spec.name
+        &self.spec().name
     }
     fn repr(&self) -> String {
         let parts: Vec<String> = self
-            .spec
+            .spec()
             .fields
             .iter()
             .zip(&self.items)
             .map(|(f, v)| format!("{f}={}", crate::fmt::repr(v)))
             .collect();
-        format!("{}({})", self.spec.name, parts.join(", "))
+        format!("{}({})", self.spec().name, parts.join(", "))
     }
     fn getattr(&self, this: &Value, name: &str) -> PyResult<Value> {
-        if let Some(i) = self.spec.fields.iter().position(|f| f == name) {
+        if let Some(i) = self.spec().fields.iter().position(|f| f == name) {
             return Ok(self.items[i].clone());
         }
         match name {
-            "_fields" => Ok(self.spec.fields_tuple()),
-            "_field_defaults" => Ok(self.spec.field_defaults()),
-            "__doc__" => Ok(self.spec.doc()),
+            "_fields" => Ok(self.spec().fields_tuple()),
+            "_field_defaults" => Ok(self.spec().field_defaults()),
+            "__doc__" => Ok(self.spec().doc()),
+            "__class__" => Ok(Value::Object(self.class.clone())),
             "_asdict" | "_replace" | "_make" | "count" | "index" => {
                 let this = this.clone();
                 let owned = name.to_string();
@@ -478,18 +502,19 @@ impl PyObject for NamedTuple {
                     nt.method(&this, &owned, args, kwargs)
                 }))
             }
-            _ if self.spec.has(name) => Err(unsupported(&format!(
+            _ if self.spec().has(name) => Err(unsupported(&format!(
                 "the attribute `{name}` of a namedtuple"
             ))),
             _ => Err(PyErr::attribute_error(format!(
                 "'{}' object has no attribute '{}'",
-                self.spec.name, name
+                self.spec().name,
+                name
             ))),
         }
     }
     fn setattr(&self, name: &str, value: Value) -> PyResult<()> {
         let _ = value;
-        if self.spec.fields.iter().any(|f| f == name) {
+        if self.spec().fields.iter().any(|f| f == name) {
             return Err(PyErr::attribute_error("can't set attribute"));
         }
         if name.starts_with("__") {
@@ -497,19 +522,21 @@ impl PyObject for NamedTuple {
                 "setting the attribute `{name}` of a namedtuple"
             )));
         }
-        if self.spec.has(name) {
+        if self.spec().has(name) {
             return Err(PyErr::attribute_error(format!(
                 "'{}' object attribute '{}' is read-only",
-                self.spec.name, name
+                self.spec().name,
+                name
             )));
         }
         Err(PyErr::attribute_error(format!(
             "'{}' object has no attribute '{}'",
-            self.spec.name, name
+            self.spec().name,
+            name
         )))
     }
     fn has_method(&self, name: &str) -> bool {
-        self.spec.has(name)
+        self.spec().has(name)
     }
     fn call_method(
         &self,
@@ -518,7 +545,7 @@ impl PyObject for NamedTuple {
         args: &[Value],
         kwargs: Kwargs,
     ) -> PyResult<Value> {
-        if self.spec.fields.iter().any(|f| f == name) {
+        if self.spec().fields.iter().any(|f| f == name) {
             // A field holding a callable.
             return crate::ops::call(&self.getattr(this, name)?, args, kwargs);
         }
@@ -571,17 +598,17 @@ impl PyObject for NamedTupleClass {
         "type"
     }
     fn repr_exact(&self) -> bool {
-        self.0.module.is_some()
+        self.spec.module.is_some()
     }
     fn repr(&self) -> String {
-        match &self.0.module {
-            Some(m) if m == "builtins" => format!("<class '{}'>", self.0.name),
-            Some(m) => format!("<class '{}.{}'>", m, self.0.name),
-            None => format!("<class '?.{}'>", self.0.name),
+        match &self.spec.module {
+            Some(m) if m == "builtins" => format!("<class '{}'>", self.spec.name),
+            Some(m) => format!("<class '{}.{}'>", m, self.spec.name),
+            None => format!("<class '?.{}'>", self.spec.name),
         }
     }
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
-        let spec = &self.0;
+        let spec = &self.spec;
         match name {
             "_fields" => Ok(spec.fields_tuple()),
             "_field_defaults" => Ok(spec.field_defaults()),
@@ -591,9 +618,9 @@ impl PyObject for NamedTupleClass {
                 Ok(Value::from(spec.module.clone().unwrap_or_default()))
             }
             "_make" => {
-                let spec = spec.clone();
+                let class = self.rc();
                 Ok(Value::closure("_make", move |args, kwargs| {
-                    spec.make(args, kwargs)
+                    class.make(args, kwargs)
                 }))
             }
             _ if spec.has(name) || name.starts_with("__") => Err(unsupported(&format!(
@@ -612,7 +639,7 @@ impl PyObject for NamedTupleClass {
         )))
     }
     fn has_method(&self, name: &str) -> bool {
-        self.0.has(name) || matches!(name, "__name__" | "__qualname__")
+        self.spec.has(name) || matches!(name, "__name__" | "__qualname__")
     }
     fn call_method(
         &self,
@@ -622,22 +649,22 @@ impl PyObject for NamedTupleClass {
         kwargs: Kwargs,
     ) -> PyResult<Value> {
         match name {
-            "_make" => self.0.make(args, kwargs),
+            "_make" => self.make(args, kwargs),
             _ => crate::ops::call(&self.getattr(this, name)?, args, kwargs),
         }
     }
     fn call(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-        self.0.construct(args, kwargs)
+        self.construct(args, kwargs)
     }
     fn instancecheck(&self, value: &Value) -> Option<bool> {
         Some(
             value
                 .downcast::<NamedTuple>()
-                .is_some_and(|nt| Rc::ptr_eq(&nt.spec, &self.0)),
+                .is_some_and(|nt| std::ptr::eq(Rc::as_ptr(&nt.class), self)),
         )
     }
     fn hash(&self) -> Option<u64> {
-        Some(Rc::as_ptr(&self.0) as usize as u64)
+        Some(self as *const NamedTupleClass as usize as u64)
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -1,5 +1,6 @@
 """Outcomes of collections.namedtuple expressions under CPython 3.11 (PYTHONHASHSEED=0 for
 set order). Each expression is mirrored by Rust code in tests/stdlib_namedtuple.rs."""
+import collections.abc
 import json
 import os
 import sys
@@ -76,6 +77,13 @@ EXPRS = [
     "hasattr(c, 'category')",
     "hasattr(c, 'foo')",
     "hasattr(c, '_asdict')",
+    "c.__class__ is C",
+    "c.__class__ is P",
+    "c.__class__.__name__",
+    "c.__class__('k', 'v')",
+    "isinstance(c, (P, C))",
+    "isinstance(C(1, [2]), collections.abc.Hashable)",
+    "isinstance(c, collections.abc.Sequence)",
     # Tuple behaviour.
     "c == ('arn', 'x')",
     "('arn', 'x') == c",
