@@ -162,6 +162,16 @@ impl Ord4 {
         }
     }
 
+    /// The operator with its operands exchanged (`a < b` is `b > a`).
+    fn swapped(self) -> Ord4 {
+        match self {
+            Ord4::Lt => Ord4::Gt,
+            Ord4::Le => Ord4::Ge,
+            Ord4::Gt => Ord4::Lt,
+            Ord4::Ge => Ord4::Le,
+        }
+    }
+
     fn test(self, o: Ordering) -> bool {
         match self {
             Ord4::Lt => o == Ordering::Less,
@@ -301,8 +311,13 @@ fn order(op: Ord4, a: &Value, b: &Value) -> PyResult<bool> {
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         return Ok(cmp_num(x, y).is_some_and(|o| op.test(o)));
     }
-    // Namedtuples order as the equal tuples, against tuples and each other.
+    // Namedtuples order as the equal tuples, against tuples and each other. With a plain
+    // tuple on the left, CPython asks the subclass on the right first, with the operands
+    // swapped (`b > a` for `a < b`), which shows in the TypeError of incomparable items.
     if let (Some(x), Some(y)) = (a.tuple_items(), b.tuple_items()) {
+        if matches!(a, Value::Tuple(_)) && matches!(b, Value::Object(_)) {
+            return seq_order(op.swapped(), y, x);
+        }
         return seq_order(op, x, y);
     }
     match (a, b) {

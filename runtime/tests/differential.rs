@@ -22,7 +22,7 @@ use serde_json::{json, Value as J};
 
 /// The imports a reproducing snippet needs.
 const PRELUDE: &str =
-    "import base64, datetime, fnmatch, ipaddress, json, math, re, shlex, urllib.parse\n\
+    "import base64, collections, datetime, fnmatch, ipaddress, json, math, re, shlex, urllib.parse\n\
                        from panther_core.enriched_event import PantherEvent\n";
 
 fn python() -> (PathBuf, bool) {

@@ -7,6 +7,7 @@ says whether panther_core could be imported.
 """
 
 import base64
+import collections
 import datetime
 import fnmatch
 import ipaddress
@@ -23,6 +24,7 @@ warnings.simplefilter("ignore")
 
 G = {
     "base64": base64,
+    "collections": collections,
     "datetime": datetime,
     "fnmatch": fnmatch,
     "ipaddress": ipaddress,

@@ -103,6 +103,16 @@ fn run(e: &Env, expr: &str) -> PyResult<Value> {
         "X(b=1)" => call(xc, &[], &[("b", i(1))])?,
         "X(1, 2, 3, 4)" => call(xc, &[i(1), i(2), i(3), i(4)], &[])?,
         "X(1, c=9)" => call(xc, &[i(1)], &[("c", i(9))])?,
+        "C('a', 'b', 'c', category=1)" => {
+            call(cc, &[s("a"), s("b"), s("c")], &[("category", i(1))])?
+        }
+        "C('a', 'b', 'c', foo=1)" => call(cc, &[s("a"), s("b"), s("c")], &[("foo", i(1))])?,
+        "C(1, 2, _cls=3)" => call(cc, &[i(1), i(2)], &[("_cls", i(3))])?,
+        "C._make([1], [2], iterable=3)" => call(
+            &getattr(cc, "_make")?,
+            &[l(vec![i(1)]), l(vec![i(2)])],
+            &[("iterable", i(3))],
+        )?,
         "E()" => call(ec, &[], &[])?,
         "E(1)" => call(ec, &[i(1)], &[])?,
         "namedtuple('T', 'a, b')._fields" => fields(&[s("T"), s("a, b")], &[])?,
@@ -133,6 +143,13 @@ fn run(e: &Env, expr: &str) -> PyResult<Value> {
             call(&nt(&[s("T"), s("a")], &[("defaults", s("z"))])?, &[], &[])?
         }
         "namedtuple('T', 'a', 5)" => nt(&[s("T"), s("a"), i(5)], &[])?,
+        "namedtuple('T', 'a', 5, rename=True)" => {
+            nt(&[s("T"), s("a"), i(5)], &[("rename", b(true))])?
+        }
+        "namedtuple('T', 'a', 5, foo=1)" => nt(&[s("T"), s("a"), i(5)], &[("foo", i(1))])?,
+        "namedtuple('T', 'a', 5, typename='U')" => {
+            nt(&[s("T"), s("a"), i(5)], &[("typename", s("U"))])?
+        }
         "namedtuple('T', 'a', foo=5)" => nt(&[s("T"), s("a")], &[("foo", i(5))])?,
         "namedtuple('T')" => nt(&[s("T")], &[])?,
         "namedtuple('T', 5)" => nt(&[s("T"), i(5)], &[])?,
@@ -220,6 +237,16 @@ fn run(e: &Env, expr: &str) -> PyResult<Value> {
         "2 * c" => ops::binop(BinOp::Mul, &i(2), c)?,
         "c + 1" => ops::binop(BinOp::Add, c, &i(1))?,
         "c + [1]" => ops::binop(BinOp::Add, c, &l(vec![i(1)]))?,
+        "(1, 'a') < C('a', 1)" => b(ops::lt(&t(vec![i(1), s("a")]), &cn(&[s("a"), i(1)])?)?),
+        "(1, 'a') >= C('a', 1)" => b(ops::ge(&t(vec![i(1), s("a")]), &cn(&[s("a"), i(1)])?)?),
+        "C('a', 1) < (1, 'a')" => b(ops::lt(&cn(&[s("a"), i(1)])?, &t(vec![i(1), s("a")]))?),
+        "'' * c" => ops::binop(BinOp::Mul, &s(""), c)?,
+        "None * c" => ops::binop(BinOp::Mul, &Value::None, c)?,
+        "c * c" => ops::binop(BinOp::Mul, c, c)?,
+        "[1] * c" => ops::binop(BinOp::Mul, &l(vec![i(1)]), c)?,
+        "c * 'x'" => ops::binop(BinOp::Mul, c, &s("x"))?,
+        "1 + c" => ops::binop(BinOp::Add, &i(1), c)?,
+        "c - 1" => ops::binop(BinOp::Sub, c, &i(1))?,
         "repr(c)" => text(c)?,
         "str(C('a', 1))" => Value::from(str_checked(&cn(&[s("a"), i(1)])?)?),
         "repr([C(1, [2]), P(None, 1.5)])" => text(&l(vec![

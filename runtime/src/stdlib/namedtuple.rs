@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 
 use crate::err::{PyErr, PyResult};
 use crate::ops::unsupported;
-use crate::value::{Dict, Key, Kwargs, PyObject, Value};
+use crate::value::{BinOp, Dict, Key, Kwargs, PyObject, Value};
 
 /// What a namedtuple class is: its name, fields and defaults.
 pub struct NtSpec {
@@ -124,19 +124,21 @@ fn field_name(v: &Value) -> PyResult<String> {
 /// module=None)`.
 pub fn namedtuple(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     const PARAMS: [&str; 2] = ["typename", "field_names"];
-    if args.len() > 2 {
-        return Err(PyErr::type_error(format!(
-            "namedtuple() takes 2 positional arguments but {} were given",
-            args.len()
-        )));
-    }
     let mut pos: [Option<Value>; 2] = [args.first().cloned(), args.get(1).cloned()];
     let (mut rename, mut defaults, mut module) = (Value::Bool(false), Value::None, Value::None);
+    // As for any Python function, keyword arguments are bound (and their errors raised)
+    // before the count of positional ones is checked.
+    let mut kwonly_given = 0;
     for (k, v) in kwargs {
         match *k {
-            "rename" => rename = v.clone(),
-            "defaults" => defaults = v.clone(),
-            "module" => module = v.clone(),
+            "rename" | "defaults" | "module" => {
+                kwonly_given += 1;
+                match *k {
+                    "rename" => rename = v.clone(),
+                    "defaults" => defaults = v.clone(),
+                    _ => module = v.clone(),
+                }
+            }
             _ => match PARAMS.iter().position(|p| p == k) {
                 Some(i) if pos[i].is_some() => {
                     return Err(PyErr::type_error(format!(
@@ -151,6 +153,21 @@ pub fn namedtuple(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                 }
             },
         }
+    }
+    if args.len() > 2 {
+        let given = if kwonly_given == 0 {
+            format!("{} were given", args.len())
+        } else {
+            format!(
+                "{} positional arguments (and {} keyword-only argument{}) were given",
+                args.len(),
+                kwonly_given,
+                if kwonly_given == 1 { "" } else { "s" }
+            )
+        };
+        return Err(PyErr::type_error(format!(
+            "namedtuple() takes 2 positional arguments but {given}"
+        )));
     }
     let missing: Vec<&str> = PARAMS
         .iter()
@@ -273,6 +290,34 @@ impl NamedTupleClass {
         let n = spec.fields.len();
         let required = n - spec.defaults.len();
         let fname = format!("{}.__new__", spec.name);
+        let mut slots: Vec<Option<Value>> = vec![None; n];
+        for (slot, a) in slots.iter_mut().zip(args) {
+            *slot = Some(a.clone());
+        }
+        let filled = args.len();
+        for (k, v) in kwargs {
+            match spec.fields.iter().position(|f| f == k) {
+                Some(i) if i < filled || slots[i].is_some() => {
+                    return Err(PyErr::type_error(format!(
+                        "{fname}() got multiple values for argument '{k}'"
+                    )))
+                }
+                Some(i) => slots[i] = Some(v.clone()),
+                // `_cls` is the generated `__new__`'s first parameter.
+                None if *k == "_cls" => {
+                    return Err(PyErr::type_error(format!(
+                        "{fname}() got multiple values for argument '_cls'"
+                    )))
+                }
+                None => {
+                    return Err(PyErr::type_error(format!(
+                        "{fname}() got an unexpected keyword argument '{k}'"
+                    )))
+                }
+            }
+        }
+        // Too many positional arguments are reported after the keyword ones, as CPython
+        // binds them.
         if args.len() > n {
             let takes = if required == n {
                 format!(
@@ -287,25 +332,6 @@ impl NamedTupleClass {
                 "{fname}() takes {takes} but {} were given",
                 args.len() + 1
             )));
-        }
-        let mut slots: Vec<Option<Value>> = vec![None; n];
-        for (slot, a) in slots.iter_mut().zip(args) {
-            *slot = Some(a.clone());
-        }
-        for (k, v) in kwargs {
-            match spec.fields.iter().position(|f| f == k) {
-                Some(i) if slots[i].is_some() => {
-                    return Err(PyErr::type_error(format!(
-                        "{fname}() got multiple values for argument '{k}'"
-                    )))
-                }
-                Some(i) => slots[i] = Some(v.clone()),
-                None => {
-                    return Err(PyErr::type_error(format!(
-                        "{fname}() got an unexpected keyword argument '{k}'"
-                    )))
-                }
-            }
         }
         let mut missing = Vec::new();
         for (i, slot) in slots.iter_mut().enumerate() {
@@ -339,12 +365,6 @@ impl NamedTupleClass {
     fn make(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         let fname = format!("{}._make", self.spec.name);
         let mut iterable = args.first().cloned();
-        if args.len() > 1 {
-            return Err(PyErr::type_error(format!(
-                "{fname}() takes 2 positional arguments but {} were given",
-                args.len() + 1
-            )));
-        }
         for (k, v) in kwargs {
             match *k {
                 "iterable" if iterable.is_some() => {
@@ -359,6 +379,12 @@ impl NamedTupleClass {
                     )))
                 }
             }
+        }
+        if args.len() > 1 {
+            return Err(PyErr::type_error(format!(
+                "{fname}() takes 2 positional arguments but {} were given",
+                args.len() + 1
+            )));
         }
         let Some(iterable) = iterable else {
             return Err(PyErr::type_error(format!(
@@ -581,6 +607,31 @@ impl PyObject for NamedTuple {
             .items
             .iter()
             .any(|x| x.is(item) || crate::ops::eq(x, item))))
+    }
+    fn binop(&self, op: BinOp, other: &Value, reflected: bool) -> Option<PyResult<Value>> {
+        // `+` and `*` with a namedtuple on the left, and `int * nt`, are done on the equal
+        // plain tuple by `ops`. What reaches here is `x * nt` for a non-int `x`: CPython
+        // falls back to the namedtuple's sequence repeat with `x` as the count.
+        if op != BinOp::Mul || !reflected {
+            return None;
+        }
+        Some(Err(match other {
+            Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_) => {
+                PyErr::type_error(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    self.spec().name
+                ))
+            }
+            Value::Object(o) if o.as_tuple().is_some() => PyErr::type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                self.spec().name
+            )),
+            Value::Object(_) => unsupported("`*` of this object and a namedtuple"),
+            _ => PyErr::type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                other.type_name()
+            )),
+        }))
     }
     fn is_sequence(&self) -> bool {
         true

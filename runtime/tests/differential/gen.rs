@@ -810,6 +810,7 @@ impl Gen {
             ("ipaddress", 3, Gen::f_ipaddress),
             ("datetime", 4, Gen::f_datetime),
             ("misc_stdlib", 5, Gen::f_misc_stdlib),
+            ("namedtuple", 5, Gen::f_namedtuple),
         ];
         let events = self.events;
         let families = FAMILIES.iter().filter(|f| events || f.0 != "event");
@@ -2281,6 +2282,243 @@ impl Gen {
                 bx(self.date()),
                 bx(self.date()),
             ),
+        }
+    }
+
+    /// `collections.namedtuple(...)` as an expression: one of a few fixed class shapes.
+    fn nt_class(&mut self) -> (E, usize) {
+        let (name, fields, n, defaults): (&str, V, usize, Option<V>) = match self.r.below(4) {
+            0 | 1 => ("Condition", s("category value"), 2, None),
+            2 => (
+                "Principal",
+                V::List(vec![s("category"), s("value")]),
+                2,
+                None,
+            ),
+            _ => (
+                "X",
+                s("a, b c"),
+                3,
+                Some(V::List(vec![V::Int(1), V::Int(2)])),
+            ),
+        };
+        let kw = match defaults {
+            Some(d) => vec![("defaults", v(d))],
+            None => vec![],
+        };
+        (
+            call_kw("collections.namedtuple", vec![v(s(name)), v(fields)], kw),
+            n,
+        )
+    }
+
+    /// A namedtuple instance over mostly hashable items.
+    fn nt(&mut self) -> E {
+        let (class, n) = self.nt_class();
+        let items: Vec<E> = (0..n)
+            .map(|_| {
+                if self.r.pct(85) {
+                    v(self.key())
+                } else {
+                    v(self.value(1))
+                }
+            })
+            .collect();
+        E::Call(bx(class), items, vec![])
+    }
+
+    /// A set member whose CPython hash is known: `None` hashes by address in 3.11, so a
+    /// set holding it has an order the runtime refuses to guess.
+    fn addressless_key(&mut self) -> V {
+        fn has_none(x: &V) -> bool {
+            match x {
+                V::None => true,
+                V::Tuple(xs) => xs.iter().any(has_none),
+                _ => false,
+            }
+        }
+        loop {
+            let k = self.key();
+            if !has_none(&k) {
+                return k;
+            }
+        }
+    }
+
+    /// A namedtuple instance that can be a set member with a known order.
+    fn nt_member(&mut self) -> E {
+        let (class, n) = self.nt_class();
+        let items = (0..n).map(|_| v(self.addressless_key())).collect();
+        E::Call(bx(class), items, vec![])
+    }
+
+    /// A tuple equal (or nearly) to a namedtuple's items, or another namedtuple.
+    fn nt_peer(&mut self, x: &E) -> E {
+        let E::Call(_, items, _) = x else {
+            return self.nt();
+        };
+        let twin: Vec<V> = items
+            .iter()
+            .map(|e| match e {
+                E::V(val) if self.r.pct(80) => val.clone(),
+                E::V(val) => self.twin(val),
+                _ => V::None,
+            })
+            .collect();
+        match self.r.below(4) {
+            0 | 1 => v(V::Tuple(twin)),
+            2 => {
+                let (class, _) = self.nt_class();
+                E::Call(bx(class), twin.into_iter().map(v).collect(), vec![])
+            }
+            _ => v(self.value(2)),
+        }
+    }
+
+    fn f_namedtuple(&mut self) -> E {
+        let x = self.nt();
+        match self.r.below(14) {
+            0 => {
+                // Construction with random positional and keyword arguments.
+                let (class, _) = self.nt_class();
+                let args = (0..self.r.below(4)).map(|_| v(self.key())).collect();
+                let mut kw = Vec::new();
+                for name in ["category", "value", "a", "c", "foo"] {
+                    if self.r.pct(25) {
+                        kw.push((name, v(self.key())));
+                    }
+                }
+                E::Call(bx(class), args, kw)
+            }
+            1 => {
+                let y = self.nt_peer(&x);
+                let op = *self.r.pick(&[
+                    CmpOp::Eq,
+                    CmpOp::Ne,
+                    CmpOp::Lt,
+                    CmpOp::Le,
+                    CmpOp::Gt,
+                    CmpOp::Ge,
+                ]);
+                if self.r.pct(50) {
+                    E::Cmp(op, bx(x), bx(y))
+                } else {
+                    E::Cmp(op, bx(y), bx(x))
+                }
+            }
+            2 => {
+                // Set order: namedtuples hash as the equal tuples.
+                let mut items = vec![self.nt_member()];
+                for _ in 0..self.r.below(5) {
+                    items.push(if self.r.pct(60) {
+                        self.nt_member()
+                    } else {
+                        v(self.addressless_key())
+                    });
+                }
+                let set = E::SetDisp(items);
+                call(if self.r.pct(50) { "repr" } else { "list" }, vec![set])
+            }
+            3 => {
+                // A namedtuple and an equal tuple or namedtuple are one set member.
+                let (k1, k2) = (self.addressless_key(), self.addressless_key());
+                let (c1, _) = self.nt_class();
+                let x = E::Call(bx(c1), vec![v(k1.clone()), v(k2.clone())], vec![]);
+                let y = if self.r.pct(50) {
+                    v(V::Tuple(vec![k1, k2]))
+                } else {
+                    let (c2, _) = self.nt_class();
+                    E::Call(bx(c2), vec![v(k1), v(k2)], vec![])
+                };
+                let set = call("set", vec![E::Tuple(vec![x])]);
+                let other = E::Tuple(vec![y, self.nt_member()]);
+                call("repr", vec![meth(set, "union", vec![other])])
+            }
+            4 => {
+                let i = self.index_value(3);
+                E::Index(bx(x), bx(v(i)))
+            }
+            5 => {
+                let lo = self.small_int(-3, 3);
+                let step = if self.r.pct(30) {
+                    Some(bx(self.small_int(-2, 2)))
+                } else {
+                    None
+                };
+                E::Slice(bx(x), [Some(bx(lo)), None, step])
+            }
+            6 => {
+                let op = *self.r.pick(&[BinOp::Add, BinOp::Mul, BinOp::Sub]);
+                let y = match self.r.below(3) {
+                    0 => self.nt_peer(&x),
+                    1 => v(V::Int(self.r.range(-1, 3))),
+                    _ => v(self.value(1)),
+                };
+                if self.r.pct(50) {
+                    E::Bin(op, bx(x), bx(y))
+                } else {
+                    E::Bin(op, bx(y), bx(x))
+                }
+            }
+            7 => {
+                let m = self.r.ps(&["_asdict", "count", "index", "_replace"]);
+                match m {
+                    "_replace" => {
+                        let mut kw = Vec::new();
+                        for name in ["category", "value", "b", "zz"] {
+                            if self.r.pct(30) {
+                                kw.push((name, v(self.key())));
+                            }
+                        }
+                        E::Meth(bx(x), "_replace", vec![], kw)
+                    }
+                    "_asdict" => meth(x, "_asdict", vec![]),
+                    _ => {
+                        let needle = v(self.key());
+                        meth(x, m, vec![needle])
+                    }
+                }
+            }
+            8 => {
+                let name = self
+                    .r
+                    .ps(&["category", "value", "a", "c", "_fields", "foo"]);
+                E::Attr(bx(x), name)
+            }
+            9 => {
+                let (class, _) = self.nt_class();
+                let items = if self.r.pct(70) {
+                    v(V::List((0..self.r.below(4)).map(|_| self.key()).collect()))
+                } else {
+                    v(self.value(1))
+                };
+                meth(class, "_make", vec![items])
+            }
+            10 => {
+                let arg = if self.r.pct(50) {
+                    x
+                } else {
+                    E::DictDisp(vec![(v(s("k")), E::Tuple(vec![x, self.nt()]))])
+                };
+                call("json.dumps", vec![arg])
+            }
+            11 => {
+                let spec = if self.r.pct(70) {
+                    String::new()
+                } else {
+                    self.spec()
+                };
+                let conv = *self.r.pick(&[None, None, Some('r'), Some('s')]);
+                E::FStr(vec![FPart::Lit("<".into()), FPart::Field(x, conv, spec)])
+            }
+            12 => {
+                let items = vec![x, self.nt(), v(V::Tuple(vec![self.key(), self.key()]))];
+                call("sorted", vec![E::Tuple(items)])
+            }
+            _ => {
+                let f = self.r.ps(&["len", "bool", "tuple", "list", "str", "repr"]);
+                call(f, vec![x])
+            }
         }
     }
 
