@@ -43,24 +43,6 @@ pub fn bind(
             slots[i] = Some(a.clone());
         } else if sig.varargs {
             extra_pos.push(a.clone());
-        } else {
-            let required = defaults[..np].iter().filter(|d| d.is_none()).count();
-            let takes = if required == np {
-                format!(
-                    "{} positional argument{}",
-                    np,
-                    if np == 1 { "" } else { "s" }
-                )
-            } else {
-                format!("from {} to {} positional arguments", required, np)
-            };
-            return Err(PyErr::type_error(format!(
-                "{}() takes {} but {} {} given",
-                sig.name,
-                takes,
-                args.len(),
-                if args.len() == 1 { "was" } else { "were" }
-            )));
         }
     }
     let kw_start = np + usize::from(sig.varargs);
@@ -86,6 +68,44 @@ pub fn bind(
                 sig.name, name
             )));
         }
+    }
+    // CPython binds keyword arguments (and reports their errors) before it checks the
+    // number of positional ones.
+    if args.len() > np && !sig.varargs {
+        let required = defaults[..np].iter().filter(|d| d.is_none()).count();
+        let takes = if required == np {
+            format!(
+                "{} positional argument{}",
+                np,
+                if np == 1 { "" } else { "s" }
+            )
+        } else {
+            format!("from {} to {} positional arguments", required, np)
+        };
+        let given = args.len();
+        let kwonly_given = kw_slots.iter().filter(|s| s.is_some()).count();
+        let kwonly_sig = if kwonly_given == 0 {
+            String::new()
+        } else {
+            format!(
+                " positional argument{} (and {} keyword-only argument{})",
+                if given == 1 { "" } else { "s" },
+                kwonly_given,
+                if kwonly_given == 1 { "" } else { "s" }
+            )
+        };
+        return Err(PyErr::type_error(format!(
+            "{}() takes {} but {}{} {} given",
+            sig.name,
+            takes,
+            given,
+            kwonly_sig,
+            if given == 1 && kwonly_given == 0 {
+                "was"
+            } else {
+                "were"
+            }
+        )));
     }
     let mut missing = Vec::new();
     for (i, s) in slots.iter_mut().enumerate() {
