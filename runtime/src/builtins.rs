@@ -1410,7 +1410,13 @@ fn check_object(_: &Value) -> bool {
     true
 }
 fn check_type(v: &Value) -> bool {
+    // Every class object ferrule models is an instance of `type`.
     v.downcast::<TypeObject>().is_some()
+        || v.downcast::<crate::class::ClassObj>().is_some()
+        || v.downcast::<crate::call::ExcClassObj>().is_some()
+        || v.downcast::<crate::stdlib::ExcClassObject>().is_some()
+        || v.downcast::<crate::stdlib::namedtuple::NamedTupleClass>()
+            .is_some()
 }
 
 fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {

@@ -70,6 +70,10 @@ fn tuple_type() -> Value {
     builtins::type_object("tuple").unwrap()
 }
 
+fn type_type() -> Value {
+    builtins::type_object("type").unwrap()
+}
+
 fn abc(name: &str) -> Value {
     ferrule_runtime::stdlib::collections::abc_attr(name).unwrap()
 }
@@ -181,6 +185,14 @@ fn run(e: &Env, expr: &str) -> PyResult<Value> {
         }
         "isinstance(c, collections.abc.Sequence)" => {
             builtins::isinstance(&[c.clone(), abc("Sequence")], &[])?
+        }
+        "isinstance(C, type)" => builtins::isinstance(&[cc.clone(), type_type()], &[])?,
+        "isinstance(c, type)" => builtins::isinstance(&[c.clone(), type_type()], &[])?,
+        "isinstance(C, collections.abc.Callable)" => {
+            builtins::isinstance(&[cc.clone(), abc("Callable")], &[])?
+        }
+        "isinstance(c, collections.abc.Callable)" => {
+            builtins::isinstance(&[c.clone(), abc("Callable")], &[])?
         }
         "c == ('arn', 'x')" => b(ops::eq(c, &t(vec![s("arn"), s("x")]))),
         "('arn', 'x') == c" => b(ops::eq(&t(vec![s("arn"), s("x")]), c)),

@@ -42,7 +42,14 @@ pub fn abc_attr(name: &str) -> Option<Value> {
         "Hashable" => |v| v.tuple_items().is_some() || Key::new(v.clone()).is_ok(),
         "Callable" => |v| match v {
             Value::Func(_) => true,
-            Value::Object(o) => o.as_any().is::<TypeObject>(),
+            Value::Object(o) => {
+                let any = o.as_any();
+                any.is::<TypeObject>()
+                    || any.is::<crate::class::ClassObj>()
+                    || any.is::<crate::stdlib::namedtuple::NamedTupleClass>()
+                    || any.is::<crate::call::ExcClassObj>()
+                    || any.is::<crate::stdlib::ExcClassObject>()
+            }
             _ => false,
         },
         _ => return None,

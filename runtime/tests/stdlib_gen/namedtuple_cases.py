@@ -91,6 +91,10 @@ EXPRS = [
     "isinstance(c, (P, C))",
     "isinstance(C(1, [2]), collections.abc.Hashable)",
     "isinstance(c, collections.abc.Sequence)",
+    "isinstance(C, type)",
+    "isinstance(c, type)",
+    "isinstance(C, collections.abc.Callable)",
+    "isinstance(c, collections.abc.Callable)",
     # Tuple behaviour.
     "c == ('arn', 'x')",
     "('arn', 'x') == c",
