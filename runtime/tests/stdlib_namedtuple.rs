@@ -70,6 +70,14 @@ fn tuple_type() -> Value {
     builtins::type_object("tuple").unwrap()
 }
 
+fn url(f: &str, u: &str) -> PyResult<Value> {
+    use ferrule_runtime::stdlib::urllib_parse as up;
+    match f {
+        "urlparse" => up::urlparse(&[s(u)], &[]),
+        _ => up::urlsplit(&[s(u)], &[]),
+    }
+}
+
 fn type_type() -> Value {
     builtins::type_object("type").unwrap()
 }
@@ -353,6 +361,47 @@ fn run(e: &Env, expr: &str) -> PyResult<Value> {
             ]))?;
             let kw: Vec<(&str, Value)> = kw.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
             call(cc, &[], &kw)?
+        }
+        "json.dumps(up.urlparse('https://a.b/c?d#e'))" => {
+            ferrule_runtime::stdlib::json::dumps(&[url("urlparse", "https://a.b/c?d#e")?], &[])?
+        }
+        "isinstance(up.urlsplit('https://a.b/c'), tuple)" => builtins::isinstance(
+            &[url("urlsplit", "https://a.b/c")?, tuple_type()],
+            &[],
+        )?,
+        "up.urlparse('https://a.b/c') == ('https', 'a.b', '/c', '', '', '')" => b(ops::eq(
+            &url("urlparse", "https://a.b/c")?,
+            &t(["https", "a.b", "/c", "", "", ""].map(s).to_vec()),
+        )),
+        "{('https', 'a.b', '/c', '', ''): 1}[up.urlsplit('https://a.b/c')]" => ops::getitem(
+            &dict_of(vec![(t(["https", "a.b", "/c", "", ""].map(s).to_vec()), i(1))]),
+            &url("urlsplit", "https://a.b/c")?,
+        )?,
+        "up.urlparse('https://a.b/c?d#e')[1:3]" => ops::slice(
+            &url("urlparse", "https://a.b/c?d#e")?,
+            Some(&i(1)),
+            Some(&i(3)),
+            None,
+        )?,
+        "up.urlparse('https://a.b/c')[True]" => {
+            ops::getitem(&url("urlparse", "https://a.b/c")?, &b(true))?
+        }
+        "up.urlparse('https://a.b/c')['x']" => {
+            ops::getitem(&url("urlparse", "https://a.b/c")?, &s("x"))?
+        }
+        "up.urlsplit('https://a.b/c') + (1,)" => {
+            ops::binop(BinOp::Add, &url("urlsplit", "https://a.b/c")?, &t(vec![i(1)]))?
+        }
+        "up.urlsplit('https://a.b/c') < ('https', 'a.c')" => b(ops::lt(
+            &url("urlsplit", "https://a.b/c")?,
+            &t(vec![s("https"), s("a.c")]),
+        )?),
+        "repr({up.urlsplit('https://a.b/c'), up.urlsplit('http://x'), ('https', 'a.b', '/c', '', '')})" => {
+            text(&make_set(vec![
+                url("urlsplit", "https://a.b/c")?,
+                url("urlsplit", "http://x")?,
+                t(["https", "a.b", "/c", "", ""].map(s).to_vec()),
+            ])?)?
         }
         "c.category = 3" => {
             setattr(c, "category", i(3))?;

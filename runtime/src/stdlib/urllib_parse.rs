@@ -34,12 +34,20 @@ const USES_PARAMS: &[&str] = &[
 /// A `ParseResult` (six fields) or `SplitResult` (five fields) named tuple.
 pub struct UrlResult {
     pub fields: Vec<Rc<str>>,
+    /// The fields as values: a namedtuple hashes, orders and serialises as the equal tuple
+    /// (see `PyObject::as_tuple`).
+    items: Vec<Value>,
 }
 
 const PARSE_NAMES: [&str; 6] = ["scheme", "netloc", "path", "params", "query", "fragment"];
 const SPLIT_NAMES: [&str; 5] = ["scheme", "netloc", "path", "query", "fragment"];
 
 impl UrlResult {
+    fn new(fields: Vec<Rc<str>>) -> UrlResult {
+        let items = fields.iter().map(|f| Value::Str(f.clone())).collect();
+        UrlResult { fields, items }
+    }
+
     fn names(&self) -> &'static [&'static str] {
         if self.fields.len() == 6 {
             &PARSE_NAMES
@@ -158,16 +166,8 @@ impl PyObject for UrlResult {
         Some(Ok(self.tuple()))
     }
     fn getitem(&self, key: &Value) -> Option<PyResult<Value>> {
-        let Value::Int(i) = key else {
-            return Some(Err(unsupported("ParseResult indexing with a non-int")));
-        };
-        let n = self.fields.len() as i64;
-        let idx = if *i < 0 { i + n } else { *i };
-        Some(if (0..n).contains(&idx) {
-            Ok(Value::Str(self.fields[idx as usize].clone()))
-        } else {
-            Err(PyErr::index_error("tuple index out of range"))
-        })
+        // Indexing and slicing are tuple's: a slice is a plain tuple.
+        Some(crate::ops::getitem(&Value::tuple(self.items.clone()), key))
     }
     fn contains(&self, item: &Value) -> Option<PyResult<bool>> {
         Some(Ok(self.tuple().iter().any(|v| crate::ops::eq(v, item))))
@@ -184,13 +184,13 @@ impl PyObject for UrlResult {
         )
     }
     fn hash(&self) -> Option<u64> {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.fields.hash(&mut h);
-        Some(h.finish())
+        Some(crate::pyhash::hash(&Value::tuple(self.items.clone())).value as u64)
     }
     fn is_sequence(&self) -> bool {
         true
+    }
+    fn as_tuple(&self) -> Option<&[Value]> {
+        Some(&self.items)
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -295,9 +295,9 @@ fn url_args(
 pub fn urlsplit(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let (url, scheme, allow) = url_args("urlsplit", args, kwargs)?;
     let parts = split(&url, &scheme, allow)?;
-    Ok(Value::object(UrlResult {
-        fields: parts.into_iter().map(Rc::from).collect(),
-    }))
+    Ok(Value::object(UrlResult::new(
+        parts.into_iter().map(Rc::from).collect(),
+    )))
 }
 
 /// `urllib.parse.urlparse(url, scheme='', allow_fragments=True)`.
@@ -323,9 +323,9 @@ pub fn urlparse(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         p[3].clone(),
         p[4].clone(),
     ];
-    Ok(Value::object(UrlResult {
-        fields: fields.into_iter().map(Rc::from).collect(),
-    }))
+    Ok(Value::object(UrlResult::new(
+        fields.into_iter().map(Rc::from).collect(),
+    )))
 }
 
 fn unquote_str(s: &str) -> String {

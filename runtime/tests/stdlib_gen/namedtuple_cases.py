@@ -2,6 +2,7 @@
 set order). Each expression is mirrored by Rust code in tests/stdlib_namedtuple.rs."""
 import collections.abc
 import json
+import urllib.parse as up
 import os
 import sys
 from collections import namedtuple
@@ -185,6 +186,17 @@ EXPRS = [
     "C._make(iterable=[1, 2])",
     "C(*[1, 2])",
     "C(**{'category': 1, 'value': 2})",
+    # urllib.parse's results are namedtuples too.
+    "json.dumps(up.urlparse('https://a.b/c?d#e'))",
+    "isinstance(up.urlsplit('https://a.b/c'), tuple)",
+    "up.urlparse('https://a.b/c') == ('https', 'a.b', '/c', '', '', '')",
+    "{('https', 'a.b', '/c', '', ''): 1}[up.urlsplit('https://a.b/c')]",
+    "up.urlparse('https://a.b/c?d#e')[1:3]",
+    "up.urlparse('https://a.b/c')[True]",
+    "up.urlparse('https://a.b/c')['x']",
+    "up.urlsplit('https://a.b/c') + (1,)",
+    "up.urlsplit('https://a.b/c') < ('https', 'a.c')",
+    "repr({up.urlsplit('https://a.b/c'), up.urlsplit('http://x'), ('https', 'a.b', '/c', '', '')})",
 ]
 
 
