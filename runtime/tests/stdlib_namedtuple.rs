@@ -78,6 +78,10 @@ fn url(f: &str, u: &str) -> PyResult<Value> {
     }
 }
 
+fn builtin(name: &str, args: &[Value]) -> PyResult<Value> {
+    call(&builtins::lookup(name).unwrap(), args, &[])
+}
+
 fn type_type() -> Value {
     builtins::type_object("type").unwrap()
 }
@@ -267,6 +271,23 @@ fn run(e: &Env, expr: &str) -> PyResult<Value> {
         "c * 'x'" => ops::binop(BinOp::Mul, c, &s("x"))?,
         "1 + c" => ops::binop(BinOp::Add, &i(1), c)?,
         "c - 1" => ops::binop(BinOp::Sub, c, &i(1))?,
+        "', '.join(c)" => call_method(&s(", "), "join", std::slice::from_ref(c), &[])?,
+        "dict([c])" => builtins::dict(&[l(vec![c.clone()])], &[])?,
+        "max(c)" => builtin("max", &[c.clone()])?,
+        "sum(C(1, 2))" => builtin("sum", &[cn(&[i(1), i(2)])?])?,
+        "list(reversed(c))" => builtins::list(&[builtin("reversed", &[c.clone()])?], &[])?,
+        "list(enumerate(c))" => builtins::list(&[builtin("enumerate", &[c.clone()])?], &[])?,
+        "list(zip(c, c))" => builtins::list(&[builtin("zip", &[c.clone(), c.clone()])?], &[])?,
+        "any(E())" => builtin("any", &[call(ec, &[], &[])?])?,
+        "'{}|{!r}'.format(c, c)" => {
+            call_method(&s("{}|{!r}"), "format", &[c.clone(), c.clone()], &[])?
+        }
+        "'{0[1]}'.format(c)" => call_method(&s("{0[1]}"), "format", &[c.clone()], &[])?,
+        "format(c, '')" => builtin("format", &[c.clone(), s("")])?,
+        "format(c, '>5')" => builtin("format", &[c.clone(), s(">5")])?,
+        "'arn:aws'.startswith(c)" => {
+            call_method(&s("arn:aws"), "startswith", std::slice::from_ref(c), &[])?
+        }
         "repr(c)" => text(c)?,
         "str(C('a', 1))" => Value::from(str_checked(&cn(&[s("a"), i(1)])?)?),
         "repr([C(1, [2]), P(None, 1.5)])" => text(&l(vec![
