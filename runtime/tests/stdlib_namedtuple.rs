@@ -273,16 +273,16 @@ fn run(e: &Env, expr: &str) -> PyResult<Value> {
         "c - 1" => ops::binop(BinOp::Sub, c, &i(1))?,
         "', '.join(c)" => call_method(&s(", "), "join", std::slice::from_ref(c), &[])?,
         "dict([c])" => builtins::dict(&[l(vec![c.clone()])], &[])?,
-        "max(c)" => builtin("max", &[c.clone()])?,
+        "max(c)" => builtin("max", std::slice::from_ref(c))?,
         "sum(C(1, 2))" => builtin("sum", &[cn(&[i(1), i(2)])?])?,
-        "list(reversed(c))" => builtins::list(&[builtin("reversed", &[c.clone()])?], &[])?,
-        "list(enumerate(c))" => builtins::list(&[builtin("enumerate", &[c.clone()])?], &[])?,
+        "list(reversed(c))" => builtins::list(&[builtin("reversed", std::slice::from_ref(c))?], &[])?,
+        "list(enumerate(c))" => builtins::list(&[builtin("enumerate", std::slice::from_ref(c))?], &[])?,
         "list(zip(c, c))" => builtins::list(&[builtin("zip", &[c.clone(), c.clone()])?], &[])?,
         "any(E())" => builtin("any", &[call(ec, &[], &[])?])?,
         "'{}|{!r}'.format(c, c)" => {
             call_method(&s("{}|{!r}"), "format", &[c.clone(), c.clone()], &[])?
         }
-        "'{0[1]}'.format(c)" => call_method(&s("{0[1]}"), "format", &[c.clone()], &[])?,
+        "'{0[1]}'.format(c)" => call_method(&s("{0[1]}"), "format", std::slice::from_ref(c), &[])?,
         "format(c, '')" => builtin("format", &[c.clone(), s("")])?,
         "format(c, '>5')" => builtin("format", &[c.clone(), s(">5")])?,
         "'arn:aws'.startswith(c)" => {
