@@ -557,7 +557,7 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
                 .into(),
         ));
     }
-    if contains_word(&edited, "super") {
+    if uses_name(&edited, "super") {
         return Err(refuse(
             py,
             *s,
@@ -1039,21 +1039,6 @@ fn fstring_fields(value: &str) -> String {
         }
     }
     out
-}
-
-fn contains_word(text: &str, w: &str) -> bool {
-    let b = text.as_bytes();
-    let is_id = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let mut from = 0;
-    while let Some(i) = text[from..].find(w) {
-        let a = from + i;
-        let e = a + w.len();
-        if (a == 0 || !is_id(b[a - 1])) && (e >= b.len() || !is_id(b[e])) {
-            return true;
-        }
-        from = e;
-    }
-    false
 }
 
 fn self_attrs(text: &str) -> BTreeSet<String> {

@@ -52,6 +52,14 @@ pub fn lower_module(
     for n in bound.into_iter().chain(global_decls) {
         cx.global_slot(&n);
     }
+    for (range, why) in crate::lower::annotations::unproven(&py.body) {
+        let span = py.span(range.start().to_usize());
+        cx.diags.push(Diagnostic::new(
+            Code::Unsupported,
+            span,
+            format!("unsupported: {why}"),
+        ));
+    }
     cx.scopes.push(Scope::module());
     let body = cx.block(&py.body);
     let module_scope = cx.scopes.pop().expect("module scope");
@@ -705,6 +713,19 @@ impl<'a> Cx<'a> {
                         });
                     }
                 }
+                // The annotation is checked by `annotations::unproven` (it cannot raise),
+                // so only the assignment remains.
+                ast::Stmt::AnnAssign(a) if matches!(&*a.target, ast::Expr::Name(_)) => {
+                    let (ast::Expr::Name(n), Some(value)) = (&*a.target, &a.value) else {
+                        continue;
+                    };
+                    let v = self.expr(value);
+                    members.push(ClassMember {
+                        name: n.id.to_string(),
+                        kind: MemberKind::Attribute,
+                        value: MemberValue::Expr(v),
+                    });
+                }
                 other => self.unsupported(other, "this statement in a class body"),
             }
         }
@@ -1259,7 +1280,7 @@ fn collect_target_names(t: &ast::Expr, out: &mut Vec<String>) {
 
 /// Names bound by a block (not descending into nested functions; comprehension targets
 /// excluded, walrus targets included). `module` also collects function and class names.
-fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: bool) {
+pub(crate) fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: bool) {
     use ast::Stmt as S;
     let _ = module;
     for s in stmts {
