@@ -100,6 +100,30 @@ const STR_DEFAULTS: &[&str] = &[
     "default_runbook",
 ];
 
+/// Third-party libraries that pypanther's rules import, compiled from their installed
+/// source (the directory holding the `pypanther` package, i.e. site-packages), by module.
+/// Each package's `__init__.py` and the modules not listed are modelled by the runtime
+/// (`runtime/src/stdlib/`), because they read data files at import.
+const LIBRARY_SOURCES: &[(&str, &[&str])] = &[(
+    "policyuniverse",
+    &["common", "arn", "organization", "statement", "policy"],
+)];
+
+/// The library modules of [`LIBRARY_SOURCES`] installed next to the package: dotted name →
+/// path relative to `root`.
+fn library_modules(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (package, modules) in LIBRARY_SOURCES {
+        for m in *modules {
+            let rel = format!("{package}/{m}.py");
+            if root.join(&rel).is_file() {
+                out.insert(format!("{package}.{m}"), rel);
+            }
+        }
+    }
+    out
+}
+
 /// Lowers the `pypanther` package directory `pkg`.
 pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
     let root = pkg.parent().unwrap_or(Path::new("."));
@@ -119,6 +143,7 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         let dotted = rel.trim_end_matches(".py").replace('/', ".");
         helper_files.insert(dotted, rel);
     }
+    helper_files.extend(library_modules(root));
     let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
     // `from pypanther.helpers import x` runs the package's `__init__.py` first: supported
     // when it is empty.

@@ -134,6 +134,41 @@ struct Cx<'a> {
 }
 
 /// Python builtins that the runtime provides.
+/// Whether `body` consists only of imports of library modules and names that the runtime
+/// provides, so that running it cannot raise.
+fn imports_provided(body: &[ast::Stmt]) -> bool {
+    !body.is_empty()
+        && body.iter().all(|s| match s {
+            ast::Stmt::Import(i) => i
+                .names
+                .iter()
+                .all(|a| crate::lower::stdlib::module_exists(a.name.as_str())),
+            ast::Stmt::ImportFrom(i) => {
+                let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                i.level.map(|l| l.to_u32()).unwrap_or(0) == 0
+                    && crate::lower::stdlib::module_exists(module)
+                    && i.names
+                        .iter()
+                        .all(|a| crate::lower::stdlib::attr_exists(&format!("{module}.{}", a.name)))
+            }
+            _ => false,
+        })
+}
+
+/// Whether every handler catches `ImportError` or `ModuleNotFoundError` (and nothing else).
+fn catches_only_import_errors(handlers: &[ast::ExceptHandler]) -> bool {
+    let is_import_error = |e: &ast::Expr| matches!(e, ast::Expr::Name(n) if n.id.as_str() == "ImportError" || n.id.as_str() == "ModuleNotFoundError");
+    !handlers.is_empty()
+        && handlers.iter().all(|h| {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            match h.type_.as_deref() {
+                Some(ast::Expr::Tuple(t)) => t.elts.iter().all(is_import_error),
+                Some(e) => is_import_error(e),
+                None => false,
+            }
+        })
+}
+
 pub fn is_supported_builtin(name: &str) -> bool {
     SUPPORTED_BUILTINS.contains(&name)
         || crate::lower::exceptions::builtin_exception(name).is_some()
@@ -141,6 +176,7 @@ pub fn is_supported_builtin(name: &str) -> bool {
 
 const SUPPORTED_BUILTINS: &[&str] = &[
     "abs",
+    "input",
     "all",
     "any",
     "bool",
@@ -491,6 +527,17 @@ impl<'a> Cx<'a> {
                     self.unsupported(s, "`try … finally`");
                 }
                 let body = self.block(&t.body);
+                // `try: from collections.abc import X` / `except ImportError: <fallback>`:
+                // when every import of the body is one the runtime provides, the handlers
+                // are dead code (they often name what CPython 3.11 no longer has).
+                if t.finalbody.is_empty()
+                    && imports_provided(&t.body)
+                    && catches_only_import_errors(&t.handlers)
+                {
+                    out.extend(body);
+                    out.extend(self.block(&t.orelse));
+                    return;
+                }
                 let mut handlers = Vec::new();
                 for h in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
@@ -656,7 +703,15 @@ impl<'a> Cx<'a> {
             self.unsupported(s, "classes with several bases, keywords or decorators");
             return;
         }
-        let base = c.bases.first().map(|b| self.expr(b));
+        // `class C(object)` is `class C` in Python 3 (unless the module rebinds `object`).
+        let base = match c.bases.first() {
+            Some(ast::Expr::Name(n))
+                if n.id.as_str() == "object" && !self.globals.iter().any(|g| g == "object") =>
+            {
+                None
+            }
+            b => b.map(|b| self.expr(b)),
+        };
         let target = self.write_name(&c.name);
         let class_expr = match &target {
             Name::Global(slot, n) => Expr {

@@ -26,6 +26,7 @@ pub mod json;
 pub mod logging;
 pub mod math;
 pub mod os;
+pub mod policyuniverse;
 pub mod re;
 pub mod shlex;
 pub mod time;
@@ -61,6 +62,15 @@ pub fn import(dotted: &str) -> Option<Value> {
         "dateutil" => ("dateutil", dateutil_attr),
         "boto3" => ("boto3", boto3_attr),
         "dateutil.parser" => ("dateutil.parser", dateutil_parser::attr),
+        "policyuniverse" => ("policyuniverse", policyuniverse::attr),
+        "policyuniverse.action_categories" => (
+            "policyuniverse.action_categories",
+            policyuniverse::action_categories_attr,
+        ),
+        "policyuniverse.expander_minimizer" => (
+            "policyuniverse.expander_minimizer",
+            policyuniverse::expander_minimizer_attr,
+        ),
         _ => return None,
     };
     Some(Value::object(ModuleObject { name, attr }))
