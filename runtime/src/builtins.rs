@@ -1398,7 +1398,7 @@ fn check_set(v: &Value) -> bool {
     matches!(v, Value::Set(_))
 }
 fn check_tuple(v: &Value) -> bool {
-    matches!(v, Value::Tuple(_))
+    v.tuple_items().is_some()
 }
 fn check_bytes(v: &Value) -> bool {
     matches!(v, Value::Bytes(_))

@@ -134,7 +134,7 @@ pub fn bind(
     Ok(out)
 }
 
-fn quote_list(names: &[&str]) -> String {
+pub(crate) fn quote_list(names: &[&str]) -> String {
     let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
     match q.len() {
         1 => q[0].clone(),

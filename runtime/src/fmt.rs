@@ -28,6 +28,11 @@ pub fn check_order(v: &Value) -> PyResult<()> {
         }
         Value::List(l) => l.borrow().iter().try_for_each(check_order),
         Value::Tuple(t) => t.iter().try_for_each(check_order),
+        Value::Object(o) if o.as_tuple().is_some() => o
+            .as_tuple()
+            .unwrap_or_default()
+            .iter()
+            .try_for_each(check_order),
         Value::Dict(d) => d
             .borrow()
             .iter()

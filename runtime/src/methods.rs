@@ -1218,7 +1218,7 @@ fn str_method_impl(
                 let (a, b) = adjust(st, en, chars.len());
                 let suffix = name == "endswith";
                 // A tuple is checked lazily: a match ends the scan before a later non-str.
-                if let Value::Tuple(t) = first {
+                if let Some(t) = first.tuple_items() {
                     for item in t.iter() {
                         let one = Value::tuple(vec![item.clone()]);
                         let pre = prefix_arg(name, &one)?;

@@ -301,6 +301,10 @@ fn order(op: Ord4, a: &Value, b: &Value) -> PyResult<bool> {
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         return Ok(cmp_num(x, y).is_some_and(|o| op.test(o)));
     }
+    // Namedtuples order as the equal tuples, against tuples and each other.
+    if let (Some(x), Some(y)) = (a.tuple_items(), b.tuple_items()) {
+        return seq_order(op, x, y);
+    }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Ok(op.test(x.as_ref().cmp(y.as_ref()))),
         (Value::Bytes(x), Value::Bytes(y)) => Ok(op.test(x.as_ref().cmp(y.as_ref()))),
@@ -806,6 +810,19 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
             return Ok(v);
         }
         return Err(op_error(op, a, b, inplace));
+    }
+    // `+` and `*` of a namedtuple are tuple.__add__ / tuple.__mul__, giving plain tuples.
+    if matches!(op, BinOp::Add | BinOp::Mul) {
+        let a_nt = matches!(a, Value::Object(_)) && a.tuple_items().is_some();
+        let b_nt = matches!(b, Value::Object(_)) && b.tuple_items().is_some();
+        let b_takes = match op {
+            BinOp::Add => a.tuple_items().is_some(),
+            _ => matches!(a, Value::Int(_) | Value::Bool(_)),
+        };
+        if a_nt || (b_nt && b_takes) {
+            let b2 = if b_takes { b.plain_tuple() } else { b.clone() };
+            return binop_impl(op, &a.plain_tuple(), &b2, inplace);
+        }
     }
     if matches!(a, Value::Object(_)) || matches!(b, Value::Object(_)) {
         if let Some(r) = object_binop(op, a, b) {

@@ -45,6 +45,9 @@ pub fn hash(v: &Value) -> PyHash {
         },
         Value::Str(s) => PyHash::exact(hash_str(s)),
         Value::Bytes(b) => PyHash::exact(hash_bytes(b)),
+        Value::Object(o) if o.as_tuple().is_some() => {
+            hash(&Value::tuple(o.as_tuple().unwrap_or_default().to_vec()))
+        }
         Value::Tuple(items) => {
             let mut exact = true;
             let h = hash_tuple(items.iter().map(|it| {

@@ -148,6 +148,12 @@ impl Encoder<'_> {
                 self.seq(t, depth)?;
                 self.markers.pop();
             }
+            // A namedtuple is a tuple to the encoder: a JSON array.
+            Value::Object(o) if o.as_tuple().is_some() => {
+                self.enter(Rc::as_ptr(o) as *const u8 as usize)?;
+                self.seq(o.as_tuple().unwrap_or_default(), depth)?;
+                self.markers.pop();
+            }
             Value::Dict(d) => {
                 self.enter(Rc::as_ptr(d) as *const u8 as usize)?;
                 let items: Vec<(Key, Value)> = d

@@ -217,6 +217,13 @@ pub trait PyObject: Any {
         false
     }
 
+    /// The items of an instance of a `tuple` subclass (`collections.namedtuple`): such an
+    /// object compares, hashes, orders, concatenates and serialises exactly as the equal
+    /// plain tuple.
+    fn as_tuple(&self) -> Option<&[Value]> {
+        None
+    }
+
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -360,6 +367,26 @@ impl Value {
         }
     }
 
+    /// The items of a tuple or of an instance of a tuple subclass (a namedtuple).
+    pub fn tuple_items(&self) -> Option<&[Value]> {
+        match self {
+            Value::Tuple(t) => Some(t),
+            Value::Object(o) => o.as_tuple(),
+            _ => None,
+        }
+    }
+
+    /// A tuple subclass instance as the equal plain tuple; any other value unchanged.
+    pub fn plain_tuple(&self) -> Value {
+        match self {
+            Value::Object(o) => match o.as_tuple() {
+                Some(items) => Value::tuple(items.to_vec()),
+                None => self.clone(),
+            },
+            _ => self.clone(),
+        }
+    }
+
     /// The string slice of a `str`.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -455,6 +482,11 @@ fn check_hashable(v: &Value) -> PyResult<()> {
             v.type_name()
         ))),
         Value::Tuple(items) => items.iter().try_for_each(check_hashable),
+        Value::Object(o) if o.as_tuple().is_some() => o
+            .as_tuple()
+            .unwrap_or_default()
+            .iter()
+            .try_for_each(check_hashable),
         Value::Object(o) => {
             if o.hash().is_some() {
                 Ok(())
@@ -491,11 +523,10 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         }
         Value::Str(s) => s.hash(state),
         Value::Bytes(b) => b.hash(state),
-        Value::Tuple(items) => {
-            items.len().hash(state);
-            for it in items.iter() {
-                hash_value(it, state);
-            }
+        Value::Tuple(items) => hash_items(items, state),
+        // A namedtuple is the same key as the equal tuple.
+        Value::Object(o) if o.as_tuple().is_some() => {
+            hash_items(o.as_tuple().unwrap_or_default(), state)
         }
         Value::FrozenSet(s) => {
             // Order-independent: the sum of the element hashes.
@@ -510,6 +541,13 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         Value::Func(f) => (Rc::as_ptr(f) as *const u8 as usize).hash(state),
         Value::Object(o) => o.hash().unwrap_or(0).hash(state),
         Value::List(_) | Value::Dict(_) | Value::Set(_) => 0u8.hash(state),
+    }
+}
+
+fn hash_items<H: Hasher>(items: &[Value], state: &mut H) {
+    items.len().hash(state);
+    for it in items {
+        hash_value(it, state);
     }
 }
 

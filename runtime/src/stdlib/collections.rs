@@ -1,5 +1,5 @@
-//! `collections` (`OrderedDict`) and `collections.abc` (the ABCs detections test with
-//! `isinstance`).
+//! `collections` (`OrderedDict`, `namedtuple` in namedtuple.rs) and `collections.abc` (the
+//! ABCs detections test with `isinstance`).
 //!
 //! `defaultdict` is importable but refuses to construct (policyuniverse imports it for code
 //! no rule runs); `Counter` is not provided (the compiler reports its use).
@@ -29,6 +29,7 @@ pub fn attr(name: &str) -> Option<Value> {
             construct: Some(|_, _| Err(unsupported("collections.defaultdict"))),
             attr: None,
         }),
+        "namedtuple" => Value::func("namedtuple", crate::stdlib::namedtuple::namedtuple),
         "abc" => crate::stdlib::import("collections.abc")?,
         _ => return None,
     })

@@ -617,6 +617,11 @@ impl Encoder<'_> {
             Value::Tuple(t) => {
                 self.encode_list(t.as_ptr() as usize, t, depth)?;
             }
+            // A namedtuple is a tuple to the encoder: a JSON array.
+            Value::Object(o) if o.as_tuple().is_some() => {
+                let items = o.as_tuple().unwrap_or_default();
+                self.encode_list(items.as_ptr() as usize, items, depth)?;
+            }
             Value::Dict(d) => {
                 let items: Vec<(Value, Value)> = d
                     .borrow()

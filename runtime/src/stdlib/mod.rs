@@ -25,6 +25,7 @@ pub mod ipaddress;
 pub mod json;
 pub mod logging;
 pub mod math;
+pub mod namedtuple;
 pub mod os;
 pub mod policyuniverse;
 pub mod re;
@@ -339,6 +340,7 @@ pub(crate) fn seq_items(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.borrow().clone()),
         Value::Tuple(t) => Some(t.to_vec()),
+        Value::Object(o) => o.as_tuple().map(|t| t.to_vec()),
         _ => None,
     }
 }
