@@ -110,6 +110,13 @@ const LIBRARY_SOURCES: &[(&str, &[&str])] = &[(
     &["common", "arn", "organization", "statement", "policy"],
 )];
 
+/// Data files of installed libraries that the runtime's models of them read (name →
+/// path relative to site-packages); a library whose data is absent refuses when used.
+const LIBRARY_DATA: &[(&str, &str)] = &[(
+    "pycountry/iso3166-1.json",
+    "pycountry/databases/iso3166-1.json",
+)];
+
 /// The library modules of [`LIBRARY_SOURCES`] installed next to the package: dotted name →
 /// path relative to `root`.
 fn library_modules(root: &Path) -> BTreeMap<String, String> {
@@ -145,6 +152,11 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         helper_files.insert(dotted, rel);
     }
     helper_files.extend(library_modules(root));
+    for (name, rel) in LIBRARY_DATA {
+        if let Ok(text) = std::fs::read_to_string(root.join(rel)) {
+            program.data_files.insert(name.to_string(), text);
+        }
+    }
     let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
     // `from pypanther.helpers import x` runs the package's `__init__.py` first: supported
     // when it is empty.

@@ -28,6 +28,7 @@ pub mod math;
 pub mod namedtuple;
 pub mod os;
 pub mod policyuniverse;
+pub mod pycountry;
 pub mod re;
 pub mod shlex;
 pub mod time;
@@ -64,6 +65,7 @@ pub fn import(dotted: &str) -> Option<Value> {
         "boto3" => ("boto3", boto3_attr),
         "dateutil.parser" => ("dateutil.parser", dateutil_parser::attr),
         "policyuniverse" => ("policyuniverse", policyuniverse::attr),
+        "pycountry" => ("pycountry", pycountry::attr),
         "policyuniverse.action_categories" => (
             "policyuniverse.action_categories",
             policyuniverse::action_categories_attr,
