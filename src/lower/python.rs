@@ -41,6 +41,8 @@ pub fn lower_module(
         scopes: Vec::new(),
         imports: Vec::new(),
         class_ctx: None,
+        class_names: None,
+        class_name_read: false,
         module_name: name.to_string(),
         module_kind: kind,
     };
@@ -119,6 +121,15 @@ impl Scope {
     }
 }
 
+/// A name bound in the class body being lowered.
+enum ClassName {
+    /// An attribute, whose value is held in this hidden module global while the class is
+    /// built.
+    Attribute(String),
+    /// A method (its plain function).
+    Method,
+}
+
 struct Cx<'a> {
     py: &'a PyFile,
     env: &'a ImportEnv<'a>,
@@ -129,6 +140,11 @@ struct Cx<'a> {
     imports: Vec<String>,
     /// The class whose methods are being lowered (for `super()`).
     class_ctx: Option<Expr>,
+    /// While a class body is lowered: the names it has bound so far, which its own
+    /// statements read before globals (CPython's class namespace).
+    class_names: Option<HashMap<String, ClassName>>,
+    /// Whether a class-body statement read one of `class_names`.
+    class_name_read: bool,
     module_name: String,
     module_kind: ModuleKind,
 }
@@ -324,6 +340,22 @@ impl<'a> Cx<'a> {
     /// Resolves a name that is read.
     fn read_name(&mut self, node: &impl Ranged, id: &str) -> Name {
         let depth = self.scopes.len();
+        // A class-body statement (not a function or comprehension inside it, whose scopes
+        // skip the class namespace) reads the class's own names first.
+        if depth == 1 && self.scopes[0].comps.is_empty() {
+            match self.class_names.as_ref().and_then(|m| m.get(id)) {
+                Some(ClassName::Attribute(hidden)) => {
+                    let hidden = hidden.clone();
+                    self.class_name_read = true;
+                    let slot = self.global_slot(&hidden);
+                    return Name::Global(slot, hidden);
+                }
+                Some(ClassName::Method) => {
+                    self.unsupported(node, "a method read in its own class body");
+                }
+                None => {}
+            }
+        }
         {
             let scope = &self.scopes[depth - 1];
             for comp in scope.comps.iter().rev() {
@@ -721,6 +753,9 @@ impl<'a> Cx<'a> {
             _ => return,
         };
         let mut members = Vec::new();
+        let saved_names = self.class_names.replace(HashMap::new());
+        let saved_read = std::mem::replace(&mut self.class_name_read, false);
+        let hidden = |n: &str| format!("__ferrule_class_{}_{}", c.name, n);
         for b in &c.body {
             match b {
                 ast::Stmt::Pass(_) => {}
@@ -743,6 +778,9 @@ impl<'a> Cx<'a> {
                     let saved = self.class_ctx.replace(class_expr.clone());
                     let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), b);
                     self.class_ctx = saved;
+                    if let Some(m) = self.class_names.as_mut() {
+                        m.insert(f.name.to_string(), ClassName::Method);
+                    }
                     members.push(ClassMember {
                         name: f.name.to_string(),
                         kind,
@@ -767,6 +805,11 @@ impl<'a> Cx<'a> {
                             value: MemberValue::Expr(v),
                         });
                     }
+                    for t in &a.targets {
+                        if let (ast::Expr::Name(n), Some(m)) = (t, self.class_names.as_mut()) {
+                            m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
+                        }
+                    }
                 }
                 // The annotation is checked by `annotations::unproven` (it cannot raise),
                 // so only the assignment remains.
@@ -780,10 +823,41 @@ impl<'a> Cx<'a> {
                         kind: MemberKind::Attribute,
                         value: MemberValue::Expr(v),
                     });
+                    if let Some(m) = self.class_names.as_mut() {
+                        m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
+                    }
                 }
                 other => self.unsupported(other, "this statement in a class body"),
             }
         }
+        // When the body reads its own attributes, every attribute value is evaluated, in
+        // order, into its hidden global before the class is built, and the class takes it
+        // from there.
+        if self.class_name_read {
+            for m in members.iter_mut() {
+                if m.kind != MemberKind::Attribute {
+                    continue;
+                }
+                let MemberValue::Expr(e) = &m.value else {
+                    continue;
+                };
+                let h = hidden(&m.name);
+                let slot = self.global_slot(&h);
+                let span = e.span.clone();
+                let value = std::mem::replace(
+                    &mut m.value,
+                    MemberValue::Expr(Expr {
+                        kind: ExprKind::Name(Name::Global(slot, h.clone())),
+                        span,
+                    }),
+                );
+                if let MemberValue::Expr(e) = value {
+                    out.push(Stmt::Assign(vec![Target::Name(Name::Global(slot, h))], e));
+                }
+            }
+        }
+        self.class_names = saved_names;
+        self.class_name_read = saved_read;
         out.push(Stmt::Class {
             target: Target::Name(target),
             name: c.name.to_string(),
