@@ -96,13 +96,22 @@ impl Check {
             ast::Stmt::AnnAssign(a) => self.annotation(&a.annotation),
             ast::Stmt::FunctionDef(f) => self.function(f),
             ast::Stmt::ClassDef(c) => {
+                // The class namespace shadows the module's while the body runs: a name the
+                // body has bound is of unknown kind there.
+                let saved = self.bound.clone();
                 for m in &c.body {
                     match m {
                         ast::Stmt::AnnAssign(a) => self.annotation(&a.annotation),
                         ast::Stmt::FunctionDef(f) => self.function(f),
                         _ => {}
                     }
+                    let mut names = Vec::new();
+                    crate::lower::python::collect_bound(std::slice::from_ref(m), &mut names, true);
+                    for n in names {
+                        self.bound.insert(n, Bound::Other);
+                    }
                 }
+                self.bound = saved;
             }
             // Annotations in other compound statements run conditionally; the lowering
             // refuses or handles them elsewhere, and none occur in detections.
@@ -440,7 +449,8 @@ mod tests {
                    def f(a: Undefined, b: Dict[str]) -> Dict[str, Optional]:\n    pass\n\
                    X: Later = 1\n\
                    class Later:\n    pass\n\
-                   def g(c: 'a b' | None) -> Dict[str, 5]:\n    pass\n";
+                   def g(c: 'a b' | None) -> Dict[str, 5]:\n    pass\n\
+                   class K:\n    Dict = 5\n    def m(self) -> Dict[str, int]:\n        pass\n";
         assert_eq!(
             check(src),
             vec![
@@ -449,7 +459,8 @@ mod tests {
                 "Dict[str, Optional]",
                 "Later",
                 "'a b' | None",
-                "Dict[str, 5]"
+                "Dict[str, 5]",
+                "Dict[str, int]"
             ]
         );
     }
