@@ -24,6 +24,11 @@ mkdir -p "$work/site"
 cp -r "$installed" "$pkg"
 find "$pkg" -name __pycache__ -prune -exec rm -rf {} +
 rm -rf "$pkg/rules"
+# ferrule compiles the libraries the rules import from their installed source next to the
+# package, so they sit beside the copy as they sit beside the installed package.
+for lib in policyuniverse pycountry; do
+    ln -s "$(dirname "$installed")/$lib" "$work/site/$lib"
+done
 cp -r "$here/corpus/pypanther/pypanther/rules" "$pkg/rules"
 for d in helpers data_models; do
     if [ -d "$here/corpus/pypanther/pypanther/$d" ]; then

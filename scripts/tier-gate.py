@@ -7,8 +7,9 @@ compare.py counts every test whose fields differ as "differing". ferrule may ref
 time (`NotImplementedError: ferrule runtime: ...`) where CPython's answer cannot be reproduced
 exactly: that is a refusal, not a wrong answer, and is reported but allowed. Any other
 difference is a silently different answer and fails the tier. A test missing from ACTUAL
-belongs to a rule that was not converted (each carries a diagnostic); missing tests are
-reported, and the number of identical tests must not fall below the checked-in floor, so
+belongs to a rule that was not converted (each carries a diagnostic) — unless ferrule reports a
+load error for that detection, which CPython loaded: that is a wrong answer too (or a refusal,
+if the load error is one). Missing tests are reported, and the number of identical tests must not fall below the checked-in floor, so
 that a loss of coverage fails too. Field comparison and seed tolerance are compare.py's own;
 beyond its fields, pypanther's verdict (`passed`) and `aux_errors` must be equal as well.
 """
@@ -36,6 +37,10 @@ def main() -> int:
     exp, alt, act = compare.load(expected_path), compare.load(alt_path), compare.load(actual_path)
     with open(floor_path, encoding="utf-8") as fobj:
         floor = int(fobj.read().split()[0])
+    # Detections that ferrule converted but could not load (module-level errors).
+    load_errors = {
+        a.get("id"): a for a in act.values() if a.get("record") == "load_error"
+    }
     identical = refusals = missing = 0
     wrong = []
     for k, e in exp.items():
@@ -43,7 +48,13 @@ def main() -> int:
             continue
         a = act.get(k)
         if a is None:
-            missing += 1
+            failed_load = load_errors.get(e.get("id"))
+            if failed_load is None:
+                missing += 1
+            elif refused(failed_load):
+                refusals += 1
+            else:
+                wrong.append(k)
             continue
         same = True
         for f in compare.FIELDS:
@@ -67,7 +78,7 @@ def main() -> int:
         f"{len(wrong)} silently different, {missing} missing (rules not converted)"
     )
     for k in wrong[:20]:
-        print(f"  WRONG {k[1]} | {k[3]}", file=sys.stderr)
+        print(f"  WRONG {exp[k].get('id')} | {exp[k].get('test')}", file=sys.stderr)
     ok = True
     if wrong:
         print("tier gate: FAIL: ferrule answers differently from CPython", file=sys.stderr)

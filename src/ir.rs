@@ -17,6 +17,10 @@ pub struct Program {
     pub modules: BTreeMap<String, Module>,
     pub detections: Vec<Detection>,
     pub data_models: Vec<DataModel>,
+    /// Data files of installed libraries that the runtime's models of those libraries read
+    /// (`pycountry/iso3166-1.json`), by name → contents: embedded in the generated crate,
+    /// never part of ferrule.
+    pub data_files: BTreeMap<String, String>,
 }
 
 /// What kind of module this is, which decides its Rust module name.

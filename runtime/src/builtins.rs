@@ -1531,6 +1531,13 @@ thread_local! {
     static TYPES: std::cell::RefCell<Vec<(&'static str, Value)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// `input()`: generated detections never read standard input.
+fn input(_: &[Value], _: Kwargs) -> PyResult<Value> {
+    Err(crate::ops::unsupported(
+        "`input()` (reading standard input)",
+    ))
+}
+
 /// The builtin named `name` as a value: a function or a type object. Type objects are
 /// created once per thread, so `type_object("str") is type_object("str")` holds.
 pub fn lookup(name: &str) -> Option<Value> {
@@ -1563,6 +1570,7 @@ pub fn lookup(name: &str) -> Option<Value> {
         "divmod" => divmod,
         "pow" => pow,
         "print" => print,
+        "input" => input,
         _ => {
             return TYPES.with(|t| {
                 if let Some((_, v)) = t.borrow().iter().find(|(n, _)| *n == name) {
@@ -1588,5 +1596,14 @@ pub fn lookup(name: &str) -> Option<Value> {
             })
         }
     };
-    Some(Value::func(name, f))
+    // `enumerate`, `zip`, `range`, `reversed`, `map` and `filter` are classes in CPython
+    // (`<class 'zip'>`), so only the others print as builtin functions.
+    if matches!(
+        name,
+        "enumerate" | "zip" | "range" | "reversed" | "map" | "filter" | "__ferrule_iter_check"
+    ) {
+        Some(Value::func(name, f))
+    } else {
+        Some(Value::builtin_function(name, f))
+    }
 }

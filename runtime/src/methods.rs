@@ -226,8 +226,13 @@ fn no_attribute(v: &Value, name: &str) -> PyErr {
         };
         return unsupported(&format!("`{ty}.{name}`"));
     }
-    if let Value::Func(_) = v {
-        return PyErr::attribute_error(format!("'function' object has no attribute '{name}'"));
+    if let Value::Func(f) = v {
+        let ty = if f.builtin {
+            "builtin_function_or_method"
+        } else {
+            "function"
+        };
+        return PyErr::attribute_error(format!("'{ty}' object has no attribute '{name}'"));
     }
     PyErr::attribute_error(format!(
         "'{}' object has no attribute '{}'",

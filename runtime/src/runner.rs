@@ -236,6 +236,8 @@ impl Encoder<'_> {
 pub struct Registry {
     pub detections: &'static [&'static DetectionDef],
     pub data_models: &'static [&'static DataModelDef],
+    /// Data files of installed libraries, by name (see [`install_data`]).
+    pub data_files: &'static [(&'static str, &'static str)],
 }
 
 /// One line of `ferrule test --jsonl`.
@@ -564,6 +566,7 @@ pub fn run_all(reg: &Registry, ids: &[String]) -> Vec<TestRecord> {
 /// `ferrule-tests: N detections, T tests: P passed, F failed` and returns the exit code
 /// (0 when every test passed and every detection loaded, 1 otherwise, 2 on usage errors).
 pub fn main(reg: &Registry) -> i32 {
+    install_data(reg);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut jsonl: Option<String> = None;
     let mut ids: Vec<String> = Vec::new();
@@ -627,17 +630,30 @@ pub fn main(reg: &Registry) -> i32 {
     }
 }
 
+/// Hands the library data files embedded in the generated crate to the runtime's models of
+/// those libraries.
+pub fn install_data(reg: &Registry) {
+    for (name, text) in reg.data_files {
+        if *name == "pycountry/iso3166-1.json" {
+            crate::stdlib::pycountry::install(text);
+        }
+    }
+}
+
 /// Runs tests `0..=test_index` of detection `det_index` in a fresh thread (fresh module
 /// state, as a new PAT process) and explains why the last one did not pass, if it did not.
 pub fn check_test(reg: &Registry, det_index: usize, test_index: usize) -> Result<(), String> {
     let detections = reg.detections;
     let data_models = reg.data_models;
+    let data_files = reg.data_files;
+    install_data(reg);
     let handle = std::thread::Builder::new()
         .stack_size(64 * 1024 * 1024)
         .spawn(move || -> Result<(), String> {
             let reg = Registry {
                 detections,
                 data_models,
+                data_files,
             };
             let def = *reg
                 .detections

@@ -57,6 +57,9 @@ pub struct Function {
     pub name: Rc<str>,
     /// Free of side effects (a builtin that only computes): see `purity`.
     pub pure: bool,
+    /// A function of CPython's `builtins` module, which prints as
+    /// `<built-in function NAME>` (no address).
+    pub builtin: bool,
     pub call: FnBody,
 }
 
@@ -292,6 +295,18 @@ impl Value {
         Value::Func(Rc::new(Function {
             name: name.into(),
             pure: true,
+            builtin: false,
+            call: FnBody::Native(f),
+        }))
+    }
+
+    /// A function of CPython's `builtins` module (`len`, `input`…): it prints without an
+    /// address.
+    pub fn builtin_function(name: &str, f: NativeFn) -> Value {
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            pure: true,
+            builtin: true,
             call: FnBody::Native(f),
         }))
     }
@@ -301,6 +316,7 @@ impl Value {
         Value::Func(Rc::new(Function {
             name: name.into(),
             pure: false,
+            builtin: false,
             call: FnBody::Native(f),
         }))
     }
@@ -314,6 +330,7 @@ impl Value {
         Value::Func(Rc::new(Function {
             name: name.into(),
             pure: false,
+            builtin: false,
             call: FnBody::Closure(Box::new(f)),
         }))
     }
@@ -332,6 +349,7 @@ impl Value {
             Value::Dict(_) => "dict",
             Value::Set(_) => "set",
             Value::FrozenSet(_) => "frozenset",
+            Value::Func(f) if f.builtin => "builtin_function_or_method",
             Value::Func(_) => "function",
             Value::Object(o) => o.type_name(),
         }

@@ -717,6 +717,7 @@ static REGISTRY: Registry = Registry {
         &TITLE_RAISES,
     ],
     data_models: &[&EDGE_DATA_MODEL],
+    data_files: &[],
 };
 
 // ---------------------------------------------------------------------------------------

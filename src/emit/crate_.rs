@@ -87,6 +87,18 @@ pub fn render(program: &Program) -> BTreeMap<String, String> {
             quote! { &m::#id::DEF }
         })
         .collect();
+    let data_refs: Vec<TokenStream> = program
+        .data_files
+        .keys()
+        .map(|name| {
+            let n = Literal::string(name);
+            let path = Literal::string(&format!("../data/{name}"));
+            quote! { (#n, include_str!(#path)) }
+        })
+        .collect();
+    for (name, text) in &program.data_files {
+        files.insert(format!("data/{name}"), text.clone());
+    }
     let lib = quote! {
         //! Detections compiled by ferrule. Do not edit: regenerate with `ferrule build`.
         #![allow(clippy::all)]
@@ -103,10 +115,15 @@ pub fn render(program: &Program) -> BTreeMap<String, String> {
         /// Every enabled data model.
         pub static DATA_MODELS: &[&rt::detection::DataModelDef] = &[#(#dm_refs),*];
 
+        /// Data files of installed libraries (`data/`), which the runtime's models of
+        /// those libraries read.
+        pub static DATA_FILES: &[(&str, &str)] = &[#(#data_refs),*];
+
         /// The registry the test runner and embedding pipelines use.
         pub static REGISTRY: rt::runner::Registry = rt::runner::Registry {
             detections: DETECTIONS,
             data_models: DATA_MODELS,
+            data_files: DATA_FILES,
         };
     };
     // `pub mod m { pub mod x; }` needs the files under src/m/.

@@ -1596,6 +1596,7 @@ mod tests {
             modules,
             detections: Vec::new(),
             data_models: Vec::new(),
+            data_files: BTreeMap::new(),
         };
         emit_module(&program, "m", TokenStream::new())
     }

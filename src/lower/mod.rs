@@ -1,5 +1,6 @@
 //! Lowering: Python ASTs and YAML specs → IR, with the supported subset enforced.
 
+pub mod annotations;
 pub mod exceptions;
 pub mod pypanther;
 pub mod pypanther_dm;

@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use rustpython_parser::ast::{self, Ranged};
 
 use crate::diag::{Code, Diagnostic, Span};
@@ -100,6 +101,37 @@ const STR_DEFAULTS: &[&str] = &[
     "default_runbook",
 ];
 
+/// Third-party libraries that pypanther's rules import, compiled from their installed
+/// source (the directory holding the `pypanther` package, i.e. site-packages), by module.
+/// Each package's `__init__.py` and the modules not listed are modelled by the runtime
+/// (`runtime/src/stdlib/`), because they read data files at import.
+const LIBRARY_SOURCES: &[(&str, &[&str])] = &[(
+    "policyuniverse",
+    &["common", "arn", "organization", "statement", "policy"],
+)];
+
+/// Data files of installed libraries that the runtime's models of them read (name →
+/// path relative to site-packages); a library whose data is absent refuses when used.
+const LIBRARY_DATA: &[(&str, &str)] = &[(
+    "pycountry/iso3166-1.json",
+    "pycountry/databases/iso3166-1.json",
+)];
+
+/// The library modules of [`LIBRARY_SOURCES`] installed next to the package: dotted name →
+/// path relative to `root`.
+fn library_modules(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (package, modules) in LIBRARY_SOURCES {
+        for m in *modules {
+            let rel = format!("{package}/{m}.py");
+            if root.join(&rel).is_file() {
+                out.insert(format!("{package}.{m}"), rel);
+            }
+        }
+    }
+    out
+}
+
 /// Lowers the `pypanther` package directory `pkg`.
 pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
     let root = pkg.parent().unwrap_or(Path::new("."));
@@ -119,6 +151,12 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         let dotted = rel.trim_end_matches(".py").replace('/', ".");
         helper_files.insert(dotted, rel);
     }
+    helper_files.extend(library_modules(root));
+    for (name, rel) in LIBRARY_DATA {
+        if let Ok(text) = std::fs::read_to_string(root.join(rel)) {
+            program.data_files.insert(name.to_string(), text);
+        }
+    }
     let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
     // `from pypanther.helpers import x` runs the package's `__init__.py` first: supported
     // when it is empty.
@@ -132,10 +170,16 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         packages: &packages,
     };
     let mut failed: BTreeSet<String> = BTreeSet::new();
-    for (dotted, rel) in &helper_files {
-        match load(root, rel) {
-            Ok(file) => {
-                let (m, d) = lower_module(&file, dotted, ModuleKind::Helper, &env);
+    let helper_list: Vec<(&String, &String)> = helper_files.iter().collect();
+    let lowered_helpers: Vec<_> = helper_list
+        .par_iter()
+        .map(|(dotted, rel)| {
+            load(root, rel).map(|file| lower_module(&file, dotted, ModuleKind::Helper, &env))
+        })
+        .collect();
+    for ((dotted, _), outcome) in helper_list.into_iter().zip(lowered_helpers) {
+        match outcome {
+            Ok((m, d)) => {
                 if d.iter().any(|d| d.code.is_error()) {
                     failed.insert(dotted.clone());
                 }
@@ -168,56 +212,75 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         }
     }
 
+    // Rule modules are parsed, edited and lowered in parallel (they only read `env`), then
+    // merged in file order, so output and diagnostics do not depend on scheduling.
+    let rule_files: Vec<String> = py_files(root, &format!("{pkg_name}/rules"))
+        .into_iter()
+        .filter(|rel| !rel.ends_with("__init__.py"))
+        .collect();
+    let lowered: Vec<Result<Option<LoweredRule>, Diagnostic>> = rule_files
+        .par_iter()
+        .map(|rel| {
+            let file = load(root, rel)?;
+            let Some(r) = rule_module(&file, dm_ok)? else {
+                return Ok(None);
+            };
+            let module_name = format!("detection:{}", r.id);
+            let (module, d) = lower_module(&r.file, &module_name, ModuleKind::Detection, &env);
+            Ok(Some(LoweredRule {
+                rel: rel.clone(),
+                rule: r,
+                module,
+                diags: d,
+            }))
+        })
+        .collect();
     let mut seen_ids: BTreeSet<String> = BTreeSet::new();
-    for rel in py_files(root, &format!("{pkg_name}/rules")) {
-        if rel.ends_with("__init__.py") {
-            continue;
-        }
-        let file = match load(root, &rel) {
-            Ok(f) => f,
+    for outcome in lowered {
+        let LoweredRule {
+            rel,
+            rule: r,
+            module,
+            diags: d,
+        } = match outcome {
+            Ok(Some(l)) => l,
+            Ok(None) => continue,
             Err(d) => {
                 diags.push(d);
                 continue;
             }
         };
-        match rule_module(&file, dm_ok) {
-            Ok(None) => {}
-            Ok(Some(r)) => {
-                if !seen_ids.insert(r.id.clone()) {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::DuplicateId,
-                            r.span.clone(),
-                            format!("duplicate rule id `{}`", r.id),
-                        )
-                        .for_detection(&r.id),
-                    );
-                    continue;
-                }
-                let module_name = format!("detection:{}", r.id);
-                let (module, d) = lower_module(&r.file, &module_name, ModuleKind::Detection, &env);
-                let bad = d.iter().any(|d| d.code.is_error());
-                diags.extend(d.into_iter().map(|d| d.for_detection(&r.id)));
-                if bad {
-                    continue;
-                }
-                program.modules.insert(module_name.clone(), module);
-                program.detections.push(Detection {
-                    id: r.id.clone(),
-                    kind: DetectionKind::Rule,
-                    file: rel.clone(),
-                    module: module_name,
-                    py_file: rel.clone(),
-                    display_name: r.display_name,
-                    severity: r.severity,
-                    enabled: r.enabled,
-                    create_alert: r.create_alert,
-                    tests: r.tests,
-                    span: r.span,
-                });
-            }
-            Err(d) => diags.push(d),
+        if !seen_ids.insert(r.id.clone()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    r.span.clone(),
+                    format!("duplicate rule id `{}`", r.id),
+                )
+                .for_detection(&r.id),
+            );
+            continue;
         }
+        let bad = d.iter().any(|d| d.code.is_error());
+        diags.extend(d.into_iter().map(|d| d.for_detection(&r.id)));
+        if bad {
+            continue;
+        }
+        let module_name = format!("detection:{}", r.id);
+        program.modules.insert(module_name.clone(), module);
+        program.detections.push(Detection {
+            id: r.id.clone(),
+            kind: DetectionKind::Rule,
+            file: rel.clone(),
+            module: module_name,
+            py_file: rel,
+            display_name: r.display_name,
+            severity: r.severity,
+            enabled: r.enabled,
+            create_alert: r.create_alert,
+            tests: r.tests,
+            span: r.span,
+        });
     }
     // A helper that imports a failed helper fails, and so does every rule reaching one.
     for (module, d) in crate::resolve::check_imports(&program) {
@@ -330,6 +393,14 @@ pub(crate) fn py_files(root: &Path, dir: &str) -> Vec<String> {
 }
 
 /// One rule class, ready for lowering.
+/// A rule module lowered on a worker thread, before the sequential merge.
+struct LoweredRule {
+    rel: String,
+    rule: RuleModule,
+    module: Module,
+    diags: Vec<Diagnostic>,
+}
+
 struct RuleModule {
     id: String,
     display_name: String,
@@ -557,7 +628,7 @@ fn rule_module(py: &PyFile, data_models_ok: bool) -> Result<Option<RuleModule>, 
                 .into(),
         ));
     }
-    if contains_word(&edited, "super") {
+    if uses_name(&edited, "super") {
         return Err(refuse(
             py,
             *s,
@@ -1039,21 +1110,6 @@ fn fstring_fields(value: &str) -> String {
         }
     }
     out
-}
-
-fn contains_word(text: &str, w: &str) -> bool {
-    let b = text.as_bytes();
-    let is_id = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let mut from = 0;
-    while let Some(i) = text[from..].find(w) {
-        let a = from + i;
-        let e = a + w.len();
-        if (a == 0 || !is_id(b[a - 1])) && (e >= b.len() || !is_id(b[e])) {
-            return true;
-        }
-        from = e;
-    }
-    false
 }
 
 fn self_attrs(text: &str) -> BTreeSet<String> {

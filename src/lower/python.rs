@@ -41,6 +41,8 @@ pub fn lower_module(
         scopes: Vec::new(),
         imports: Vec::new(),
         class_ctx: None,
+        class_names: None,
+        class_name_read: false,
         module_name: name.to_string(),
         module_kind: kind,
     };
@@ -51,6 +53,14 @@ pub fn lower_module(
     collect_global_decls(&py.body, &mut global_decls);
     for n in bound.into_iter().chain(global_decls) {
         cx.global_slot(&n);
+    }
+    for (range, why) in crate::lower::annotations::unproven(&py.body) {
+        let span = py.span(range.start().to_usize());
+        cx.diags.push(Diagnostic::new(
+            Code::Unsupported,
+            span,
+            format!("unsupported: {why}"),
+        ));
     }
     cx.scopes.push(Scope::module());
     let body = cx.block(&py.body);
@@ -111,6 +121,15 @@ impl Scope {
     }
 }
 
+/// A name bound in the class body being lowered.
+enum ClassName {
+    /// An attribute, whose value is held in this hidden module global while the class is
+    /// built.
+    Attribute(String),
+    /// A method (its plain function).
+    Method,
+}
+
 struct Cx<'a> {
     py: &'a PyFile,
     env: &'a ImportEnv<'a>,
@@ -121,11 +140,51 @@ struct Cx<'a> {
     imports: Vec<String>,
     /// The class whose methods are being lowered (for `super()`).
     class_ctx: Option<Expr>,
+    /// While a class body is lowered: the names it has bound so far, which its own
+    /// statements read before globals (CPython's class namespace).
+    class_names: Option<HashMap<String, ClassName>>,
+    /// Whether a class-body statement read one of `class_names`.
+    class_name_read: bool,
     module_name: String,
     module_kind: ModuleKind,
 }
 
 /// Python builtins that the runtime provides.
+/// Whether `body` consists only of imports of library modules and names that the runtime
+/// provides, so that running it cannot raise.
+fn imports_provided(body: &[ast::Stmt]) -> bool {
+    !body.is_empty()
+        && body.iter().all(|s| match s {
+            ast::Stmt::Import(i) => i
+                .names
+                .iter()
+                .all(|a| crate::lower::stdlib::module_exists(a.name.as_str())),
+            ast::Stmt::ImportFrom(i) => {
+                let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                i.level.map(|l| l.to_u32()).unwrap_or(0) == 0
+                    && crate::lower::stdlib::module_exists(module)
+                    && i.names
+                        .iter()
+                        .all(|a| crate::lower::stdlib::attr_exists(&format!("{module}.{}", a.name)))
+            }
+            _ => false,
+        })
+}
+
+/// Whether every handler catches `ImportError` or `ModuleNotFoundError` (and nothing else).
+fn catches_only_import_errors(handlers: &[ast::ExceptHandler]) -> bool {
+    let is_import_error = |e: &ast::Expr| matches!(e, ast::Expr::Name(n) if n.id.as_str() == "ImportError" || n.id.as_str() == "ModuleNotFoundError");
+    !handlers.is_empty()
+        && handlers.iter().all(|h| {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            match h.type_.as_deref() {
+                Some(ast::Expr::Tuple(t)) => t.elts.iter().all(is_import_error),
+                Some(e) => is_import_error(e),
+                None => false,
+            }
+        })
+}
+
 pub fn is_supported_builtin(name: &str) -> bool {
     SUPPORTED_BUILTINS.contains(&name)
         || crate::lower::exceptions::builtin_exception(name).is_some()
@@ -133,6 +192,7 @@ pub fn is_supported_builtin(name: &str) -> bool {
 
 const SUPPORTED_BUILTINS: &[&str] = &[
     "abs",
+    "input",
     "all",
     "any",
     "bool",
@@ -280,6 +340,22 @@ impl<'a> Cx<'a> {
     /// Resolves a name that is read.
     fn read_name(&mut self, node: &impl Ranged, id: &str) -> Name {
         let depth = self.scopes.len();
+        // A class-body statement (not a function or comprehension inside it, whose scopes
+        // skip the class namespace) reads the class's own names first.
+        if depth == 1 && self.scopes[0].comps.is_empty() {
+            match self.class_names.as_ref().and_then(|m| m.get(id)) {
+                Some(ClassName::Attribute(hidden)) => {
+                    let hidden = hidden.clone();
+                    self.class_name_read = true;
+                    let slot = self.global_slot(&hidden);
+                    return Name::Global(slot, hidden);
+                }
+                Some(ClassName::Method) => {
+                    self.unsupported(node, "a method read in its own class body");
+                }
+                None => {}
+            }
+        }
         {
             let scope = &self.scopes[depth - 1];
             for comp in scope.comps.iter().rev() {
@@ -483,6 +559,17 @@ impl<'a> Cx<'a> {
                     self.unsupported(s, "`try … finally`");
                 }
                 let body = self.block(&t.body);
+                // `try: from collections.abc import X` / `except ImportError: <fallback>`:
+                // when every import of the body is one the runtime provides, the handlers
+                // are dead code (they often name what CPython 3.11 no longer has).
+                if t.finalbody.is_empty()
+                    && imports_provided(&t.body)
+                    && catches_only_import_errors(&t.handlers)
+                {
+                    out.extend(body);
+                    out.extend(self.block(&t.orelse));
+                    return;
+                }
                 let mut handlers = Vec::new();
                 for h in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
@@ -648,7 +735,15 @@ impl<'a> Cx<'a> {
             self.unsupported(s, "classes with several bases, keywords or decorators");
             return;
         }
-        let base = c.bases.first().map(|b| self.expr(b));
+        // `class C(object)` is `class C` in Python 3 (unless the module rebinds `object`).
+        let base = match c.bases.first() {
+            Some(ast::Expr::Name(n))
+                if n.id.as_str() == "object" && !self.globals.iter().any(|g| g == "object") =>
+            {
+                None
+            }
+            b => b.map(|b| self.expr(b)),
+        };
         let target = self.write_name(&c.name);
         let class_expr = match &target {
             Name::Global(slot, n) => Expr {
@@ -658,6 +753,9 @@ impl<'a> Cx<'a> {
             _ => return,
         };
         let mut members = Vec::new();
+        let saved_names = self.class_names.replace(HashMap::new());
+        let saved_read = std::mem::replace(&mut self.class_name_read, false);
+        let hidden = |n: &str| format!("__ferrule_class_{}_{}", c.name, n);
         for b in &c.body {
             match b {
                 ast::Stmt::Pass(_) => {}
@@ -680,6 +778,9 @@ impl<'a> Cx<'a> {
                     let saved = self.class_ctx.replace(class_expr.clone());
                     let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), b);
                     self.class_ctx = saved;
+                    if let Some(m) = self.class_names.as_mut() {
+                        m.insert(f.name.to_string(), ClassName::Method);
+                    }
                     members.push(ClassMember {
                         name: f.name.to_string(),
                         kind,
@@ -704,10 +805,59 @@ impl<'a> Cx<'a> {
                             value: MemberValue::Expr(v),
                         });
                     }
+                    for t in &a.targets {
+                        if let (ast::Expr::Name(n), Some(m)) = (t, self.class_names.as_mut()) {
+                            m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
+                        }
+                    }
+                }
+                // The annotation is checked by `annotations::unproven` (it cannot raise),
+                // so only the assignment remains.
+                ast::Stmt::AnnAssign(a) if matches!(&*a.target, ast::Expr::Name(_)) => {
+                    let (ast::Expr::Name(n), Some(value)) = (&*a.target, &a.value) else {
+                        continue;
+                    };
+                    let v = self.expr(value);
+                    members.push(ClassMember {
+                        name: n.id.to_string(),
+                        kind: MemberKind::Attribute,
+                        value: MemberValue::Expr(v),
+                    });
+                    if let Some(m) = self.class_names.as_mut() {
+                        m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
+                    }
                 }
                 other => self.unsupported(other, "this statement in a class body"),
             }
         }
+        // When the body reads its own attributes, every attribute value is evaluated, in
+        // order, into its hidden global before the class is built, and the class takes it
+        // from there.
+        if self.class_name_read {
+            for m in members.iter_mut() {
+                if m.kind != MemberKind::Attribute {
+                    continue;
+                }
+                let MemberValue::Expr(e) = &m.value else {
+                    continue;
+                };
+                let h = hidden(&m.name);
+                let slot = self.global_slot(&h);
+                let span = e.span.clone();
+                let value = std::mem::replace(
+                    &mut m.value,
+                    MemberValue::Expr(Expr {
+                        kind: ExprKind::Name(Name::Global(slot, h.clone())),
+                        span,
+                    }),
+                );
+                if let MemberValue::Expr(e) = value {
+                    out.push(Stmt::Assign(vec![Target::Name(Name::Global(slot, h))], e));
+                }
+            }
+        }
+        self.class_names = saved_names;
+        self.class_name_read = saved_read;
         out.push(Stmt::Class {
             target: Target::Name(target),
             name: c.name.to_string(),
@@ -1259,7 +1409,7 @@ fn collect_target_names(t: &ast::Expr, out: &mut Vec<String>) {
 
 /// Names bound by a block (not descending into nested functions; comprehension targets
 /// excluded, walrus targets included). `module` also collects function and class names.
-fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: bool) {
+pub(crate) fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: bool) {
     use ast::Stmt as S;
     let _ = module;
     for s in stmts {

@@ -1,7 +1,8 @@
-//! `collections` (`OrderedDict`, `namedtuple` in namedtuple.rs) and `collections.abc` (the ABCs detections test with
-//! `isinstance`).
+//! `collections` (`OrderedDict`, `namedtuple` in namedtuple.rs) and `collections.abc` (the
+//! ABCs detections test with `isinstance`).
 //!
-//! `defaultdict` and `Counter` are not provided (the compiler reports their use).
+//! `defaultdict` is importable but refuses to construct (policyuniverse imports it for code
+//! no rule runs); `Counter` is not provided (the compiler reports its use).
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -18,6 +19,14 @@ pub fn attr(name: &str) -> Option<Value> {
             module: "collections",
             check: |v| v.downcast::<OrderedDict>().is_some(),
             construct: Some(ordered_dict),
+            attr: None,
+        }),
+        // No value the runtime builds is a defaultdict, so `isinstance` is exact.
+        "defaultdict" => Value::object(TypeObject {
+            name: "defaultdict",
+            module: "collections",
+            check: |_| false,
+            construct: Some(|_, _| Err(unsupported("collections.defaultdict"))),
             attr: None,
         }),
         "namedtuple" => Value::func("namedtuple", crate::stdlib::namedtuple::namedtuple),

@@ -2,8 +2,9 @@
 //! arithmetic, printing, parsing (`strptime`, `fromisoformat`) and error messages.
 //!
 //! The runtime has no time zone database: a naive datetime is taken to be in UTC wherever
-//! CPython would use the machine's local zone (`timestamp()`, `fromtimestamp()` without
-//! `tz`, `astimezone()`), which is what the oracle (run with `TZ=UTC`) does. `now()`,
+//! CPython would use the machine's local zone (`timestamp()`, `fromtimestamp()` and `now()`
+//! without `tz`), which is what the oracle (run with `TZ=UTC`) does; the C library confirms
+//! at each call that the local offset is zero, or the call is refused. `now()`,
 //! `utcnow()` and `today()` read the real clock. `strftime` follows glibc for the
 //! directives it supports and raises `NotImplementedError` for the others.
 
@@ -922,6 +923,37 @@ fn tz_arg(v: &Value) -> PyResult<Option<TimeZone>> {
     }
 }
 
+/// CPython converts between naive datetimes and timestamps in the machine's local zone,
+/// the runtime in UTC: exact only where the local offset is zero. This checks with the C
+/// library that it is zero at `secs` and a day either side (so that no transition makes
+/// the local time ambiguous), and refuses otherwise.
+pub(crate) fn require_utc_local(secs: i128) -> PyResult<()> {
+    #[cfg(unix)]
+    {
+        for t in [secs - 86_400, secs, secs + 86_400] {
+            let t = libc::time_t::try_from(t)
+                .map_err(|_| unsupported("local time outside the C library's range"))?;
+            // SAFETY: `tm` is a plain C struct that `localtime_r` fills; both pointers are
+            // valid for the call.
+            let ok = unsafe {
+                let mut tm: libc::tm = std::mem::zeroed();
+                !libc::localtime_r(&t, &mut tm).is_null() && tm.tm_gmtoff == 0
+            };
+            if !ok {
+                return Err(unsupported(
+                    "local time in a machine zone other than UTC (the runtime converts in UTC)",
+                ));
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = secs;
+        Err(unsupported("local time without a C library"))
+    }
+}
+
 /// `mktime(3)` as CPython calls it: the broken-down local time (year, month, day, hour,
 /// minute, second) and `tm_isdst`, normalised by the C library in the machine's zone.
 pub(crate) fn c_mktime(f: [i64; 6], isdst: i64) -> PyResult<i64> {
@@ -1114,12 +1146,17 @@ fn clock_us() -> PyResult<i128> {
     Ok(epoch + now.as_micros() as i128)
 }
 
-/// `datetime.datetime.now(tz=None)` (the real clock; local time is UTC).
+/// `datetime.datetime.now(tz=None)` (the real clock; local time must be UTC).
 pub fn now(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = Args::new("now", args, kwargs, &["tz"], 0)?;
     let tz = a.get(0).map_or(Ok(None), tz_arg)?;
     let off = tz.as_ref().map_or(0, |t| t.offset_us as i128);
-    DateTime::from_wall_us(clock_us()? + off, tz).map(Value::object)
+    let clock = if tz.is_none() {
+        local_clock_us()?
+    } else {
+        clock_us()?
+    };
+    DateTime::from_wall_us(clock + off, tz).map(Value::object)
 }
 
 /// `datetime.datetime.utcnow()`.
@@ -1128,16 +1165,25 @@ pub fn utcnow(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     DateTime::from_wall_us(clock_us()?, None).map(Value::object)
 }
 
+/// The clock as local wall time (microseconds since 0001-01-01), refused unless the
+/// machine zone is UTC now.
+fn local_clock_us() -> PyResult<i128> {
+    let clock = clock_us()?;
+    let epoch = (ymd_to_ord(1970, 1, 1) as i128 - 1) * US_PER_DAY as i128;
+    require_utc_local((clock - epoch).div_euclid(US_PER_SEC as i128))?;
+    Ok(clock)
+}
+
 /// `datetime.datetime.today()`.
 pub fn today(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Args::new("today", args, kwargs, &[], 0)?;
-    DateTime::from_wall_us(clock_us()?, None).map(Value::object)
+    DateTime::from_wall_us(local_clock_us()?, None).map(Value::object)
 }
 
 /// `datetime.date.today()`.
 pub fn date_today(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Args::new("today", args, kwargs, &[], 0)?;
-    let dt = DateTime::from_wall_us(clock_us()?, None)?;
+    let dt = DateTime::from_wall_us(local_clock_us()?, None)?;
     Ok(Value::object(Date {
         ordinal: dt.ordinal,
     }))
@@ -1192,11 +1238,16 @@ fn from_ts(ts: &Value, tz: Option<TimeZone>) -> PyResult<DateTime> {
     DateTime::from_wall_us(wall, tz)
 }
 
-/// `datetime.datetime.fromtimestamp(ts, tz=None)` (local time is UTC).
+/// `datetime.datetime.fromtimestamp(ts, tz=None)` (local time must be UTC).
 pub fn fromtimestamp(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = Args::new("fromtimestamp", args, kwargs, &["timestamp", "tz"], 1)?;
     let tz = a.get(1).map_or(Ok(None), tz_arg)?;
-    from_ts(&a.req(0), tz).map(Value::object)
+    let local = tz.is_none();
+    let dt = from_ts(&a.req(0), tz)?;
+    if local {
+        require_utc_local(dt.epoch_us().div_euclid(US_PER_SEC as i128))?;
+    }
+    Ok(Value::object(dt))
 }
 
 /// `datetime.datetime.utcfromtimestamp(ts)`.
@@ -1761,6 +1812,9 @@ impl PyObject for DateTime {
             }
             "timestamp" => {
                 Args::new("timestamp", args, kwargs, &[], 0)?;
+                if self.tz.is_none() {
+                    require_utc_local(self.epoch_us().div_euclid(US_PER_SEC as i128))?;
+                }
                 Ok(Value::Float(self.timestamp()))
             }
             "timetuple" => {

@@ -27,6 +27,8 @@ pub mod logging;
 pub mod math;
 pub mod namedtuple;
 pub mod os;
+pub mod policyuniverse;
+pub mod pycountry;
 pub mod re;
 pub mod shlex;
 pub mod time;
@@ -62,6 +64,16 @@ pub fn import(dotted: &str) -> Option<Value> {
         "dateutil" => ("dateutil", dateutil_attr),
         "boto3" => ("boto3", boto3_attr),
         "dateutil.parser" => ("dateutil.parser", dateutil_parser::attr),
+        "policyuniverse" => ("policyuniverse", policyuniverse::attr),
+        "pycountry" => ("pycountry", pycountry::attr),
+        "policyuniverse.action_categories" => (
+            "policyuniverse.action_categories",
+            policyuniverse::action_categories_attr,
+        ),
+        "policyuniverse.expander_minimizer" => (
+            "policyuniverse.expander_minimizer",
+            policyuniverse::expander_minimizer_attr,
+        ),
         _ => return None,
     };
     Some(Value::object(ModuleObject { name, attr }))
