@@ -30,6 +30,7 @@ fn modules_import() {
         "uuid",
         "time",
         "logging",
+        "pycountry",
     ] {
         assert!(import(m).is_some(), "{m}");
     }
