@@ -7,15 +7,17 @@
 //! dictionary plus an `expiresAt` epoch; reads ignore expiry unless `force_ttl_check` is
 //! set (DynamoDB deletes expired items lazily); the conditional updates of
 //! `increment_counter`/`add_to_string_set`/`remove_from_string_set` restart an expired or
-//! missing item. Checked against the real module on moto by `tests/caching_cases.rs`. One
-//! known difference: DynamoDB returns stored counters as `decimal.Decimal`, ferrule as `int`
-//! (equal values and `str()`, but `repr()`, `json.dumps` and mixing with floats differ).
+//! missing item. Checked against the real module on moto by `tests/caching_cases.rs`.
+//! Counters read back from DynamoDB are `decimal.Decimal` (boto3's deserializer), so
+//! `get_counter` and `increment_counter` return a [`Decimal`] wherever caching.py returns
+//! the stored number, and the plain argument or `0` where it returns those.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use indexmap::IndexSet;
 
+use crate::decimal::Decimal;
 use crate::err::{PyErr, PyResult};
 use crate::event::bind_args;
 use crate::value::{Key, Kwargs, ModuleObject, Value};
@@ -191,14 +193,28 @@ fn get_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     if force(&a[1])? && item.as_ref().is_some_and(expired) {
         return Ok(Value::Int(0));
     }
-    Ok(Value::Int(item.and_then(|i| i.count).unwrap_or(0)))
+    // The stored number comes back as a Decimal; the default is the int 0.
+    Ok(match item.and_then(|i| i.count) {
+        Some(c) => Decimal::from_i64(c).into(),
+        None => Value::Int(0),
+    })
 }
 
-fn increment(key: &str, val: &Value, epoch: &Value) -> PyResult<i64> {
+/// `increment_counter`: the new count as a Decimal when the item was live, else `val`
+/// itself (caching.py returns its argument after restarting an expired counter).
+fn increment(key: &str, val_arg: &Value, epoch: &Value) -> PyResult<Value> {
     let ttl = finalize_epoch_seconds(epoch)?;
     // boto3 serializes the request after caching.py computed the expiry, and refuses floats.
-    let val = match val {
+    let val = match val_arg {
         Value::Int(i) => *i,
+        // boto3 sends a Decimal as a number; the store keeps 64-bit integers.
+        Value::Object(_) if crate::decimal::as_decimal(val_arg).is_some() => {
+            crate::decimal::as_decimal(val_arg)
+                .and_then(|d| d.as_i64())
+                .ok_or_else(|| {
+                    crate::ops::unsupported("a non-integral Decimal counter increment")
+                })?
+        }
         Value::Float(_) => {
             return Err(PyErr::type_error(
                 "Float types are not supported. Use Decimal types instead.",
@@ -230,13 +246,13 @@ fn increment(key: &str, val: &Value, epoch: &Value) -> PyResult<i64> {
             i.count = Some(new);
             i.expires_at = Some(ttl);
         });
-        Ok(new)
+        Ok(Decimal::from_i64(new).into())
     } else {
         update(key, |i| {
             i.count = Some(val);
             i.expires_at = Some(ttl);
         });
-        Ok(val)
+        Ok(val_arg.clone())
     }
 }
 
@@ -251,7 +267,7 @@ fn increment_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     )?;
     let key = key_arg(&a[0])?;
     let val = a[1].clone().unwrap_or(Value::Int(1));
-    increment(&key, &val, &a[2].clone().unwrap_or_default()).map(Value::Int)
+    increment(&key, &val, &a[2].clone().unwrap_or_default())
 }
 
 fn reset_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -482,18 +498,10 @@ fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     )?;
     let key = key_arg(&a[0])?;
     let threshold = a[1].clone().unwrap_or(Value::Int(10));
-    // The count may be a `Decimal` in CPython, whose comparisons with non-numbers differ
-    // from an int's.
-    if !matches!(threshold, Value::Int(_) | Value::Bool(_) | Value::Float(_)) {
-        return Err(crate::ops::unsupported("a non-numeric threshold"));
-    }
-    // `Decimal >= nan` raises InvalidOperation; `int >= nan` is False.
-    if matches!(threshold, Value::Float(f) if f.is_nan()) {
-        return Err(crate::ops::unsupported("a NaN threshold"));
-    }
     let expiry = a[2].clone().unwrap_or(Value::Int(3600));
+    // The count is a Decimal or the int 1, compared as CPython compares either.
     let count = increment(&key, &Value::Int(1), &expiry)?;
-    if crate::ops::compare(crate::ops::CmpOp::Ge, &Value::Int(count), &threshold)? {
+    if crate::ops::compare(crate::ops::CmpOp::Ge, &count, &threshold)? {
         update(&key, |i| i.count = None);
         return Ok(Value::Bool(true));
     }
@@ -582,11 +590,11 @@ mod tests {
             call("increment_counter", &[k()]),
             Ok(Value::Int(1))
         ));
-        assert!(matches!(
-            call("increment_counter", &[k(), Value::Int(5)]),
-            Ok(Value::Int(6))
-        ));
-        assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(6))));
+        // Numbers read back from DynamoDB are Decimals.
+        let r = call("increment_counter", &[k(), Value::Int(5)]).expect("increment");
+        assert_eq!(crate::fmt::repr(&r), "Decimal('6')");
+        let r = call("get_counter", &[k()]).expect("get");
+        assert_eq!(crate::fmt::repr(&r), "Decimal('6')");
         call("reset_counter", &[k()]).expect("reset");
         assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(0))));
         let e = call("get_counter", &[]).expect_err("missing key");
