@@ -57,6 +57,9 @@ fn decode(v: &J) -> Value {
             let (tag, x) = m.iter().next().unwrap();
             match tag.as_str() {
                 "i" => Value::Int(x.as_str().unwrap().parse().unwrap()),
+                "D" => ferrule_runtime::decimal::Decimal::parse(x.as_str().unwrap())
+                    .unwrap()
+                    .into(),
                 "f" => Value::Float(match x.as_str().unwrap() {
                     "nan" => f64::NAN,
                     "inf" => f64::INFINITY,
