@@ -8,6 +8,7 @@ says whether panther_core could be imported.
 
 import base64
 import datetime
+import decimal
 import fnmatch
 import ipaddress
 import json
@@ -24,6 +25,7 @@ warnings.simplefilter("ignore")
 G = {
     "base64": base64,
     "datetime": datetime,
+    "decimal": decimal,
     "fnmatch": fnmatch,
     "ipaddress": ipaddress,
     "json": json,
