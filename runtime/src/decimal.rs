@@ -754,6 +754,219 @@ impl Decimal {
     }
 }
 
+/// The subset of the format-spec mini-language ferrule formats Decimals with:
+/// `[[fill]align][sign][width][,][.precision][f|F]`.
+struct DecSpec {
+    fill: char,
+    align: char,
+    sign: char,
+    width: usize,
+    comma: bool,
+    precision: Option<usize>,
+    fixed: bool,
+}
+
+fn parse_dec_spec(spec: &str) -> Option<DecSpec> {
+    let c: Vec<char> = spec.chars().collect();
+    let mut i = 0;
+    let is_align = |ch: char| matches!(ch, '<' | '>' | '=' | '^');
+    let (mut fill, mut align) = (' ', '>');
+    if c.len() >= 2 && is_align(c[1]) {
+        (fill, align) = (c[0], c[1]);
+        i = 2;
+    } else if !c.is_empty() && is_align(c[0]) {
+        align = c[0];
+        i = 1;
+    }
+    let mut sign = '-';
+    if i < c.len() && matches!(c[i], '+' | '-' | ' ') {
+        sign = c[i];
+        i += 1;
+    }
+    // Zero padding (a leading `0` width), `z` and `#` are left to CPython alone.
+    if i < c.len() && c[i] == '0' {
+        return None;
+    }
+    let start = i;
+    while i < c.len() && c[i].is_ascii_digit() {
+        i += 1;
+    }
+    let width_text: String = c[start..i].iter().collect();
+    if width_text.len() > 6 {
+        return None;
+    }
+    let width = width_text.parse().unwrap_or(0);
+    let mut comma = false;
+    if i < c.len() && c[i] == ',' {
+        comma = true;
+        i += 1;
+    }
+    let mut precision = None;
+    if i < c.len() && c[i] == '.' {
+        let start = i + 1;
+        i += 1;
+        while i < c.len() && c[i].is_ascii_digit() {
+            i += 1;
+        }
+        let text: String = c[start..i].iter().collect();
+        if text.is_empty() || text.len() > 4 {
+            return None;
+        }
+        precision = text.parse().ok();
+    }
+    let fixed = match c.get(i) {
+        None => false,
+        Some('f' | 'F') if i + 1 == c.len() => true,
+        _ => return None,
+    };
+    // Without a type, a precision means significant digits ('g'), which is not modelled.
+    if !fixed && precision.is_some() {
+        return None;
+    }
+    Some(DecSpec {
+        fill,
+        align,
+        sign,
+        width,
+        comma,
+        precision,
+        fixed,
+    })
+}
+
+impl Decimal {
+    /// `format(d, spec)` as `Decimal.__format__` computes it (exact digits, halves to even),
+    /// for the subset [`parse_dec_spec`] accepts; `None` for other specs.
+    fn format_spec(&self, spec: &str) -> Option<String> {
+        let sp = parse_dec_spec(spec)?;
+        // The digits and exponent after rounding to the precision (`_rescale`).
+        let (mut digits, mut exp) = (self.coeff.to_string(), self.exp);
+        if let (true, Some(p)) = (sp.fixed, sp.precision) {
+            let target = -(p as i64);
+            if exp > target {
+                if exp - target > 1000 {
+                    return None;
+                }
+                if self.coeff != 0 {
+                    digits.push_str(&"0".repeat((exp - target) as usize));
+                }
+                exp = target;
+            } else if exp < target {
+                let drop = (target - exp) as usize;
+                let (kept, gone) = if drop >= digits.len() {
+                    (
+                        String::new(),
+                        format!("{}{digits}", "0".repeat(drop - digits.len())),
+                    )
+                } else {
+                    let k = digits.len() - drop;
+                    (digits[..k].to_string(), digits[k..].to_string())
+                };
+                let first = gone.as_bytes()[0];
+                let rest = gone[1..].bytes().any(|b| b != b'0');
+                let last_odd = kept.bytes().last().is_some_and(|b| (b - b'0') % 2 == 1);
+                let up = first > b'5' || (first == b'5' && (rest || last_odd));
+                let mut kept = if kept.is_empty() {
+                    "0".to_string()
+                } else {
+                    kept
+                };
+                if up {
+                    kept = Big::from_u128(0)
+                        .add(&decimal_big(&kept)?)
+                        .add(&Big(vec![1]))
+                        .to_decimal_string();
+                }
+                digits = kept.trim_start_matches('0').to_string();
+                if digits.is_empty() {
+                    digits = "0".to_string();
+                }
+                exp = target;
+            }
+        }
+        let zero = digits.bytes().all(|b| b == b'0');
+        if zero && exp > 0 && sp.fixed {
+            digits = "0".to_string();
+            exp = 0;
+        }
+        let leftdigits = exp + digits.len() as i64;
+        let dotplace = if sp.fixed || (exp <= 0 && leftdigits > -6) {
+            leftdigits
+        } else {
+            1
+        };
+        let (intpart, fracpart) = if dotplace < 0 {
+            (
+                "0".to_string(),
+                format!("{}{digits}", "0".repeat((-dotplace) as usize)),
+            )
+        } else if dotplace as usize > digits.len() {
+            if dotplace > 10_000 {
+                return None;
+            }
+            (
+                format!("{digits}{}", "0".repeat(dotplace as usize - digits.len())),
+                String::new(),
+            )
+        } else {
+            let (a, b) = digits.split_at(dotplace as usize);
+            (
+                if a.is_empty() { "0" } else { a }.to_string(),
+                b.to_string(),
+            )
+        };
+        let e = leftdigits - dotplace;
+        let mut tail = if fracpart.is_empty() {
+            String::new()
+        } else {
+            format!(".{fracpart}")
+        };
+        if e != 0 {
+            tail.push_str(&format!("E{e:+}"));
+        }
+        let intpart = if sp.comma {
+            let d: Vec<char> = intpart.chars().collect();
+            let mut out = String::new();
+            for (k, ch) in d.iter().enumerate() {
+                if k > 0 && (d.len() - k) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(*ch);
+            }
+            out
+        } else {
+            intpart
+        };
+        let sign = if self.neg {
+            "-"
+        } else {
+            match sp.sign {
+                '+' => "+",
+                ' ' => " ",
+                _ => "",
+            }
+        };
+        let body = format!("{intpart}{tail}");
+        let len = sign.chars().count() + body.chars().count();
+        let pad = sp.width.saturating_sub(len);
+        let rep = |n: usize| std::iter::repeat_n(sp.fill, n).collect::<String>();
+        Some(match sp.align {
+            '<' => format!("{sign}{body}{}", rep(pad)),
+            '^' => format!("{}{sign}{body}{}", rep(pad / 2), rep(pad - pad / 2)),
+            '=' => format!("{sign}{}{body}", rep(pad)),
+            _ => format!("{}{sign}{body}", rep(pad)),
+        })
+    }
+}
+
+fn decimal_big(digits: &str) -> Option<Big> {
+    let mut b = Big(Vec::new());
+    for ch in digits.bytes() {
+        b = b.mul_small(10).add(&Big::from_u128((ch - b'0') as u128));
+    }
+    Some(b)
+}
+
 /// An int, bool or Decimal operand as a Decimal (what `Decimal`'s operators accept).
 fn operand(v: &Value) -> Option<Decimal> {
     match v {
@@ -840,7 +1053,8 @@ impl PyObject for Decimal {
         Some(if spec.is_empty() {
             Ok(self.to_sci_string())
         } else {
-            Err(unsupported("format specs for Decimal"))
+            self.format_spec(spec)
+                .ok_or_else(|| unsupported("this format spec for Decimal"))
         })
     }
     fn as_any(&self) -> &dyn Any {

@@ -119,6 +119,7 @@ fn decimal_matches_cpython() {
         let got = match *op {
             "new_str" => ops::call(&decimal_type(), &[Value::str(&a[2..])], &[]),
             "new" => ops::call(&decimal_type(), &[val(a)], &[]),
+            "fmt" => ferrule_runtime::fmt::format(&val(a), b).map(Value::from),
             _ if b.is_empty() => unary(op, &val(a)),
             _ => binary(op, &val(a), &val(b)),
         };

@@ -2377,7 +2377,18 @@ impl Gen {
             12 => E::DictDisp(vec![(a, v(V::Int(1))), (b, v(V::Int(2)))]),
             13 => call("json.dumps", vec![self.decimal()]),
             14 => {
-                let mut parts = vec![FPart::Field(self.decimal(), None, String::new())];
+                // Format specs of the subset the runtime formats Decimals with.
+                let spec = if self.r.pct(50) {
+                    String::new()
+                } else {
+                    let align = self.r.ps(&["", "<", ">", "^", "=", "*^", "0<"]);
+                    let sign = self.r.ps(&["", "+", "-", " "]);
+                    let width = self.r.ps(&["", "1", "8", "15"]);
+                    let comma = self.r.ps(&["", ","]);
+                    let tail = self.r.ps(&["", "f", ".0f", ".2f", ".5F", ".1f"]);
+                    format!("{align}{sign}{width}{comma}{tail}")
+                };
+                let mut parts = vec![FPart::Field(self.decimal(), None, spec)];
                 if self.r.pct(50) {
                     parts.insert(0, FPart::Lit(self.str_()));
                 }

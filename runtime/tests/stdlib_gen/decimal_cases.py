@@ -56,6 +56,12 @@ def main():
                 rows.append((name, a, b, outcome(lambda: f(val(a), val(b)))))
                 if ':' in y and name != 'samekey':
                     rows.append((name, b, a, outcome(lambda: f(val(b), val(a)))))
+    specs = ['>6', '<8', '^9', '*^9', '=+8', '+', ' ', ',', '.2f', '.0f', '.3F', 'f', ',.2f',
+             '>12,.1f', '+.1f', '-.4f', '010.2f', '.2', 'e', '10', ',f', '_', 'x', '%', '.1%']
+    for x in DECS + ['-0.001', '2.675', '0.125', '-1234567.891', '0.5', '1.5', '2.5', '999.995',
+                     '1234567', '-0.0005', '5E+2']:
+        for spec in specs:
+            rows.append(('fmt', 'd:' + x, spec, outcome(lambda: format(Decimal(x), spec))))
     for s in ['1_000', ' 12 ', '1e3', '-0', 'abc', 'nan', '1.', '.5', '+.5e-3', '\u0663', 'Infinity']:
         rows.append(('new_str', 's:' + s, '', outcome(lambda: Decimal(s))))
     for o in ['i:5', 'b:True', 'f:1.5', 'f:0.1', 'f:-0.0', 'n:', 'f:nan']:
