@@ -928,7 +928,7 @@ impl Decimal {
             let d: Vec<char> = intpart.chars().collect();
             let mut out = String::new();
             for (k, ch) in d.iter().enumerate() {
-                if k > 0 && (d.len() - k) % 3 == 0 {
+                if k > 0 && (d.len() - k).is_multiple_of(3) {
                     out.push(',');
                 }
                 out.push(*ch);
