@@ -616,6 +616,38 @@ impl Decimal {
         ))
     }
 
+    /// `self ** n` for a small positive int `n` (the exact power, rounded to the context);
+    /// other exponents are refused.
+    fn pow(&self, other: &Value, reflected: bool) -> PyResult<Decimal> {
+        let refuse = || unsupported("this Decimal power");
+        let other = operand(other).ok_or_else(refuse)?;
+        let (base, exponent) = if reflected {
+            (&other, self)
+        } else {
+            (self, &other)
+        };
+        let n = Some(exponent)
+            .filter(|e| e.exp == 0)
+            .and_then(|e| e.as_i64())
+            .ok_or_else(refuse)?;
+        if !(0..=200).contains(&n) || (n == 0 && base.is_zero()) {
+            return Err(refuse());
+        }
+        if n == 0 {
+            return Ok(Decimal::from_i64(1));
+        }
+        let neg = base.neg && n % 2 == 1;
+        if base.is_zero() {
+            return fix(neg, &Big(Vec::new()), 0);
+        }
+        let (exp, base) = (base.exp, Big::from_u128(base.coeff));
+        let mut c = base.clone();
+        for _ in 1..n {
+            c = c.mul(&base);
+        }
+        fix(neg, &c, exp * n)
+    }
+
     fn divmod(&self, other: &Decimal) -> PyResult<(Decimal, Decimal)> {
         let (q, r) = self.divide_int(other)?;
         Ok((q, fix(r.neg, &r.c, r.e)?))
@@ -1044,7 +1076,7 @@ impl PyObject for Decimal {
             BinOp::Div => a.div(b),
             BinOp::FloorDiv => a.divide_int(b).map(|(q, _)| q),
             BinOp::Mod => a.divmod(b).map(|(_, r)| r),
-            BinOp::Pow => Err(unsupported("Decimal powers")),
+            BinOp::Pow => self.pow(other, reflected),
             _ => return None,
         };
         Some(r.map(Value::from))

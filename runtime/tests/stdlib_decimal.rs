@@ -92,6 +92,7 @@ fn binary(op: &str, a: &Value, b: &Value) -> PyResult<Value> {
         "//" => arith(BinOp::FloorDiv),
         "%" => arith(BinOp::Mod),
         "&" => arith(BinOp::BitAnd),
+        "**" => arith(BinOp::Pow),
         "==" => cmp(CmpOp::Eq),
         "!=" => cmp(CmpOp::Ne),
         "<" => cmp(CmpOp::Lt),

@@ -31,7 +31,7 @@ BIN = {
     '/': lambda a, b: a / b, '//': lambda a, b: a // b, '%': lambda a, b: a % b,
     '==': lambda a, b: a == b, '!=': lambda a, b: a != b, '<': lambda a, b: a < b,
     '<=': lambda a, b: a <= b, '>': lambda a, b: a > b, '>=': lambda a, b: a >= b,
-    'divmod': divmod, '&': lambda a, b: a & b,
+    'divmod': divmod, '&': lambda a, b: a & b, '**': lambda a, b: a ** b,
     'samekey': lambda a, b: len({a: 1, b: 2}) == 1 if a == b else None,
 }
 UN = {
