@@ -308,6 +308,12 @@ pub fn int(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => float_to_int(*f).map(Value::Int),
         Value::Str(s) => parse_int(s, 10).map(Value::Int),
+        Value::Object(_) if crate::decimal::as_decimal(x).is_some() => {
+            crate::decimal::as_decimal(x)
+                .and_then(|d| d.trunc_i64())
+                .map(Value::Int)
+                .ok_or_else(|| unsupported("ints beyond 64 bits"))
+        }
         Value::Bytes(_) | Value::Object(_) => {
             Err(unsupported(&format!("int() of {}", x.type_name())))
         }
@@ -425,7 +431,10 @@ pub fn float(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             let text = std::str::from_utf8(b).map_err(|_| bad())?;
             parse_float(text).map(Value::Float).map_err(|_| bad())
         }
-        Value::Object(_) => Err(unsupported(&format!("float() of {}", x.type_name()))),
+        Value::Object(_) => match crate::decimal::as_decimal(x) {
+            Some(d) => Ok(Value::Float(d.to_f64())),
+            None => Err(unsupported(&format!("float() of {}", x.type_name()))),
+        },
         _ => Err(PyErr::type_error(format!(
             "float() argument must be a string or a real number, not '{}'",
             x.type_name()
@@ -993,7 +1002,10 @@ pub fn abs(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             .ok_or_else(|| unsupported("ints beyond 64 bits")),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => Ok(Value::Float(f.abs())),
-        Value::Object(_) => Err(unsupported("abs() of objects")),
+        Value::Object(_) => match crate::decimal::as_decimal(&args[0]) {
+            Some(d) => d.abs_op().map(Value::from),
+            None => Err(unsupported("abs() of objects")),
+        },
         o => Err(PyErr::type_error(format!(
             "bad operand type for abs(): '{}'",
             o.type_name()
@@ -1117,7 +1129,10 @@ pub fn round(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                 }
             }
         }
-        Value::Object(_) => Err(unsupported("round() of objects")),
+        Value::Object(_) => match (crate::decimal::as_decimal(x), nd) {
+            (Some(d), None) => d.round_i64().map(Value::Int),
+            _ => Err(unsupported("round() of objects")),
+        },
         o => Err(PyErr::type_error(format!(
             "type {} doesn't define __round__ method",
             o.type_name()

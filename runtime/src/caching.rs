@@ -7,15 +7,17 @@
 //! dictionary plus an `expiresAt` epoch; reads ignore expiry unless `force_ttl_check` is
 //! set (DynamoDB deletes expired items lazily); the conditional updates of
 //! `increment_counter`/`add_to_string_set`/`remove_from_string_set` restart an expired or
-//! missing item. Checked against the real module on moto by `tests/caching_cases.rs`. One
-//! known difference: DynamoDB returns stored counters as `decimal.Decimal`, ferrule as `int`
-//! (equal values and `str()`, but `repr()`, `json.dumps` and mixing with floats differ).
+//! missing item. Checked against the real module on moto by `tests/caching_cases.rs`.
+//! Counters read back from DynamoDB are `decimal.Decimal` (boto3's deserializer), so
+//! `get_counter` and `increment_counter` return a [`Decimal`] wherever caching.py returns
+//! the stored number, and the plain argument or `0` where it returns those.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use indexmap::IndexSet;
 
+use crate::decimal::Decimal;
 use crate::err::{PyErr, PyResult};
 use crate::event::bind_args;
 use crate::value::{Key, Kwargs, ModuleObject, Value};
@@ -27,6 +29,9 @@ pub struct Item {
     pub count: Option<i64>,
     /// `stringSet`.
     pub string_set: Option<IndexSet<String>>,
+    /// Whether `stringSet` is a DynamoDB number set (members are integers in decimal, read
+    /// back as `Decimal`s) rather than a string set.
+    pub number_set: bool,
     /// `dictionary` (JSON text).
     pub dictionary: Option<String>,
     /// `expiresAt` (epoch seconds).
@@ -120,12 +125,34 @@ fn update(key: &str, f: impl FnOnce(&mut Item)) {
     })
 }
 
-fn string_set_value(set: &IndexSet<String>) -> Value {
-    Value::set(set.iter().map(|s| Key::from_str(s)).collect())
+/// The set caching.py returns: strings, or the `Decimal`s boto3 reads a number set as.
+fn string_set_value(set: &IndexSet<String>, numbers: bool) -> PyResult<Value> {
+    if !numbers {
+        return Ok(Value::set(set.iter().map(|s| Key::from_str(s)).collect()));
+    }
+    let mut out = crate::value::Set::new();
+    for n in set {
+        out.insert(Key::new(Decimal::parse(n)?.into())?);
+    }
+    Ok(Value::set(out))
 }
 
-/// The strings of `set(val)` for a store operation.
-fn strings_of(val: &Value) -> PyResult<IndexSet<String>> {
+/// What boto3 makes of `set(val)`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SetKind {
+    Strings,
+    Numbers,
+    /// Numbers and floats: boto3 raises when it serializes the request.
+    Floats,
+}
+
+fn float_error() -> PyErr {
+    PyErr::type_error("Float types are not supported. Use Decimal types instead.")
+}
+
+/// The members of `set(val)` for a store operation (numbers as their DynamoDB text), and
+/// whether boto3 sends them as a string set or a number set.
+fn strings_of(val: &Value) -> PyResult<(IndexSet<String>, SetKind)> {
     let items: Vec<Value> = match val {
         Value::List(l) => l.borrow().clone(),
         Value::Tuple(t) => t.to_vec(),
@@ -134,11 +161,7 @@ fn strings_of(val: &Value) -> PyResult<IndexSet<String>> {
         Value::Dict(d) => d.borrow().keys().map(|k| k.value().clone()).collect(),
         Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
         // `set(bytes)` holds ints, which boto3 stores as a DynamoDB number set.
-        Value::Bytes(_) => {
-            return Err(crate::ops::unsupported(
-                "non-string members of a cached string set",
-            ))
-        }
+        Value::Bytes(b) => b.iter().map(|&x| Value::Int(x as i64)).collect(),
         Value::Object(o) => match o.iter() {
             Some(r) => r?,
             None => {
@@ -156,21 +179,52 @@ fn strings_of(val: &Value) -> PyResult<IndexSet<String>> {
         }
     };
     let mut out = IndexSet::new();
-    for it in items {
+    let (mut strings, mut numbers, mut floats) = (false, false, false);
+    for it in &items {
         Key::new(it.clone())?;
-        match it {
+    }
+    for it in items {
+        let number = match &it {
             Value::Str(s) => {
+                strings = true;
                 out.insert(s.to_string());
+                continue;
             }
-            // DynamoDB string sets hold only strings (boto3 raises otherwise).
-            _ => {
+            Value::Float(_) => {
+                floats = true;
+                continue;
+            }
+            Value::Int(i) => Some(*i),
+            Value::Bool(b) => Some(*b as i64),
+            // A Decimal is sent as `str(d)`: only plain integers are modelled.
+            other => crate::decimal::as_decimal(other)
+                .filter(|d| d.exp == 0 && !(d.neg && d.coeff == 0))
+                .and_then(|d| d.as_i64()),
+        };
+        match number {
+            Some(n) => {
+                numbers = true;
+                out.insert(n.to_string());
+            }
+            // Mixed or other members: boto3's error depends on the set's order.
+            None => {
                 return Err(crate::ops::unsupported(
-                    "non-string members of a cached string set",
+                    "these members of a cached string set",
                 ))
             }
         }
     }
-    Ok(out)
+    let kind = match (strings, numbers || floats) {
+        (true, true) => {
+            return Err(crate::ops::unsupported(
+                "strings and numbers in one cached set",
+            ))
+        }
+        (true, false) => SetKind::Strings,
+        _ if floats => SetKind::Floats,
+        _ => SetKind::Numbers,
+    };
+    Ok((out, kind))
 }
 
 fn force(v: &Option<Value>) -> PyResult<bool> {
@@ -191,14 +245,28 @@ fn get_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     if force(&a[1])? && item.as_ref().is_some_and(expired) {
         return Ok(Value::Int(0));
     }
-    Ok(Value::Int(item.and_then(|i| i.count).unwrap_or(0)))
+    // The stored number comes back as a Decimal; the default is the int 0.
+    Ok(match item.and_then(|i| i.count) {
+        Some(c) => Decimal::from_i64(c).into(),
+        None => Value::Int(0),
+    })
 }
 
-fn increment(key: &str, val: &Value, epoch: &Value) -> PyResult<i64> {
+/// `increment_counter`: the new count as a Decimal when the item was live, else `val`
+/// itself (caching.py returns its argument after restarting an expired counter).
+fn increment(key: &str, val_arg: &Value, epoch: &Value) -> PyResult<Value> {
     let ttl = finalize_epoch_seconds(epoch)?;
     // boto3 serializes the request after caching.py computed the expiry, and refuses floats.
-    let val = match val {
+    let val = match val_arg {
         Value::Int(i) => *i,
+        // boto3 sends a Decimal as a number; the store keeps 64-bit integers.
+        Value::Object(_) if crate::decimal::as_decimal(val_arg).is_some() => {
+            crate::decimal::as_decimal(val_arg)
+                .and_then(|d| d.as_i64())
+                .ok_or_else(|| {
+                    crate::ops::unsupported("a non-integral Decimal counter increment")
+                })?
+        }
         Value::Float(_) => {
             return Err(PyErr::type_error(
                 "Float types are not supported. Use Decimal types instead.",
@@ -230,13 +298,13 @@ fn increment(key: &str, val: &Value, epoch: &Value) -> PyResult<i64> {
             i.count = Some(new);
             i.expires_at = Some(ttl);
         });
-        Ok(new)
+        Ok(Decimal::from_i64(new).into())
     } else {
         update(key, |i| {
             i.count = Some(val);
             i.expires_at = Some(ttl);
         });
-        Ok(val)
+        Ok(val_arg.clone())
     }
 }
 
@@ -251,7 +319,7 @@ fn increment_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     )?;
     let key = key_arg(&a[0])?;
     let val = a[1].clone().unwrap_or(Value::Int(1));
-    increment(&key, &val, &a[2].clone().unwrap_or_default()).map(Value::Int)
+    increment(&key, &val, &a[2].clone().unwrap_or_default())
 }
 
 fn reset_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -341,14 +409,18 @@ fn get_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     })
 }
 
-fn get_string_set_impl(key: &str, force_ttl: bool) -> Value {
+fn get_string_set_impl(key: &str, force_ttl: bool) -> PyResult<Value> {
     let item = get_item(key);
     if force_ttl && item.as_ref().is_some_and(expired) {
-        return Value::set(Default::default());
+        return Ok(Value::set(Default::default()));
     }
-    match item.and_then(|i| i.string_set) {
-        Some(s) => string_set_value(&s),
-        None => Value::set(Default::default()),
+    match item {
+        Some(Item {
+            string_set: Some(s),
+            number_set,
+            ..
+        }) => string_set_value(&s, number_set),
+        _ => Ok(Value::set(Default::default())),
     }
 }
 
@@ -362,7 +434,7 @@ fn get_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         kwargs,
     )?;
     let key = key_arg(&a[0])?;
-    Ok(get_string_set_impl(&key, force(&a[1])?))
+    get_string_set_impl(&key, force(&a[1])?)
 }
 
 fn put_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -380,13 +452,17 @@ fn put_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         update(&key, |i| i.string_set = None);
         return Ok(Value::None);
     }
-    let set = strings_of(&val)?;
+    let (set, kind) = strings_of(&val)?;
     let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
+    if kind == SetKind::Floats {
+        return Err(float_error());
+    }
     with_store(|s| {
         s.put(
             &key,
             Item {
                 string_set: Some(set),
+                number_set: kind == SetKind::Numbers,
                 expires_at: Some(ttl),
                 ..Item::default()
             },
@@ -406,19 +482,32 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
     )?;
     let key = key_arg(&a[0])?;
     let val = a[1].clone().unwrap_or_default();
-    let items = match &val {
-        Value::Str(s) => IndexSet::from([s.to_string()]),
+    let (items, kind) = match &val {
+        Value::Str(s) => (IndexSet::from([s.to_string()]), SetKind::Strings),
         other => {
-            let s = strings_of(other)?;
-            if s.is_empty() {
-                return Ok(get_string_set_impl(&key, true));
+            let (s, kind) = strings_of(other)?;
+            if s.is_empty() && kind != SetKind::Floats {
+                return get_string_set_impl(&key, true);
             }
-            s
+            (s, kind)
         }
     };
     let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
     let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
+    if kind == SetKind::Floats {
+        return Err(float_error());
+    }
+    let numbers = kind == SetKind::Numbers;
     let item = get_item(&key);
+    // ADD/DELETE of a set of the other type is a ValidationException (a ClientError).
+    if item
+        .as_ref()
+        .is_some_and(|i| i.string_set.is_some() && i.number_set != numbers)
+    {
+        return Err(crate::ops::unsupported(
+            "mixing string and number sets in the cache",
+        ));
+    }
     let live = item
         .as_ref()
         .and_then(|i| i.expires_at)
@@ -445,15 +534,16 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
     let unchanged = stored == before;
     update(&key, |i| {
         i.string_set = stored;
+        i.number_set = numbers;
         i.expires_at = Some(ttl);
     });
     if unchanged {
         if add {
-            return Ok(get_string_set_impl(&key, true));
+            return get_string_set_impl(&key, true);
         }
         return Ok(Value::set(Default::default()));
     }
-    Ok(string_set_value(&set))
+    string_set_value(&set, numbers)
 }
 
 fn add_to_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -482,18 +572,10 @@ fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     )?;
     let key = key_arg(&a[0])?;
     let threshold = a[1].clone().unwrap_or(Value::Int(10));
-    // The count may be a `Decimal` in CPython, whose comparisons with non-numbers differ
-    // from an int's.
-    if !matches!(threshold, Value::Int(_) | Value::Bool(_) | Value::Float(_)) {
-        return Err(crate::ops::unsupported("a non-numeric threshold"));
-    }
-    // `Decimal >= nan` raises InvalidOperation; `int >= nan` is False.
-    if matches!(threshold, Value::Float(f) if f.is_nan()) {
-        return Err(crate::ops::unsupported("a NaN threshold"));
-    }
     let expiry = a[2].clone().unwrap_or(Value::Int(3600));
+    // The count is a Decimal or the int 1, compared as CPython compares either.
     let count = increment(&key, &Value::Int(1), &expiry)?;
-    if crate::ops::compare(crate::ops::CmpOp::Ge, &Value::Int(count), &threshold)? {
+    if crate::ops::compare(crate::ops::CmpOp::Ge, &count, &threshold)? {
         update(&key, |i| i.count = None);
         return Ok(Value::Bool(true));
     }
@@ -504,7 +586,7 @@ fn check_account_age(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = bind_args("check_account_age", &["key"], 1, false, args, kwargs)?;
     match &a[0] {
         Some(Value::Str(s)) if !s.is_empty() => {
-            let set = get_string_set_impl(s, true);
+            let set = get_string_set_impl(s, true)?;
             Ok(Value::Bool(crate::ops::truthy(&set)?))
         }
         _ => Ok(Value::Bool(false)),
@@ -582,11 +664,11 @@ mod tests {
             call("increment_counter", &[k()]),
             Ok(Value::Int(1))
         ));
-        assert!(matches!(
-            call("increment_counter", &[k(), Value::Int(5)]),
-            Ok(Value::Int(6))
-        ));
-        assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(6))));
+        // Numbers read back from DynamoDB are Decimals.
+        let r = call("increment_counter", &[k(), Value::Int(5)]).expect("increment");
+        assert_eq!(crate::fmt::repr(&r), "Decimal('6')");
+        let r = call("get_counter", &[k()]).expect("get");
+        assert_eq!(crate::fmt::repr(&r), "Decimal('6')");
         call("reset_counter", &[k()]).expect("reset");
         assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(0))));
         let e = call("get_counter", &[]).expect_err("missing key");

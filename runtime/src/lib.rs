@@ -11,6 +11,7 @@ pub mod caching;
 pub mod call;
 pub mod class;
 pub mod datamodel;
+pub mod decimal;
 pub mod detection;
 pub mod err;
 pub mod event;

@@ -756,6 +756,11 @@ fn unreachable_pair() -> PyResult<(f64, f64)> {
 
 /// `divmod(a, b)` for numbers.
 pub fn divmod(a: &Value, b: &Value) -> PyResult<Value> {
+    if crate::decimal::as_decimal(a).is_some() || crate::decimal::as_decimal(b).is_some() {
+        if let Some(r) = crate::decimal::divmod(a, b) {
+            return r;
+        }
+    }
     match (num(a), num(b)) {
         (Some(Num::I(x)), Some(Num::I(y))) => {
             if y == 0 {
@@ -900,7 +905,7 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
         }
         // CPython tries the sequence's repeat with the other operand as the count.
         (BinOp::Mul, x)
-            if !matches!(x, Value::Object(_))
+            if (!matches!(x, Value::Object(_)) || crate::decimal::as_decimal(x).is_some())
                 && matches!(
                     b,
                     Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)
@@ -935,6 +940,14 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
     }
 }
 
+/// CPython's error for a sequence repeated by an operand without `__index__`.
+fn non_int_count(n: &Value) -> PyErr {
+    PyErr::type_error(format!(
+        "can't multiply sequence by non-int of type '{}'",
+        n.type_name()
+    ))
+}
+
 fn repeat_vec(items: &[Value], count: usize) -> Vec<Value> {
     let mut out = Vec::with_capacity(items.len() * count);
     for _ in 0..count {
@@ -956,6 +969,7 @@ fn repeat(seq: &Value, n: &Value, inplace: bool) -> PyResult<Value> {
         None => {
             return match object_binop(BinOp::Mul, seq, n) {
                 Some(r) => r,
+                None if crate::decimal::as_decimal(n).is_some() => Err(non_int_count(n)),
                 None => Err(op_error(BinOp::Mul, seq, n, inplace)),
             }
         }
@@ -984,8 +998,11 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
         }
         (BinOp::Mul, Value::List(l)) => {
             let len = l.borrow().len();
-            let count = repeat_count(b, std::mem::size_of::<Value>(), len)?
-                .ok_or_else(|| op_error(op, a, b, true))?;
+            let count = match repeat_count(b, std::mem::size_of::<Value>(), len)? {
+                Some(c) => c,
+                None if crate::decimal::as_decimal(b).is_some() => return Err(non_int_count(b)),
+                None => return Err(op_error(op, a, b, true)),
+            };
             let items = repeat_vec(&l.borrow(), count);
             *l.borrow_mut() = items;
             Ok(a.clone())
@@ -1042,7 +1059,10 @@ pub fn neg(v: &Value) -> PyResult<Value> {
             .map(Value::Int)
             .ok_or_else(|| overflow("unary -")),
         Value::Float(f) => Ok(Value::Float(-f)),
-        Value::Object(_) => Err(unsupported("unary - on objects")),
+        Value::Object(_) => match crate::decimal::as_decimal(v) {
+            Some(d) => d.neg_op().map(Value::from),
+            None => Err(unsupported("unary - on objects")),
+        },
         _ => Err(unary_error("-", v)),
     }
 }
@@ -1052,7 +1072,10 @@ pub fn pos(v: &Value) -> PyResult<Value> {
     match v {
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Int(_) | Value::Float(_) => Ok(v.clone()),
-        Value::Object(_) => Err(unsupported("unary + on objects")),
+        Value::Object(_) => match crate::decimal::as_decimal(v) {
+            Some(d) => d.pos_op().map(Value::from),
+            None => Err(unsupported("unary + on objects")),
+        },
         _ => Err(unary_error("+", v)),
     }
 }
@@ -1062,6 +1085,7 @@ pub fn invert(v: &Value) -> PyResult<Value> {
     match v {
         Value::Bool(b) => Ok(Value::Int(!(*b as i64))),
         Value::Int(i) => Ok(Value::Int(!i)),
+        Value::Object(_) if crate::decimal::as_decimal(v).is_some() => Err(unary_error("~", v)),
         Value::Object(_) => Err(unsupported("unary ~ on objects")),
         _ => Err(unary_error("~", v)),
     }

@@ -68,7 +68,10 @@ pub fn hash(v: &Value) -> PyHash {
         // Address-based in CPython 3.11.
         Value::None => PyHash::approx(0x5f3759df),
         Value::Func(f) => PyHash::approx(std::rc::Rc::as_ptr(f) as *const u8 as usize as i64),
-        Value::Object(o) => PyHash::approx(o.hash().unwrap_or(0) as i64),
+        Value::Object(o) => match o.exact_hash() {
+            Some(h) => PyHash::exact(h),
+            None => PyHash::approx(o.hash().unwrap_or(0) as i64),
+        },
         // Unhashable; never stored in a set.
         Value::List(_) | Value::Dict(_) | Value::Set(_) => PyHash::approx(0),
     }

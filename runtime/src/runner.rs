@@ -44,8 +44,20 @@ struct Encoder<'a> {
     markers: Vec<usize>,
 }
 
+/// `type(v).__name__`, which differs from the qualified name in other messages for some
+/// objects.
+pub fn class_name(v: &Value) -> &str {
+    if crate::decimal::as_decimal(v).is_some() {
+        return "Decimal";
+    }
+    v.type_name()
+}
+
 /// `repr(type(v))` for the TypeError messages of JSON encoding.
 pub fn class_repr(v: &Value) -> PyResult<String> {
+    if crate::decimal::as_decimal(v).is_some() {
+        return Ok("<class 'decimal.Decimal'>".to_string());
+    }
     let name = v.type_name().to_string();
     let module = match v {
         Value::Object(o) => match o.type_name() {
@@ -194,7 +206,7 @@ impl Encoder<'_> {
                     }
                     return Err(PyErr::type_error(format!(
                         "Object of type {} is not JSON serializable",
-                        other.type_name()
+                        class_name(other)
                     )));
                 };
                 let id = match other {

@@ -180,6 +180,11 @@ pub trait PyObject: Any {
         None
     }
 
+    /// CPython's own `hash(x)` when ferrule reproduces it (it then decides set order).
+    fn exact_hash(&self) -> Option<i64> {
+        None
+    }
+
     /// `len(x)`, `iter(x)`, `x[k]`, `k in x` for container-like objects.
     fn len(&self) -> Option<PyResult<usize>> {
         None
@@ -539,7 +544,21 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
             acc.hash(state)
         }
         Value::Func(f) => (Rc::as_ptr(f) as *const u8 as usize).hash(state),
-        Value::Object(o) => o.hash().unwrap_or(0).hash(state),
+        Value::Object(o) => match o.as_any().downcast_ref::<crate::decimal::Decimal>() {
+            // A Decimal is the same key as an equal int or float, so it hashes as they do.
+            Some(d) => match d.as_i64() {
+                Some(i) => i.hash(state),
+                None => {
+                    let f = d.to_f64();
+                    if crate::ops::eq(v, &Value::Float(f)) {
+                        hash_value(&Value::Float(f), state)
+                    } else {
+                        d.py_hash().hash(state)
+                    }
+                }
+            },
+            None => o.hash().unwrap_or(0).hash(state),
+        },
         Value::List(_) | Value::Dict(_) | Value::Set(_) => 0u8.hash(state),
     }
 }

@@ -9,6 +9,7 @@ says whether panther_core could be imported.
 import base64
 import collections
 import datetime
+import decimal
 import fnmatch
 import ipaddress
 import json
@@ -26,6 +27,7 @@ G = {
     "base64": base64,
     "collections": collections,
     "datetime": datetime,
+    "decimal": decimal,
     "fnmatch": fnmatch,
     "ipaddress": ipaddress,
     "json": json,

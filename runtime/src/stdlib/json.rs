@@ -650,7 +650,7 @@ impl Encoder<'_> {
         match self.default {
             None => Err(PyErr::type_error(format!(
                 "Object of type {} is not JSON serializable",
-                v.type_name()
+                crate::runner::class_name(v)
             ))),
             Some(f) => {
                 let addr = match v {

@@ -42,6 +42,10 @@ fn real(v: &Value) -> PyResult<f64> {
         Value::Float(f) => Ok(*f),
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as i64 as f64),
+        // CPython converts with `__float__`.
+        Value::Object(_) if crate::decimal::as_decimal(v).is_some() => {
+            Ok(crate::decimal::as_decimal(v).map_or(f64::NAN, |d| d.to_f64()))
+        }
         other => Err(PyErr::type_error(format!(
             "must be real number, not {}",
             other.type_name()
@@ -224,6 +228,12 @@ pub fn floor(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     if let [Value::Int(i)] = args {
         return Ok(Value::Int(*i));
     }
+    // `Decimal.__floor__` is exact.
+    if let ([d], []) = (args, kwargs) {
+        if let Some(d) = crate::decimal::as_decimal(d) {
+            return d.floor_ceil(false).map(Value::Int);
+        }
+    }
     to_int(one("floor", args, kwargs)?.floor())
 }
 
@@ -231,6 +241,11 @@ pub fn floor(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 pub fn ceil(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     if let [Value::Int(i)] = args {
         return Ok(Value::Int(*i));
+    }
+    if let ([d], []) = (args, kwargs) {
+        if let Some(d) = crate::decimal::as_decimal(d) {
+            return d.floor_ceil(true).map(Value::Int);
+        }
     }
     to_int(one("ceil", args, kwargs)?.ceil())
 }

@@ -59,6 +59,7 @@ pub fn import(dotted: &str) -> Option<Value> {
         "typing" => ("typing", typing::attr),
         "os" => ("os", os::attr),
         "uuid" => ("uuid", uuid::attr),
+        "decimal" => ("decimal", crate::decimal::attr),
         "time" => ("time", time::attr),
         "logging" => ("logging", logging::attr),
         "dateutil" => ("dateutil", dateutil_attr),

@@ -6,6 +6,7 @@ testing section of README.md):
     PYTHONHASHSEED=0 VENV/bin/python tests/caching_gen/caching_cases.py > tests/caching_gen/caching_cases.rs
 """
 import datetime as _dt
+from decimal import Decimal
 import json
 import os
 import random
@@ -39,6 +40,8 @@ def enc(v):
         return v
     if isinstance(v, int):
         return {'i': str(v)}
+    if isinstance(v, Decimal):
+        return {'D': str(v)}
     if isinstance(v, float):
         return {'f': repr(v)}
     if isinstance(v, list):
@@ -191,6 +194,17 @@ def fixed_sequences():
          ('get_string_set', ['k1', True], {}), ('increment_counter', ['k2'], {}),
          ('increment_counter', ['k2', 0], {}), ('get_counter', ['k2'], {}),
          ('increment_counter', ['k1', 0], {}), ('increment_counter', ['k1', 0], {})],
+        # Number sets (read back as Decimals) and Decimal arguments.
+        [('put_string_set', ['k1', [3, 1, 2]], {}), ('get_string_set', ['k1'], {}),
+         ('add_to_string_set', ['k1', {5, True}], {}), ('remove_from_string_set', ['k1', (2,)], {}),
+         ('check_account_age', ['k1'], {}), ('add_to_string_set', ['k1', [Decimal('7')]], {}),
+         ('put_string_set', ['k2', [1.5, 2]], {}), ('add_to_string_set', ['k2', b'ab'], {}),
+         ('remove_from_string_set', ['k2', [97]], {}), ('get_string_set', ['k2', True], {}),
+         ('increment_counter', ['k3', Decimal('4')], {}), ('increment_counter', ['k3', Decimal('2')], {}),
+         ('evaluate_threshold', ['k3', Decimal('7')], {}), ('evaluate_threshold', ['k3', Decimal('7.5')], {}),
+         ('get_counter', ['k3'], {}), ('put_dictionary', ['k4', {'n': Decimal('1')}], {}),
+         ('remove_from_string_set', ['k1', [1, 3, 5, 7]], {}), ('get_string_set', ['k1'], {}),
+         ('add_to_string_set', ['k1', ['a']], {})],
     ]
 
 

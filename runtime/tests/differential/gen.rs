@@ -811,6 +811,7 @@ impl Gen {
             ("datetime", 4, Gen::f_datetime),
             ("misc_stdlib", 5, Gen::f_misc_stdlib),
             ("namedtuple", 5, Gen::f_namedtuple),
+            ("decimal", 4, Gen::f_decimal),
         ];
         let events = self.events;
         let families = FAMILIES.iter().filter(|f| events || f.0 != "event");
@@ -2518,6 +2519,136 @@ impl Gen {
             _ => {
                 let f = self.r.ps(&["len", "bool", "tuple", "list", "str", "repr"]);
                 call(f, vec![x])
+            }
+        }
+    }
+
+    /// The text of a finite Decimal the runtime represents (at most 38 digits).
+    fn decimal_text(&mut self) -> String {
+        match self.r.below(4) {
+            0 => self.r.range(-1000, 1000).to_string(),
+            1 => format!("{}.{}", self.r.range(-999, 999), self.r.range(0, 99_999)),
+            2 => format!("{}E{}", self.r.range(-99, 99), self.r.range(-40, 40)),
+            _ => self
+                .r
+                .ps(&[
+                    "0",
+                    "-0",
+                    "0.00",
+                    "1.50",
+                    "2.5",
+                    "-2.5",
+                    "1E+3",
+                    "1E-7",
+                    "123E+30",
+                    "9999999999999999999999999999",
+                    "12345678901234567890123456789012345678",
+                    "0.1",
+                    "0.000001",
+                    "100",
+                    " 7 ",
+                    "-7",
+                    "3",
+                    "9223372036854775807",
+                ])
+                .to_string(),
+        }
+    }
+
+    fn decimal(&mut self) -> E {
+        let t = self.decimal_text();
+        call("decimal.Decimal", vec![v(V::Str(t))])
+    }
+
+    /// `decimal.Decimal` (what DynamoDB numbers are in the caching helpers) with the
+    /// operators, builtins and conversions detections apply to numbers.
+    fn f_decimal(&mut self) -> E {
+        let d = self.decimal();
+        let kind = self.r.below(5);
+        let other = match kind {
+            0 | 1 => self.decimal(),
+            2 => v(self.num()),
+            3 => v(V::Int(self.r.range(-5, 5))),
+            _ => v(self.value(1)),
+        };
+        let swapped = self.r.pct(30);
+        let (a, b) = if swapped { (other, d) } else { (d, other) };
+        // printf-style `%` with a str or bytes on the left is outside the subset.
+        let any_left = swapped && kind == 4;
+        match self.r.below(17) {
+            0..=5 => {
+                let op = *self.r.pick(&[
+                    BinOp::Add,
+                    BinOp::Sub,
+                    BinOp::Mul,
+                    BinOp::Div,
+                    BinOp::FloorDiv,
+                    BinOp::Mod,
+                ]);
+                let op = if any_left && op == BinOp::Mod {
+                    BinOp::Add
+                } else {
+                    op
+                };
+                E::Bin(op, bx(a), bx(b))
+            }
+            6 | 7 => {
+                let op = *self.r.pick(&[
+                    CmpOp::Eq,
+                    CmpOp::Ne,
+                    CmpOp::Lt,
+                    CmpOp::Le,
+                    CmpOp::Gt,
+                    CmpOp::Ge,
+                ]);
+                E::Cmp(op, bx(a), bx(b))
+            }
+            8 => E::Neg(bx(self.decimal())),
+            9 => {
+                let f = self
+                    .r
+                    .ps(&["abs", "int", "float", "str", "repr", "bool", "round"]);
+                call(f, vec![self.decimal()])
+            }
+            10 => call("divmod", vec![a, b]),
+            11 => E::SetDisp(vec![a, b]),
+            12 => E::DictDisp(vec![(a, v(V::Int(1))), (b, v(V::Int(2)))]),
+            13 => call("json.dumps", vec![self.decimal()]),
+            14 => {
+                // Format specs of the subset the runtime formats Decimals with.
+                let spec = if self.r.pct(50) {
+                    String::new()
+                } else {
+                    let align = self.r.ps(&["", "<", ">", "^", "=", "*^", "0<"]);
+                    let sign = self.r.ps(&["", "+", "-", " "]);
+                    let width = self.r.ps(&["", "1", "8", "15"]);
+                    let comma = self.r.ps(&["", ","]);
+                    let tail = self.r.ps(&["", "f", ".0f", ".2f", ".5F", ".1f"]);
+                    format!("{align}{sign}{width}{comma}{tail}")
+                };
+                let mut parts = vec![FPart::Field(self.decimal(), None, spec)];
+                if self.r.pct(50) {
+                    parts.insert(0, FPart::Lit(self.str_()));
+                }
+                E::FStr(parts)
+            }
+            15 => {
+                let f = self
+                    .r
+                    .ps(&["math.floor", "math.ceil", "math.sqrt", "isinstance"]);
+                if f == "isinstance" {
+                    let t = self.type_name();
+                    return call(f, vec![self.decimal(), t]);
+                }
+                call(f, vec![self.decimal()])
+            }
+            _ => {
+                let x = match self.r.below(3) {
+                    0 => V::Int(self.int()),
+                    1 => V::Bool(self.r.pct(50)),
+                    _ => V::Float(*self.r.pick(&[0.5, 1.5, -2.25, 1e22, 0.0, -0.0, 3.0])),
+                };
+                call("decimal.Decimal", vec![v(x)])
             }
         }
     }
