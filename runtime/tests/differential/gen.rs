@@ -2453,7 +2453,12 @@ impl Gen {
                 let y = match self.r.below(3) {
                     0 => self.nt_peer(&x),
                     1 => v(V::Int(self.r.range(-1, 3))),
-                    _ => v(self.value(1)),
+                    // A huge repetition count builds a result neither evaluator can encode
+                    // (CPython's is capped at 2 GiB): keep counts small.
+                    _ => match self.value(1) {
+                        V::Int(n) if op == BinOp::Mul && n.unsigned_abs() > 64 => v(V::Int(n % 7)),
+                        other => v(other),
+                    },
                 };
                 if self.r.pct(50) {
                     E::Bin(op, bx(x), bx(y))
