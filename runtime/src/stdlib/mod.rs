@@ -1,7 +1,8 @@
 //! The standard-library (and third-party) modules detections import, as Python module
 //! objects: `json`, `re`, `ipaddress`, `fnmatch`, `datetime`, `urllib.parse`, `base64`,
 //! `binascii`, `shlex`, `difflib`, `math`, `collections`, `functools`, `typing`, `os`,
-//! `dateutil.parser`, `time`, `uuid`, `logging` (panther_core's modules are in
+//! `dateutil.parser`, `time`, `uuid`, `logging`, `decimal`, and the parts of `policyuniverse`
+//! and `pycountry` that are not compiled from their source (panther_core's modules are in
 //! [`crate::imports`]).
 //!
 //! [`import`] returns the module object for a dotted name; every module-level function is

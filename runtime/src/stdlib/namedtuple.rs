@@ -37,52 +37,17 @@ pub struct NamedTuple {
     items: Vec<Value>,
 }
 
-/// Names `dir()` lists on a namedtuple class and its instances besides the fields and the
-/// `_`-prefixed helpers; reading one that is not modelled is refused, not reported missing.
-const TUPLE_DIR: &[&str] = &[
-    "__add__",
-    "__class__",
-    "__class_getitem__",
-    "__contains__",
-    "__delattr__",
-    "__dir__",
-    "__doc__",
-    "__eq__",
-    "__format__",
-    "__ge__",
-    "__getattribute__",
-    "__getitem__",
-    "__getnewargs__",
-    "__getstate__",
-    "__gt__",
-    "__hash__",
-    "__init__",
-    "__init_subclass__",
-    "__iter__",
-    "__le__",
-    "__len__",
-    "__lt__",
+/// Names `dir()` lists on a namedtuple class and its instances beyond `tuple`'s own and the
+/// fields; reading one that is not modelled is refused, not reported missing.
+const NAMEDTUPLE_DIR: &[&str] = &[
     "__match_args__",
     "__module__",
-    "__mul__",
-    "__ne__",
-    "__new__",
-    "__reduce__",
-    "__reduce_ex__",
-    "__repr__",
-    "__rmul__",
-    "__setattr__",
-    "__sizeof__",
     "__slots__",
-    "__str__",
-    "__subclasshook__",
     "_asdict",
     "_field_defaults",
     "_fields",
     "_make",
     "_replace",
-    "count",
-    "index",
 ];
 
 /// Python 3.11's `keyword.kwlist`.
@@ -428,7 +393,9 @@ impl NtSpec {
 
     /// Whether `name` is an attribute of the class (and so of its instances).
     fn has(&self, name: &str) -> bool {
-        TUPLE_DIR.contains(&name) || self.fields.iter().any(|f| f == name)
+        crate::methods::TUPLE_ATTRIBUTES.contains(&name)
+            || NAMEDTUPLE_DIR.contains(&name)
+            || self.fields.iter().any(|f| f == name)
     }
 }
 
