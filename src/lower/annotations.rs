@@ -7,7 +7,7 @@
 //! every `typing` subscript has the arity and argument kinds `typing` accepts — and
 //! reports the annotations it cannot prove, which the caller refuses (F007).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::text_size::TextRange;
@@ -73,8 +73,18 @@ const TYPING_BARE_ARGS: &[&str] = &[
 /// The annotations of `body` (a module) whose evaluation ferrule cannot prove error-free,
 /// with the reason.
 pub fn unproven(body: &[ast::Stmt]) -> Vec<(TextRange, String)> {
+    // A nested function's annotations run when it is defined, later than the statement
+    // around it: a name the module binds more than once may have changed kind by then.
+    let mut names = Vec::new();
+    crate::lower::python::collect_bound(body, &mut names, true);
+    let mut seen = HashSet::new();
+    let rebound = names
+        .into_iter()
+        .filter(|n| !seen.insert(n.clone()))
+        .collect();
     let mut cx = Check {
         bound: HashMap::new(),
+        rebound,
         out: Vec::new(),
     };
     for s in body {
@@ -86,6 +96,8 @@ pub fn unproven(body: &[ast::Stmt]) -> Vec<(TextRange, String)> {
 
 struct Check {
     bound: HashMap<String, Bound>,
+    /// Names the module binds more than once.
+    rebound: HashSet<String>,
     out: Vec<(TextRange, String)>,
 }
 
@@ -145,7 +157,16 @@ impl Check {
     fn nested(&mut self, body: &[ast::Stmt]) {
         for s in body {
             match s {
-                ast::Stmt::FunctionDef(f) => self.function(f),
+                ast::Stmt::FunctionDef(f) => {
+                    let saved = self.bound.clone();
+                    for n in &self.rebound {
+                        if self.bound.contains_key(n) {
+                            self.bound.insert(n.clone(), Bound::Other);
+                        }
+                    }
+                    self.function(f);
+                    self.bound = saved;
+                }
                 ast::Stmt::If(i) => {
                     self.nested(&i.body);
                     self.nested(&i.orelse);
@@ -450,7 +471,9 @@ mod tests {
                    X: Later = 1\n\
                    class Later:\n    pass\n\
                    def g(c: 'a b' | None) -> Dict[str, 5]:\n    pass\n\
-                   class K:\n    Dict = 5\n    def m(self) -> Dict[str, int]:\n        pass\n";
+                   class K:\n    Dict = 5\n    def m(self) -> Dict[str, int]:\n        pass\n\
+                   def outer():\n    def inner() -> Optional[int]:\n        pass\n\
+                   Optional = 3\n";
         assert_eq!(
             check(src),
             vec![
@@ -460,7 +483,8 @@ mod tests {
                 "Later",
                 "'a b' | None",
                 "Dict[str, 5]",
-                "Dict[str, int]"
+                "Dict[str, int]",
+                "Optional[int]"
             ]
         );
     }
