@@ -183,6 +183,8 @@ pub enum PyIter {
     Dict(Rc<RefCell<Dict>>, Vec<Value>, usize, usize),
     Set(Rc<RefCell<Set>>, Vec<Value>, usize, usize),
     Items(std::vec::IntoIter<Value>),
+    /// An iterator object (`map`, a generator, `iter(x)`), advanced one item at a time.
+    Lazy(Value),
 }
 
 impl PyIter {
@@ -199,6 +201,7 @@ impl PyIter {
                 let n = items.len();
                 PyIter::Set(s.clone(), items, 0, n)
             }
+            Value::Object(o) if o.is_iterator() => PyIter::Lazy(v.clone()),
             other => PyIter::Items(crate::ops::iter(other)?.into_iter()),
         })
     }
@@ -234,6 +237,7 @@ impl PyIter {
                 Ok(item)
             }
             PyIter::Items(it) => Ok(it.next()),
+            PyIter::Lazy(v) => crate::iter::next(v),
         }
     }
 }
@@ -562,6 +566,29 @@ pub fn new_exc_class(name: &str, base: &Value) -> PyResult<Value> {
 pub fn setattr(obj: &Value, name: &str, value: Value) -> PyResult<()> {
     match obj {
         Value::Object(o) => o.setattr(name, value),
+        _ => Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            obj.type_name(),
+            name
+        ))),
+    }
+}
+
+/// `del obj.name`.
+pub fn delattr(obj: &Value, name: &str) -> PyResult<()> {
+    if let Some(inst) = obj.downcast::<crate::class::Instance>() {
+        if inst.dict.borrow_mut().shift_remove(name).is_some() {
+            return Ok(());
+        }
+        return Err(crate::ops::unsupported(
+            "deleting an attribute that is not in the instance's own dict",
+        ));
+    }
+    match obj {
+        Value::Object(_) => Err(crate::ops::unsupported(&format!(
+            "deleting an attribute of a '{}' object",
+            obj.type_name()
+        ))),
         _ => Err(PyErr::attribute_error(format!(
             "'{}' object has no attribute '{}'",
             obj.type_name(),

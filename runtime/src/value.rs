@@ -214,6 +214,17 @@ pub trait PyObject: Any {
         None
     }
 
+    /// Whether this is an iterator (has `__next__`); then [`PyObject::next`] advances it.
+    fn is_iterator(&self) -> bool {
+        false
+    }
+
+    /// `next(x)` for iterators: the next item, `None` when exhausted; `None` (outer) for
+    /// objects that are not iterators.
+    fn next(&self) -> Option<PyResult<Option<Value>>> {
+        None
+    }
+
     /// Whether this is a `collections.abc.Mapping` / `Sequence` for `isinstance`.
     fn is_mapping(&self) -> bool {
         false

@@ -67,46 +67,12 @@ pub fn sanitize(s: &str) -> String {
     }
 }
 
-/// Builtins that only compute, so that a test calling them may run order-free (see
-/// `Fx::any_all`); calls through values are checked at run time instead.
-const PURE_BUILTINS: &[&str] = &[
-    "abs",
-    "all",
-    "any",
-    "bool",
-    "dict",
-    "float",
-    "frozenset",
-    "getattr",
-    "hasattr",
-    "int",
-    "isinstance",
-    "len",
-    "list",
-    "max",
-    "min",
-    "repr",
-    "round",
-    "set",
-    "sorted",
-    "str",
-    "sum",
-    "tuple",
-    "ord",
-    "chr",
-    "hex",
-    "range",
-    "enumerate",
-    "zip",
-    "reversed",
-];
-
 /// Whether `e` can be evaluated order-free: no assignment (walrus) and no builtin with side
 /// effects. Everything else is checked at run time by `rt::purity`.
 fn order_free_ok(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Walrus(..) | ExprKind::Super(..) => false,
-        ExprKind::Call(f, _) if matches!(&f.kind, ExprKind::Name(Name::Builtin(b)) if !PURE_BUILTINS.contains(&b.as_str())) => {
+        ExprKind::Call(f, _) if matches!(&f.kind, ExprKind::Name(Name::Builtin(b)) if !ferrule_runtime::builtins::def(b).is_some_and(|d| d.pure)) => {
             false
         }
         _ => e.children().into_iter().all(order_free_ok),
@@ -1003,8 +969,7 @@ impl<'a> Fx<'a> {
                     );
                 }
             }
-            if crate::lower::exceptions::builtin_exception(b).is_none() {
-                let fname = builtin_fn_ident(b);
+            if let Some(fname) = builtin_fn_ident(b) {
                 return self.with_args(args, |a, k| quote! { rt::builtins::#fname(#a, #k)? });
             }
         }
@@ -1121,12 +1086,9 @@ impl<'a> Fx<'a> {
     }
 }
 
-fn builtin_fn_ident(b: &str) -> Ident {
-    match b {
-        "str" => format_ident!("str_"),
-        "type" => format_ident!("type_"),
-        other => format_ident!("{}", other),
-    }
+/// The runtime function implementing builtin `b`, as its table names it.
+fn builtin_fn_ident(b: &str) -> Option<Ident> {
+    ferrule_runtime::builtins::def(b).map(|d| format_ident!("{}", d.rust))
 }
 
 fn const_tokens(c: &Const) -> TokenStream {

@@ -185,127 +185,22 @@ fn catches_only_import_errors(handlers: &[ast::ExceptHandler]) -> bool {
         })
 }
 
+/// Whether `name` is a builtin the runtime provides (its table is the only list: see
+/// `ferrule_runtime::builtins::BUILTINS`), or a builtin exception class.
 pub fn is_supported_builtin(name: &str) -> bool {
-    SUPPORTED_BUILTINS.contains(&name)
-        || crate::lower::exceptions::builtin_exception(name).is_some()
+    builtin_refusal(name).is_none()
+        && (ferrule_runtime::builtins::def(name).is_some()
+            || name == "__debug__"
+            || crate::lower::exceptions::builtin_exception(name).is_some())
 }
 
-const SUPPORTED_BUILTINS: &[&str] = &[
-    "abs",
-    "input",
-    "all",
-    "any",
-    "bool",
-    "bytes",
-    "chr",
-    "dict",
-    "divmod",
-    "enumerate",
-    "filter",
-    "float",
-    "frozenset",
-    "getattr",
-    "hasattr",
-    "hex",
-    "int",
-    "isinstance",
-    "len",
-    "list",
-    "map",
-    "max",
-    "min",
-    "ord",
-    "pow",
-    "range",
-    "repr",
-    "reversed",
-    "round",
-    "set",
-    "sorted",
-    "str",
-    "sum",
-    "tuple",
-    "zip",
-];
-
-/// Every name of CPython's `builtins` module that detections could plausibly reach.
-const PYTHON_BUILTINS: &[&str] = &[
-    "abs",
-    "aiter",
-    "all",
-    "anext",
-    "any",
-    "ascii",
-    "bin",
-    "bool",
-    "breakpoint",
-    "bytearray",
-    "bytes",
-    "callable",
-    "chr",
-    "classmethod",
-    "compile",
-    "complex",
-    "delattr",
-    "dict",
-    "dir",
-    "divmod",
-    "enumerate",
-    "eval",
-    "exec",
-    "filter",
-    "float",
-    "format",
-    "frozenset",
-    "getattr",
-    "globals",
-    "hasattr",
-    "hash",
-    "help",
-    "hex",
-    "id",
-    "input",
-    "int",
-    "isinstance",
-    "issubclass",
-    "iter",
-    "len",
-    "list",
-    "locals",
-    "map",
-    "max",
-    "memoryview",
-    "min",
-    "next",
-    "object",
-    "oct",
-    "open",
-    "ord",
-    "pow",
-    "print",
-    "property",
-    "range",
-    "repr",
-    "reversed",
-    "round",
-    "set",
-    "setattr",
-    "slice",
-    "sorted",
-    "staticmethod",
-    "str",
-    "sum",
-    "super",
-    "tuple",
-    "type",
-    "vars",
-    "zip",
-    "__import__",
-    "NotImplemented",
-    "Ellipsis",
-    "__name__",
-    "__file__",
-];
+/// Why the runtime refuses builtin `name` (I/O, running code, `async`), if it does.
+pub fn builtin_refusal(name: &str) -> Option<&'static str> {
+    match ferrule_runtime::builtins::def(name)?.kind {
+        ferrule_runtime::builtins::BuiltinKind::Refused(why) => Some(why),
+        _ => None,
+    }
+}
 
 impl<'a> Cx<'a> {
     fn span(&self, node: &impl Ranged) -> Span {
@@ -417,8 +312,8 @@ impl<'a> Cx<'a> {
             // A global helper is imported under its GlobalID.
             return Name::Builtin(format!("__name__={}", self.module_name));
         }
-        if PYTHON_BUILTINS.contains(&id) {
-            self.unsupported(node, format!("the builtin `{id}`"));
+        if let Some(why) = builtin_refusal(id) {
+            self.unsupported(node, format!("the builtin `{id}`: {why}"));
             return Name::Builtin(id.to_string());
         }
         // Python raises NameError when (and only when) this runs: an unbound global slot
@@ -467,30 +362,6 @@ impl<'a> Cx<'a> {
                 // Docstrings and bare constants do nothing.
                 if matches!(&*e.value, ast::Expr::Constant(_)) {
                     return;
-                }
-                // `iter(x)` whose result is dropped only checks that `x` is iterable.
-                if let ast::Expr::Call(c) = &*e.value {
-                    if let (ast::Expr::Name(n), [arg], []) =
-                        (&*c.func, c.args.as_slice(), c.keywords.as_slice())
-                    {
-                        if n.id.as_str() == "iter"
-                            && !self.globals.iter().any(|g| g == "iter")
-                            && !self.scopes.iter().any(|sc| {
-                                sc.names.contains_key("iter")
-                                    || sc.comps.iter().any(|c| c.contains_key("iter"))
-                            })
-                        {
-                            let a = self.expr(arg);
-                            let f = self.mk(
-                                &*c.func,
-                                ExprKind::Name(Name::Builtin("__ferrule_iter_check".into())),
-                            );
-                            let call =
-                                self.mk(&*e.value, ExprKind::Call(Box::new(f), vec![Arg::Pos(a)]));
-                            out.push(Stmt::Expr(call));
-                            return;
-                        }
-                    }
                 }
                 let e = self.expr(&e.value);
                 out.push(Stmt::Expr(e));
