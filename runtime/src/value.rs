@@ -622,6 +622,11 @@ impl PyObject for TypeObject {
         }
     }
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        match name {
+            "__name__" | "__qualname__" => return Ok(Value::str(self.name)),
+            "__module__" => return Ok(Value::str(self.module)),
+            _ => {}
+        }
         self.attr.and_then(|f| f(name)).ok_or_else(|| {
             PyErr::attribute_error(format!(
                 "type object '{}' has no attribute '{}'",
