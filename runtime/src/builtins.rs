@@ -1472,7 +1472,7 @@ fn check_type(v: &Value) -> bool {
 
 
 
-fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+pub fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     match (args, kwargs) {
         ([], []) => Ok(Value::Bytes(Rc::from(&[][..]))),
         ([Value::Str(_)], []) => Err(PyErr::type_error(
@@ -1983,7 +1983,7 @@ refused_at_run_time! {
 macro_rules! refused_at_compile_time {
     ($($f:ident),* $(,)?) => {
         $(
-            fn $f(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+            pub fn $f(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                 let _ = (args, kwargs);
                 Err(unsupported(concat!(stringify!($f), "()")))
             }

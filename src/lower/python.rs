@@ -1650,3 +1650,71 @@ fn for_each_child_block(s: &ast::Stmt, mut f: impl FnMut(&[ast::Stmt])) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use ferrule_runtime::builtins::{BuiltinKind, BUILTINS, BUILTIN_EXCEPTIONS};
+
+    fn lower(src: &str) -> Vec<Diagnostic> {
+        let py = crate::source::python::parse("m.py", src.to_string()).expect("parses");
+        let helpers = BTreeSet::new();
+        let packages = BTreeSet::new();
+        let env = ImportEnv {
+            helpers: &helpers,
+            packages: &packages,
+        };
+        lower_module(&py, "m", ModuleKind::Helper, &env).1
+    }
+
+    /// The compiler's builtins are the runtime's table: every entry the runtime implements
+    /// is accepted, every entry it refuses is F007 with the runtime's reason, and no name
+    /// outside the table is a builtin.
+    #[test]
+    fn builtin_tables_come_from_the_runtime() {
+        for d in BUILTINS {
+            let diags = lower(&format!("x = {}\n", d.name));
+            match d.kind {
+                BuiltinKind::Refused(why) => {
+                    assert!(!is_supported_builtin(d.name), "{}", d.name);
+                    assert_eq!(diags.len(), 1, "{}: {diags:?}", d.name);
+                    assert!(diags[0].message.contains(why), "{}: {diags:?}", d.name);
+                }
+                _ => {
+                    assert!(is_supported_builtin(d.name), "{}", d.name);
+                    assert!(diags.is_empty(), "{}: {diags:?}", d.name);
+                }
+            }
+        }
+        for k in BUILTIN_EXCEPTIONS {
+            assert!(is_supported_builtin(k.name()), "{}", k.name());
+        }
+        assert!(!is_supported_builtin("not_a_builtin"));
+        // The runtime implements `format`, so the compiler accepts `format(x, "d")`.
+        assert!(lower("y = format(3, 'd')\n").is_empty());
+    }
+
+    /// What the issue names as refused (I/O, running code, `async`) is refused, with a
+    /// reason naming why.
+    #[test]
+    fn io_and_code_execution_builtins_are_refused_with_a_reason() {
+        for (name, why) in [
+            ("open", "I/O"),
+            ("input", "I/O"),
+            ("exec", "runs code"),
+            ("eval", "runs code"),
+            ("compile", "runs code"),
+            ("__import__", "runs code"),
+            ("breakpoint", "debugger"),
+            ("help", "I/O"),
+            ("aiter", "async"),
+            ("anext", "async"),
+        ] {
+            let diags = lower(&format!("def f():\n    return {name}\n"));
+            assert_eq!(diags.len(), 1, "{name}: {diags:?}");
+            assert!(diags[0].message.contains(why), "{name}: {diags:?}");
+        }
+    }
+}
