@@ -946,10 +946,7 @@ pub fn zip(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     for (i, a) in args.iter().enumerate() {
         srcs.push(PyIter::new(a).map_err(|e| {
             if e.matches(ExcKind::TypeError) {
-                PyErr::type_error(format!(
-                    "zip argument #{} must support iteration",
-                    i + 1
-                ))
+                PyErr::type_error(format!("zip argument #{} must support iteration", i + 1))
             } else {
                 e
             }
@@ -1233,7 +1230,6 @@ pub fn hasattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::Bool(ops::hasattr(&args[0], name)))
 }
 
-
 /// `reversed(seq)`: a lazy iterator; over a list it walks indices from the end as
 /// CPython's `list_reverseiterator` does (a shrinking list ends it).
 pub fn reversed(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -1426,7 +1422,6 @@ pub fn pow(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
 }
 
-
 fn check_str(v: &Value) -> bool {
     matches!(v, Value::Str(_))
 }
@@ -1469,8 +1464,6 @@ fn check_type(v: &Value) -> bool {
         || v.downcast::<crate::stdlib::namedtuple::NamedTupleClass>()
             .is_some()
 }
-
-
 
 pub fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     match (args, kwargs) {
@@ -1620,7 +1613,13 @@ pub fn print(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn int_prefixed(name: &str, args: &[Value], kwargs: Kwargs, prefix: &str, radix: u32) -> PyResult<Value> {
+fn int_prefixed(
+    name: &str,
+    args: &[Value],
+    kwargs: Kwargs,
+    prefix: &str,
+    radix: u32,
+) -> PyResult<Value> {
     no_kwargs(name, kwargs)?;
     arity(name, args, 1, 1)?;
     let i = int_arg(&args[0])?;
@@ -1683,7 +1682,9 @@ pub fn hash(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Key::new(args[0].clone())?;
     let h = crate::pyhash::hash(&args[0]);
     if !h.exact {
-        return Err(unsupported("hash() of a value CPython hashes by its address"));
+        return Err(unsupported(
+            "hash() of a value CPython hashes by its address",
+        ));
     }
     Ok(Value::Int(h.value))
 }
@@ -1754,7 +1755,10 @@ fn subclass_of(a: &Value, b: &Value) -> PyResult<bool> {
     if a.is(b) {
         return Ok(true);
     }
-    let is_object = |v: &Value| v.downcast::<TypeObject>().is_some_and(|t| t.name == "object" && t.module == "builtins");
+    let is_object = |v: &Value| {
+        v.downcast::<TypeObject>()
+            .is_some_and(|t| t.name == "object" && t.module == "builtins")
+    };
     if is_object(b) {
         return Ok(true);
     }
@@ -1808,9 +1812,12 @@ pub fn setattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             args.len()
         )));
     }
-    let name = args[1]
-        .as_str()
-        .ok_or_else(|| PyErr::type_error(format!("attribute name must be string, not '{}'", args[1].type_name())))?;
+    let name = args[1].as_str().ok_or_else(|| {
+        PyErr::type_error(format!(
+            "attribute name must be string, not '{}'",
+            args[1].type_name()
+        ))
+    })?;
     crate::call::setattr(&args[0], name, args[2].clone())?;
     Ok(Value::None)
 }
@@ -1824,9 +1831,12 @@ pub fn delattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             args.len()
         )));
     }
-    let name = args[1]
-        .as_str()
-        .ok_or_else(|| PyErr::type_error(format!("attribute name must be string, not '{}'", args[1].type_name())))?;
+    let name = args[1].as_str().ok_or_else(|| {
+        PyErr::type_error(format!(
+            "attribute name must be string, not '{}'",
+            args[1].type_name()
+        ))
+    })?;
     crate::call::delattr(&args[0], name)?;
     Ok(Value::None)
 }
@@ -1835,7 +1845,9 @@ pub fn delattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 pub fn slice(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("slice", kwargs)?;
     if args.is_empty() {
-        return Err(PyErr::type_error("slice expected at least 1 argument, got 0"));
+        return Err(PyErr::type_error(
+            "slice expected at least 1 argument, got 0",
+        ));
     }
     if args.len() > 3 {
         return Err(PyErr::type_error(format!(
@@ -1879,7 +1891,11 @@ pub fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                 Value::Dict(_) => "dict",
                 Value::Set(_) => "set",
                 Value::FrozenSet(_) => "frozenset",
-                Value::Object(_) if check_type(v) && v.downcast::<crate::class::ClassObj>().is_none() => "type",
+                Value::Object(_)
+                    if check_type(v) && v.downcast::<crate::class::ClassObj>().is_none() =>
+                {
+                    "type"
+                }
                 Value::Object(_) if v.downcast::<ObjectInstance>().is_some() => "object",
                 Value::Object(_) => {
                     if let Some(inst) = v.downcast::<crate::class::Instance>() {
@@ -1894,7 +1910,9 @@ pub fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             };
             Ok(lookup(name).unwrap_or_default())
         }
-        [_, _, _] => Err(unsupported("type(name, bases, dict) (creating a class at run time)")),
+        [_, _, _] => Err(unsupported(
+            "type(name, bases, dict) (creating a class at run time)",
+        )),
         _ => Err(PyErr::type_error("type() takes 1 or 3 arguments")),
     }
 }
@@ -1947,7 +1965,9 @@ pub fn object_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         return Err(PyErr::type_error("object() takes no arguments"));
     }
     // A zero-sized value would share one address: give each instance its own allocation.
-    Ok(Value::Object(std::rc::Rc::new(ObjectInstance) as std::rc::Rc<dyn crate::value::PyObject>))
+    Ok(Value::Object(
+        std::rc::Rc::new(ObjectInstance) as std::rc::Rc<dyn crate::value::PyObject>
+    ))
 }
 
 /// Builtins whose value or behaviour ferrule does not model yet: calling one raises the
@@ -2049,9 +2069,17 @@ const CODE: &str = "it runs code given as data";
 /// [`BUILTIN_EXCEPTIONS`]): the single table that the compiler and generated code use.
 pub static BUILTINS: &[BuiltinDef] = &[
     def!(Function, "abs", abs, true),
-    def!(Refused("async iteration (`async` is not supported)"), "aiter", aiter),
+    def!(
+        Refused("async iteration (`async` is not supported)"),
+        "aiter",
+        aiter
+    ),
     def!(Function, "all", all, true),
-    def!(Refused("async iteration (`async` is not supported)"), "anext", anext),
+    def!(
+        Refused("async iteration (`async` is not supported)"),
+        "anext",
+        anext
+    ),
     def!(Function, "any", any, true),
     def!(Function, "ascii", ascii, true),
     def!(Function, "bin", bin, true),
@@ -2154,7 +2182,10 @@ pub const BUILTIN_EXCEPTIONS: &[ExcKind] = &[
 
 /// The builtin exception class named `name`.
 pub fn builtin_exception(name: &str) -> Option<ExcKind> {
-    BUILTIN_EXCEPTIONS.iter().copied().find(|k| k.name() == name)
+    BUILTIN_EXCEPTIONS
+        .iter()
+        .copied()
+        .find(|k| k.name() == name)
 }
 
 /// The table entry of builtin `name`.
@@ -2191,6 +2222,12 @@ pub fn lookup(name: &str) -> Option<Value> {
             builtin: true,
             call: crate::value::FnBody::Native(d.f),
         }))),
-        BuiltinKind::Refused(_) => Some(Value::func(d.name, d.f)),
+        // Named, a refused builtin prints as CPython prints it; called, it refuses.
+        BuiltinKind::Refused(_) => Some(Value::Func(Rc::new(crate::value::Function {
+            name: d.name.into(),
+            pure: false,
+            builtin: true,
+            call: crate::value::FnBody::Native(d.f),
+        }))),
     }
 }

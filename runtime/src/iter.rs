@@ -145,5 +145,8 @@ fn not_an_iterator(v: &Value) -> PyErr {
 
 /// `StopIteration` with no value.
 pub fn stop_iteration() -> PyErr {
-    PyErr::with_args(crate::err::ExcType::Builtin(ExcKind::StopIteration), Vec::new())
+    PyErr::with_args(
+        crate::err::ExcType::Builtin(ExcKind::StopIteration),
+        Vec::new(),
+    )
 }

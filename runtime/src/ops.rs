@@ -1184,9 +1184,11 @@ impl crate::value::PyObject for Slice {
         }
     }
     fn eq(&self, other: &Value) -> Option<bool> {
-        Some(other.downcast::<Slice>().is_some_and(|o| {
-            (o.start, o.stop, o.step) == (self.start, self.stop, self.step)
-        }))
+        Some(
+            other
+                .downcast::<Slice>()
+                .is_some_and(|o| (o.start, o.stop, o.step) == (self.start, self.stop, self.step)),
+        )
     }
     fn repr(&self) -> String {
         let f = |b: Option<i64>| b.map_or_else(|| "None".to_string(), |i| i.to_string());

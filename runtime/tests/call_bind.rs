@@ -148,7 +148,13 @@ static P: Sig = Sig {
 
 #[test]
 fn positional_only_parameters_refuse_keywords() {
-    let e = bind(&P, &[], &[("a", Value::Int(1)), ("b", Value::Int(2))], &[None, None]).unwrap_err();
+    let e = bind(
+        &P,
+        &[],
+        &[("a", Value::Int(1)), ("b", Value::Int(2))],
+        &[None, None],
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "TypeError: p() got some positional-only arguments passed as keyword arguments: 'a'"

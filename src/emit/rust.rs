@@ -571,7 +571,9 @@ impl<'a> Fx<'a> {
                 let n = lit_str(name);
                 quote! { { let __val: Value = #v; let __o: Value = #o; rt::call::setattr(&__o, #n, __val)?; } }
             }
-            Target::Unpack(targets, _) if targets.iter().any(|t| matches!(t, Target::Starred(_))) => {
+            Target::Unpack(targets, _)
+                if targets.iter().any(|t| matches!(t, Target::Starred(_))) =>
+            {
                 let star = targets
                     .iter()
                     .position(|t| matches!(t, Target::Starred(_)))
@@ -652,6 +654,11 @@ impl<'a> Fx<'a> {
                 let n = lit_str(&b["__name__=".len()..]);
                 quote! { Value::from(#n) }
             }
+            Name::Builtin(b) if b.starts_with("__doc__=") => {
+                let n = lit_str(&b["__doc__=".len()..]);
+                quote! { Value::from(#n) }
+            }
+            Name::Builtin(b) if b == "__doc__" => quote! { Value::None },
             Name::Builtin(b) => {
                 if let Some(k) = crate::lower::exceptions::builtin_exception(b) {
                     let k = format_ident!("{}", format!("{k:?}"));
@@ -883,7 +890,16 @@ impl<'a> Fx<'a> {
                 iter,
                 conds,
                 more,
-            } => self.comp(*kind, elt, value.as_deref(), target, iter, conds, more, None),
+            } => self.comp(
+                *kind,
+                elt,
+                value.as_deref(),
+                target,
+                iter,
+                conds,
+                more,
+                None,
+            ),
             ExprKind::Closure(idx) => self.function_value(*idx),
             ExprKind::Super(cls, this) => {
                 let c = self.expr(cls);
@@ -1095,7 +1111,11 @@ impl<'a> Fx<'a> {
         let n = loops.len();
         for (k, (it, assign, guard)) in loops.into_iter().enumerate().rev() {
             let iter_var = self.fresh("iter");
-            let lab = if k == 0 { quote! { #label: } } else { quote! {} };
+            let lab = if k == 0 {
+                quote! { #label: }
+            } else {
+                quote! {}
+            };
             let _ = n;
             body = quote! {
                 let mut #iter_var = rt::call::PyIter::new(&#it)?;
@@ -1723,8 +1743,8 @@ fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Exp
             }
             ExprKind::Comp { iter, more, .. } => {
                 for c in e.children() {
-                    let is_iter = std::ptr::eq(c, &**iter)
-                        || more.iter().any(|f| std::ptr::eq(c, &f.iter));
+                    let is_iter =
+                        std::ptr::eq(c, &**iter) || more.iter().any(|f| std::ptr::eq(c, &f.iter));
                     expr(c, out, is_iter);
                 }
             }

@@ -1,3 +1,4 @@
+"""Calls the builtins of CPython 3.11 and reads the module docstring."""
 SEEN = []
 MISSING = object()
 
@@ -70,6 +71,7 @@ def builtins_of(n, words):
     calls = iter([1, 2, 3, 0, 5])
     out["iter_sentinel"] = list(iter(lambda: next(calls), 0))
     out["debug"] = __debug__
+    out["doc"] = __doc__
     return out
 
 
