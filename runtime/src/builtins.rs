@@ -919,7 +919,7 @@ pub fn enumerate(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         None => 0,
     };
     let mut src = PyIter::new(it)?;
-    Ok(IterObj::new("enumerate", move || {
+    Ok(IterObj::value("enumerate", move || {
         let Some(v) = src.next()? else {
             return Ok(None);
         };
@@ -952,7 +952,7 @@ pub fn zip(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             }
         })?);
     }
-    Ok(IterObj::new("zip", move || {
+    Ok(IterObj::value("zip", move || {
         if srcs.is_empty() {
             return Ok(None);
         }
@@ -1239,7 +1239,7 @@ pub fn reversed(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Value::List(l) => {
             let l = l.clone();
             let mut i = l.borrow().len() as i64 - 1;
-            return Ok(IterObj::new("list_reverseiterator", move || {
+            return Ok(IterObj::value("list_reverseiterator", move || {
                 let b = l.borrow();
                 if i >= 0 && (i as usize) < b.len() {
                     let v = b[i as usize].clone();
@@ -1263,7 +1263,7 @@ pub fn reversed(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
     };
     let mut it = items.into_iter().rev();
-    Ok(IterObj::new(name, move || Ok(it.next())))
+    Ok(IterObj::value(name, move || Ok(it.next())))
 }
 
 /// `map(f, *iterables)`: a lazy iterator.
@@ -1274,7 +1274,7 @@ pub fn map(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
     let f = args[0].clone();
     let mut srcs: Vec<PyIter> = args[1..].iter().map(PyIter::new).collect::<PyResult<_>>()?;
-    Ok(IterObj::new("map", move || {
+    Ok(IterObj::value("map", move || {
         let mut call_args = Vec::with_capacity(srcs.len());
         for s in srcs.iter_mut() {
             match s.next()? {
@@ -1297,7 +1297,7 @@ pub fn filter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
     let f = args[0].clone();
     let mut src = PyIter::new(&args[1])?;
-    Ok(IterObj::new("filter", move || {
+    Ok(IterObj::value("filter", move || {
         while let Some(it) = src.next()? {
             let keep = if f.is_none() {
                 ops::truthy(&it)?
@@ -1707,7 +1707,7 @@ pub fn iter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         return Err(PyErr::type_error("iter(v, w): v must be callable"));
     }
     let sentinel = args[1].clone();
-    Ok(IterObj::new("callable_iterator", move || {
+    Ok(IterObj::value("callable_iterator", move || {
         let v = ops::call(&f, &[], &[])?;
         if ops::eq(&v, &sentinel) {
             Ok(None)

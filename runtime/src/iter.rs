@@ -24,8 +24,8 @@ pub struct IterObj {
 }
 
 impl IterObj {
-    /// An iterator named `type_name` whose items come from `next`.
-    pub fn new(
+    /// An iterator named `type_name` whose items come from `next`, as a value.
+    pub fn value(
         type_name: &'static str,
         next: impl FnMut() -> PyResult<Option<Value>> + 'static,
     ) -> Value {
@@ -125,7 +125,7 @@ pub fn iter(v: &Value) -> PyResult<Value> {
         other => iterator_type_name(other),
     };
     let mut it = PyIter::new(v)?;
-    Ok(IterObj::new(name, move || it.next()))
+    Ok(IterObj::value(name, move || it.next()))
 }
 
 /// `next(it)`: the next item, or `StopIteration`.

@@ -1343,9 +1343,9 @@ impl<'a> Cx<'a> {
         }
         let mut map = HashMap::new();
         for n in names {
-            if !map.contains_key(&n) {
-                let i = self.scope().add_local(&n);
-                map.insert(n, i);
+            if let std::collections::hash_map::Entry::Vacant(slot) = map.entry(n) {
+                let i = self.scopes.last_mut().expect("scope").add_local(slot.key());
+                slot.insert(i);
             }
         }
         self.scope().comps.push(map);
