@@ -943,14 +943,8 @@ pub fn zip(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         return Err(unsupported("zip(strict=True)"));
     }
     let mut srcs: Vec<PyIter> = Vec::with_capacity(args.len());
-    for (i, a) in args.iter().enumerate() {
-        srcs.push(PyIter::new(a).map_err(|e| {
-            if e.matches(ExcKind::TypeError) {
-                PyErr::type_error(format!("zip argument #{} must support iteration", i + 1))
-            } else {
-                e
-            }
-        })?);
+    for a in args {
+        srcs.push(PyIter::new(a)?);
     }
     Ok(IterObj::value("zip", move || {
         if srcs.is_empty() {
