@@ -72,6 +72,11 @@ pub struct Function {
     /// Defaults that are not constants: evaluated once, where the `def` runs, and kept by
     /// the function value (mutable defaults are shared between calls, as in Python).
     pub dynamic_defaults: bool,
+    /// Whether the body contains `yield` (a call returns a generator object), or this is
+    /// a generator expression's body.
+    pub is_generator: bool,
+    /// `__qualname__` (`outer.<locals>.inner`, `Class.method`, `f.<locals>.<genexpr>`).
+    pub qualname: String,
     pub span: Span,
 }
 
@@ -250,8 +255,9 @@ pub enum CompKind {
     List,
     Set,
     Dict,
-    /// A generator expression; consumed eagerly into a list unless its consumer
-    /// short-circuits (`any`, `all`), which the emitter handles.
+    /// A generator expression consumed at once by the builtin `any` or `all` (which stop
+    /// at the first decisive element, as the lazy generator does): run in place. Every
+    /// other generator expression is a generator function (`ExprKind::GenExp`).
     Gen,
 }
 
@@ -323,6 +329,13 @@ pub enum ExprKind {
     Starred(Box<Expr>),
     /// `super()` in a method: the class (a module global) and the method's first parameter.
     Super(Box<Expr>, Name),
+    /// `yield` / `yield value` in a generator function: what is sent in.
+    Yield(Option<Box<Expr>>),
+    /// `yield from iterable`: the subiterator's return value.
+    YieldFrom(Box<Expr>),
+    /// A generator expression: generator function `usize` of the module (its one parameter
+    /// is the iterator over the first iterable, which is evaluated here).
+    GenExp(usize, Box<Expr>),
     /// A lambda or nested function value: function index in the module.
     Closure(usize),
     /// A standard-library module or attribute, by dotted name (`json`, `re.compile`).
@@ -369,7 +382,10 @@ impl Expr {
             ExprKind::Attr(x, _)
             | ExprKind::Unary(_, x)
             | ExprKind::Super(x, _)
-            | ExprKind::Starred(x) => v.push(x),
+            | ExprKind::Starred(x)
+            | ExprKind::YieldFrom(x)
+            | ExprKind::GenExp(_, x) => v.push(x),
+            ExprKind::Yield(x) => v.extend(x.as_deref()),
             ExprKind::Walrus(_, x) => v.push(x),
             ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => v.extend([&**a, &**b]),
             ExprKind::Slice(a, b, c, d) => {

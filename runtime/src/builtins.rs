@@ -8,7 +8,7 @@
 //! (the single source of truth), and generated code calls the functions it names.
 //!
 //! `enumerate`, `zip`, `reversed`, `map` and `filter` return lazy iterators ([`IterObj`]);
-//! `range` still returns a list.
+//! `range` returns CPython's range object (`range.rs`).
 
 use std::rc::Rc;
 
@@ -493,8 +493,26 @@ pub fn tuple(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     ))
 }
 
-fn to_set(items: Vec<Value>) -> PyResult<Set> {
-    items.into_iter().map(Key::new).collect()
+/// The set of the items of an iterable, added one at a time (an unhashable item stops the
+/// iteration there, as in CPython).
+fn iter_to_set(v: &Value) -> PyResult<Set> {
+    let mut s = Set::new();
+    crate::call::for_each(v, |x| {
+        s.insert(Key::new(x)?);
+        Ok(true)
+    })?;
+    Ok(s)
+}
+
+fn set_arg<'a>(name: &str, args: &'a [Value], kwargs: Kwargs) -> PyResult<Option<&'a Value>> {
+    no_kwargs(name, kwargs)?;
+    if args.len() > 1 {
+        return Err(PyErr::type_error(format!(
+            "{name} expected at most 1 argument, got {}",
+            args.len()
+        )));
+    }
+    Ok(args.first())
 }
 
 /// `set(iterable)`, along `set_update_internal`'s set, dict and iterable paths.
@@ -504,9 +522,10 @@ pub fn set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             return Ok(Value::set(crate::pyset::from_value(arg)?));
         }
     }
-    Ok(Value::set(to_set(
-        one_iterable("set", args, kwargs)?.unwrap_or_default(),
-    )?))
+    Ok(Value::set(match set_arg("set", args, kwargs)? {
+        Some(v) => iter_to_set(v)?,
+        None => Set::new(),
+    }))
 }
 
 /// `frozenset(iterable)`.
@@ -521,8 +540,12 @@ pub fn frozenset(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             return Ok(Value::FrozenSet(Rc::new(crate::pyset::from_value(arg)?)));
         }
     }
-    let items = one_iterable("frozenset", args, kwargs)?.unwrap_or_default();
-    Ok(Value::FrozenSet(Rc::new(to_set(items)?)))
+    Ok(Value::FrozenSet(Rc::new(
+        match set_arg("frozenset", args, kwargs)? {
+            Some(v) => iter_to_set(v)?,
+            None => Set::new(),
+        },
+    )))
 }
 
 /// `dict(mapping_or_pairs, **kwargs)`.
@@ -725,29 +748,30 @@ fn min_max(name: &str, args: &[Value], kwargs: Kwargs, is_max: bool) -> PyResult
     only_kwargs(name, kwargs, &["key", "default"])?;
     let key = kwarg(kwargs, "key").filter(|k| !k.is_none());
     let default = kwarg(kwargs, "default");
-    let items = match args.len() {
+    let source = match args.len() {
         0 => {
             return Err(PyErr::type_error(format!(
                 "{name} expected at least 1 argument, got 0"
             )))
         }
-        1 => ops::iter(&args[0])?,
+        1 => args[0].clone(),
         _ => {
             if default.is_some() {
                 return Err(PyErr::type_error(format!(
                     "Cannot specify a default for {name}() with multiple positional arguments"
                 )));
             }
-            args.to_vec()
+            Value::tuple(args.to_vec())
         }
     };
+    // Each item's key is computed and compared as it comes (CPython's `min_max`).
     let mut best: Option<(Value, Value)> = None;
-    for it in items {
+    crate::call::for_each(&source, |it| {
         let k = match key {
             Some(f) => ops::call(f, std::slice::from_ref(&it), &[])?,
             None => it.clone(),
         };
-        best = Some(match best {
+        best = Some(match best.take() {
             None => (it, k),
             Some((bv, bk)) => {
                 let better = if is_max {
@@ -762,7 +786,8 @@ fn min_max(name: &str, args: &[Value], kwargs: Kwargs, is_max: bool) -> PyResult
                 }
             }
         });
-    }
+        Ok(true)
+    })?;
     match (best, default) {
         (Some((v, _)), _) => Ok(v),
         (None, Some(d)) => Ok(d.clone()),
@@ -814,47 +839,61 @@ pub fn sum(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
         return Ok(acc);
     }
-    let items = ops::iter(&args[0])?;
-    let mut rest = &items[..];
-    // CPython adds ints exactly (switching to big ints on overflow) and floats as C doubles;
-    // an i128 accumulator reproduces that for any realistic list of i64 values.
-    if let Value::Int(_) | Value::Bool(_) = acc {
-        let mut big = as_index(&acc).unwrap_or(0) as i128;
-        let mut fl: Option<f64> = None;
-        let mut used = 0;
-        for it in &items {
-            match (it, fl) {
-                (Value::Int(_) | Value::Bool(_), None) => big += as_index(it).unwrap_or(0) as i128,
-                (Value::Float(f), None) => fl = Some(big as f64 + f),
-                (Value::Int(_) | Value::Bool(_), Some(x)) => {
-                    fl = Some(x + as_index(it).unwrap_or(0) as f64)
-                }
-                (Value::Float(f), Some(x)) => fl = Some(x + f),
-                _ => break,
-            }
-            used += 1;
-        }
-        if used > 0 {
-            // Past i64, CPython would add the big int to the next item: report the
-            // TypeError that gives rather than refusing.
-            if fl.is_none() && i64::try_from(big).is_err() {
-                if let Some(next) = items.get(used) {
-                    ops::binop(crate::value::BinOp::Add, &Value::Int(1), next)?;
-                }
-            }
-            acc = match fl {
-                Some(x) => Value::Float(x),
-                None => Value::Int(
-                    i64::try_from(big).map_err(|_| unsupported("sums beyond 64-bit integers"))?,
-                ),
-            };
-        }
-        rest = &items[used..];
+    // CPython's `builtin_sum_impl`, item by item: an exact-int phase (kept in i128 where
+    // CPython would switch to big ints), then an exact-float phase, then `+` for the rest.
+    enum Acc {
+        Int(i128),
+        Float(f64),
+        Any(Value),
     }
-    for it in rest {
-        acc = ops::binop(crate::value::BinOp::Add, &acc, it)?;
-    }
-    Ok(acc)
+    let mut st = match acc {
+        Value::Int(i) => Acc::Int(i as i128),
+        Value::Float(f) => Acc::Float(f),
+        other => Acc::Any(other),
+    };
+    let generic = |a: Value, it: &Value| -> PyResult<Acc> {
+        let r = ops::binop(crate::value::BinOp::Add, &a, it)?;
+        Ok(match r {
+            Value::Float(f) => Acc::Float(f),
+            other => Acc::Any(other),
+        })
+    };
+    crate::call::for_each(&args[0], |it| {
+        st = match std::mem::replace(&mut st, Acc::Any(Value::None)) {
+            Acc::Int(b) => match &it {
+                Value::Int(_) | Value::Bool(_) => Acc::Int(b + as_index(&it).unwrap_or(0) as i128),
+                _ => match i64::try_from(b) {
+                    Ok(i) => generic(Value::Int(i), &it)?,
+                    Err(_) => {
+                        // Past i64 CPython adds its big int to the item: report the
+                        // TypeError that gives rather than refusing.
+                        ops::binop(crate::value::BinOp::Add, &Value::Int(1), &it)?;
+                        match &it {
+                            Value::Float(f) => Acc::Float(b as f64 + f),
+                            _ => return Err(unsupported("sums beyond 64-bit integers")),
+                        }
+                    }
+                },
+            },
+            Acc::Float(x) => match &it {
+                Value::Float(f) => Acc::Float(x + f),
+                Value::Int(_) | Value::Bool(_) => Acc::Float(x + as_index(&it).unwrap_or(0) as f64),
+                _ => match generic(Value::Float(x), &it)? {
+                    Acc::Float(f) => Acc::Any(Value::Float(f)),
+                    other => other,
+                },
+            },
+            Acc::Any(a) => Acc::Any(ops::binop(crate::value::BinOp::Add, &a, &it)?),
+        };
+        Ok(true)
+    })?;
+    Ok(match st {
+        Acc::Int(b) => {
+            Value::Int(i64::try_from(b).map_err(|_| unsupported("sums beyond 64-bit integers"))?)
+        }
+        Acc::Float(f) => Value::Float(f),
+        Acc::Any(v) => v,
+    })
 }
 
 /// `any(iterable)`.
@@ -873,12 +912,15 @@ pub fn any(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
         return Ok(Value::Bool(false));
     }
-    for it in ops::iter(&args[0])? {
+    let mut out = false;
+    crate::call::for_each(&args[0], |it| {
         if ops::truthy(&it)? {
-            return Ok(Value::Bool(true));
+            out = true;
+            return Ok(false);
         }
-    }
-    Ok(Value::Bool(false))
+        Ok(true)
+    })?;
+    Ok(Value::Bool(out))
 }
 
 /// `all(iterable)`.
@@ -897,12 +939,15 @@ pub fn all(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
         return Ok(Value::Bool(true));
     }
-    for it in ops::iter(&args[0])? {
+    let mut out = true;
+    crate::call::for_each(&args[0], |it| {
         if !ops::truthy(&it)? {
-            return Ok(Value::Bool(false));
+            out = false;
+            return Ok(false);
         }
-    }
-    Ok(Value::Bool(true))
+        Ok(true)
+    })?;
+    Ok(Value::Bool(out))
 }
 
 /// `enumerate(iterable, start=0)`: a lazy iterator of pairs.
@@ -961,53 +1006,9 @@ pub fn zip(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }))
 }
 
-/// The longest `range` ferrule materialises.
-const MAX_RANGE: i64 = 1 << 24;
-
-/// `range(stop)` / `range(start, stop[, step])` as a list.
+/// `range(stop)` / `range(start, stop[, step])`: a range object (see `range.rs`).
 pub fn range(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    no_kwargs("range", kwargs)?;
-    if args.is_empty() {
-        return Err(PyErr::type_error(
-            "range expected at least 1 argument, got 0",
-        ));
-    }
-    if args.len() > 3 {
-        return Err(PyErr::type_error(format!(
-            "range expected at most 3 arguments, got {}",
-            args.len()
-        )));
-    }
-    let nums: Vec<i64> = args.iter().map(int_arg).collect::<PyResult<_>>()?;
-    let (start, stop, step) = match nums.as_slice() {
-        [b] => (0, *b, 1),
-        [a, b] => (*a, *b, 1),
-        [a, b, c] => (*a, *b, *c),
-        _ => (0, 0, 1),
-    };
-    if step == 0 {
-        return Err(PyErr::value_error("range() arg 3 must not be zero"));
-    }
-    let (s, e, st) = (start as i128, stop as i128, step as i128);
-    let count = if st > 0 {
-        if e > s {
-            (e - s + st - 1) / st
-        } else {
-            0
-        }
-    } else if s > e {
-        (s - e - st - 1) / -st
-    } else {
-        0
-    };
-    if count > MAX_RANGE as i128 {
-        return Err(unsupported("ranges this long"));
-    }
-    Ok(Value::list(
-        (0..count)
-            .map(|i| Value::Int((s + i * st) as i64))
-            .collect(),
-    ))
+    crate::range::range(args, kwargs)
 }
 
 /// `abs(x)`.
@@ -1244,6 +1245,12 @@ pub fn reversed(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                     Ok(None)
                 }
             }));
+        }
+        Value::Object(_) if crate::range::is_range(&args[0]) => {
+            return Ok(args[0]
+                .downcast::<crate::range::Range>()
+                .map(|r| r.iterator(true))
+                .unwrap_or_default());
         }
         Value::Dict(_) => ("dict_reversekeyiterator", ops::iter(&args[0])?),
         Value::Str(_) | Value::Tuple(_) | Value::Bytes(_) => ("reversed", ops::iter(&args[0])?),
@@ -1524,6 +1531,10 @@ fn float_attr(name: &str) -> Option<Value> {
     methods::bound_method(&Value::Float(0.0), name).map(|_| unbound("float", check_float, name))
 }
 
+fn range_attr(name: &str) -> Option<Value> {
+    matches!(name, "index" | "count").then(|| unbound("range", crate::range::is_range, name))
+}
+
 /// The type object of a builtin type name (`str`, `int`, …, `object`, `type`).
 pub fn type_object(name: &str) -> Option<Value> {
     type AttrFn = fn(&str) -> Option<Value>;
@@ -1546,6 +1557,7 @@ pub fn type_object(name: &str) -> Option<Value> {
         "frozenset" => ("frozenset", check_frozenset, frozenset, None),
         "object" => ("object", check_object, object_, None),
         "type" => ("type", check_type, type_, None),
+        "range" => ("range", crate::range::is_range, range, Some(range_attr)),
         _ => return None,
     };
     Some(Value::object(TypeObject {
@@ -1702,7 +1714,11 @@ pub fn iter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
     let sentinel = args[1].clone();
     Ok(IterObj::value("callable_iterator", move || {
-        let v = ops::call(&f, &[], &[])?;
+        // A StopIteration from the callable ends the iterator for good, as the sentinel does.
+        let v = match ops::call(&f, &[], &[]) {
+            Err(e) if e.matches(ExcKind::StopIteration) => return Ok(None),
+            r => r?,
+        };
         if ops::eq(&v, &sentinel) {
             Ok(None)
         } else {
@@ -1715,7 +1731,7 @@ pub fn iter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 pub fn next(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("next", kwargs)?;
     arity("next", args, 1, 2)?;
-    match crate::iter::next(&args[0]) {
+    match crate::iter::next_raw(&args[0]) {
         Ok(Some(v)) => Ok(v),
         Ok(None) => match args.get(1) {
             Some(d) => Ok(d.clone()),
@@ -1895,6 +1911,10 @@ pub fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                     if let Some(inst) = v.downcast::<crate::class::Instance>() {
                         return Ok(inst.class.clone());
                     }
+                    // Objects of a builtin type the table declares (`range`, `complex`…).
+                    if let Some(t) = builtin_type_of(v) {
+                        return Ok(t);
+                    }
                     return Err(unsupported(&format!(
                         "type() of a '{}' object",
                         v.type_name()
@@ -1909,6 +1929,17 @@ pub fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         )),
         _ => Err(PyErr::type_error("type() takes 1 or 3 arguments")),
     }
+}
+
+/// The type object of `v` when `v` is an object of a builtin type of [`BUILTINS`].
+fn builtin_type_of(v: &Value) -> Option<Value> {
+    let d = def(v.type_name())?;
+    if d.kind != BuiltinKind::Type {
+        return None;
+    }
+    let t = lookup(d.name)?;
+    let to = t.downcast::<TypeObject>()?;
+    (to.check)(v).then_some(t)
 }
 
 fn none_type() -> Value {
@@ -2129,7 +2160,7 @@ pub static BUILTINS: &[BuiltinDef] = &[
     def!(Function, "print", print, false),
     def!(Class, "property", property, false),
     def!(Refused("it stops the interpreter"), "quit", quit),
-    def!(Class, "range", range, true),
+    def!(Type, "range", range, true),
     def!(Function, "repr", repr, true),
     def!(Class, "reversed", reversed, true),
     def!(Function, "round", round, true),
@@ -2170,6 +2201,7 @@ pub const BUILTIN_EXCEPTIONS: &[ExcKind] = &[
     ExcKind::NotImplementedError,
     ExcKind::RecursionError,
     ExcKind::StopIteration,
+    ExcKind::GeneratorExit,
     ExcKind::AssertionError,
     ExcKind::OSError,
 ];

@@ -203,6 +203,8 @@ pub enum PyIter {
     Items(std::vec::IntoIter<Value>),
     /// An iterator object (`map`, a generator, `iter(x)`), advanced one item at a time.
     Lazy(Value),
+    /// A range, one int at a time (never materialised).
+    Range(crate::range::RangeCursor),
 }
 
 impl PyIter {
@@ -220,6 +222,12 @@ impl PyIter {
                 PyIter::Set(s.clone(), items, 0, n)
             }
             Value::Object(o) if o.is_iterator() => PyIter::Lazy(v.clone()),
+            Value::Object(_) if crate::range::is_range(v) => {
+                match v.downcast::<crate::range::Range>() {
+                    Some(r) => PyIter::Range(r.cursor()),
+                    None => PyIter::Items(Vec::new().into_iter()),
+                }
+            }
             other => PyIter::Items(crate::ops::iter(other)?.into_iter()),
         })
     }
@@ -256,6 +264,7 @@ impl PyIter {
             }
             PyIter::Items(it) => Ok(it.next()),
             PyIter::Lazy(v) => crate::iter::next(v),
+            PyIter::Range(r) => Ok(r.next()),
         }
     }
 }
@@ -406,6 +415,20 @@ pub fn del_cell(c: &Cell, name: &str, free: bool) -> PyResult<()> {
 
 /// The items of an iterator, consuming at most `max` of them (unpacking stops one item
 /// past the targets, as CPython's `unpack_iterable` does).
+/// Visits the items of an iterable one at a time, as CPython's C consumers (`PyIter_Next`)
+/// do: an iterator (a generator, `map`…) is advanced only as far as `f` asks (`f` returns
+/// whether to go on), so side effects, exceptions part-way and infinite iterators behave
+/// as in CPython.
+pub fn for_each(v: &Value, mut f: impl FnMut(Value) -> PyResult<bool>) -> PyResult<()> {
+    let mut it = PyIter::new(v)?;
+    while let Some(x) = it.next()? {
+        if !f(x)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
 fn take_items(v: &Value, max: Option<usize>) -> PyResult<Vec<Value>> {
     let mut it = PyIter::new(v)?;
     let mut out = Vec::new();
@@ -749,6 +772,10 @@ impl PyObject for ExcInstance {
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
         match name {
             "args" => Ok(Value::tuple(self.0.args.clone())),
+            // `StopIteration.value`: the generator's return value.
+            "value" if self.0.matches(ExcKind::StopIteration) => {
+                Ok(self.0.args.first().cloned().unwrap_or_default())
+            }
             _ => Err(PyErr::attribute_error(format!(
                 "'{}' object has no attribute '{}'",
                 self.0.ty.name(),
@@ -767,6 +794,18 @@ impl PyObject for ExcInstance {
 /// The value of a builtin exception class.
 pub fn builtin_exc(kind: ExcKind) -> Value {
     Value::object(ExcClassObj(ExcType::Builtin(kind)))
+}
+
+/// Whether `v` is an exception class (`ValueError`, a helper's exception class).
+pub fn is_exception_class(v: &Value) -> bool {
+    exc_type_of(v).is_some()
+}
+
+/// Whether `v` is an exception instance (`ValueError("x")`, an `except … as e` value).
+pub fn is_exception_instance(v: &Value) -> bool {
+    v.downcast::<ExcInstance>().is_some()
+        || v.downcast::<crate::class::Instance>()
+            .is_some_and(|i| i.to_err(v).is_some())
 }
 
 fn exc_type_of(v: &Value) -> Option<ExcType> {

@@ -40,6 +40,7 @@ pub enum ExcKind {
     NotImplementedError,
     RecursionError,
     StopIteration,
+    GeneratorExit,
     AssertionError,
     OSError,
 }
@@ -50,7 +51,7 @@ impl ExcKind {
         use ExcKind::*;
         Some(match self {
             BaseException => return None,
-            Exception => BaseException,
+            Exception | GeneratorExit => BaseException,
             ArithmeticError | LookupError | ValueError | TypeError | AttributeError | NameError
             | RuntimeError | StopIteration | AssertionError | OSError => Exception,
             ZeroDivisionError | OverflowError => ArithmeticError,
@@ -91,6 +92,7 @@ impl ExcKind {
             NotImplementedError => "NotImplementedError",
             RecursionError => "RecursionError",
             StopIteration => "StopIteration",
+            GeneratorExit => "GeneratorExit",
             AssertionError => "AssertionError",
             OSError => "OSError",
         }

@@ -50,7 +50,9 @@ impl IterObj {
         };
         drop(slot);
         let r = f();
-        if let Ok(Some(_)) = &r {
+        // Only the end exhausts the iterator: after an exception, CPython's `map`, `zip`,
+        // `filter`… go on with the next item when asked again.
+        if !matches!(r, Ok(None)) {
             *self.next.borrow_mut() = Some(f);
         }
         r
@@ -79,6 +81,7 @@ impl PyObject for IterObj {
             match self.advance() {
                 Ok(Some(v)) => out.push(v),
                 Ok(None) => return Some(Ok(out)),
+                Err(e) if e.matches(ExcKind::StopIteration) => return Some(Ok(out)),
                 Err(e) => return Some(Err(e)),
             }
         }
@@ -115,6 +118,9 @@ pub fn iter(v: &Value) -> PyResult<Value> {
     if is_iterator(v) {
         return Ok(v.clone());
     }
+    if let Some(r) = v.downcast::<crate::range::Range>() {
+        return Ok(r.iterator(false));
+    }
     let name = match v {
         Value::Object(_) => {
             // Objects ferrule models by their items (events, immutable lists, …): CPython's
@@ -128,8 +134,19 @@ pub fn iter(v: &Value) -> PyResult<Value> {
     Ok(IterObj::value(name, move || it.next()))
 }
 
-/// `next(it)`: the next item, or `StopIteration`.
+/// The next item of an iterator as CPython's `PyIter_Next` gives it to a consumer (`for`,
+/// `list()`, `sum()`…): `None` at the end, also when the iterator ended by raising
+/// `StopIteration` (a generator returning a value, a function under `map` raising it).
 pub fn next(it: &Value) -> PyResult<Option<Value>> {
+    match next_raw(it) {
+        Err(e) if e.matches(ExcKind::StopIteration) => Ok(None),
+        r => r,
+    }
+}
+
+/// The next item as the iterator's `__next__` returns it: `Ok(None)` at an end without an
+/// exception, the `StopIteration` itself when it raised one (`next(g)` shows its value).
+pub fn next_raw(it: &Value) -> PyResult<Option<Value>> {
     match it {
         Value::Object(o) => match o.next() {
             Some(r) => r,

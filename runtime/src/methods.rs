@@ -1773,8 +1773,18 @@ fn list_method(
             }
             "extend" => {
                 let x = one(args)?;
-                let items = ops::iter(&x)?;
-                l.borrow_mut().extend(items);
+                // An iterator's items are appended as they come (what it yielded before an
+                // exception stays in the list); a container is copied first, so
+                // `l.extend(l)` doubles it once.
+                if crate::iter::is_iterator(&x) {
+                    crate::call::for_each(&x, |v| {
+                        l.borrow_mut().push(v);
+                        Ok(true)
+                    })?;
+                } else {
+                    let items = ops::iter(&x)?;
+                    l.borrow_mut().extend(items);
+                }
                 Ok(Value::None)
             }
             "insert" => {
@@ -1919,29 +1929,42 @@ fn tuple_method(
 /// The `(key, value)` pairs of `dict(x)` / `d.update(x)`: a mapping's items, or an iterable
 /// of pairs.
 pub fn mapping_or_pairs(x: &Value) -> PyResult<Vec<(Key, Value)>> {
+    let mut out = Vec::new();
+    for_each_pair(x, |k, v| {
+        out.push((k, v));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Hands the `(key, value)` pairs of `dict(x)` / `d.update(x)` to `f` one by one, as
+/// CPython's `dict_merge` / `dict_merge_from_seq2` do: an iterator of pairs is advanced one
+/// pair at a time, so what came before an error is already inserted.
+pub fn for_each_pair(x: &Value, mut f: impl FnMut(Key, Value) -> PyResult<()>) -> PyResult<()> {
     match x {
         Value::Dict(d) => {
-            return Ok(d
+            let pairs: Vec<(Key, Value)> = d
                 .borrow()
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
-                .collect())
+                .collect();
+            for (k, v) in pairs {
+                f(k, v)?;
+            }
+            return Ok(());
         }
         Value::Object(o) if o.is_mapping() => {
-            let keys = ops::iter(x)?;
-            let mut out = Vec::with_capacity(keys.len());
-            for k in keys {
+            for k in ops::iter(x)? {
                 let v = ops::getitem(x, &k)?;
-                out.push((Key::new(k)?, v));
+                f(Key::new(k)?, v)?;
             }
-            return Ok(out);
+            return Ok(());
         }
         _ => {}
     }
-    let items = ops::iter(x)?;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, it) in items.iter().enumerate() {
-        let pair = match it {
+    let mut i = 0usize;
+    crate::call::for_each(x, |it| {
+        let pair = match &it {
             Value::Str(_)
             | Value::List(_)
             | Value::Tuple(_)
@@ -1949,7 +1972,7 @@ pub fn mapping_or_pairs(x: &Value) -> PyResult<Vec<(Key, Value)>> {
             | Value::Dict(_)
             | Value::Set(_)
             | Value::FrozenSet(_)
-            | Value::Object(_) => ops::iter(it)?,
+            | Value::Object(_) => ops::iter(&it)?,
             _ => {
                 return Err(PyErr::type_error(format!(
                     "cannot convert dictionary update sequence element #{i} to a sequence"
@@ -1965,9 +1988,10 @@ pub fn mapping_or_pairs(x: &Value) -> PyResult<Vec<(Key, Value)>> {
         let mut p = pair.into_iter();
         let k = p.next().unwrap_or_default();
         let v = p.next().unwrap_or_default();
-        out.push((Key::new(k)?, v));
-    }
-    Ok(out)
+        f(Key::new(k)?, v)?;
+        i += 1;
+        Ok(true)
+    })
 }
 
 fn dict_method(
@@ -2009,16 +2033,15 @@ fn dict_method(
                         args.len()
                     )));
                 }
-                let mut pairs = match args.first() {
-                    Some(x) => mapping_or_pairs(x)?,
-                    None => Vec::new(),
-                };
-                for (k, v) in kwargs {
-                    pairs.push((Key::from_str(k), v.clone()));
+                if let Some(x) = args.first() {
+                    for_each_pair(x, |k, v| {
+                        d.borrow_mut().insert(k, v);
+                        Ok(())
+                    })?;
                 }
                 let mut m = d.borrow_mut();
-                for (k, v) in pairs {
-                    m.insert(k, v);
+                for (k, v) in kwargs {
+                    m.insert(Key::from_str(k), v.clone());
                 }
                 Ok(Value::None)
             }
@@ -2077,9 +2100,10 @@ pub fn dict_fromkeys(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let p = bind("fromkeys", args, kwargs, &["iterable", "value"], 1, false)?;
     let v = p[1].clone().unwrap_or_default();
     let mut d = Dict::new();
-    for k in ops::iter(p[0].as_ref().unwrap_or(&Value::None))? {
+    crate::call::for_each(p[0].as_ref().unwrap_or(&Value::None), |k| {
         d.insert(Key::new(k)?, v.clone());
-    }
+        Ok(true)
+    })?;
     Ok(Value::dict(d))
 }
 
@@ -2313,7 +2337,15 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     return Err(PyErr::type_error("set.update() takes no keyword arguments"));
                 }
                 for a in args {
-                    if !this.is(a) {
+                    if crate::iter::is_iterator(a) {
+                        // An iterator's items are added as they come: what it yields
+                        // before an error stays, and it sees the set as it grows.
+                        crate::call::for_each(a, |v| {
+                            let k = Key::new(v)?;
+                            m.borrow_mut().insert(k);
+                            Ok(true)
+                        })?;
+                    } else if !this.is(a) {
                         // CPython's `set_update_internal`; a list is materialised first so
                         // that iterating it cannot alias the borrowed set.
                         let mut tmp = std::mem::take(&mut *m.borrow_mut());
@@ -2351,13 +2383,15 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                 // A non-set argument is walked lazily: the answer may come before an
                 // unhashable element is reached.
                 let mine = cur();
-                for item in ops::iter(&one(args)?)? {
+                let mut answer = true;
+                crate::call::for_each(&one(args)?, |item| {
                     let found = mine.contains(&Key::new(item)?);
                     if found != (name == "issuperset") {
-                        return Ok(Value::Bool(false));
+                        answer = false;
                     }
-                }
-                Ok(Value::Bool(true))
+                    Ok(answer)
+                })?;
+                Ok(Value::Bool(answer))
             }
             ("issubset" | "issuperset" | "isdisjoint", _) => {
                 let other = to_set(&one(args)?)?;

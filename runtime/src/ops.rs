@@ -37,6 +37,10 @@ pub fn truthy(v: &Value) -> PyResult<bool> {
         Value::Set(s) => !s.borrow().is_empty(),
         Value::FrozenSet(s) => !s.is_empty(),
         Value::Func(_) => true,
+        // A range's truth never overflows, unlike its `len()`.
+        Value::Object(_) if crate::range::is_range(v) => v
+            .downcast::<crate::range::Range>()
+            .is_some_and(|r| !r.is_empty()),
         Value::Object(o) => match o.len() {
             Some(n) => n? != 0,
             None => o.truthy()?,
@@ -414,6 +418,16 @@ pub fn contains(container: &Value, item: &Value) -> PyResult<bool> {
         Value::Object(o) => {
             if let Some(r) = o.contains(item) {
                 return r;
+            }
+            // An iterator is advanced only up to the first equal item (`x in gen` leaves
+            // the rest of it for later).
+            if o.is_iterator() {
+                let mut found = false;
+                crate::call::for_each(container, |x| {
+                    found = x.is(item) || eq(&x, item);
+                    Ok(!found)
+                })?;
+                return Ok(found);
             }
             if let Some(items) = o.iter() {
                 return Ok(items?.iter().any(|x| x.is(item) || eq(x, item)));

@@ -431,11 +431,10 @@ pub fn update_internal(so: &mut Set, other: &Value) -> PyResult<()> {
         Value::Set(s) => so.merge(&s.borrow()),
         Value::FrozenSet(s) => so.merge(s),
         Value::Dict(d) => so.update_dict(&d.borrow()),
-        _ => {
-            for v in crate::ops::iter(other)? {
-                so.insert(Key::new(v)?);
-            }
-        }
+        _ => crate::call::for_each(other, |v| {
+            so.insert(Key::new(v)?);
+            Ok(true)
+        })?,
     }
     Ok(())
 }
@@ -476,16 +475,17 @@ pub fn intersection(so_v: &Value, so: &Set, other: &Value) -> PyResult<Set> {
     if was_set.is_some() {
         return Ok(result);
     }
-    for v in crate::ops::iter(other)? {
+    crate::call::for_each(other, |v| {
         let k = Key::new(v)?;
         let h = pyhash::hash(k.value());
         if so.contains_entry(&k, h.value) {
             result.add_entry(k, h);
             if result.len() >= so.len() {
-                break;
+                return Ok(false);
             }
         }
-    }
+        Ok(true)
+    })?;
     Ok(result)
 }
 
@@ -531,12 +531,11 @@ pub fn difference_update(so: &mut Set, other: &Value, same: bool) -> PyResult<()
     });
     match handled {
         Some(r) => r?,
-        None => {
-            for v in crate::ops::iter(other)? {
-                let k = Key::new(v)?;
-                so.remove(&k);
-            }
-        }
+        None => crate::call::for_each(other, |v| {
+            let k = Key::new(v)?;
+            so.remove(&k);
+            Ok(true)
+        })?,
     }
     so.purge_dummies();
     Ok(())

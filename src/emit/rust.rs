@@ -125,6 +125,9 @@ struct Fx<'a> {
     current_exc: Vec<Ident>,
     counter: usize,
     is_module_body: bool,
+    /// Emitting a generator's body: an `async` block whose `yield`s are `.await`s, and
+    /// whose `try` bodies are `async` blocks instead of closures (see `rt::gen`).
+    generator: bool,
 }
 
 impl<'a> Fx<'a> {
@@ -222,6 +225,9 @@ impl<'a> Fx<'a> {
                 let c = self.cond(test);
                 let b = self.block(body);
                 self.loop_in_closure = saved;
+                if matches!(test.kind, ExprKind::Const(Const::Bool(true))) {
+                    return quote! { loop { #b } };
+                }
                 quote! { while #c { #b } }
             }
             Stmt::For(target, iter, body) => {
@@ -231,11 +237,15 @@ impl<'a> Fx<'a> {
                 let assign = self.assign(target, quote! { __item });
                 let b = self.block(body);
                 self.loop_in_closure = saved;
+                // The iterator lives exactly as long as the loop (CPython pops it when the
+                // loop ends), which decides when an abandoned generator is closed.
                 quote! {
-                    let mut #iter_var = rt::call::PyIter::new(&#it)?;
-                    while let Some(__item) = #iter_var.next()? {
-                        #assign
-                        #b
+                    {
+                        let mut #iter_var = rt::call::PyIter::new(&#it)?;
+                        while let Some(__item) = #iter_var.next()? {
+                            #assign
+                            #b
+                        }
                     }
                 }
             }
@@ -451,10 +461,15 @@ impl<'a> Fx<'a> {
             quote! { rt::call::Flow::Break | rt::call::Flow::Continue => {} }
         };
         let ret_ty = quote! { PyResult<rt::call::Flow> };
+        let run = if self.generator {
+            quote! { (async { #b Ok::<rt::call::Flow, rt::PyErr>(rt::call::Flow::Normal) }).await }
+        } else {
+            quote! { (|| -> #ret_ty { #b Ok(rt::call::Flow::Normal) })() }
+        };
         quote! {
             {
                 #[allow(clippy::redundant_closure_call)]
-                let __r: #ret_ty = (|| -> #ret_ty { #b Ok(rt::call::Flow::Normal) })();
+                let __r: #ret_ty = #run;
                 let #flow: rt::call::Flow = match __r {
                     Ok(rt::call::Flow::Normal) => { #o rt::call::Flow::Normal }
                     Ok(__f) => __f,
@@ -901,6 +916,24 @@ impl<'a> Fx<'a> {
                 None,
             ),
             ExprKind::Closure(idx) => self.function_value(*idx),
+            ExprKind::Yield(v) => {
+                let v = match v {
+                    Some(v) => self.expr(v),
+                    None => quote! { Value::None },
+                };
+                quote! { rt::gen::yield_(&__co, #v).await? }
+            }
+            ExprKind::YieldFrom(v) => {
+                let v = self.expr(v);
+                quote! { rt::gen::yield_from(&__co, #v).await? }
+            }
+            ExprKind::GenExp(idx, iter) => {
+                // `iter()` of the first iterable now; the rest runs when the generator is
+                // advanced.
+                let it = self.iter_expr(iter);
+                let f = self.function_value(*idx);
+                quote! { { let __it = rt::gen::get_iter(&#it)?; let __g: Value = #f; rt::ops::call(&__g, &[__it], &[])? } }
+            }
             ExprKind::Super(cls, this) => {
                 let c = self.expr(cls);
                 let t = self.name(this);
@@ -1406,6 +1439,7 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
         current_exc: Vec::new(),
         counter: 0,
         is_module_body: false,
+        generator: f.is_generator,
     };
     let p = &f.params;
     let mut names: Vec<String> = p.positional.iter().map(|(n, _)| n.clone()).collect();
@@ -1462,6 +1496,20 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
         }
     }
     let body = fx.block(&f.body);
+    // A generator function binds its arguments now and returns the generator, whose body
+    // runs when it is advanced.
+    let run = if f.is_generator {
+        let q = lit_str(&f.qualname);
+        quote! {
+            let __co = rt::gen::channel();
+            Ok(rt::gen::new_generator(#fname, #q, __co.clone(), async move {
+                #body
+                Ok::<Value, rt::PyErr>(Value::None)
+            }))
+        }
+    } else {
+        quote! { #body Ok(Value::None) }
+    };
     let caps_param = if f.captures.is_empty() {
         quote! {}
     } else {
@@ -1486,8 +1534,7 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
             };
             let __bound = rt::call::bind(&SIG, __args, __kw, #defaults)?;
             #decls
-            #body
-            Ok(Value::None)
+            #run
         }
     }
 }
@@ -1512,6 +1559,7 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
         current_exc: Vec::new(),
         counter: 0,
         is_module_body: true,
+        generator: false,
     };
     let mut decls = TokenStream::new();
     for (i, l) in body_locals.locals.iter().enumerate() {

@@ -47,6 +47,7 @@ pub fn lower_module(
         module_kind: kind,
         loop_flags: Vec::new(),
         hidden: 0,
+        qual: Vec::new(),
     };
     // Module-level names: everything bound at top level, plus `global` names of functions.
     let mut bound = Vec::new();
@@ -78,6 +79,8 @@ pub fn lower_module(
         captures: Vec::new(),
         cells: module_scope.cells.into_iter().collect(),
         dynamic_defaults: false,
+        is_generator: false,
+        qualname: "<module>".into(),
         span: Span::new(py.file.clone(), 1, 1),
     });
     let module = Module {
@@ -106,12 +109,23 @@ struct Scope {
     cells: BTreeSet<usize>,
     /// Names declared `nonlocal`.
     nonlocals: HashSet<String>,
+    /// The scope of a generator expression (its walrus targets bind outside it).
+    is_genexp: bool,
+    /// Whether a `yield` was lowered in this scope (it is a generator function).
+    has_yield: bool,
 }
 
 impl Scope {
     fn module() -> Scope {
         Scope {
             is_module: true,
+            ..Scope::function()
+        }
+    }
+
+    fn function() -> Scope {
+        Scope {
+            is_module: false,
             locals: Vec::new(),
             names: HashMap::new(),
             declared_global: HashSet::new(),
@@ -119,6 +133,8 @@ impl Scope {
             captures: Vec::new(),
             cells: BTreeSet::new(),
             nonlocals: HashSet::new(),
+            is_genexp: false,
+            has_yield: false,
         }
     }
 
@@ -159,6 +175,9 @@ struct Cx<'a> {
     loop_flags: Vec<Option<Name>>,
     /// Hidden temporaries made so far (unique names).
     hidden: usize,
+    /// The `__qualname__` prefixes of the enclosing functions and classes (a function's
+    /// ends with `.<locals>`).
+    qual: Vec<String>,
 }
 
 /// Python builtins that the runtime provides.
@@ -782,6 +801,8 @@ impl<'a> Cx<'a> {
         let saved_names = self.class_names.replace(HashMap::new());
         let saved_read = std::mem::replace(&mut self.class_name_read, false);
         let hidden = |n: &str| format!("__ferrule_class_{}_{}", c.name, n);
+        let class_qual = self.qualname(&c.name);
+        self.qual.push(class_qual);
         for b in &c.body {
             match b {
                 ast::Stmt::Pass(_) => {}
@@ -856,6 +877,7 @@ impl<'a> Cx<'a> {
                 other => self.unsupported(other, "this statement in a class body"),
             }
         }
+        self.qual.pop();
         // When the body reads its own attributes, every attribute value is evaluated, in
         // order, into its hidden global before the class is built, and the class takes it
         // from there.
@@ -970,16 +992,7 @@ impl<'a> Cx<'a> {
         body: FnBody,
         node: &impl Ranged,
     ) -> usize {
-        let mut scope = Scope {
-            is_module: false,
-            locals: Vec::new(),
-            names: HashMap::new(),
-            declared_global: HashSet::new(),
-            comps: Vec::new(),
-            captures: Vec::new(),
-            cells: BTreeSet::new(),
-            nonlocals: HashSet::new(),
-        };
+        let mut scope = Scope::function();
         let mut params = Params::default();
         let positional: Vec<&ast::ArgWithDefault> =
             args.posonlyargs.iter().chain(args.args.iter()).collect();
@@ -1036,6 +1049,8 @@ impl<'a> Cx<'a> {
             defaults.push(d);
         }
         let saved_loops = std::mem::take(&mut self.loop_flags);
+        let qualname = self.qualname(name);
+        self.qual.push(format!("{qualname}.<locals>"));
         self.scopes.push(scope);
         // `nonlocal x`: `x` is the enclosing function's cell.
         let depth = self.scopes.len() - 1;
@@ -1054,6 +1069,7 @@ impl<'a> Cx<'a> {
             }
         };
         let scope = self.scopes.pop().expect("function scope");
+        self.qual.pop();
         self.loop_flags = saved_loops;
         let mut defaults = defaults.into_iter();
         for a in &positional {
@@ -1077,9 +1093,49 @@ impl<'a> Cx<'a> {
             captures: scope.captures,
             cells: scope.cells.into_iter().collect(),
             dynamic_defaults,
+            is_generator: scope.has_yield,
+            qualname,
             span,
         });
         self.functions.len() - 1
+    }
+
+    /// The `__qualname__` of a function or class named `name` defined here.
+    fn qualname(&self, name: &str) -> String {
+        match self.qual.last() {
+            Some(prefix) => format!("{prefix}.{name}"),
+            None => name.to_string(),
+        }
+    }
+
+    /// A CPython `SyntaxError` (F004): the module does not compile.
+    fn syntax_error(&mut self, node: &impl Ranged, what: impl Into<String>) {
+        let span = self.span(node);
+        self.diags.push(Diagnostic::new(
+            Code::PythonSyntax,
+            span,
+            format!("SyntaxError: {}", what.into()),
+        ));
+    }
+
+    /// Checks that a `yield` may appear here and marks the function as a generator.
+    fn yield_here(&mut self, e: &ast::Expr) -> bool {
+        let in_class_body = self.scopes.len() == 1 && self.class_names.is_some();
+        let scope = self.scopes.last().expect("scope");
+        if scope.is_module || in_class_body {
+            self.syntax_error(e, "'yield' outside function");
+            return false;
+        }
+        if scope.is_genexp {
+            self.syntax_error(e, "'yield' inside generator expression");
+            return false;
+        }
+        if !scope.comps.is_empty() {
+            self.syntax_error(e, "'yield' inside a comprehension");
+            return false;
+        }
+        self.scope().has_yield = true;
+        true
     }
 
     // ----- expressions --------------------------------------------------------------
@@ -1174,7 +1230,25 @@ impl<'a> Cx<'a> {
                         }
                     }
                 }
-                let args = self.args(&c.args, &c.keywords);
+                // `any(… for …)` / `all(… for …)` of the builtins run the generator in place
+                // (the emitter stops at the first decisive element, as the lazy generator).
+                let in_place = match (&*c.func, c.args.as_slice()) {
+                    (E::Name(n), [E::GeneratorExp(g)])
+                        if c.keywords.is_empty()
+                            && matches!(n.id.as_str(), "any" | "all")
+                            && self.peek_name(&n.id) == Name::Builtin(n.id.to_string()) =>
+                    {
+                        Some(g)
+                    }
+                    _ => None,
+                };
+                let args = match in_place {
+                    Some(g) => {
+                        let k = self.comp(&c.args[0], CompKind::Gen, &g.elt, None, &g.generators);
+                        vec![Arg::Pos(self.mk(&c.args[0], k))]
+                    }
+                    None => self.args(&c.args, &c.keywords),
+                };
                 match &*c.func {
                     E::Attribute(a) => {
                         let obj = self.expr(&a.value);
@@ -1248,7 +1322,7 @@ impl<'a> Cx<'a> {
             }
             E::ListComp(c) => self.comp(e, CompKind::List, &c.elt, None, &c.generators),
             E::SetComp(c) => self.comp(e, CompKind::Set, &c.elt, None, &c.generators),
-            E::GeneratorExp(c) => self.comp(e, CompKind::Gen, &c.elt, None, &c.generators),
+            E::GeneratorExp(c) => self.genexp(e, &c.elt, &c.generators),
             E::DictComp(c) => self.comp(e, CompKind::Dict, &c.key, Some(&c.value), &c.generators),
             E::Lambda(l) => {
                 let idx = self.function("<lambda>", &l.args, FnBody::Lambda(&l.body), e);
@@ -1262,9 +1336,19 @@ impl<'a> Cx<'a> {
                 self.unsupported(e, "`await`");
                 ExprKind::Const(Const::None)
             }
-            E::Yield(_) | E::YieldFrom(_) => {
-                self.unsupported(e, "generators (`yield`)");
-                ExprKind::Const(Const::None)
+            E::Yield(y) => {
+                let v = y.value.as_ref().map(|v| Box::new(self.expr(v)));
+                if !self.yield_here(e) {
+                    return self.mk(e, ExprKind::Const(Const::None));
+                }
+                ExprKind::Yield(v)
+            }
+            E::YieldFrom(y) => {
+                let v = self.expr(&y.value);
+                if !self.yield_here(e) {
+                    return self.mk(e, ExprKind::Const(Const::None));
+                }
+                ExprKind::YieldFrom(Box::new(v))
             }
             E::Slice(_) => {
                 self.unsupported(e, "a slice outside a subscript");
@@ -1275,6 +1359,27 @@ impl<'a> Cx<'a> {
     }
 
     fn walrus_name(&mut self, id: &str) -> Name {
+        // In a generator expression the target belongs to the nearest enclosing function
+        // (or the module): a cell captured from there.
+        let depth = self.scopes.len();
+        if self.scopes[depth - 1].is_genexp {
+            let mut at = depth - 1;
+            while at > 0 && self.scopes[at].is_genexp {
+                at -= 1;
+            }
+            let enc = &self.scopes[at];
+            if enc.is_module || enc.declared_global.contains(id) {
+                let slot = self.global_slot(id);
+                return Name::Global(slot, id.to_string());
+            }
+            if !enc.names.contains_key(id) {
+                let i = self.scopes[at].add_local(id);
+                self.scopes[at].names.insert(id.to_string(), i);
+            }
+            if let Some(own) = self.free_var(depth - 1, id) {
+                return Name::Local(own, id.to_string());
+            }
+        }
         let scope = self.scopes.last().expect("scope");
         if scope.is_module || scope.declared_global.contains(id) {
             let slot = self.global_slot(id);
@@ -1374,6 +1479,78 @@ impl<'a> Cx<'a> {
             conds,
             more,
         }
+    }
+
+    /// A generator expression: a generator function of its own (parameter `.0`, the
+    /// iterator over the first iterable, which is evaluated here), as CPython compiles it,
+    /// so that it runs lazily and reads the enclosing variables as they are when it runs.
+    fn genexp(&mut self, e: &ast::Expr, elt: &ast::Expr, gens: &[ast::Comprehension]) -> ExprKind {
+        if gens.iter().any(|g| g.is_async) {
+            self.unsupported(e, "async comprehensions");
+        }
+        let iter = self.expr(&gens[0].iter);
+        let mut scope = Scope::function();
+        scope.is_genexp = true;
+        scope.has_yield = true;
+        let p = scope.add_local(".0");
+        scope.names.insert(".0".into(), p);
+        let mut names = Vec::new();
+        for g in gens {
+            collect_target_names(&g.target, &mut names);
+        }
+        for n in names {
+            if !scope.names.contains_key(&n) {
+                let i = scope.add_local(&n);
+                scope.names.insert(n, i);
+            }
+        }
+        let saved_loops = std::mem::take(&mut self.loop_flags);
+        let qualname = self.qualname("<genexpr>");
+        self.qual.push(format!("{qualname}.<locals>"));
+        self.scopes.push(scope);
+        // Lowered in source order: each `for`'s iterable (the first one is `.0`), target
+        // and conditions, then the element.
+        let mut levels = Vec::new();
+        for (i, g) in gens.iter().enumerate() {
+            let it = if i == 0 {
+                self.mk(&g.iter, ExprKind::Name(Name::Local(p, ".0".into())))
+            } else {
+                self.expr(&g.iter)
+            };
+            let target = self.target(&g.target);
+            let conds: Vec<Expr> = g.ifs.iter().map(|c| self.expr(c)).collect();
+            levels.push((target, it, conds));
+        }
+        let value = self.expr(elt);
+        let scope = self.scopes.pop().expect("genexp scope");
+        self.qual.pop();
+        self.loop_flags = saved_loops;
+        let mut body = vec![Stmt::Expr(
+            self.mk(elt, ExprKind::Yield(Some(Box::new(value)))),
+        )];
+        for (target, it, conds) in levels.into_iter().rev() {
+            for c in conds.into_iter().rev() {
+                body = vec![Stmt::If(c, body, Vec::new())];
+            }
+            body = vec![Stmt::For(target, it, body)];
+        }
+        let span = self.span(e);
+        self.functions.push(Function {
+            name: "<genexpr>".into(),
+            params: Params {
+                positional: vec![(".0".into(), None)],
+                ..Params::default()
+            },
+            locals: scope.locals,
+            body,
+            captures: scope.captures,
+            cells: scope.cells.into_iter().collect(),
+            dynamic_defaults: false,
+            is_generator: true,
+            qualname,
+            span,
+        });
+        ExprKind::GenExp(self.functions.len() - 1, Box::new(iter))
     }
 
     fn fparts(&mut self, values: &[ast::Expr]) -> Vec<FPart> {

@@ -22,25 +22,20 @@ pub fn reduce(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             args.len()
         )));
     }
-    let items = match crate::stdlib::seq_items(&args[1]) {
-        Some(items) => items,
-        None => crate::ops::iter(&args[1]).map_err(|e| {
-            if e.matches(crate::ExcKind::NotImplementedError) {
-                e
-            } else {
-                PyErr::type_error("reduce() arg 2 must support iteration")
-            }
-        })?,
-    };
-    let mut it = items.into_iter();
-    let mut acc = match args.get(2) {
-        Some(init) => init.clone(),
-        None => it
-            .next()
-            .ok_or_else(|| PyErr::type_error("reduce() of empty iterable with no initial value"))?,
-    };
-    for x in it {
-        acc = crate::ops::call(&args[0], &[acc, x], &[])?;
+    // Items are taken one at a time and combined as they come (CPython's `functools_reduce`).
+    let mut it = crate::call::PyIter::new(&args[1]).map_err(|e| {
+        if e.matches(crate::ExcKind::TypeError) {
+            PyErr::type_error("reduce() arg 2 must support iteration")
+        } else {
+            e
+        }
+    })?;
+    let mut acc = args.get(2).cloned();
+    while let Some(x) = it.next()? {
+        acc = Some(match acc.take() {
+            None => x,
+            Some(a) => crate::ops::call(&args[0], &[a, x], &[])?,
+        });
     }
-    Ok(acc)
+    acc.ok_or_else(|| PyErr::type_error("reduce() of empty iterable with no initial value"))
 }
