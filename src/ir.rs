@@ -194,10 +194,10 @@ pub struct Handler {
     pub body: Vec<Stmt>,
 }
 
-/// A `case` pattern.
+/// A `case` pattern. Captures bind only once the whole pattern matched.
 #[derive(Clone, Debug)]
 pub enum Pattern {
-    /// A literal compared with `==`.
+    /// A literal or dotted name compared with `==`.
     Value(Expr),
     /// `None`, `True`, `False`, compared with `is`.
     Singleton(Expr),
@@ -205,7 +205,25 @@ pub enum Pattern {
     Wildcard,
     /// `name` (always matches, binds).
     Capture(Name),
+    /// `pattern as name`.
+    As(Box<Pattern>, Name),
     Or(Vec<Pattern>),
+    /// `[p, *rest, q]`: the sub-patterns, with the index of the star (`Star`) if any.
+    Sequence(Vec<Pattern>, Option<usize>),
+    /// `*name` / `*_` inside a sequence pattern.
+    Star(Option<Name>),
+    /// `{key: p, **rest}`.
+    Mapping {
+        keys: Vec<Expr>,
+        patterns: Vec<Pattern>,
+        rest: Option<Name>,
+    },
+    /// `Cls(p, attr=q)`.
+    Class {
+        cls: Expr,
+        patterns: Vec<Pattern>,
+        kwd: Vec<(String, Pattern)>,
+    },
 }
 
 /// Comparison operators.

@@ -23,6 +23,7 @@ pub mod methods;
 pub mod mock;
 pub mod module;
 pub mod ops;
+pub mod pattern;
 pub mod purity;
 pub mod pyhash;
 pub mod pyset;

@@ -292,22 +292,45 @@ impl<'a> Fx<'a> {
                 orelse,
             } => self.try_stmt(body, handlers, orelse),
             Stmt::Match(subject, cases) => {
+                // Cases are tried in order; a case's captures are bound once its pattern
+                // matched, before its guard (so they stay bound when the guard fails).
                 let subj = self.expr(subject);
-                let mut chain = TokenStream::new();
-                for (i, (pat, guard, body)) in cases.iter().enumerate() {
-                    let mut c = self.pattern(pat);
-                    if let Some(g) = guard {
-                        let g = self.cond(g);
-                        c = quote! { (#c) && #g };
-                    }
+                let mut steps = TokenStream::new();
+                for (pat, guard, body) in cases {
+                    let mut caps: Vec<(Name, Ident)> = Vec::new();
+                    let test = self.pattern(pat, quote! { __subj }, &mut caps);
+                    let decls: Vec<TokenStream> = caps
+                        .iter()
+                        .map(|(_, id)| quote! { let mut #id: Option<Value> = None; })
+                        .collect();
+                    let binds: Vec<TokenStream> = caps
+                        .iter()
+                        .map(|(n, id)| {
+                            self.assign(
+                                &Target::Name(n.clone()),
+                                quote! { #id.clone().unwrap_or_default() },
+                            )
+                        })
+                        .collect();
+                    let g = match guard {
+                        Some(g) => self.cond(g),
+                        None => quote! { true },
+                    };
                     let b = self.block(body);
-                    if i == 0 {
-                        chain.extend(quote! { if #c { #b } });
-                    } else {
-                        chain.extend(quote! { else if #c { #b } });
-                    }
+                    steps.extend(quote! {
+                        if !__matched {
+                            #(#decls)*
+                            if #test {
+                                #(#binds)*
+                                if #g {
+                                    __matched = true;
+                                    #b
+                                }
+                            }
+                        }
+                    });
                 }
-                quote! { { let __subj: Value = #subj; #chain } }
+                quote! { { let __subj: Value = #subj; let mut __matched = false; #steps } }
             }
             Stmt::Def(target, idx) => {
                 let v = self.function_value(*idx);
@@ -365,24 +388,150 @@ impl<'a> Fx<'a> {
         }
     }
 
-    fn pattern(&mut self, p: &Pattern) -> TokenStream {
+    /// A pattern as a Rust `bool` expression matching the `Value` expression `v`; captures
+    /// go to the `Option<Value>` variables in `caps` (one per name).
+    fn pattern(
+        &mut self,
+        p: &Pattern,
+        v: TokenStream,
+        caps: &mut Vec<(Name, Ident)>,
+    ) -> TokenStream {
+        fn capture(
+            fx: &mut Fx,
+            caps: &mut Vec<(Name, Ident)>,
+            n: &Name,
+            v: &TokenStream,
+        ) -> TokenStream {
+            let id = match caps.iter().find(|(m, _)| m == n) {
+                Some((_, id)) => id.clone(),
+                None => {
+                    let id = fx.fresh("cap");
+                    caps.push((n.clone(), id.clone()));
+                    id
+                }
+            };
+            quote! { { #id = Some((#v).clone()); true } }
+        }
+        let all = |cs: Vec<TokenStream>| {
+            if cs.is_empty() {
+                quote! { true }
+            } else {
+                quote! { (#(#cs)&&*) }
+            }
+        };
         match p {
-            Pattern::Wildcard => quote! { true },
+            Pattern::Wildcard | Pattern::Star(None) => quote! { true },
+            Pattern::Capture(n) | Pattern::Star(Some(n)) => capture(self, caps, n, &v),
+            Pattern::As(q, n) => {
+                let inner = self.pattern(q, v.clone(), caps);
+                let c = capture(self, caps, n, &v);
+                quote! { (#inner && #c) }
+            }
             Pattern::Value(e) => {
-                let v = self.expr(e);
-                quote! { rt::ops::eq(&__subj, &#v) }
+                let x = self.expr(e);
+                quote! { rt::ops::compare(rt::ops::CmpOp::Eq, &#v, &#x)? }
             }
             Pattern::Singleton(e) => {
-                let v = self.expr(e);
-                quote! { __subj.is(&#v) }
-            }
-            Pattern::Capture(n) => {
-                let a = self.assign(&Target::Name(n.clone()), quote! { __subj.clone() });
-                quote! { { #a true } }
+                let x = self.expr(e);
+                quote! { (#v).is(&#x) }
             }
             Pattern::Or(ps) => {
-                let ps: Vec<TokenStream> = ps.iter().map(|p| self.pattern(p)).collect();
+                let ps: Vec<TokenStream> = ps
+                    .iter()
+                    .map(|q| self.pattern(q, v.clone(), caps))
+                    .collect();
                 quote! { (#(#ps)||*) }
+            }
+            Pattern::Sequence(ps, star) => {
+                let items = self.fresh("items");
+                let n = Literal::usize_unsuffixed(ps.len());
+                let star_tok = match star {
+                    Some(i) => {
+                        let i = Literal::usize_unsuffixed(*i);
+                        quote! { Some(#i) }
+                    }
+                    None => quote! { None },
+                };
+                let star_wild = star.is_some_and(|i| matches!(ps[i], Pattern::Star(None)));
+                let only_wild = ps
+                    .iter()
+                    .all(|q| matches!(q, Pattern::Wildcard | Pattern::Star(None)));
+                let subs: Vec<TokenStream> = ps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| {
+                        let i = Literal::usize_unsuffixed(i);
+                        self.pattern(q, quote! { #items[#i] }, caps)
+                    })
+                    .collect();
+                let subs = all(subs);
+                quote! {
+                    match rt::pattern::sequence(&#v, #n, #star_tok, #star_wild, #only_wild)? {
+                        Some(#items) => (#subs),
+                        None => false,
+                    }
+                }
+            }
+            Pattern::Mapping {
+                keys,
+                patterns,
+                rest,
+            } => {
+                let n = Literal::usize_unsuffixed(keys.len());
+                let keys_id = self.fresh("keys");
+                let vals = self.fresh("vals");
+                let ks: Vec<TokenStream> = keys.iter().map(|k| self.expr(k)).collect();
+                let rest_cap = match rest {
+                    Some(r) => {
+                        let rv = self.fresh("rest");
+                        let c = capture(self, caps, r, &quote! { #rv });
+                        quote! { { let #rv: Value = rt::pattern::rest(&#v, &#keys_id)?; #c } && }
+                    }
+                    None => quote! {},
+                };
+                let subs: Vec<TokenStream> = patterns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| {
+                        let i = Literal::usize_unsuffixed(i);
+                        self.pattern(q, quote! { #vals[#i] }, caps)
+                    })
+                    .collect();
+                let subs = all(subs);
+                quote! {
+                    (rt::pattern::mapping_fits(&#v, #n)? && {
+                        let #keys_id: Vec<Value> = vec![#(#ks),*];
+                        match rt::pattern::keys(&#v, &#keys_id)? {
+                            Some(#vals) => (#rest_cap #subs),
+                            None => false,
+                        }
+                    })
+                }
+            }
+            Pattern::Class { cls, patterns, kwd } => {
+                let c = self.expr(cls);
+                let attrs = self.fresh("attrs");
+                let npos = Literal::usize_unsuffixed(patterns.len());
+                let names: Vec<Literal> = kwd.iter().map(|(k, _)| lit_str(k)).collect();
+                let subs: Vec<TokenStream> = patterns
+                    .iter()
+                    .chain(kwd.iter().map(|(_, q)| q))
+                    .enumerate()
+                    .map(|(i, q)| {
+                        let i = Literal::usize_unsuffixed(i);
+                        self.pattern(q, quote! { #attrs[#i] }, caps)
+                    })
+                    .collect();
+                let subs = all(subs);
+                quote! {
+                    {
+                        let __cls: Value = #c;
+                        match rt::pattern::class(&#v, &__cls, #npos, &[#(#names),*])? {
+                            Some(#attrs) => (#subs),
+                            None => false,
+                        }
+                    }
+                }
             }
         }
     }

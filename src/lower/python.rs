@@ -684,6 +684,9 @@ impl<'a> Cx<'a> {
                 }
             }
             S::Match(m) => {
+                if !self.check_cases(m) {
+                    return;
+                }
                 let subject = self.expr(&m.subject);
                 let mut cases = Vec::new();
                 for c in &m.cases {
@@ -929,17 +932,65 @@ impl<'a> Cx<'a> {
             P::MatchAs(a) => match (&a.pattern, &a.name) {
                 (None, None) => Pattern::Wildcard,
                 (None, Some(n)) => Pattern::Capture(self.write_name(n)),
-                _ => {
-                    self.unsupported(p, "`case … as name`");
-                    Pattern::Wildcard
+                (Some(q), Some(n)) => {
+                    let q = self.pattern(q);
+                    Pattern::As(Box::new(q), self.write_name(n))
                 }
+                (Some(q), None) => self.pattern(q),
             },
             P::MatchOr(o) => Pattern::Or(o.patterns.iter().map(|q| self.pattern(q)).collect()),
-            _ => {
-                self.unsupported(p, "structural `case` patterns");
-                Pattern::Wildcard
+            P::MatchSequence(sq) => {
+                let star = sq
+                    .patterns
+                    .iter()
+                    .position(|q| matches!(q, P::MatchStar(_)));
+                Pattern::Sequence(sq.patterns.iter().map(|q| self.pattern(q)).collect(), star)
+            }
+            P::MatchStar(st) => Pattern::Star(st.name.as_ref().map(|n| self.write_name(n))),
+            P::MatchMapping(m) => {
+                let keys = m.keys.iter().map(|k| self.expr(k)).collect();
+                let patterns = m.patterns.iter().map(|q| self.pattern(q)).collect();
+                let rest = m.rest.as_ref().map(|n| self.write_name(n));
+                Pattern::Mapping {
+                    keys,
+                    patterns,
+                    rest,
+                }
+            }
+            P::MatchClass(c) => {
+                let cls = self.expr(&c.cls);
+                let patterns = c.patterns.iter().map(|q| self.pattern(q)).collect();
+                let kwd = c
+                    .kwd_attrs
+                    .iter()
+                    .zip(&c.kwd_patterns)
+                    .map(|(a, q)| (a.to_string(), self.pattern(q)))
+                    .collect();
+                Pattern::Class { cls, patterns, kwd }
             }
         }
+    }
+
+    /// CPython's compile-time checks of a `match` statement's patterns (SyntaxErrors):
+    /// only the last case may be irrefutable (and only the last alternative of an
+    /// or-pattern), a name is bound once per pattern, alternatives bind the same names, one
+    /// star per sequence, no repeated literal key or class-pattern attribute.
+    fn check_cases(&mut self, m: &ast::StmtMatch) -> bool {
+        let n = m.cases.len();
+        for (i, c) in m.cases.iter().enumerate() {
+            let allow = c.guard.is_some() || i + 1 == n;
+            let mut stores = Vec::new();
+            if let Err((node, msg)) = check_pattern(&c.pattern, allow, &mut stores) {
+                let span = self.py.span(node.start().to_usize());
+                self.diags.push(Diagnostic::new(
+                    Code::PythonSyntax,
+                    span,
+                    format!("SyntaxError: {msg}"),
+                ));
+                return false;
+            }
+        }
+        true
     }
 
     fn target(&mut self, t: &ast::Expr) -> Target {
@@ -1718,18 +1769,236 @@ pub(crate) fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: 
 }
 
 fn collect_pattern_names(p: &ast::Pattern, out: &mut Vec<String>) {
+    use ast::Pattern as P;
     match p {
-        ast::Pattern::MatchAs(a) => {
+        P::MatchAs(a) => {
+            if let Some(q) = &a.pattern {
+                collect_pattern_names(q, out);
+            }
             if let Some(n) = &a.name {
                 out.push(n.to_string());
             }
         }
-        ast::Pattern::MatchOr(o) => o
+        P::MatchOr(o) => o
             .patterns
             .iter()
             .for_each(|q| collect_pattern_names(q, out)),
-        _ => {}
+        P::MatchSequence(s) => s
+            .patterns
+            .iter()
+            .for_each(|q| collect_pattern_names(q, out)),
+        P::MatchStar(s) => out.extend(s.name.as_ref().map(|n| n.to_string())),
+        P::MatchMapping(m) => {
+            m.patterns
+                .iter()
+                .for_each(|q| collect_pattern_names(q, out));
+            out.extend(m.rest.as_ref().map(|n| n.to_string()));
+        }
+        P::MatchClass(c) => c
+            .patterns
+            .iter()
+            .chain(&c.kwd_patterns)
+            .for_each(|q| collect_pattern_names(q, out)),
+        P::MatchValue(_) | P::MatchSingleton(_) => {}
     }
+}
+
+type PatternError = (rustpython_parser::text_size::TextRange, String);
+
+/// One pattern's compile-time checks (CPython's `compiler_pattern*`); `stores` collects the
+/// names it binds, in order.
+fn check_pattern(
+    p: &ast::Pattern,
+    allow_irrefutable: bool,
+    stores: &mut Vec<String>,
+) -> Result<(), PatternError> {
+    use ast::Pattern as P;
+    let store = |name: &str, stores: &mut Vec<String>, p: &ast::Pattern| {
+        if stores.iter().any(|s| s == name) {
+            return Err((
+                p.range(),
+                format!("multiple assignments to name '{name}' in pattern"),
+            ));
+        }
+        stores.push(name.to_string());
+        Ok(())
+    };
+    match p {
+        P::MatchAs(a) => match &a.pattern {
+            None => {
+                if !allow_irrefutable {
+                    return Err((
+                        p.range(),
+                        match &a.name {
+                            Some(n) => {
+                                format!("name capture '{n}' makes remaining patterns unreachable")
+                            }
+                            None => "wildcard makes remaining patterns unreachable".into(),
+                        },
+                    ));
+                }
+                if let Some(n) = &a.name {
+                    store(n, stores, p)?;
+                }
+                Ok(())
+            }
+            Some(q) => {
+                check_pattern(q, allow_irrefutable, stores)?;
+                if let Some(n) = &a.name {
+                    store(n, stores, p)?;
+                }
+                Ok(())
+            }
+        },
+        P::MatchOr(o) => {
+            let mut control: Option<Vec<String>> = None;
+            let k = o.patterns.len();
+            for (i, q) in o.patterns.iter().enumerate() {
+                let mut alt = Vec::new();
+                check_pattern(q, allow_irrefutable && i + 1 == k, &mut alt)?;
+                match &control {
+                    None => control = Some(alt),
+                    Some(c) => {
+                        let mut a = alt.clone();
+                        let mut b = c.clone();
+                        a.sort();
+                        b.sort();
+                        if a != b {
+                            return Err((
+                                q.range(),
+                                "alternative patterns bind different names".into(),
+                            ));
+                        }
+                    }
+                }
+            }
+            for n in control.unwrap_or_default() {
+                store(&n, stores, p)?;
+            }
+            Ok(())
+        }
+        P::MatchSequence(s) => {
+            let stars = s
+                .patterns
+                .iter()
+                .filter(|q| matches!(q, P::MatchStar(_)))
+                .count();
+            if stars > 1 {
+                return Err((
+                    p.range(),
+                    "multiple starred names in sequence pattern".into(),
+                ));
+            }
+            for q in &s.patterns {
+                check_pattern(q, true, stores)?;
+            }
+            Ok(())
+        }
+        P::MatchStar(s) => {
+            if let Some(n) = &s.name {
+                store(n, stores, p)?;
+            }
+            Ok(())
+        }
+        P::MatchMapping(m) => {
+            let mut seen: Vec<Const> = Vec::new();
+            for k in &m.keys {
+                match literal_key(k) {
+                    Some(c) => {
+                        if seen.iter().any(|s| const_key_eq(s, &c)) {
+                            return Err((
+                                k.range(),
+                                format!(
+                                    "mapping pattern checks duplicate key ({})",
+                                    const_repr(&c)
+                                ),
+                            ));
+                        }
+                        seen.push(c);
+                    }
+                    None if matches!(k, ast::Expr::Attribute(_)) => {}
+                    None => {
+                        return Err((
+                            k.range(),
+                            "mapping pattern keys may only match literals and attribute lookups"
+                                .into(),
+                        ))
+                    }
+                }
+            }
+            for q in &m.patterns {
+                check_pattern(q, true, stores)?;
+            }
+            if let Some(n) = &m.rest {
+                store(n, stores, p)?;
+            }
+            Ok(())
+        }
+        P::MatchClass(c) => {
+            for (i, a) in c.kwd_attrs.iter().enumerate() {
+                if c.kwd_attrs[..i].contains(a) {
+                    return Err((
+                        p.range(),
+                        format!("attribute name repeated in class pattern: {a}"),
+                    ));
+                }
+            }
+            for q in c.patterns.iter().chain(&c.kwd_patterns) {
+                check_pattern(q, true, stores)?;
+            }
+            Ok(())
+        }
+        P::MatchValue(_) | P::MatchSingleton(_) => Ok(()),
+    }
+}
+
+/// A mapping-pattern key that is a literal (`"a"`, `1`, `-1.5`, `None`).
+fn literal_key(e: &ast::Expr) -> Option<Const> {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::None => Some(Const::None),
+            ast::Constant::Bool(b) => Some(Const::Bool(*b)),
+            ast::Constant::Str(s) => Some(Const::Str(s.clone())),
+            ast::Constant::Bytes(b) => Some(Const::Bytes(b.clone())),
+            ast::Constant::Int(i) => i64::try_from(i).ok().map(Const::Int),
+            ast::Constant::Float(f) => Some(Const::Float(*f)),
+            _ => None,
+        },
+        ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => {
+            match literal_key(&u.operand)? {
+                Const::Int(i) => i.checked_neg().map(Const::Int),
+                Const::Float(f) => Some(Const::Float(-f)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Python's `==` between two literal keys (`1 == 1.0 == True`).
+fn const_key_eq(a: &Const, b: &Const) -> bool {
+    let num = |c: &Const| match c {
+        Const::Bool(b) => Some(*b as i64 as f64),
+        Const::Int(i) => Some(*i as f64),
+        Const::Float(f) => Some(*f),
+        _ => None,
+    };
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn const_repr(c: &Const) -> String {
+    use ferrule_runtime::value::Value;
+    ferrule_runtime::fmt::repr(&match c {
+        Const::None => Value::None,
+        Const::Bool(b) => Value::Bool(*b),
+        Const::Int(i) => Value::Int(*i),
+        Const::Float(f) => Value::Float(*f),
+        Const::Str(s) => Value::from(s.as_str()),
+        Const::Bytes(b) => Value::Bytes(b.as_slice().into()),
+    })
 }
 
 /// Walrus targets inside an expression (they bind in the enclosing function, also from

@@ -483,7 +483,7 @@ impl PyObject for NamedTuple {
             return Ok(self.items[i].clone());
         }
         match name {
-            "_fields" => Ok(self.spec().fields_tuple()),
+            "_fields" | "__match_args__" => Ok(self.spec().fields_tuple()),
             "_field_defaults" => Ok(self.spec().field_defaults()),
             "__doc__" => Ok(self.spec().doc()),
             "__class__" => Ok(Value::Object(self.class.clone())),
@@ -628,7 +628,7 @@ impl PyObject for NamedTupleClass {
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
         let spec = &self.spec;
         match name {
-            "_fields" => Ok(spec.fields_tuple()),
+            "_fields" | "__match_args__" => Ok(spec.fields_tuple()),
             "_field_defaults" => Ok(spec.field_defaults()),
             "__doc__" => Ok(spec.doc()),
             "__name__" | "__qualname__" => Ok(Value::from(spec.name.as_str())),
