@@ -48,6 +48,7 @@ pub fn lower_module(
         loop_flags: Vec::new(),
         hidden: 0,
         qual: Vec::new(),
+        comp_kinds: Vec::new(),
     };
     // Module-level names: everything bound at top level, plus `global` names of functions.
     let mut bound = Vec::new();
@@ -178,6 +179,8 @@ struct Cx<'a> {
     /// The `__qualname__` prefixes of the enclosing functions and classes (a function's
     /// ends with `.<locals>`).
     qual: Vec<String>,
+    /// The kinds of the comprehensions being lowered in place, innermost last.
+    comp_kinds: Vec<CompKind>,
 }
 
 /// Python builtins that the runtime provides.
@@ -1182,7 +1185,13 @@ impl<'a> Cx<'a> {
             return false;
         }
         if !scope.comps.is_empty() {
-            self.syntax_error(e, "'yield' inside a comprehension");
+            let what = match self.comp_kinds.last() {
+                Some(CompKind::Set) => "set comprehension",
+                Some(CompKind::Dict) => "dict comprehension",
+                Some(CompKind::Gen) => "generator expression",
+                _ => "list comprehension",
+            };
+            self.syntax_error(e, format!("'yield' inside {what}"));
             return false;
         }
         self.scope().has_yield = true;
@@ -1505,6 +1514,7 @@ impl<'a> Cx<'a> {
             }
         }
         self.scope().comps.push(map);
+        self.comp_kinds.push(kind);
         let target = self.target(&g.target);
         let conds = g.ifs.iter().map(|c| self.expr(c)).collect();
         let mut more = Vec::new();
@@ -1521,6 +1531,7 @@ impl<'a> Cx<'a> {
         let elt = self.expr(elt);
         let value = value.map(|v| Box::new(self.expr(v)));
         self.scope().comps.pop();
+        self.comp_kinds.pop();
         ExprKind::Comp {
             kind,
             elt: Box::new(elt),
@@ -2193,6 +2204,49 @@ mod tests {
         assert!(!is_supported_builtin("not_a_builtin"));
         // The runtime implements `format`, so the compiler accepts `format(x, "d")`.
         assert!(lower("y = format(3, 'd')\n").is_empty());
+    }
+
+    /// CPython's compile-time errors of generators and `match` are F004 with CPython's
+    /// message; valid forms lower without diagnostics.
+    #[test]
+    fn generator_and_match_syntax_errors_are_cpythons() {
+        for (src, msg) in [
+            ("x = yield 1\n", "'yield' outside function"),
+            ("class C:\n    x = yield\n", "'yield' outside function"),
+            ("def f(a):\n    return [(yield x) for x in a]\n", "'yield' inside list comprehension"),
+            ("def f(a):\n    return {(yield x) for x in a}\n", "'yield' inside set comprehension"),
+            ("def f(a):\n    return list((yield x) for x in a)\n", "'yield' inside generator expression"),
+            ("def f(a):\n    match a:\n        case x:\n            pass\n        case 1:\n            pass\n",
+             "name capture 'x' makes remaining patterns unreachable"),
+            ("def f(a):\n    match a:\n        case _:\n            pass\n        case 1:\n            pass\n",
+             "wildcard makes remaining patterns unreachable"),
+            ("def f(a):\n    match a:\n        case x | 1:\n            pass\n",
+             "name capture 'x' makes remaining patterns unreachable"),
+            ("def f(a):\n    match a:\n        case [x, x]:\n            pass\n",
+             "multiple assignments to name 'x' in pattern"),
+            ("def f(a):\n    match a:\n        case [x] | [y]:\n            pass\n",
+             "alternative patterns bind different names"),
+            ("def f(a):\n    match a:\n        case {'k': 1, 'k': 2}:\n            pass\n",
+             "mapping pattern checks duplicate key ('k')"),
+            ("def f(a):\n    match a:\n        case {1: x, 1.0: y}:\n            pass\n",
+             "mapping pattern checks duplicate key (1.0)"),
+            ("def f(a):\n    match a:\n        case int(real=x, real=y):\n            pass\n",
+             "attribute name repeated in class pattern: real"),
+        ] {
+            let diags = lower(src);
+            assert_eq!(diags.len(), 1, "{src}: {diags:?}");
+            assert_eq!(diags[0].code, Code::PythonSyntax, "{src}");
+            assert_eq!(diags[0].message, format!("SyntaxError: {msg}"), "{src}");
+        }
+        for src in [
+            "def f(a):\n    x = yield\n    y = yield from a\n    return x, y\n",
+            "g = lambda: (yield 1)\n",
+            "def f(a):\n    return (x for x in a if (y := x))\n",
+            "def f(a):\n    match a:\n        case x if x:\n            pass\n        case [1, *r] | [2, *r]:\n            pass\n        case {'k': v, **rest} as m:\n            pass\n        case int(v) | str(v):\n            pass\n        case _:\n            pass\n",
+        ] {
+            let diags = lower(src);
+            assert!(diags.is_empty(), "{src}: {diags:?}");
+        }
     }
 
     /// What the issue names as refused (I/O, running code, `async`) is refused, with a

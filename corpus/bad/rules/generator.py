@@ -1,7 +1,7 @@
-# expect: F007
+# expect: F004
 def names(event):
-    for n in event.get("names", []):
-        yield n.lower()
+    # CPython: SyntaxError: 'yield' inside list comprehension.
+    return [(yield n) for n in event.get("names", [])]
 
 
 def rule(event):
