@@ -237,6 +237,36 @@ pub fn migrate(
                 .into(),
         ));
     }
+    let log_types = pkg
+        .as_deref()
+        .map(crate::emit::pypanther::managed::log_types)
+        .unwrap_or_default();
+    let managed = match (&pkg, against_managed) {
+        (Some(dir), true) => Some(pp::managed::load(dir)),
+        _ => None,
+    };
+    let (output, mut diags) = migrate_repo(repo, &log_types, managed.as_ref());
+    diag::sort(&mut diags);
+    report(repo, &diags, format);
+    write_project(out, &output.files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    eprintln!(
+        "ferrule: {} rules migrated, {} detections not migrated; project written to {}",
+        output.rules.len(),
+        not_converted(&diags),
+        out.display()
+    );
+    Ok(if has_errors(&diags) { 1 } else { 0 })
+}
+
+/// The migration of a v1 repository (`--target pypanther`): the project's files and every
+/// diagnostic (loading, lowering, migrating). `log_types` are pypanther's `LogType` members
+/// (value → name); `managed`, the managed rules to migrate a fork against.
+pub fn migrate_repo(
+    repo: &Path,
+    log_types: &std::collections::BTreeMap<String, String>,
+    managed: Option<&crate::emit::pypanther::managed::Managed>,
+) -> (crate::emit::pypanther::Output, Vec<Diagnostic>) {
+    use crate::emit::pypanther as pp;
     let (specs, mut diags) = crate::source::v1::discover(repo);
     let (program, d) = crate::lower::v1::lower_repo(repo, &specs);
     diags.extend(d);
@@ -261,32 +291,16 @@ pub fn migrate(
             layouts.insert(name.clone(), crate::lower::layout::layout(&py));
         }
     }
-    let log_types = pkg
-        .as_deref()
-        .map(pp::managed::log_types)
-        .unwrap_or_default();
-    let managed = match (&pkg, against_managed) {
-        (Some(dir), true) => Some(pp::managed::load(dir)),
-        _ => None,
-    };
-    let output = pp::migrate(&pp::Input {
+    let mut output = pp::migrate(&pp::Input {
         program: &program,
         specs: &sources,
         layouts: &layouts,
-        log_types: &log_types,
-        managed: managed.as_ref(),
+        log_types,
+        managed,
     });
-    diags.extend(output.diags);
+    diags.append(&mut output.diags);
     diag::sort(&mut diags);
-    report(repo, &diags, format);
-    write_project(out, &output.files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
-    eprintln!(
-        "ferrule: {} rules migrated, {} detections not migrated; project written to {}",
-        output.rules.len(),
-        not_converted(&diags),
-        out.display()
-    );
-    Ok(if has_errors(&diags) { 1 } else { 0 })
+    (output, diags)
 }
 
 /// Writes a migrated project, replacing the Python files a previous run left in `out`.

@@ -252,3 +252,132 @@ mod tests {
         assert_eq!(l.imports.len(), 1);
     }
 }
+
+/// A rule class pypanther ships (`@panther_managed`), read for `--against-managed`.
+#[derive(Debug, Clone)]
+pub struct ManagedSource {
+    pub id: String,
+    /// The dotted module (`pypanther.rules.github.github_repo_created`).
+    pub module: String,
+    pub class: String,
+    /// Class attributes as canonical Python literals (`Severity.HIGH`, `["a", "b"]`); an
+    /// attribute whose value is not a plain literal maps to `None`.
+    pub attrs: std::collections::BTreeMap<String, Option<String>>,
+    /// Methods by name: their source, dedented to the class body's level.
+    pub methods: std::collections::BTreeMap<String, String>,
+}
+
+/// Every `@panther_managed` rule class under `pkg/rules`.
+pub fn managed_rules(pkg: &std::path::Path) -> Vec<ManagedSource> {
+    let mut out = Vec::new();
+    let rules = pkg.join("rules");
+    for entry in walkdir::WalkDir::new(&rules)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let p = entry.path();
+        if !entry.file_type().is_file() || p.extension().is_none_or(|x| x != "py") {
+            continue;
+        }
+        let rel = crate::source::v1::rel_path(pkg, p);
+        let Ok(text) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        let Ok(py) = crate::source::python::parse(&rel, text) else {
+            continue;
+        };
+        let module = format!("pypanther.{}", rel.trim_end_matches(".py").replace('/', "."));
+        for s in &py.body {
+            let ast::Stmt::ClassDef(c) = s else { continue };
+            let managed = c.decorator_list.iter().any(
+                |d| matches!(d, ast::Expr::Name(n) if n.id.as_str() == "panther_managed"),
+            );
+            if !managed {
+                continue;
+            }
+            let mut attrs = std::collections::BTreeMap::new();
+            let mut methods = std::collections::BTreeMap::new();
+            for st in &c.body {
+                match st {
+                    ast::Stmt::Assign(a) => {
+                        if let [ast::Expr::Name(n)] = a.targets.as_slice() {
+                            attrs.insert(n.id.to_string(), literal(&a.value));
+                        }
+                    }
+                    ast::Stmt::AnnAssign(a) => {
+                        if let (ast::Expr::Name(n), Some(v)) = (&*a.target, &a.value) {
+                            attrs.insert(n.id.to_string(), literal(v));
+                        }
+                    }
+                    ast::Stmt::FunctionDef(f) => {
+                        let start = line_start(&py.text, stmt_start(st));
+                        let end = line_end(&py.text, f.range().end().to_usize());
+                        methods.insert(f.name.to_string(), dedent(&py.text[start..end]));
+                    }
+                    _ => {}
+                }
+            }
+            let Some(Some(id)) = attrs.get("id").cloned() else {
+                continue;
+            };
+            let id = match serde_json::from_str::<String>(&id) {
+                Ok(s) => s,
+                Err(_) => continue,
+            };
+            out.push(ManagedSource {
+                id,
+                module: module.clone(),
+                class: c.name.to_string(),
+                attrs,
+                methods,
+            });
+        }
+    }
+    out
+}
+
+fn dedent(text: &str) -> String {
+    let n = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    text.split_inclusive('\n')
+        .map(|l| if l.len() >= n && l[..n].trim().is_empty() { &l[n..] } else { l })
+        .collect()
+}
+
+/// A plain literal as canonical text: strings as JSON-escaped double-quoted text (which is
+/// also a Python literal for the strings rules use), numbers, booleans, `None`, lists and
+/// dicts of those, and `Severity.X` / `LogType.X` members.
+pub fn literal(e: &ast::Expr) -> Option<String> {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Str(s) => Some(serde_json::to_string(s.as_str()).ok()?),
+            ast::Constant::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
+            ast::Constant::None => Some("None".into()),
+            ast::Constant::Int(i) => Some(i.to_string()),
+            _ => None,
+        },
+        ast::Expr::List(l) => {
+            let items: Option<Vec<String>> = l.elts.iter().map(literal).collect();
+            Some(format!("[{}]", items?.join(", ")))
+        }
+        ast::Expr::Dict(d) => {
+            let mut parts = Vec::new();
+            for (k, v) in d.keys.iter().zip(&d.values) {
+                parts.push(format!("{}: {}", literal(k.as_ref()?)?, literal(v)?));
+            }
+            Some(format!("{{{}}}", parts.join(", ")))
+        }
+        ast::Expr::Attribute(a) => match &*a.value {
+            ast::Expr::Name(n) if matches!(n.id.as_str(), "Severity" | "LogType") => {
+                Some(format!("{}.{}", n.id, a.attr))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -452,3 +452,77 @@ pub fn uses_data_model(program: &Program, module: &str) -> bool {
     }
     false
 }
+
+/// Whether module function `name` always returns a `str` (a non-empty one when `nonempty`)
+/// without raising, whatever the event: its body assigns safe expressions to locals and
+/// returns an f-string or a string constant of safe expressions. Safe: constants, those
+/// locals, `event.get(…)` / `event.deep_get(…)` with constant arguments, `and`/`or` and
+/// conditional expressions of safe parts. Formatting any event value in an f-string without
+/// a format spec cannot fail.
+pub fn safe_str_function(m: &Module, name: &str, nonempty: bool) -> bool {
+    let Some(idx) = top_def(m, name) else {
+        return false;
+    };
+    let Some(f) = m.functions.get(idx) else {
+        return false;
+    };
+    if f.params.positional.len() != 1 || !f.captures.is_empty() {
+        return false;
+    }
+    let mut safe_locals: BTreeSet<usize> = BTreeSet::new();
+    let Some((last, init)) = f.body.split_last() else {
+        return false;
+    };
+    for s in init {
+        match s {
+            Stmt::Assign(ts, e) => match ts.as_slice() {
+                [Target::Name(Name::Local(i, _))] if *i != 0 && safe_expr(e, &safe_locals) => {
+                    safe_locals.insert(*i);
+                }
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    let Stmt::Return(Some(e)) = last else {
+        return false;
+    };
+    match &e.kind {
+        ExprKind::Const(Const::Str(s)) => !nonempty || !s.is_empty(),
+        ExprKind::FString(parts) => {
+            parts.iter().all(|p| match p {
+                FPart::Lit(_) => true,
+                FPart::Value(v, conv, spec) => {
+                    spec.is_empty()
+                        && matches!(conv, None | Some('s') | Some('r'))
+                        && safe_expr(v, &safe_locals)
+                }
+            }) && (!nonempty
+                || parts
+                    .iter()
+                    .any(|p| matches!(p, FPart::Lit(l) if !l.is_empty())))
+        }
+        _ => false,
+    }
+}
+
+fn safe_expr(e: &Expr, locals: &BTreeSet<usize>) -> bool {
+    match &e.kind {
+        ExprKind::Const(_) => true,
+        ExprKind::Name(Name::Local(i, _)) => locals.contains(i),
+        ExprKind::MethodCall(recv, meth, args) => {
+            matches!(&recv.kind, ExprKind::Name(Name::Local(0, _)))
+                && matches!(meth.as_str(), "get" | "deep_get")
+                && args.iter().all(|a| match a {
+                    Arg::Pos(x) => matches!(x.kind, ExprKind::Const(_)),
+                    Arg::Kw(k, x) => k == "default" && matches!(x.kind, ExprKind::Const(_)),
+                    _ => false,
+                })
+        }
+        ExprKind::BoolOp(_, xs) => xs.iter().all(|x| safe_expr(x, locals)),
+        ExprKind::IfExp(a, b, c) => {
+            safe_expr(a, locals) && safe_expr(b, locals) && safe_expr(c, locals)
+        }
+        _ => false,
+    }
+}

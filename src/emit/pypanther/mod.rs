@@ -71,6 +71,17 @@ const ENTRY: &[&str] = &[
     "alert_context",
 ];
 
+/// Where a migrated module's `from pypanther import …` goes, until its names are known.
+pub const IMPORT_MARK: &str = "#\u{1}pypanther-import\u{1}\n";
+
+/// `from pypanther import …` of `names` (none: no line).
+pub fn pypanther_line(names: &BTreeSet<&str>) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    format!("from pypanther import {}\n", names.iter().copied().collect::<Vec<_>>().join(", "))
+}
+
 /// Names the migrated modules import from pypanther.
 const PYPANTHER_NAMES: &[&str] = &["LogType", "Rule", "RuleMock", "RuleTest", "Severity"];
 
@@ -149,10 +160,14 @@ pub fn migrate(input: &Input) -> Output {
         match migrate_detection(input, det, spec, &helper_pkg, &mut taken_classes, dm_index_module) {
             Ok(m) => {
                 any_dm_user |= m.uses_dm;
+                let Some(path) = &m.path else {
+                    out.rules.push((det.id.clone(), m.dotted, m.class));
+                    continue;
+                };
                 match format::format_module(&m.text) {
                     Ok(t) => {
-                        out.files.insert(m.path.clone(), t);
-                        out.rules.push((det.id.clone(), names::dotted(&m.path), m.class));
+                        out.files.insert(path.clone(), t);
+                        out.rules.push((det.id.clone(), m.dotted, m.class));
                     }
                     Err(e) => out.diags.push(internal(&det.py_file, &e).for_detection(&det.id)),
                 }
@@ -366,11 +381,15 @@ fn is_ident_char(c: char) -> bool {
 }
 
 /// The migrated module of one detection.
-struct Migrated {
-    path: String,
-    class: String,
-    text: String,
-    uses_dm: bool,
+pub struct Migrated {
+    /// The module written for the detection; `None` when registering a managed rule as it
+    /// is takes one line of `main.py` and no module.
+    pub path: Option<String>,
+    /// The module `main.py` imports the class from.
+    pub dotted: String,
+    pub class: String,
+    pub text: String,
+    pub uses_dm: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -585,10 +604,7 @@ fn migrate_detection(
     if meta.uses_log_type {
         needed.insert("LogType");
     }
-    let pypanther_import = format!(
-        "from pypanther import {}\n",
-        needed.iter().copied().collect::<Vec<_>>().join(", ")
-    );
+    let pypanther_import = IMPORT_MARK.to_string();
     let uses_dm = analysis::uses_data_model(program, &det.module);
     let aux_defined: Vec<&str> = ENTRY[1..]
         .iter()
@@ -612,7 +628,9 @@ fn migrate_detection(
     if uses_dm {
         extra_imports.push_str(&format!("from {dm_index_module} import v1_event\n"));
     }
-    if defines("dedup") {
+    if defines("dedup")
+        && (mocked.contains("dedup") || !analysis::safe_str_function(module, "dedup", true))
+    {
         extra_imports.push_str("from pypanther.utils import truncate\n");
     }
     for (i, it) in layout.items.iter().enumerate() {
@@ -642,30 +660,22 @@ fn migrate_detection(
             format!("the module already binds `{class}`, the class name derived from the id"),
         ));
     }
-    let mut body = String::new();
+    let mut head = String::new();
     for key in ["AnalysisType", "Filename"] {
-        push_comments(&mut body, &comments, key);
-    }
-    for (key, line) in &attrs {
-        push_comments(&mut body, &comments, key);
-        body.push_str("    ");
-        body.push_str(line);
-        if let Some(t) = comments.trailing.get(key.as_str()) {
-            body.push_str(&format!("  # {t}"));
-        }
-        body.push('\n');
+        push_comments(&mut head, &comments, key);
     }
     // Methods, in the order the module defined them.
-    for (&i, _) in &moved_items {
+    let mut methods: Vec<(String, String)> = Vec::new();
+    for (&i, &name) in &moved_items {
         let it = &layout.items[i];
         let text = apply(layout, it.lead, it.end, &edits);
-        body.push('\n');
-        body.push_str(&indent(layout, it.lead, &text));
+        methods.push((name.to_string(), indent(layout, it.lead, &text)));
     }
     for name in ENTRY {
         if defines(name) && !movable.contains(name) && entry_items.contains_key(name) {
-            body.push_str(&format!(
-                "\n    def {name}(self, event):\n        return {name}(event)\n"
+            methods.push((
+                name.to_string(),
+                format!("    def {name}(self, event):\n        return {name}(event)\n"),
             ));
         } else if defines(name) && !movable.contains(name) {
             return Err(refuse(
@@ -676,47 +686,110 @@ fn migrate_detection(
         }
     }
     // What pypanther's Rule.run does differently from panther_core's Detection.run.
-    body.push_str(&overrides(&OverrideNeeds {
+    let over = overrides(&OverrideNeeds {
         title: defines("title"),
         dedup: defines("dedup"),
-        display_name: !det.display_name.is_empty(),
+        title_fallback: defines("title")
+            && !det.display_name.is_empty()
+            && (mocked.contains("title") || !analysis::safe_str_function(module, "title", false)),
+        dedup_fallback: defines("dedup")
+            && (mocked.contains("dedup") || !analysis::safe_str_function(module, "dedup", true)),
         uses_dm,
         impure: &impure,
-    }));
+    });
     // Unit tests.
+    let mut tests = String::new();
     if !det.tests.is_empty() {
-        body.push_str("\n    tests = [\n");
         let mut earlier_mocks: BTreeSet<String> = BTreeSet::new();
         let class_level: BTreeSet<String> = ENTRY
             .iter()
             .map(|s| s.to_string())
-            .chain(attrs.iter().map(|(_, l)| l.split(' ').next().unwrap_or("").to_string()))
+            .chain(attrs.iter().map(|a| a.name.clone()))
             .chain(["run", "_get_title", "_get_dedup"].map(String::from))
             .collect();
         for (ti, t) in det.tests.iter().enumerate() {
             if let Some(cs) = comments.tests.get(&ti) {
                 for c in cs {
-                    body.push_str(&format!("        # {c}\n"));
+                    tests.push_str(&format!("        # {c}\n"));
                 }
             }
-            body.push_str(&unit_test(t, &earlier_mocks, &bound, &class_level, spec)?);
+            tests.push_str(&unit_test(t, &earlier_mocks, &bound, &class_level, spec)?);
             earlier_mocks.extend(t.mocks.iter().map(|(n, _)| n.clone()));
         }
-        body.push_str("    ]\n");
     }
-    for c in &comments.tail {
-        body.push_str(&format!("    # {c}\n"));
+    let tail_comments: String = comments.tail.iter().map(|c| format!("    # {c}\n")).collect();
+    let path = names::module_path(&det.file);
+
+    if let Some(mr) = input.managed.and_then(|m| m.find(&det.id)) {
+        // Entry functions reading module globals are not provably the managed code.
+        let reads_globals: BTreeSet<&str> = movable
+            .iter()
+            .copied()
+            .filter(|n| {
+                let it = &layout.items[entry_items[n][0]];
+                uses.iter().any(|u| {
+                    !u.store
+                        && !movable.contains(u.name.as_str())
+                        && offset_of(&layout.text, u.span.line, u.span.col)
+                            .is_some_and(|o| it.start <= o && o < it.end)
+                })
+            })
+            .collect();
+        return managed::migrate_against(
+            &managed::Fork {
+                id: &det.id,
+                class: &class,
+                path: &path,
+                attrs: &attrs,
+                comments: &comments,
+                methods: &methods,
+                provable: &movable.iter().filter(|n| !reads_globals.contains(*n)).copied().collect(),
+                overrides: &over,
+                tests: &tests,
+                mocked: !mocked.is_empty(),
+                module_text: &(module_text.clone() + tail),
+                uses_dm,
+                uses_log_type: meta.uses_log_type,
+            },
+            mr,
+        )
+        .map_err(|msg| refuse(spec, root, msg));
     }
-    let mut text = module_text;
+
+    let mut body = head;
+    for a in &attrs {
+        push_attr(&mut body, &comments, a);
+    }
+    for (_, m) in &methods {
+        body.push('\n');
+        body.push_str(m);
+    }
+    body.push_str(&over);
+    if !tests.is_empty() {
+        body.push_str(&format!("\n    tests = [\n{tests}    ]\n"));
+    }
+    body.push_str(&tail_comments);
+    let mut text = module_text.replace(IMPORT_MARK, &pypanther_line(&needed));
     text.push_str(tail);
     text.push_str(&format!("\n\nclass {class}(Rule):\n{body}"));
     let _ = &defined;
     Ok(Migrated {
-        path: names::module_path(&det.file),
+        dotted: names::dotted(&path),
+        path: Some(path),
         class,
         text,
         uses_dm,
     })
+}
+
+fn push_attr(body: &mut String, comments: &yaml_comments::SpecComments, a: &Attr) {
+    push_comments(body, comments, &a.key);
+    body.push_str("    ");
+    body.push_str(&a.line());
+    if let Some(t) = comments.trailing.get(a.key.as_str()) {
+        body.push_str(&format!("  # {t}"));
+    }
+    body.push('\n');
 }
 
 fn push_comments(body: &mut String, comments: &yaml_comments::SpecComments, key: &str) {
@@ -731,8 +804,48 @@ struct Meta {
     uses_log_type: bool,
 }
 
-/// The spec's keys as pypanther class attributes (defaults omitted), as (YAML key, line).
-fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<(String, String)>) -> Result<Meta, Diagnostic> {
+/// One class attribute from a spec key.
+#[derive(Debug, Clone)]
+pub struct Attr {
+    /// The YAML key it came from (for its comments).
+    pub key: String,
+    /// The pypanther attribute (empty for a key kept as a comment).
+    pub name: String,
+    /// The value as Python source.
+    pub value: String,
+    /// The value as a canonical literal (see `lower::layout::literal`), for comparisons.
+    pub canon: String,
+}
+
+impl Attr {
+    fn line(&self) -> String {
+        if self.name.is_empty() {
+            self.value.clone()
+        } else {
+            format!("{} = {}", self.name, self.value)
+        }
+    }
+}
+
+fn canon_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+fn canon_list(items: &[String]) -> String {
+    format!("[{}]", items.iter().map(|s| canon_str(s)).collect::<Vec<_>>().join(", "))
+}
+
+fn attr(key: &str, name: &str, value: String, canon: String) -> Attr {
+    Attr {
+        key: key.into(),
+        name: name.into(),
+        value,
+        canon,
+    }
+}
+
+/// The spec's keys as pypanther class attributes (defaults omitted).
+fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<Meta, Diagnostic> {
     let root = &spec.yaml;
     let mut meta = Meta {
         uses_log_type: false,
@@ -808,31 +921,36 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<(String, String)>)
     };
 
     let id = str_of("RuleID")?.unwrap_or_default();
-    attrs.push(("RuleID".into(), format!("id = {}", py_str(id))));
+    attrs.push(attr("RuleID", "id", py_str(id), canon_str(id)));
     if let Some(d) = str_of("DisplayName")? {
         if !d.is_empty() {
-            attrs.push(("DisplayName".into(), format!("display_name = {}", py_str(d))));
+            attrs.push(attr("DisplayName", "display_name", py_str(d), canon_str(d)));
         }
     }
     // v1 reads a missing `Enabled` as false (PAT requires the key).
     if bool_of("Enabled")? != Some(true) {
-        attrs.push(("Enabled".into(), "enabled = False".into()));
+        attrs.push(attr("Enabled", "enabled", "False".into(), "False".into()));
     }
     let log_types = str_list("LogTypes")?.unwrap_or_default();
     if log_types.is_empty() {
         return Err(refuse(spec, root, "a rule without `LogTypes` cannot be registered in pypanther"));
     }
-    let lts: Vec<String> = log_types
+    let (lts, canon): (Vec<String>, Vec<String>) = log_types
         .iter()
         .map(|lt| match input.log_types.get(lt) {
             Some(member) => {
                 meta.uses_log_type = true;
-                format!("LogType.{member}")
+                (format!("LogType.{member}"), format!("LogType.{member}"))
             }
-            None => py_str(lt),
+            None => (py_str(lt), canon_str(lt)),
         })
-        .collect();
-    attrs.push(("LogTypes".into(), format!("log_types = [{}]", lts.join(", "))));
+        .unzip();
+    attrs.push(attr(
+        "LogTypes",
+        "log_types",
+        format!("[{}]", lts.join(", ")),
+        format!("[{}]", canon.join(", ")),
+    ));
     let sev = str_of("Severity")?.unwrap_or_default();
     let member = match sev.to_ascii_uppercase().as_str() {
         s @ ("INFO" | "LOW" | "MEDIUM" | "HIGH" | "CRITICAL") => s.to_string(),
@@ -844,42 +962,48 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<(String, String)>)
             ))
         }
     };
-    attrs.push(("Severity".into(), format!("default_severity = Severity.{member}")));
+    let sev = format!("Severity.{member}");
+    attrs.push(attr("Severity", "default_severity", sev.clone(), sev));
     if bool_of("CreateAlert")? == Some(false) {
-        attrs.push(("CreateAlert".into(), "create_alert = False".into()));
+        attrs.push(attr("CreateAlert", "create_alert", "False".into(), "False".into()));
     }
     if let Some(n) = int_of("DedupPeriodMinutes", 0)? {
         if n != 60 {
-            attrs.push(("DedupPeriodMinutes".into(), format!("dedup_period_minutes = {n}")));
+            attrs.push(attr("DedupPeriodMinutes", "dedup_period_minutes", n.to_string(), n.to_string()));
         }
     }
     if let Some(n) = int_of("Threshold", 1)? {
         if n != 1 {
-            attrs.push(("Threshold".into(), format!("threshold = {n}")));
+            attrs.push(attr("Threshold", "threshold", n.to_string(), n.to_string()));
         }
     }
-    for (key, attr) in [
+    for (key, name) in [
         ("Description", "default_description"),
         ("Reference", "default_reference"),
         ("Runbook", "default_runbook"),
     ] {
         if let Some(s) = str_of(key)? {
             if !s.is_empty() {
-                attrs.push((key.into(), format!("{attr} = {}", py_str(s))));
+                attrs.push(attr(key, name, py_str(s), canon_str(s)));
             }
         }
     }
     if let Some(ds) = str_list("OutputIds")? {
         if !ds.is_empty() {
             let v: Vec<String> = ds.iter().map(|d| py_str(d)).collect();
-            attrs.push(("OutputIds".into(), format!("default_destinations = [{}]", v.join(", "))));
+            attrs.push(attr(
+                "OutputIds",
+                "default_destinations",
+                format!("[{}]", v.join(", ")),
+                canon_list(&ds),
+            ));
         }
     }
-    for (key, attr) in [("SummaryAttributes", "summary_attributes"), ("Tags", "tags")] {
+    for (key, name) in [("SummaryAttributes", "summary_attributes"), ("Tags", "tags")] {
         if let Some(v) = str_list(key)? {
             if !v.is_empty() {
-                let v: Vec<String> = v.iter().map(|d| py_str(d)).collect();
-                attrs.push((key.into(), format!("{attr} = [{}]", v.join(", "))));
+                let py: Vec<String> = v.iter().map(|d| py_str(d)).collect();
+                attrs.push(attr(key, name, format!("[{}]", py.join(", ")), canon_list(&v)));
             }
         }
     }
@@ -889,6 +1013,7 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<(String, String)>)
             YValue::Map(entries) if entries.is_empty() => {}
             YValue::Map(entries) => {
                 let mut parts = Vec::new();
+                let mut canon = Vec::new();
                 for (k, v) in entries {
                     let k = k
                         .as_str()
@@ -913,10 +1038,16 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<(String, String)>)
                     if vals.is_empty() {
                         return Err(refuse(spec, v, "`Reports` lists must not be empty"));
                     }
+                    canon.push(format!("{}: {}", canon_str(k), canon_list(&vals)));
                     let vals: Vec<String> = vals.iter().map(|s| py_str(s)).collect();
                     parts.push(format!("{}: [{}]", py_str(k), vals.join(", ")));
                 }
-                attrs.push(("Reports".into(), format!("reports = {{{}}}", parts.join(", "))));
+                attrs.push(attr(
+                    "Reports",
+                    "reports",
+                    format!("{{{}}}", parts.join(", ")),
+                    format!("{{{}}}", canon.join(", ")),
+                ));
             }
             _ => return Err(refuse(spec, n, "`Reports` must be a mapping")),
         }
@@ -933,9 +1064,11 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<(String, String)>)
             if HANDLED.contains(&k) {
                 continue;
             }
-            attrs.push((
-                k.to_string(),
+            attrs.push(attr(
+                k,
+                "",
                 format!("# v1 `{k}` (no pypanther attribute): {}", from_yaml(v)),
+                String::new(),
             ));
         }
     }
@@ -994,7 +1127,10 @@ fn unit_test(
 struct OverrideNeeds<'a> {
     title: bool,
     dedup: bool,
-    display_name: bool,
+    /// title() may fail and pypanther would fall back to the display name.
+    title_fallback: bool,
+    /// dedup() may fail or return "" and pypanther would fall back to the title.
+    dedup_fallback: bool,
     uses_dm: bool,
     impure: &'a [&'a str],
 }
@@ -1009,7 +1145,7 @@ fn overrides(n: &OverrideNeeds) -> String {
              return f\"defaultDedupString:{self.id}\"\n",
         );
     }
-    if n.title && n.display_name {
+    if n.title_fallback {
         s.push_str(
             "\n    def _get_title(self, event):\n        \
              # panther_core titled an alert whose title() failed with the rule id, not the\n        \
@@ -1018,7 +1154,7 @@ fn overrides(n: &OverrideNeeds) -> String {
              return (self.id, error) if error else (title, error)\n",
         );
     }
-    if n.dedup {
+    if n.dedup_fallback {
         s.push_str(
             "\n    def _get_dedup(self, event):\n        \
              # panther_core used \"defaultDedupString:<id>\", not the title, when dedup() failed\n        \
