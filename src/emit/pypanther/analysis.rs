@@ -243,6 +243,11 @@ const MUTATING: &[&str] = &[
 /// Whether calling function `name` of module `module` can change state that outlives the
 /// call (a module global, a shared object, a cache): conservative, so `true` when unsure.
 pub fn may_have_effects(program: &Program, module: &str, name: &str) -> bool {
+    effect_of(program, module, name).is_some()
+}
+
+/// Why calling function `name` of module `module` may change state, if it may.
+pub fn effect_of(program: &Program, module: &str, name: &str) -> Option<String> {
     let mut seen = BTreeSet::new();
     effects_of(program, module, name, &mut seen)
 }
@@ -252,17 +257,23 @@ fn effects_of(
     module: &str,
     name: &str,
     seen: &mut BTreeSet<(String, String)>,
-) -> bool {
+) -> Option<String> {
     if !seen.insert((module.to_string(), name.to_string())) {
-        return false;
+        return None;
     }
     let Some(m) = program.modules.get(module) else {
-        return true;
+        return Some(format!("calls into `{module}`"));
     };
     let Some(idx) = top_def(m, name) else {
-        return true;
+        return Some(format!("calls `{name}`, which is not a function of its module"));
     };
-    function_effects(program, m, idx, seen)
+    function_effects(program, m, idx, seen).map(|why| {
+        if why.starts_with("in `") {
+            why
+        } else {
+            format!("in `{name}`: {why}")
+        }
+    })
 }
 
 /// The function a module-level `def name` binds (the last one).
@@ -278,50 +289,56 @@ fn function_effects(
     m: &Module,
     idx: usize,
     seen: &mut BTreeSet<(String, String)>,
-) -> bool {
+) -> Option<String> {
     let Some(f) = m.functions.get(idx) else {
-        return true;
+        return Some("unknown function".into());
     };
-    let mut effects = false;
+    let mut effects: Option<String> = None;
     let mut calls: Vec<(String, String)> = Vec::new();
     let mut closures: Vec<usize> = Vec::new();
     {
         let mut on_expr = |e: &Expr| match &e.kind {
-            ExprKind::MethodCall(_, meth, _) if MUTATING.contains(&meth.as_str()) => {
-                effects = true
-            }
-            ExprKind::Call(f, _) => match &f.kind {
-                ExprKind::Name(Name::Global(_, n)) => calls.push((m.name.clone(), n.clone())),
-                ExprKind::ModuleRef(md, Some(n)) => calls.push((md.clone(), n.clone())),
-                ExprKind::Attr(inner, n) => {
-                    if let ExprKind::ModuleRef(md, None) = &inner.kind {
-                        calls.push((md.clone(), n.clone()));
-                    }
-                }
-                ExprKind::Name(Name::Builtin(b)) => {
-                    if matches!(
-                        b.as_str(),
-                        "setattr" | "delattr" | "exec" | "eval" | "next" | "globals"
-                    ) {
-                        effects = true;
-                    }
-                }
-                ExprKind::Stdlib(s) if s.contains("caching") => effects = true,
-                ExprKind::Closure(i) => closures.push(*i),
-                ExprKind::Name(Name::Local(..)) | ExprKind::Stdlib(_) => {}
-                // Calling the result of another expression: unknown code.
-                _ => effects = true,
-            },
             ExprKind::MethodCall(recv, meth, _) => {
+                if MUTATING.contains(&meth.as_str()) && !fresh_local(f, recv) {
+                    effects.get_or_insert(format!("calls `.{meth}()` (line {})", e.span.line));
+                }
                 if let ExprKind::ModuleRef(md, None) = &recv.kind {
                     calls.push((md.clone(), meth.clone()));
                 }
                 if let ExprKind::Stdlib(s) = &recv.kind {
                     if s.contains("caching") {
-                        effects = true;
+                        effects.get_or_insert(format!("uses `{s}`"));
                     }
                 }
             }
+            ExprKind::Call(callee, _) => match &callee.kind {
+                ExprKind::Name(Name::Global(_, n)) => calls.push((m.name.clone(), n.clone())),
+                ExprKind::ModuleRef(md, Some(n)) => calls.push((md.clone(), n.clone())),
+                ExprKind::Attr(inner, n) => match &inner.kind {
+                    ExprKind::ModuleRef(md, None) => calls.push((md.clone(), n.clone())),
+                    ExprKind::Stdlib(_) => {}
+                    _ => {
+                        effects.get_or_insert(format!("calls `….{n}` (line {})", e.span.line));
+                    }
+                },
+                ExprKind::Name(Name::Builtin(b)) => {
+                    if matches!(
+                        b.as_str(),
+                        "setattr" | "delattr" | "exec" | "eval" | "next" | "globals"
+                    ) {
+                        effects.get_or_insert(format!("calls `{b}()`"));
+                    }
+                }
+                ExprKind::Stdlib(s) if s.contains("caching") => {
+                    effects.get_or_insert(format!("calls `{s}`"));
+                }
+                ExprKind::Closure(i) => closures.push(*i),
+                ExprKind::Name(Name::Local(..)) | ExprKind::Stdlib(_) => {}
+                // Calling the result of another expression: unknown code.
+                _ => {
+                    effects.get_or_insert(format!("calls a computed callee (line {})", e.span.line));
+                }
+            },
             ExprKind::Closure(i) => closures.push(*i),
             _ => {}
         };
@@ -330,79 +347,270 @@ fn function_effects(
         };
         let mut stores = Vec::new();
         w.stmts(&f.body, &mut stores);
-        if stores.iter().any(|u| u.store || !u.def) && !stores.is_empty() {
+        if let Some(u) = stores.first() {
             // Any store to a module global (or `global X; X += …`).
-            effects = true;
+            effects.get_or_insert(format!("assigns the module global `{}`", u.name));
         }
-        if has_shared_store(&f.body) {
-            effects = true;
+        nested_defs(&f.body, &mut closures);
+        if has_shared_store(f, &f.body) {
+            effects.get_or_insert("stores into an item or attribute of a shared object".into());
         }
     }
-    if effects {
-        return true;
+    if effects.is_some() {
+        return effects;
     }
     for i in closures {
-        if i != idx && function_effects(program, m, i, seen) {
-            return true;
+        if i != idx {
+            if let Some(why) = function_effects(program, m, i, seen) {
+                return Some(why);
+            }
         }
     }
     for (md, n) in calls {
         let Some(target) = program.modules.get(&md) else {
-            return true;
+            return Some(format!("calls into `{md}`"));
         };
-        match top_def(target, &n) {
-            Some(_) => {
-                if effects_of(program, &md, &n, seen) {
-                    return true;
+        if top_def(target, &n).is_some() {
+            if let Some(why) = effects_of(program, &md, &n, seen) {
+                return Some(why);
+            }
+            continue;
+        }
+        if let Some(r) = class_effects(program, &md, &n, seen) {
+            if let Some(why) = r {
+                return Some(why);
+            }
+            continue;
+        }
+        // A name imported from a helper (`from corp_utils import f`), or from the standard
+        // library; anything else (a class, a lambda held in a constant) is unknown code.
+        match import_of(target, &n) {
+            Some(ExprKind::ModuleRef(hm, Some(hn))) => {
+                match class_effects(program, hm, hn, seen) {
+                    Some(Some(why)) => return Some(why),
+                    Some(None) => {}
+                    None => {
+                        if let Some(why) = effects_of(program, hm, hn, seen) {
+                            return Some(why);
+                        }
+                    }
                 }
             }
-            // A global that is not a function of the module (a class, a lambda held in a
-            // constant, an imported library function): unknown.
-            None => {
-                if !is_stdlib_alias(target, &n) {
-                    return true;
-                }
+            Some(ExprKind::Stdlib(s)) if !s.contains("caching") => {}
+            _ => return Some(format!("calls `{n}`, whose code is not known")),
+        }
+    }
+    None
+}
+
+/// For a class `n` of module `module`: `Some(why)` when instantiating or using it may change
+/// state (one of its methods may, or a base class that is not a builtin), `Some(None)` when
+/// not; `None` when `n` is not a class of the module.
+fn class_effects(
+    program: &Program,
+    module: &str,
+    n: &str,
+    seen: &mut BTreeSet<(String, String)>,
+) -> Option<Option<String>> {
+    let m = program.modules.get(module)?;
+    let (base, members) = m.body.iter().rev().find_map(|s| match s {
+        Stmt::Class {
+            target: Target::Name(Name::Global(_, t)),
+            base,
+            members,
+            ..
+        } if t == n => Some((base, members)),
+        _ => None,
+    })?;
+    if !seen.insert((module.to_string(), format!("class {n}"))) {
+        return Some(None);
+    }
+    match base.as_ref().map(|b| &b.kind) {
+        None | Some(ExprKind::Name(Name::Builtin(_))) => {}
+        Some(ExprKind::Name(Name::Global(_, b))) => {
+            if let Some(Some(why)) = class_effects(program, module, b, seen) {
+                return Some(Some(why));
+            }
+        }
+        _ => return Some(Some(format!("class `{n}` has a base of unknown code"))),
+    }
+    for mem in members {
+        if let MemberValue::Function(i) = mem.value {
+            if let Some(why) = function_effects(program, m, i, seen) {
+                return Some(Some(format!("in `{n}.{}`: {why}", mem.name)));
             }
         }
     }
-    false
+    Some(None)
 }
 
-/// Whether module global `n` is bound to a standard-library object (`from json import loads`).
-fn is_stdlib_alias(m: &Module, n: &str) -> bool {
-    m.body.iter().any(|s| {
-        matches!(s, Stmt::Assign(ts, e)
-            if matches!(ts.as_slice(), [Target::Name(Name::Global(_, t))] if t == n)
-                && matches!(&e.kind, ExprKind::Stdlib(s) if !s.contains("caching")))
-    })
+/// Whether target `t` binds local `i`.
+fn binds_local(t: &Target, i: usize) -> bool {
+    match t {
+        Target::Name(Name::Local(j, _)) => *j == i,
+        Target::Unpack(ts, _) => ts.iter().any(|t| binds_local(t, i)),
+        _ => false,
+    }
 }
 
-/// Whether a block stores into an item or attribute (`x[k] = v`, `o.a = v`): the object may
-/// be shared.
-fn has_shared_store(body: &[Stmt]) -> bool {
-    fn target(t: &Target) -> bool {
-        match t {
-            Target::Item(..) | Target::Attr(..) => true,
-            Target::Unpack(ts, _) => ts.iter().any(target),
-            Target::Name(_) => false,
+/// A new container: a display, a comprehension, or `list(…)` / `dict(…)` / `set(…)` /
+/// `sorted(…)` (which copy their argument).
+fn fresh_value(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::List(_) | ExprKind::Dict(_) | ExprKind::Set(_) | ExprKind::Comp { .. } => true,
+        ExprKind::Call(f, _) => matches!(
+            &f.kind,
+            ExprKind::Name(Name::Builtin(b)) if matches!(b.as_str(), "list" | "dict" | "set" | "sorted")
+        ),
+        _ => false,
+    }
+}
+
+/// Whether `e` is a local of `f` that the function only ever binds to a fresh container
+/// (a display or a comprehension): mutating it changes nothing outside the call.
+fn fresh_local(f: &Function, e: &Expr) -> bool {
+    let ExprKind::Name(Name::Local(i, _)) = &e.kind else {
+        return false;
+    };
+    if *i < f.params.positional.len() + f.params.kwonly.len() {
+        return false;
+    }
+    let mut fresh = true;
+    let mut any = false;
+    fn visit(body: &[Stmt], i: usize, fresh: &mut bool, any: &mut bool) {
+        for s in body {
+            match s {
+                Stmt::Assign(ts, e) => {
+                    for t in ts {
+                        if let Target::Name(Name::Local(j, _)) = t {
+                            if *j == i {
+                                *any = true;
+                                if !fresh_value(e) {
+                                    *fresh = false;
+                                }
+                            }
+                        } else if binds_local(t, i) {
+                            *fresh = false;
+                        }
+                    }
+                }
+                Stmt::For(t, ..) if binds_local(t, i) => *fresh = false,
+                Stmt::For(_, _, b) | Stmt::While(_, b) => visit(b, i, fresh, any),
+                Stmt::If(_, a, b) => {
+                    visit(a, i, fresh, any);
+                    visit(b, i, fresh, any);
+                }
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                } => {
+                    visit(body, i, fresh, any);
+                    for h in handlers {
+                        visit(&h.body, i, fresh, any);
+                    }
+                    visit(orelse, i, fresh, any);
+                }
+                Stmt::Match(_, cases) => {
+                    for (_, _, b) in cases {
+                        visit(b, i, fresh, any);
+                    }
+                }
+                _ => {}
+            }
         }
     }
+    visit(&f.body, *i, &mut fresh, &mut any);
+    fresh && any
+}
+
+/// The functions `def` statements of a block define (nested functions).
+fn nested_defs(body: &[Stmt], out: &mut Vec<usize>) {
+    for s in body {
+        match s {
+            Stmt::Def(_, i) => out.push(*i),
+            Stmt::If(_, a, b) => {
+                nested_defs(a, out);
+                nested_defs(b, out);
+            }
+            Stmt::While(_, a) | Stmt::For(_, _, a) => nested_defs(a, out),
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+            } => {
+                nested_defs(body, out);
+                for h in handlers {
+                    nested_defs(&h.body, out);
+                }
+                nested_defs(orelse, out);
+            }
+            Stmt::Match(_, cases) => {
+                for (_, _, b) in cases {
+                    nested_defs(b, out);
+                }
+            }
+            Stmt::Class { members, .. } => {
+                for m in members {
+                    if let MemberValue::Function(i) = m.value {
+                        out.push(i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What an import bound module global `n` to, when the module body binds it only there
+/// (`from helper import f` → `ModuleRef`, `from json import loads` → `Stdlib`).
+fn import_of<'m>(m: &'m Module, n: &str) -> Option<&'m ExprKind> {
+    let mut found = None;
+    for s in &m.body {
+        if let Stmt::Assign(ts, e) = s {
+            if ts.iter().any(|t| matches!(t, Target::Name(Name::Global(_, t)) if t == n)) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(&e.kind);
+            }
+        }
+    }
+    found.filter(|k| matches!(k, ExprKind::ModuleRef(_, Some(_)) | ExprKind::Stdlib(_)))
+}
+
+/// Whether a block stores into an item or attribute (`x[k] = v`, `o.a = v`) of an object
+/// that may be shared (anything but a fresh local container).
+fn has_shared_store(f: &Function, body: &[Stmt]) -> bool {
+    let target = |t: &Target| -> bool {
+        fn shared(f: &Function, t: &Target) -> bool {
+            match t {
+                Target::Item(x, _) => !fresh_local(f, x),
+                // `__init__` setting attributes of the instance it initialises.
+                Target::Attr(x, _) => !(f.name == "__init__"
+                    && matches!(x.kind, ExprKind::Name(Name::Local(0, _)))),
+                Target::Unpack(ts, _) => ts.iter().any(|t| shared(f, t)),
+                Target::Name(_) => false,
+            }
+        }
+        shared(f, t)
+    };
     body.iter().any(|s| match s {
         Stmt::Assign(ts, _) => ts.iter().any(target),
         Stmt::AugAssign(t, ..) => target(t),
-        Stmt::For(t, _, b) => target(t) || has_shared_store(b),
-        Stmt::If(_, a, b) => has_shared_store(a) || has_shared_store(b),
-        Stmt::While(_, a) => has_shared_store(a),
+        Stmt::For(t, _, b) => target(t) || has_shared_store(f, b),
+        Stmt::If(_, a, b) => has_shared_store(f, a) || has_shared_store(f, b),
+        Stmt::While(_, a) => has_shared_store(f, a),
         Stmt::Try {
             body,
             handlers,
             orelse,
         } => {
-            has_shared_store(body)
-                || handlers.iter().any(|h| has_shared_store(&h.body))
-                || has_shared_store(orelse)
+            has_shared_store(f, body)
+                || handlers.iter().any(|h| has_shared_store(f, &h.body))
+                || has_shared_store(f, orelse)
         }
-        Stmt::Match(_, cases) => cases.iter().any(|(_, _, b)| has_shared_store(b)),
+        Stmt::Match(_, cases) => cases.iter().any(|(_, _, b)| has_shared_store(f, b)),
         _ => false,
     })
 }

@@ -617,11 +617,14 @@ fn migrate_detection(
         .filter(|n| analysis::may_have_effects(program, &det.module, n))
         .collect();
     if defines("title") && !defines("dedup") && impure.contains(&"title") {
+        let why = analysis::effect_of(program, &det.module, "title").unwrap_or_default();
         return Err(refuse(
             spec,
             root,
-            "`title()` may change module state, and pypanther calls it a second time for the \
-             dedup string where v1 reused its one result",
+            format!(
+                "`title()` may change module state ({why}), and pypanther calls it a second \
+                 time for the dedup string where v1 reused its one result"
+            ),
         ));
     }
     let mut extra_imports = String::new();
