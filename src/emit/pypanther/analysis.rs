@@ -734,3 +734,123 @@ fn safe_expr(e: &Expr, locals: &BTreeSet<usize>) -> bool {
         _ => false,
     }
 }
+
+/// Whether module function `name` returns a `bool` whenever it returns (it may raise): every
+/// `return` gives a comparison, `not`, a bool constant, a predicate builtin or `str` method,
+/// a call of another such module function, or `and`/`or`/conditional expressions of those,
+/// and the body cannot fall off its end (an implicit `None`).
+pub fn returns_bool(program: &Program, module: &str, name: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    returns_bool_in(program, module, name, &mut seen)
+}
+
+fn returns_bool_in(
+    program: &Program,
+    module: &str,
+    name: &str,
+    seen: &mut BTreeSet<(String, String)>,
+) -> bool {
+    if !seen.insert((module.to_string(), name.to_string())) {
+        // Recursion: the other returns decide.
+        return true;
+    }
+    let Some(m) = program.modules.get(module) else {
+        return false;
+    };
+    let Some(f) = top_def(m, name).and_then(|i| m.functions.get(i)) else {
+        return false;
+    };
+    fn always_returns(body: &[Stmt]) -> bool {
+        match body.last() {
+            Some(Stmt::Return(_)) | Some(Stmt::Raise(..)) => true,
+            Some(Stmt::If(_, a, b)) => always_returns(a) && always_returns(b),
+            _ => false,
+        }
+    }
+    if !always_returns(&f.body) {
+        return false;
+    }
+    let mut returns: Vec<&Expr> = Vec::new();
+    let mut bare = false;
+    fn collect<'a>(body: &'a [Stmt], out: &mut Vec<&'a Expr>, bare: &mut bool) {
+        for s in body {
+            match s {
+                Stmt::Return(Some(e)) => out.push(e),
+                Stmt::Return(None) => *bare = true,
+                Stmt::If(_, a, b) => {
+                    collect(a, out, bare);
+                    collect(b, out, bare);
+                }
+                Stmt::While(_, a) | Stmt::For(_, _, a) => collect(a, out, bare),
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                } => {
+                    collect(body, out, bare);
+                    for h in handlers {
+                        collect(&h.body, out, bare);
+                    }
+                    collect(orelse, out, bare);
+                }
+                Stmt::Match(_, cases) => {
+                    for (_, _, b) in cases {
+                        collect(b, out, bare);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    collect(&f.body, &mut returns, &mut bare);
+    !bare
+        && returns
+            .iter()
+            .all(|e| bool_expr(program, m, e, seen))
+}
+
+fn bool_expr(
+    program: &Program,
+    m: &Module,
+    e: &Expr,
+    seen: &mut BTreeSet<(String, String)>,
+) -> bool {
+    match &e.kind {
+        ExprKind::Const(Const::Bool(_)) | ExprKind::Compare(..) => true,
+        ExprKind::Unary(UnaryOp::Not, _) => true,
+        ExprKind::BoolOp(_, xs) => xs.iter().all(|x| bool_expr(program, m, x, seen)),
+        ExprKind::IfExp(_, b, c) => bool_expr(program, m, b, seen) && bool_expr(program, m, c, seen),
+        ExprKind::Call(f, _) => match &f.kind {
+            ExprKind::Name(Name::Builtin(b)) => matches!(
+                b.as_str(),
+                "bool" | "isinstance" | "issubclass" | "any" | "all" | "callable" | "hasattr"
+            ),
+            ExprKind::Name(Name::Global(_, n)) => {
+                top_def(m, n).is_some() && returns_bool_in(program, &m.name, n, seen)
+            }
+            ExprKind::ModuleRef(md, Some(n)) => returns_bool_in(program, md, n, seen),
+            _ => false,
+        },
+        ExprKind::MethodCall(_, meth, _) => matches!(
+            meth.as_str(),
+            "startswith"
+                | "endswith"
+                | "isdigit"
+                | "isalpha"
+                | "isalnum"
+                | "islower"
+                | "isupper"
+                | "isspace"
+                | "isnumeric"
+                | "isdecimal"
+                | "isidentifier"
+                | "istitle"
+                | "isascii"
+                | "isprintable"
+                | "issubset"
+                | "issuperset"
+                | "isdisjoint"
+        ),
+        _ => false,
+    }
+}

@@ -586,10 +586,16 @@ fn migrate_detection(
 
     // The module part: everything but the moved functions, with the pypanther import.
     let mut module_text = String::new();
+    // After the module's leading imports (third-party imports follow the standard library's).
     let insert_after = layout
         .items
         .iter()
-        .take_while(|it| matches!(it.kind, ItemKind::Docstring | ItemKind::Future))
+        .take_while(|it| {
+            matches!(
+                it.kind,
+                ItemKind::Docstring | ItemKind::Future | ItemKind::Import
+            )
+        })
         .count();
     let mut imports_line_done = false;
     let mut needed: BTreeSet<&str> = BTreeSet::new();
@@ -628,6 +634,10 @@ fn migrate_detection(
         ));
     }
     let mut extra_imports = String::new();
+    let non_bool = !analysis::returns_bool(program, &det.module, "rule") || mocked.contains("rule");
+    if non_bool {
+        extra_imports.push_str("from pypanther.base import FunctionReturnTypeError\n");
+    }
     if uses_dm {
         extra_imports.push_str(&format!("from {dm_index_module} import v1_event\n"));
     }
@@ -699,6 +709,7 @@ fn migrate_detection(
             && (mocked.contains("dedup") || !analysis::safe_str_function(module, "dedup", true)),
         uses_dm,
         impure: &impure,
+        non_bool,
     });
     // Unit tests.
     let mut tests = String::new();
@@ -1136,6 +1147,8 @@ struct OverrideNeeds<'a> {
     dedup_fallback: bool,
     uses_dm: bool,
     impure: &'a [&'a str],
+    /// rule() may return something other than a bool.
+    non_bool: bool,
 }
 
 /// The methods that make pypanther's `Rule.run` answer as panther_core's `Detection.run`.
@@ -1170,7 +1183,7 @@ fn overrides(n: &OverrideNeeds) -> String {
              return truncate(dedup or f\"defaultDedupString:{self.id}\", 1000), None\n",
         );
     }
-    if n.uses_dm || !n.impure.is_empty() {
+    if n.uses_dm || !n.impure.is_empty() || n.non_bool {
         s.push_str("\n    def run(self, event, outputs, outputs_names, batch_mode=True):\n");
         if n.uses_dm {
             s.push_str(
@@ -1179,10 +1192,25 @@ fn overrides(n: &OverrideNeeds) -> String {
                  event = v1_event(event)\n",
             );
         }
-        if n.impure.is_empty() {
+        if n.impure.is_empty() && !n.non_bool {
             s.push_str("        return super().run(event, outputs, outputs_names, batch_mode)\n");
         } else {
             s.push_str("        result = super().run(event, outputs, outputs_names, batch_mode)\n");
+        }
+        if n.non_bool {
+            s.push_str(
+                "        if not isinstance(result.detection_output, bool) and isinstance(\n            \
+                 result.detection_exception, FunctionReturnTypeError\n        ):\n            \
+                 # panther_core reported a rule() result that is not a bool with no result, in\n            \
+                 # its own words.\n            \
+                 kind = type(result.detection_output).__name__\n            \
+                 result.detection_exception = FunctionReturnTypeError(\n                \
+                 f\"detection [{self.id}] function [rule] returned [{kind}], expected [bool]\"\n            \
+                 )\n            \
+                 result.detection_output = None\n",
+            );
+        }
+        if !n.impure.is_empty() {
             s.push_str(&format!(
                 "        if not batch_mode and not result.trigger_alert:\n            \
                  # Outside batch mode (unit tests) panther_core also ran the auxiliary functions\n            \
@@ -1191,8 +1219,7 @@ fn overrides(n: &OverrideNeeds) -> String {
                  try:\n                    \
                  aux(event)\n                \
                  except Exception:\n                    \
-                 pass\n        \
-                 return result\n",
+                 pass\n",
                 n.impure
                     .iter()
                     .map(|f| format!("{f}()"))
@@ -1205,6 +1232,9 @@ fn overrides(n: &OverrideNeeds) -> String {
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
+        }
+        if !n.impure.is_empty() || n.non_bool {
+            s.push_str("        return result\n");
         }
     }
     s
