@@ -764,6 +764,12 @@ fn returns_bool_in(
         match body.last() {
             Some(Stmt::Return(_)) | Some(Stmt::Raise(..)) => true,
             Some(Stmt::If(_, a, b)) => always_returns(a) && always_returns(b),
+            Some(Stmt::Match(_, cases)) => {
+                cases
+                    .last()
+                    .is_some_and(|(p, g, _)| matches!(p, Pattern::Wildcard) && g.is_none())
+                    && cases.iter().all(|(_, _, b)| always_returns(b))
+            }
             _ => false,
         }
     }
@@ -806,20 +812,85 @@ fn returns_bool_in(
     !bare
         && returns
             .iter()
-            .all(|e| bool_expr(program, m, e, seen))
+            .all(|e| bool_expr(program, m, f, e, seen))
+}
+
+/// Every value local `i` of `f` is assigned (none for a parameter or another binding).
+fn local_values(f: &Function, i: usize) -> Option<Vec<&Expr>> {
+    if i < f.params.positional.len() + f.params.kwonly.len() {
+        return None;
+    }
+    fn visit<'a>(body: &'a [Stmt], i: usize, out: &mut Option<Vec<&'a Expr>>) {
+        for s in body {
+            match s {
+                Stmt::Assign(ts, e) => {
+                    for t in ts {
+                        match t {
+                            Target::Name(Name::Local(j, _)) if *j == i => {
+                                if let Some(v) = out.as_mut() {
+                                    v.push(e)
+                                }
+                            }
+                            t if binds_local(t, i) => *out = None,
+                            _ => {}
+                        }
+                    }
+                }
+                Stmt::AugAssign(t, ..) | Stmt::For(t, ..) if binds_local(t, i) => *out = None,
+                Stmt::For(_, _, b) | Stmt::While(_, b) => visit(b, i, out),
+                Stmt::If(_, a, b) => {
+                    visit(a, i, out);
+                    visit(b, i, out);
+                }
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                } => {
+                    visit(body, i, out);
+                    for h in handlers {
+                        if matches!(&h.name, Some(Name::Local(j, _)) if *j == i) {
+                            *out = None;
+                        }
+                        visit(&h.body, i, out);
+                    }
+                    visit(orelse, i, out);
+                }
+                Stmt::Match(_, cases) => {
+                    for (_, _, b) in cases {
+                        visit(b, i, out);
+                    }
+                }
+                Stmt::Def(t, _) | Stmt::Class { target: t, .. } if binds_local(t, i) => {
+                    *out = None
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Some(Vec::new());
+    visit(&f.body, i, &mut out);
+    out.filter(|v| !v.is_empty())
 }
 
 fn bool_expr(
     program: &Program,
     m: &Module,
+    f: &Function,
     e: &Expr,
     seen: &mut BTreeSet<(String, String)>,
 ) -> bool {
     match &e.kind {
+        ExprKind::Name(Name::Local(i, _)) => local_values(f, *i).is_some_and(|vs| {
+            vs.iter()
+                .all(|v| !matches!(v.kind, ExprKind::Name(_)) && bool_expr(program, m, f, v, seen))
+        }),
         ExprKind::Const(Const::Bool(_)) | ExprKind::Compare(..) => true,
         ExprKind::Unary(UnaryOp::Not, _) => true,
-        ExprKind::BoolOp(_, xs) => xs.iter().all(|x| bool_expr(program, m, x, seen)),
-        ExprKind::IfExp(_, b, c) => bool_expr(program, m, b, seen) && bool_expr(program, m, c, seen),
+        ExprKind::BoolOp(_, xs) => xs.iter().all(|x| bool_expr(program, m, f, x, seen)),
+        ExprKind::IfExp(_, b, c) => {
+            bool_expr(program, m, f, b, seen) && bool_expr(program, m, f, c, seen)
+        }
         ExprKind::Call(f, _) => match &f.kind {
             ExprKind::Name(Name::Builtin(b)) => matches!(
                 b.as_str(),
