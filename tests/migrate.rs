@@ -18,7 +18,10 @@ fn log_types() -> BTreeMap<String, String> {
         ("Box.Event", "BOX_EVENT"),
         ("GCP.AuditLog", "GCP_AUDIT_LOG"),
         ("GitHub.Audit", "GITHUB_AUDIT"),
-        ("Gravitational.TeleportAudit", "GRAVITATIONAL_TELEPORT_AUDIT"),
+        (
+            "Gravitational.TeleportAudit",
+            "GRAVITATIONAL_TELEPORT_AUDIT",
+        ),
         ("Okta.SystemLog", "OKTA_SYSTEM_LOG"),
         ("Slack.AuditLogs", "SLACK_AUDIT_LOGS"),
         ("Zoom.Operation", "ZOOM_OPERATION"),
@@ -28,8 +31,15 @@ fn log_types() -> BTreeMap<String, String> {
     .collect()
 }
 
-fn migrated(corpus: &str) -> (ferrule::emit::pypanther::Output, Vec<ferrule::diag::Diagnostic>) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(corpus);
+fn migrated(
+    corpus: &str,
+) -> (
+    ferrule::emit::pypanther::Output,
+    Vec<ferrule::diag::Diagnostic>,
+) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(corpus);
     driver::migrate_repo(&root, &log_types(), None)
 }
 
@@ -76,13 +86,19 @@ fn migration_is_deterministic_and_explains_every_left_out_detection() {
             continue;
         }
         assert!(
-            diags.iter().any(|d| d.detection.as_deref() == Some(det.id.as_str())),
+            diags
+                .iter()
+                .any(|d| d.detection.as_deref() == Some(det.id.as_str())),
             "{} was neither migrated nor explained",
             det.id
         );
     }
     // Every rule that pypanther can express is migrated: the left-out ones are policies,
     // scheduled rules, or named by an F013.
-    assert!(migrated.len() >= 55, "only {} rules migrated", migrated.len());
+    assert!(
+        migrated.len() >= 55,
+        "only {} rules migrated",
+        migrated.len()
+    );
     assert!(a.files.contains_key("main.py") && a.files.contains_key("pyproject.toml"));
 }

@@ -166,7 +166,10 @@ fn line_start(text: &str, at: usize) -> usize {
 }
 
 fn line_end(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map(|i| at + i + 1).unwrap_or(text.len())
+    text[at..]
+        .find('\n')
+        .map(|i| at + i + 1)
+        .unwrap_or(text.len())
 }
 
 fn collect_imports(body: &[ast::Stmt], out: &mut Vec<Import>) {
@@ -243,7 +246,10 @@ mod tests {
         assert_eq!(l.items.len(), 4);
         assert_eq!(l.items[0].kind, ItemKind::Docstring);
         assert_eq!(l.items[1].kind, ItemKind::Import);
-        assert_eq!(&src[l.items[2].lead..l.items[2].end], "\n# About X.\nX = 1  # one\n");
+        assert_eq!(
+            &src[l.items[2].lead..l.items[2].end],
+            "\n# About X.\nX = 1  # one\n"
+        );
         let f = &l.items[3];
         assert!(src[f.start..].starts_with("@deco\ndef f(a):"));
         assert!(matches!(&f.kind, ItemKind::Def { name, plain: false, .. } if name == "f"));
@@ -287,12 +293,16 @@ pub fn managed_rules(pkg: &std::path::Path) -> Vec<ManagedSource> {
         let Ok(py) = crate::source::python::parse(&rel, text) else {
             continue;
         };
-        let module = format!("pypanther.{}", rel.trim_end_matches(".py").replace('/', "."));
+        let module = format!(
+            "pypanther.{}",
+            rel.trim_end_matches(".py").replace('/', ".")
+        );
         for s in &py.body {
             let ast::Stmt::ClassDef(c) = s else { continue };
-            let managed = c.decorator_list.iter().any(
-                |d| matches!(d, ast::Expr::Name(n) if n.id.as_str() == "panther_managed"),
-            );
+            let managed = c
+                .decorator_list
+                .iter()
+                .any(|d| matches!(d, ast::Expr::Name(n) if n.id.as_str() == "panther_managed"));
             if !managed {
                 continue;
             }
@@ -345,7 +355,13 @@ fn dedent(text: &str) -> String {
         .min()
         .unwrap_or(0);
     text.split_inclusive('\n')
-        .map(|l| if l.len() >= n && l[..n].trim().is_empty() { &l[n..] } else { l })
+        .map(|l| {
+            if l.len() >= n && l[..n].trim().is_empty() {
+                &l[n..]
+            } else {
+                l
+            }
+        })
         .collect()
 }
 

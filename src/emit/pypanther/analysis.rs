@@ -265,7 +265,9 @@ fn effects_of(
         return Some(format!("calls into `{module}`"));
     };
     let Some(idx) = top_def(m, name) else {
-        return Some(format!("calls `{name}`, which is not a function of its module"));
+        return Some(format!(
+            "calls `{name}`, which is not a function of its module"
+        ));
     };
     function_effects(program, m, idx, seen).map(|why| {
         if why.starts_with("in `") {
@@ -336,7 +338,8 @@ fn function_effects(
                 ExprKind::Name(Name::Local(..)) | ExprKind::Stdlib(_) => {}
                 // Calling the result of another expression: unknown code.
                 _ => {
-                    effects.get_or_insert(format!("calls a computed callee (line {})", e.span.line));
+                    effects
+                        .get_or_insert(format!("calls a computed callee (line {})", e.span.line));
                 }
             },
             ExprKind::Closure(i) => closures.push(*i),
@@ -385,17 +388,15 @@ fn function_effects(
         // A name imported from a helper (`from corp_utils import f`), or from the standard
         // library; anything else (a class, a lambda held in a constant) is unknown code.
         match import_of(target, &n) {
-            Some(ExprKind::ModuleRef(hm, Some(hn))) => {
-                match class_effects(program, hm, hn, seen) {
-                    Some(Some(why)) => return Some(why),
-                    Some(None) => {}
-                    None => {
-                        if let Some(why) = effects_of(program, hm, hn, seen) {
-                            return Some(why);
-                        }
+            Some(ExprKind::ModuleRef(hm, Some(hn))) => match class_effects(program, hm, hn, seen) {
+                Some(Some(why)) => return Some(why),
+                Some(None) => {}
+                None => {
+                    if let Some(why) = effects_of(program, hm, hn, seen) {
+                        return Some(why);
                     }
                 }
-            }
+            },
             Some(ExprKind::Stdlib(s)) if !s.contains("caching") => {}
             _ => return Some(format!("calls `{n}`, whose code is not known")),
         }
@@ -568,7 +569,10 @@ fn import_of<'m>(m: &'m Module, n: &str) -> Option<&'m ExprKind> {
     let mut found = None;
     for s in &m.body {
         if let Stmt::Assign(ts, e) = s {
-            if ts.iter().any(|t| matches!(t, Target::Name(Name::Global(_, t)) if t == n)) {
+            if ts
+                .iter()
+                .any(|t| matches!(t, Target::Name(Name::Global(_, t)) if t == n))
+            {
                 if found.is_some() {
                     return None;
                 }
@@ -587,8 +591,9 @@ fn has_shared_store(f: &Function, body: &[Stmt]) -> bool {
             match t {
                 Target::Item(x, _) => !fresh_local(f, x),
                 // `__init__` setting attributes of the instance it initialises.
-                Target::Attr(x, _) => !(f.name == "__init__"
-                    && matches!(x.kind, ExprKind::Name(Name::Local(0, _)))),
+                Target::Attr(x, _) => {
+                    !(f.name == "__init__" && matches!(x.kind, ExprKind::Name(Name::Local(0, _))))
+                }
                 Target::Unpack(ts, _) => ts.iter().any(|t| shared(f, t)),
                 Target::Name(_) => false,
             }
@@ -809,10 +814,7 @@ fn returns_bool_in(
         }
     }
     collect(&f.body, &mut returns, &mut bare);
-    !bare
-        && returns
-            .iter()
-            .all(|e| bool_expr(program, m, f, e, seen))
+    !bare && returns.iter().all(|e| bool_expr(program, m, f, e, seen))
 }
 
 /// Every value local `i` of `f` is assigned (none for a parameter or another binding).
@@ -861,9 +863,7 @@ fn local_values(f: &Function, i: usize) -> Option<Vec<&Expr>> {
                         visit(b, i, out);
                     }
                 }
-                Stmt::Def(t, _) | Stmt::Class { target: t, .. } if binds_local(t, i) => {
-                    *out = None
-                }
+                Stmt::Def(t, _) | Stmt::Class { target: t, .. } if binds_local(t, i) => *out = None,
                 _ => {}
             }
         }

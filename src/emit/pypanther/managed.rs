@@ -111,7 +111,12 @@ const DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// Lists `extend()` can grow.
-const EXTENDABLE: &[&str] = &["log_types", "summary_attributes", "tags", "default_destinations"];
+const EXTENDABLE: &[&str] = &[
+    "log_types",
+    "summary_attributes",
+    "tags",
+    "default_destinations",
+];
 
 fn normalize(method: &str) -> Option<String> {
     let f = format::format_module(&format!("class C:\n{method}")).ok()?;
@@ -229,7 +234,11 @@ pub fn migrate_against(f: &Fork, m: &ManagedSource) -> Result<Migrated, String> 
 
     if code_same && !f.mocked {
         let uses = |s: &str| {
-            overrides.iter().chain(&extends).any(|(_, v, _)| v.contains(s)) || f.tests.contains(s)
+            overrides
+                .iter()
+                .chain(&extends)
+                .any(|(_, v, _)| v.contains(s))
+                || f.tests.contains(s)
         };
         if overrides.is_empty() && extends.is_empty() && f.tests.is_empty() {
             return Ok(Migrated {
@@ -246,10 +255,13 @@ pub fn migrate_against(f: &Fork, m: &ManagedSource) -> Result<Migrated, String> 
                 names.insert(n);
             }
         }
+        let what = if f.id == m.id {
+            format!("pypanther's managed `{}`", m.id)
+        } else {
+            format!("`{}`: pypanther's managed `{}`", f.id, m.id)
+        };
         let mut s = format!(
-            "\"\"\"`{}`: pypanther's managed `{}`, tuned as the fork tuned it.\"\"\"\n\n{}from {} import {}\n\n",
-            f.id,
-            m.id,
+            "\"\"\"{what}, tuned as the fork tuned it.\"\"\"\n\n{}from {} import {}\n\n",
             super::pypanther_line(&names),
             m.module,
             m.class

@@ -79,7 +79,10 @@ pub fn pypanther_line(names: &BTreeSet<&str>) -> String {
     if names.is_empty() {
         return String::new();
     }
-    format!("from pypanther import {}\n", names.iter().copied().collect::<Vec<_>>().join(", "))
+    format!(
+        "from pypanther import {}\n",
+        names.iter().copied().collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// Names the migrated modules import from pypanther.
@@ -126,7 +129,12 @@ pub fn migrate(input: &Input) -> Output {
     let dm_specs: BTreeMap<String, &SpecSource> = input
         .specs
         .values()
-        .filter_map(|s| s.yaml.get("DataModelID").and_then(|v| v.as_str()).map(|id| (id.to_string(), s)))
+        .filter_map(|s| {
+            s.yaml
+                .get("DataModelID")
+                .and_then(|v| v.as_str())
+                .map(|id| (id.to_string(), s))
+        })
         .collect();
     for dm in &program.data_models {
         let Some(spec) = dm_specs.get(&dm.id) else {
@@ -157,7 +165,14 @@ pub fn migrate(input: &Input) -> Output {
         let Some(spec) = input.specs.get(&det.file) else {
             continue;
         };
-        match migrate_detection(input, det, spec, &helper_pkg, &mut taken_classes, dm_index_module) {
+        match migrate_detection(
+            input,
+            det,
+            spec,
+            &helper_pkg,
+            &mut taken_classes,
+            dm_index_module,
+        ) {
             Ok(m) => {
                 any_dm_user |= m.uses_dm;
                 let Some(path) = &m.path else {
@@ -169,7 +184,9 @@ pub fn migrate(input: &Input) -> Output {
                         out.files.insert(path.clone(), t);
                         out.rules.push((det.id.clone(), m.dotted, m.class));
                     }
-                    Err(e) => out.diags.push(internal(&det.py_file, &e).for_detection(&det.id)),
+                    Err(e) => out
+                        .diags
+                        .push(internal(&det.py_file, &e).for_detection(&det.id)),
                 }
             }
             Err(d) => out.diags.push(d.for_detection(&det.id)),
@@ -190,7 +207,9 @@ pub fn migrate(input: &Input) -> Output {
         .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d.to_string()))
         .flat_map(|d| {
             let parts: Vec<&str> = d.split('/').collect();
-            (1..=parts.len()).map(move |i| parts[..i].join("/")).collect::<Vec<_>>()
+            (1..=parts.len())
+                .map(move |i| parts[..i].join("/"))
+                .collect::<Vec<_>>()
         })
         .collect();
     for d in dirs {
@@ -205,8 +224,10 @@ pub fn migrate(input: &Input) -> Output {
         }
         Err(e) => out.diags.push(internal("main.py", &e)),
     }
-    out.files
-        .insert("pyproject.toml".into(), format::pyproject("migrated-detections"));
+    out.files.insert(
+        "pyproject.toml".into(),
+        format::pyproject("migrated-detections"),
+    );
     out
 }
 
@@ -271,7 +292,10 @@ fn data_model_index(classes: &BTreeMap<String, (String, String)>) -> String {
 }
 
 /// Edits (start, end, replacement) that point imports of global helpers at their package.
-fn import_edits(layout: &Layout, helper_pkg: &BTreeMap<String, String>) -> Vec<(usize, usize, String)> {
+fn import_edits(
+    layout: &Layout,
+    helper_pkg: &BTreeMap<String, String>,
+) -> Vec<(usize, usize, String)> {
     let mut edits = Vec::new();
     for imp in &layout.imports {
         match &imp.from {
@@ -326,8 +350,10 @@ fn import_edits(layout: &Layout, helper_pkg: &BTreeMap<String, String>) -> Vec<(
 
 /// The text of `layout.text[a..b]` with the edits inside that range applied.
 fn apply(layout: &Layout, a: usize, b: usize, edits: &[(usize, usize, String)]) -> String {
-    let mut inside: Vec<&(usize, usize, String)> =
-        edits.iter().filter(|(s, e, _)| *s >= a && *e <= b).collect();
+    let mut inside: Vec<&(usize, usize, String)> = edits
+        .iter()
+        .filter(|(s, e, _)| *s >= a && *e <= b)
+        .collect();
     inside.sort_by_key(|(s, e, _)| (*s, *e));
     let mut out = String::new();
     let mut at = a;
@@ -430,14 +456,20 @@ fn migrate_detection(
              pypanther runs in unit tests where panther_analysis_tool did not",
         ));
     }
-    let module = program
-        .modules
-        .get(&det.module)
-        .ok_or_else(|| refuse(spec, root, "internal error: the detection's module is missing"))?;
-    let layout = input
-        .layouts
-        .get(&det.module)
-        .ok_or_else(|| refuse(spec, root, "internal error: the detection's source is missing"))?;
+    let module = program.modules.get(&det.module).ok_or_else(|| {
+        refuse(
+            spec,
+            root,
+            "internal error: the detection's module is missing",
+        )
+    })?;
+    let layout = input.layouts.get(&det.module).ok_or_else(|| {
+        refuse(
+            spec,
+            root,
+            "internal error: the detection's source is missing",
+        )
+    })?;
     let defined: BTreeSet<&str> = layout
         .items
         .iter()
@@ -486,7 +518,10 @@ fn migrate_detection(
             return Err(refuse(
                 spec,
                 root.get("Tests").unwrap_or(root),
-                format!("two unit tests are named `{}`: pypanther refuses duplicate test names", t.name),
+                format!(
+                    "two unit tests are named `{}`: pypanther refuses duplicate test names",
+                    t.name
+                ),
             ));
         }
     }
@@ -505,9 +540,15 @@ fn migrate_detection(
         for (i, it) in layout.items.iter().enumerate() {
             if let ItemKind::Def { name, .. } = &it.kind {
                 if ENTRY.contains(&name.as_str()) {
-                    m.entry(ENTRY.iter().find(|e| **e == name).copied().unwrap_or("rule"))
-                        .or_default()
-                        .push(i);
+                    m.entry(
+                        ENTRY
+                            .iter()
+                            .find(|e| **e == name)
+                            .copied()
+                            .unwrap_or("rule"),
+                    )
+                    .or_default()
+                    .push(i);
                 }
             }
         }
@@ -542,8 +583,7 @@ fn migrate_detection(
             match offset_of(&layout.text, u.span.line, u.span.col) {
                 Some(off)
                     if layout.text[off..].starts_with(name)
-                        && !layout.text[off + name.len()..]
-                            .starts_with(is_ident_char) =>
+                        && !layout.text[off + name.len()..].starts_with(is_ident_char) =>
                 {
                     rs.push((off, item_of(off)));
                 }
@@ -573,7 +613,7 @@ fn migrate_detection(
     // Edits of the source: helper imports, `self` in moved signatures, `self.` before reads
     // of moved functions.
     let mut edits = import_edits(layout, helper_pkg);
-    for (&i, _) in &moved_items {
+    for &i in moved_items.keys() {
         if let ItemKind::Def { open, .. } = &layout.items[i].kind {
             edits.push((*open, *open, "self, ".into()));
         }
@@ -612,11 +652,7 @@ fn migrate_detection(
     }
     let pypanther_import = IMPORT_MARK.to_string();
     let uses_dm = analysis::uses_data_model(program, &det.module);
-    let aux_defined: Vec<&str> = ENTRY[1..]
-        .iter()
-        .copied()
-        .filter(|n| defines(n))
-        .collect();
+    let aux_defined: Vec<&str> = ENTRY[1..].iter().copied().filter(|n| defines(n)).collect();
     let impure: Vec<&str> = aux_defined
         .iter()
         .copied()
@@ -731,7 +767,11 @@ fn migrate_detection(
             earlier_mocks.extend(t.mocks.iter().map(|(n, _)| n.clone()));
         }
     }
-    let tail_comments: String = comments.tail.iter().map(|c| format!("    # {c}\n")).collect();
+    let tail_comments: String = comments
+        .tail
+        .iter()
+        .map(|c| format!("    # {c}\n"))
+        .collect();
     let path = names::module_path(&det.file);
 
     if let Some(mr) = input.managed.and_then(|m| m.find(&det.id)) {
@@ -757,7 +797,11 @@ fn migrate_detection(
                 attrs: &attrs,
                 comments: &comments,
                 methods: &methods,
-                provable: &movable.iter().filter(|n| !reads_globals.contains(*n)).copied().collect(),
+                provable: &movable
+                    .iter()
+                    .filter(|n| !reads_globals.contains(*n))
+                    .copied()
+                    .collect(),
                 overrides: &over,
                 tests: &tests,
                 mocked: !mocked.is_empty(),
@@ -846,7 +890,14 @@ fn canon_str(s: &str) -> String {
 }
 
 fn canon_list(items: &[String]) -> String {
-    format!("[{}]", items.iter().map(|s| canon_str(s)).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|s| canon_str(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn attr(key: &str, name: &str, value: String, canon: String) -> Attr {
@@ -884,14 +935,20 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
                 value: YValue::Null,
                 ..
             }) => Ok(None),
-            Some(n @ YNode {
-                value: YValue::Seq(items),
-                ..
-            }) => {
+            Some(
+                n @ YNode {
+                    value: YValue::Seq(items),
+                    ..
+                },
+            ) => {
                 let mut out = Vec::new();
                 for i in items {
                     let s = i.as_str().ok_or_else(|| {
-                        refuse(spec, i, format!("`{key}` must be a list of strings for pypanther"))
+                        refuse(
+                            spec,
+                            i,
+                            format!("`{key}` must be a list of strings for pypanther"),
+                        )
                     })?;
                     if out.iter().any(|o: &String| o == s) {
                         return Err(refuse(
@@ -904,23 +961,37 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
                 }
                 Ok(Some(out))
             }
-            Some(n) => Err(refuse(spec, n, format!("`{key}` must be a list for pypanther"))),
+            Some(n) => Err(refuse(
+                spec,
+                n,
+                format!("`{key}` must be a list for pypanther"),
+            )),
         }
     };
     let int_of = |key: &str, min: i128| -> Result<Option<i128>, Diagnostic> {
         match root.get(key) {
             None => Ok(None),
-            Some(n @ YNode {
-                value: YValue::Int(i),
-                ..
-            }) => {
+            Some(
+                n @ YNode {
+                    value: YValue::Int(i),
+                    ..
+                },
+            ) => {
                 if *i < min {
-                    Err(refuse(spec, n, format!("`{key}` must be at least {min} for pypanther")))
+                    Err(refuse(
+                        spec,
+                        n,
+                        format!("`{key}` must be at least {min} for pypanther"),
+                    ))
                 } else {
                     Ok(Some(*i))
                 }
             }
-            Some(n) => Err(refuse(spec, n, format!("`{key}` must be an integer for pypanther"))),
+            Some(n) => Err(refuse(
+                spec,
+                n,
+                format!("`{key}` must be an integer for pypanther"),
+            )),
         }
     };
     let bool_of = |key: &str| -> Result<Option<bool>, Diagnostic> {
@@ -930,7 +1001,11 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
                 value: YValue::Bool(b),
                 ..
             }) => Ok(Some(*b)),
-            Some(n) => Err(refuse(spec, n, format!("`{key}` must be true or false for pypanther"))),
+            Some(n) => Err(refuse(
+                spec,
+                n,
+                format!("`{key}` must be true or false for pypanther"),
+            )),
         }
     };
 
@@ -947,7 +1022,11 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
     }
     let log_types = str_list("LogTypes")?.unwrap_or_default();
     if log_types.is_empty() {
-        return Err(refuse(spec, root, "a rule without `LogTypes` cannot be registered in pypanther"));
+        return Err(refuse(
+            spec,
+            root,
+            "a rule without `LogTypes` cannot be registered in pypanther",
+        ));
     }
     let (lts, canon): (Vec<String>, Vec<String>) = log_types
         .iter()
@@ -979,11 +1058,21 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
     let sev = format!("Severity.{member}");
     attrs.push(attr("Severity", "default_severity", sev.clone(), sev));
     if bool_of("CreateAlert")? == Some(false) {
-        attrs.push(attr("CreateAlert", "create_alert", "False".into(), "False".into()));
+        attrs.push(attr(
+            "CreateAlert",
+            "create_alert",
+            "False".into(),
+            "False".into(),
+        ));
     }
     if let Some(n) = int_of("DedupPeriodMinutes", 0)? {
         if n != 60 {
-            attrs.push(attr("DedupPeriodMinutes", "dedup_period_minutes", n.to_string(), n.to_string()));
+            attrs.push(attr(
+                "DedupPeriodMinutes",
+                "dedup_period_minutes",
+                n.to_string(),
+                n.to_string(),
+            ));
         }
     }
     if let Some(n) = int_of("Threshold", 1)? {
@@ -1013,11 +1102,19 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
             ));
         }
     }
-    for (key, name) in [("SummaryAttributes", "summary_attributes"), ("Tags", "tags")] {
+    for (key, name) in [
+        ("SummaryAttributes", "summary_attributes"),
+        ("Tags", "tags"),
+    ] {
         if let Some(v) = str_list(key)? {
             if !v.is_empty() {
                 let py: Vec<String> = v.iter().map(|d| py_str(d)).collect();
-                attrs.push(attr(key, name, format!("[{}]", py.join(", ")), canon_list(&v)));
+                attrs.push(attr(
+                    key,
+                    name,
+                    format!("[{}]", py.join(", ")),
+                    canon_list(&v),
+                ));
             }
         }
     }
@@ -1045,7 +1142,11 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
                             _ => return Err(refuse(spec, i, "`Reports` items must be scalars")),
                         };
                         if vals.contains(&s) || s.is_empty() {
-                            return Err(refuse(spec, i, "`Reports` items must be unique and not empty"));
+                            return Err(refuse(
+                                spec,
+                                i,
+                                "`Reports` items must be unique and not empty",
+                            ));
                         }
                         vals.push(s);
                     }
@@ -1068,9 +1169,24 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
     }
     // Keys pypanther has no attribute for are kept as comments.
     const HANDLED: &[&str] = &[
-        "AnalysisType", "Filename", "RuleID", "DisplayName", "Enabled", "LogTypes", "Severity",
-        "CreateAlert", "DedupPeriodMinutes", "Threshold", "Description", "Reference", "Runbook",
-        "OutputIds", "SummaryAttributes", "Tags", "Reports", "Tests",
+        "AnalysisType",
+        "Filename",
+        "RuleID",
+        "DisplayName",
+        "Enabled",
+        "LogTypes",
+        "Severity",
+        "CreateAlert",
+        "DedupPeriodMinutes",
+        "Threshold",
+        "Description",
+        "Reference",
+        "Runbook",
+        "OutputIds",
+        "SummaryAttributes",
+        "Tags",
+        "Reports",
+        "Tests",
     ];
     if let YValue::Map(entries) = &root.value {
         for (k, v) in entries {
@@ -1101,7 +1217,11 @@ fn unit_test(
 ) -> Result<String, Diagnostic> {
     let lit = |json: &str| {
         pylit::from_json_text(json).ok_or_else(|| {
-            refuse(spec, &spec.yaml, format!("internal error: test data of `{}`", t.name))
+            refuse(
+                spec,
+                &spec.yaml,
+                format!("internal error: test data of `{}`", t.name),
+            )
         })
     };
     let mut s = format!(
@@ -1134,7 +1254,10 @@ fn unit_test(
             v.join(", ")
         ));
     }
-    s.push_str(&format!("            log={},\n        ),\n", lit(&t.event_json)?));
+    s.push_str(&format!(
+        "            log={},\n        ),\n",
+        lit(&t.event_json)?
+    ));
     Ok(s)
 }
 
@@ -1281,7 +1404,12 @@ fn data_model_module(
     };
     // The pypanther import goes after a module docstring, if any.
     let mut full = String::new();
-    match layout.and_then(|l| l.items.first().filter(|i| i.kind == ItemKind::Docstring).map(|i| (l, i.end))) {
+    match layout.and_then(|l| {
+        l.items
+            .first()
+            .filter(|i| i.kind == ItemKind::Docstring)
+            .map(|i| (l, i.end))
+    }) {
         Some((_, end)) => {
             full.push_str(&text[..end.min(text.len())]);
             full.push_str(head);

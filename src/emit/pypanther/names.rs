@@ -4,17 +4,23 @@
 use std::collections::BTreeSet;
 
 const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-    "try", "while", "with", "yield", "match", "case", "type", "_",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "match", "case", "type", "_",
 ];
 
 /// A valid Python identifier close to `s`.
 pub fn ident(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
@@ -29,6 +35,8 @@ pub fn ident(s: &str) -> String {
 /// (`Corp.AWS.RootActivity` → `CorpAWSRootActivity`), unique among `taken`.
 pub fn class_name(id: &str, taken: &mut BTreeSet<String>) -> String {
     let mut base = String::new();
+    // pypanther's managed rules carry a `-prototype` suffix that says nothing of the rule.
+    let id = id.strip_suffix("-prototype").unwrap_or(id);
     for part in id.split(|c: char| !c.is_ascii_alphanumeric()) {
         let mut cs = part.chars();
         if let Some(first) = cs.next() {
@@ -80,10 +88,19 @@ mod tests {
     #[test]
     fn names() {
         let mut taken = BTreeSet::new();
-        assert_eq!(class_name("Corp.AWS.RootActivity", &mut taken), "CorpAWSRootActivity");
-        assert_eq!(class_name("Corp.AWS.RootActivity", &mut taken), "CorpAWSRootActivity2");
+        assert_eq!(
+            class_name("Corp.AWS.RootActivity", &mut taken),
+            "CorpAWSRootActivity"
+        );
+        assert_eq!(
+            class_name("Corp.AWS.RootActivity", &mut taken),
+            "CorpAWSRootActivity2"
+        );
         assert_eq!(class_name("1.bad-id", &mut taken), "Rule1BadId");
-        assert_eq!(module_path("rules/my-rules/x.y.py"), "rules/my_rules/x_y.py");
+        assert_eq!(
+            module_path("rules/my-rules/x.y.py"),
+            "rules/my_rules/x_y.py"
+        );
         assert_eq!(ident("class"), "class_");
     }
 }

@@ -84,7 +84,9 @@ pub fn from_json(v: &Value) -> String {
 
 /// JSON text (as the IR keeps it) as a Python literal; `None` if it does not parse.
 pub fn from_json_text(text: &str) -> Option<String> {
-    serde_json::from_str::<Value>(text).ok().map(|v| from_json(&v))
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .map(|v| from_json(&v))
 }
 
 /// A YAML node of a spec as a Python literal, or `None` for what has no literal (a

@@ -49,9 +49,7 @@ fn find_comments(text: &str) -> Vec<Comment> {
                 Some(q) if c == q => quote = None,
                 Some(_) => {}
                 None => match c {
-                    '"' | '\'' if prev.is_whitespace() || "[{,:-".contains(prev) => {
-                        quote = Some(c)
-                    }
+                    '"' | '\'' if prev.is_whitespace() || "[{,:-".contains(prev) => quote = Some(c),
                     '#' if prev.is_whitespace() => {
                         found = Some(j);
                         break;
