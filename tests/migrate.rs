@@ -68,6 +68,13 @@ fn corpus_v1_migrated_modules() {
     snapshot("v1");
 }
 
+/// corpus/fork migrated as a plain repository (its `--against-managed` migration needs an
+/// installed pypanther and is checked by `scripts/migrate-check.sh`): YAML comments.
+#[test]
+fn corpus_fork_migrated_modules() {
+    snapshot("fork");
+}
+
 #[test]
 fn corpus_errors_migrated_modules() {
     snapshot("errors");
