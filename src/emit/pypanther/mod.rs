@@ -158,38 +158,43 @@ pub fn migrate(input: &Input) -> Output {
     let dm_index_module = "v1_data_models";
     let mut any_dm_user = false;
 
-    // Detections.
+    // Detections: class names first (in id order, so that they are deterministic), then
+    // each detection migrated and formatted in parallel.
     let mut detections: Vec<&Detection> = program.detections.iter().collect();
     detections.sort_by(|a, b| a.id.cmp(&b.id));
-    for det in detections {
-        let Some(spec) = input.specs.get(&det.file) else {
-            continue;
-        };
-        match migrate_detection(
-            input,
-            det,
-            spec,
-            &helper_pkg,
-            &mut taken_classes,
-            dm_index_module,
-        ) {
-            Ok(m) => {
+    let classes: Vec<String> = detections
+        .iter()
+        .map(|d| names::class_name(&d.id, &mut taken_classes))
+        .collect();
+    use rayon::prelude::*;
+    let results: Vec<Option<Result<(Migrated, Option<String>), Diagnostic>>> = detections
+        .par_iter()
+        .zip(classes.into_par_iter())
+        .map(|(det, class)| {
+            let spec = input.specs.get(&det.file)?;
+            let r = migrate_detection(input, det, spec, &helper_pkg, class, dm_index_module)
+                .and_then(|m| match &m.path {
+                    None => Ok((m, None)),
+                    Some(_) => match format::format_module(&m.text) {
+                        Ok(t) => Ok((m, Some(t))),
+                        Err(e) => Err(internal(&det.py_file, &e)),
+                    },
+                })
+                .map_err(|d| d.for_detection(&det.id));
+            Some(r)
+        })
+        .collect();
+    for (det, r) in detections.iter().zip(results) {
+        match r {
+            None => {}
+            Some(Ok((m, text))) => {
                 any_dm_user |= m.uses_dm;
-                let Some(path) = &m.path else {
-                    out.rules.push((det.id.clone(), m.dotted, m.class));
-                    continue;
-                };
-                match format::format_module(&m.text) {
-                    Ok(t) => {
-                        out.files.insert(path.clone(), t);
-                        out.rules.push((det.id.clone(), m.dotted, m.class));
-                    }
-                    Err(e) => out
-                        .diags
-                        .push(internal(&det.py_file, &e).for_detection(&det.id)),
+                if let (Some(path), Some(t)) = (&m.path, text) {
+                    out.files.insert(path.clone(), t);
                 }
+                out.rules.push((det.id.clone(), m.dotted, m.class));
             }
-            Err(d) => out.diags.push(d.for_detection(&det.id)),
+            Some(Err(d)) => out.diags.push(d),
         }
     }
 
@@ -424,7 +429,7 @@ fn migrate_detection(
     det: &Detection,
     spec: &SpecSource,
     helper_pkg: &BTreeMap<String, String>,
-    taken_classes: &mut BTreeSet<String>,
+    class: String,
     dm_index_module: &str,
 ) -> Result<Migrated, Diagnostic> {
     let program = input.program;
@@ -701,7 +706,6 @@ fn migrate_detection(
     let tail = &layout.text[tail_start..];
 
     // The class.
-    let class = names::class_name(&det.id, taken_classes);
     if bound.contains(&class) {
         return Err(refuse(
             spec,
