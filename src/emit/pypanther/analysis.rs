@@ -94,6 +94,13 @@ impl Walker<'_> {
                     self.target(t, stores, false);
                 }
             }
+            Target::Starred(t) => self.target(t, stores, false),
+            Target::Slice(a, b, c, d) => {
+                self.expr(a);
+                for x in [b, c, d].into_iter().flatten() {
+                    self.expr(x);
+                }
+            }
         }
     }
 
@@ -175,6 +182,12 @@ impl Walker<'_> {
                 }
             }
             Stmt::Def(t, _) => self.target(t, stores, true),
+            // `del X` of a module global changes the module like an assignment.
+            Stmt::Delete(ts) => {
+                for t in ts {
+                    self.target(t, stores, false);
+                }
+            }
             Stmt::ImportModule(_) => {}
             Stmt::Class {
                 target,
@@ -450,6 +463,7 @@ fn binds_local(t: &Target, i: usize) -> bool {
     match t {
         Target::Name(Name::Local(j, _)) => *j == i,
         Target::Unpack(ts, _) => ts.iter().any(|t| binds_local(t, i)),
+        Target::Starred(t) => binds_local(t, i),
         _ => false,
     }
 }
@@ -595,13 +609,15 @@ fn has_shared_store(f: &Function, body: &[Stmt]) -> bool {
                     !(f.name == "__init__" && matches!(x.kind, ExprKind::Name(Name::Local(0, _))))
                 }
                 Target::Unpack(ts, _) => ts.iter().any(|t| shared(f, t)),
+                Target::Starred(t) => shared(f, t),
+                Target::Slice(x, ..) => !fresh_local(f, x),
                 Target::Name(_) => false,
             }
         }
         shared(f, t)
     };
     body.iter().any(|s| match s {
-        Stmt::Assign(ts, _) => ts.iter().any(target),
+        Stmt::Assign(ts, _) | Stmt::Delete(ts) => ts.iter().any(target),
         Stmt::AugAssign(t, ..) => target(t),
         Stmt::For(t, _, b) => target(t) || has_shared_store(f, b),
         Stmt::If(_, a, b) => has_shared_store(f, a) || has_shared_store(f, b),
