@@ -167,7 +167,7 @@ pub fn migrate(input: &Input) -> Output {
         .map(|d| names::class_name(&d.id, &mut taken_classes))
         .collect();
     use rayon::prelude::*;
-    let results: Vec<Option<Result<(Migrated, Option<String>), Diagnostic>>> = detections
+    let results: Vec<Option<DetectionResult>> = detections
         .par_iter()
         .zip(classes.into_par_iter())
         .map(|(det, class)| {
@@ -410,6 +410,10 @@ fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
 fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
+
+/// A detection migrated (with its formatted module, unless it is one line of `main.py`), or
+/// why not.
+type DetectionResult = Result<(Migrated, Option<String>), Diagnostic>;
 
 /// The migrated module of one detection.
 pub struct Migrated {
