@@ -35,8 +35,12 @@ pub fn detect(repo: &Path) -> Option<Input> {
     }
 }
 
-/// Loads, lowers and resolves `repo`.
+/// Loads, lowers and resolves `repo` (on deep-stack threads: see `stack.rs`).
 pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnostic>), Fatal> {
+    crate::stack::with_deep_stack(|| load_here(repo, input))
+}
+
+fn load_here(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnostic>), Fatal> {
     if !repo.is_dir() {
         return Err(Fatal(format!("{}: not a directory", repo.display())));
     }
@@ -81,12 +85,17 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 }
 
 /// `ferrule build`: writes the crate; returns the exit code.
-pub fn build(repo: &Path, out: &Path, input: Option<Input>, format: Format) -> Result<i32, Fatal> {
+pub fn build(
+    repo: &Path,
+    out: &Path,
+    input: Option<Input>,
+    format: Format,
+    force: bool,
+) -> Result<i32, Fatal> {
     let (program, diags) = load(repo, input)?;
     report(repo, &diags, format);
     let files = crate::emit::crate_::render(&program);
-    crate::emit::crate_::write(out, &files)
-        .map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    crate::emit::crate_::write(out, &files, force).map_err(|e| Fatal(e.to_string()))?;
     eprintln!(
         "ferrule: {} detections converted, {} not converted; crate written to {}",
         program.detections.len(),
@@ -140,13 +149,13 @@ pub fn test(
     ids: &[String],
     input: Option<Input>,
     format: Format,
+    force: bool,
 ) -> Result<i32, Fatal> {
     let (program, diags) = load(repo, input)?;
     report(repo, &diags, format);
     let out = test_dir(repo);
     let files = crate::emit::crate_::render(&program);
-    crate::emit::crate_::write(&out, &files)
-        .map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    crate::emit::crate_::write(&out, &files, force).map_err(|e| Fatal(e.to_string()))?;
     // FERRULE_TARGET_DIR lets several generated crates share compiled dependencies.
     let target_dir = std::env::var("FERRULE_TARGET_DIR")
         .map(PathBuf::from)

@@ -31,6 +31,10 @@ enum Cmd {
         target: TargetArg,
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// Write into DIR even if it is not empty and ferrule did not create it (files
+        /// ferrule did not write are never deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Load, lower and resolve REPO; print diagnostics only.
     Check {
@@ -49,6 +53,9 @@ enum Cmd {
         ids: Vec<String>,
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// Build in the test directory even if ferrule did not create it.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -100,8 +107,9 @@ fn main() -> ExitCode {
             out,
             target,
             input: i,
+            force,
         } => match target {
-            TargetArg::Rust => driver::build(&repo, &out, input(i), format),
+            TargetArg::Rust => driver::build(&repo, &out, input(i), format, force),
             TargetArg::Pypanther => Err(driver::Fatal(
                 "--target pypanther is not supported yet".into(),
             )),
@@ -112,7 +120,8 @@ fn main() -> ExitCode {
             jsonl,
             ids,
             input: i,
-        } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format),
+            force,
+        } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format, force),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -1,15 +1,21 @@
-//! YAML loading with the scalar rules of panther_analysis_tool's loader, and positions.
+//! YAML loading exactly as panther_analysis_tool loads a spec, with positions.
 //!
-//! PAT parses specs with PyYAML's `CSafeLoader` (YAML 1.1 resolution) and overrides three
-//! constructors: timestamps stay strings, only `true`/`false` (in three spellings) are
-//! booleans, and integers are read as decimal (`0644` is 644, `1:30` stays a string). The
-//! YAML crates resolve plain scalars by YAML 1.2 rules and hide the scalar style, so the
-//! events of `yaml-rust2` (which carry style and position) are resolved here instead.
+//! PAT reads every file with PyYAML's `CSafeLoader`: libyaml's scanner and parser, PyYAML's
+//! composer (anchors, one document per file), its YAML 1.1 resolver and `SafeConstructor`,
+//! with three constructors overridden: timestamps stay strings, only `true`/`false` (in
+//! three spellings) are booleans, and integers are decimal (`0644` is 644, `1:30` stays a
+//! string). The events come from `libyaml-rs` (libyaml itself, see `libyaml.rs`); the
+//! composer, resolver and constructors are re-implemented here and compared with PAT's own
+//! loader by `tests/yaml_differential.rs`.
+//!
+//! Aliases share the node they name (an `Arc`), as Python shares the object, so a small
+//! file of nested aliases stays small; consumers that expand values bound the expansion
+//! (`expanded_size`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use crate::source::libyaml::{Event, Mark, Parser, ScalarStyle};
 
 /// A YAML value as PAT's loader constructs it.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,12 +23,19 @@ pub enum YValue {
     Null,
     Bool(bool),
     Int(i128),
+    /// An integer beyond 128 bits, as its decimal digits (with a `-` if negative).
+    BigInt(Arc<str>),
     Float(f64),
-    Str(String),
-    Seq(Vec<YNode>),
-    /// Entries in document order; on duplicate keys the last one wins on lookup, as in
-    /// PyYAML's dict construction.
-    Map(Vec<(YNode, YNode)>),
+    Str(Arc<str>),
+    Seq(Arc<Vec<YNode>>),
+    /// Entries in first-occurrence order with the last value of each key, as PyYAML's dict
+    /// construction leaves them (keys equal as Python compares them: `1`, `1.0`, `true`).
+    Map(Arc<Vec<(YNode, YNode)>>),
+    /// A value PyYAML builds that specs never carry as data (`!!binary` bytes, `!!set`,
+    /// `!!omap`/`!!pairs` lists of tuples): the Python type's name.
+    Other(&'static str),
+    /// A collection that contains itself through an alias.
+    Recursive,
 }
 
 /// A value with the position it starts at (1-based line and column).
@@ -34,13 +47,12 @@ pub struct YNode {
 }
 
 impl YNode {
-    /// The value of `key` in a mapping (last duplicate wins).
+    /// The value of `key` in a mapping.
     pub fn get(&self, key: &str) -> Option<&YNode> {
         match &self.value {
             YValue::Map(entries) => entries
                 .iter()
-                .rev()
-                .find(|(k, _)| matches!(&k.value, YValue::Str(s) if s == key))
+                .find(|(k, _)| matches!(&k.value, YValue::Str(s) if &**s == key))
                 .map(|(_, v)| v),
             _ => None,
         }
@@ -59,15 +71,48 @@ impl YNode {
             YValue::Null => false,
             YValue::Bool(b) => *b,
             YValue::Int(i) => *i != 0,
+            YValue::BigInt(_) => true,
             YValue::Float(f) => *f != 0.0,
             YValue::Str(s) => !s.is_empty(),
             YValue::Seq(v) => !v.is_empty(),
             YValue::Map(v) => !v.is_empty(),
+            YValue::Other(_) | YValue::Recursive => true,
         }
     }
 }
 
-/// A YAML error with its position.
+/// How many nodes and string bytes `node` stands for once every alias is expanded (what
+/// copying it into test data costs), saturating; shared nodes are measured once.
+pub fn expanded_size(node: &YNode) -> u64 {
+    fn go(n: &YNode, memo: &mut HashMap<usize, u64>) -> u64 {
+        let key = match &n.value {
+            YValue::Seq(v) => Arc::as_ptr(v) as usize,
+            YValue::Map(v) => Arc::as_ptr(v) as usize,
+            YValue::Str(s) => return 1 + s.len() as u64,
+            YValue::BigInt(s) => return 1 + s.len() as u64,
+            _ => return 1,
+        };
+        if let Some(&size) = memo.get(&key) {
+            return size;
+        }
+        // A cycle counts as unbounded while it is being measured.
+        memo.insert(key, u64::MAX);
+        let size = match &n.value {
+            YValue::Seq(v) => v
+                .iter()
+                .fold(1u64, |acc, i| acc.saturating_add(go(i, memo))),
+            YValue::Map(v) => v.iter().fold(1u64, |acc, (k, x)| {
+                acc.saturating_add(go(k, memo)).saturating_add(go(x, memo))
+            }),
+            _ => 1,
+        };
+        memo.insert(key, size);
+        size
+    }
+    go(node, &mut HashMap::new())
+}
+
+/// A YAML error with its position (1-based).
 #[derive(Debug)]
 pub struct YamlError {
     pub message: String,
@@ -75,165 +120,502 @@ pub struct YamlError {
     pub col: usize,
 }
 
-/// Parses one YAML document (the first, as `yaml.load` does).
+/// libyaml as PyYAML bundles it refuses collections nested deeper than this.
+const MAX_NESTING: usize = 1000;
+
+/// Parses a file's text (see `parse_bytes`).
 pub fn parse(text: &str) -> Result<Option<YNode>, YamlError> {
-    let mut builder = Builder::default();
-    let mut parser = Parser::new_from_str(text);
-    parser.load(&mut builder, false).map_err(|e| YamlError {
-        message: e.info().to_string(),
-        line: e.marker().line(),
-        col: e.marker().col() + 1,
-    })?;
-    if let Some(err) = builder.error {
-        return Err(err);
+    parse_bytes(text.as_bytes())
+}
+
+/// Parses the single YAML document of a file's bytes, as `yaml.load(stream, CSafeLoader)`
+/// does: `None` for an empty stream, an error for a second document.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
+    let mut parser = Parser::new(bytes);
+    let mut b = Builder::default();
+    let mut docs = 0;
+    loop {
+        let (ev, mark) = parser.next_event().map_err(|e| {
+            let (line, col) = match e.offset {
+                Some(off) => byte_line_col(bytes, off),
+                None => (e.mark.line + 1, e.mark.column + 1),
+            };
+            YamlError {
+                message: e.message,
+                line,
+                col,
+            }
+        })?;
+        match ev {
+            Event::StreamEnd => break,
+            Event::DocumentStart => {
+                docs += 1;
+                if docs > 1 {
+                    return Err(at(
+                        mark,
+                        "expected a single document in the stream, but found another document",
+                    ));
+                }
+            }
+            ev => b.event(ev, mark)?,
+        }
     }
-    Ok(builder.root)
+    Ok(b.root)
+}
+
+fn at(mark: Mark, message: impl Into<String>) -> YamlError {
+    YamlError {
+        message: message.into(),
+        line: mark.line + 1,
+        col: mark.column + 1,
+    }
+}
+
+/// 1-based line and column of a byte offset (reader errors carry only the offset).
+fn byte_line_col(bytes: &[u8], off: usize) -> (usize, usize) {
+    let before = &bytes[..off.min(bytes.len())];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    (line, String::from_utf8_lossy(&before[start..]).chars().count() + 1)
+}
+
+/// A plain scalar's meaning before construction: a key of the special kinds, or a value.
+enum Scalar {
+    Value(YValue),
+    /// `<<`: a merge key.
+    Merge,
+    /// `=`: the YAML 1.1 value key, a string when it is a mapping key.
+    ValueKey,
 }
 
 enum Frame {
-    Seq(YNode, Vec<YNode>, usize),
-    Map(YNode, Vec<(YNode, YNode)>, Option<YNode>, usize),
+    Seq {
+        start: YNode,
+        items: Vec<YNode>,
+        anchor: Option<String>,
+        tag: Option<String>,
+        flow: bool,
+    },
+    Map {
+        start: YNode,
+        entries: Vec<(Key, YNode)>,
+        key: Option<Key>,
+        anchor: Option<String>,
+        tag: Option<String>,
+        flow: bool,
+    },
+}
+
+/// A mapping key before flattening: a merge key, or a constructed node.
+enum Key {
+    Merge(Mark),
+    Node(YNode),
 }
 
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
     root: Option<YNode>,
-    anchors: HashMap<usize, YNode>,
-    error: Option<YamlError>,
-    done: bool,
+    /// Anchors by name; `None` while the anchored collection is still open (an alias to
+    /// it then makes a recursive structure).
+    anchors: HashMap<String, Option<YNode>>,
+    block_depth: usize,
+    flow_depth: usize,
 }
 
+const TAG: &str = "tag:yaml.org,2002:";
+
 impl Builder {
-    fn push_value(&mut self, node: YNode, anchor: usize) {
-        if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
-        }
+    fn push(&mut self, node: Key, mark: Mark) -> Result<(), YamlError> {
         match self.stack.last_mut() {
             None => {
-                if self.root.is_none() {
-                    self.root = Some(node);
+                if let Key::Node(n) = node {
+                    self.root = Some(n);
+                }
+                Ok(())
+            }
+            Some(Frame::Seq { items, .. }) => match node {
+                Key::Node(n) => {
+                    items.push(n);
+                    Ok(())
+                }
+                Key::Merge(m) => Err(no_constructor(m, "merge")),
+            },
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    *key = Some(node);
+                    Ok(())
+                }
+                Some(k) => match node {
+                    Key::Node(v) => {
+                        entries.push((k, v));
+                        Ok(())
+                    }
+                    Key::Merge(_) => Err(no_constructor(mark, "merge")),
+                },
+            },
+        }
+    }
+
+    fn in_key_position(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn anchor(&mut self, anchor: &Option<String>, node: Option<YNode>) {
+        if let Some(a) = anchor {
+            self.anchors.insert(a.clone(), node);
+        }
+    }
+
+    fn event(&mut self, ev: Event, mark: Mark) -> Result<(), YamlError> {
+        let (line, col) = (mark.line + 1, mark.column + 1);
+        let node = |value| YNode { value, line, col };
+        match ev {
+            Event::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+                plain_implicit,
+            } => {
+                let tag = match tag.as_deref() {
+                    // PyYAML resolves an untagged or `!`-tagged scalar from its text when
+                    // libyaml says it is plain-implicit; otherwise it is a string.
+                    None | Some("!") if plain_implicit => None,
+                    None | Some("!") => Some(format!("{TAG}str")),
+                    Some(t) => Some(t.to_string()),
+                };
+                let _ = style == ScalarStyle::Plain;
+                let scalar = match tag {
+                    None => resolve_plain(&value).map_err(|m| at(mark, m))?,
+                    Some(t) => Scalar::Value(construct_tagged(&t, &value).map_err(|m| at(mark, m))?),
+                };
+                match scalar {
+                    Scalar::Value(v) => {
+                        let n = node(v);
+                        self.anchor(&anchor, Some(n.clone()));
+                        self.push(Key::Node(n), mark)
+                    }
+                    Scalar::Merge => {
+                        if !self.in_key_position() {
+                            return Err(no_constructor(mark, "merge"));
+                        }
+                        self.push(Key::Merge(mark), mark)
+                    }
+                    Scalar::ValueKey => {
+                        if !self.in_key_position() {
+                            return Err(no_constructor(mark, "value"));
+                        }
+                        let n = node(YValue::Str(Arc::from("=")));
+                        self.anchor(&anchor, Some(n.clone()));
+                        self.push(Key::Node(n), mark)
+                    }
                 }
             }
-            Some(Frame::Seq(_, items, _)) => items.push(node),
-            Some(Frame::Map(_, entries, key, _)) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push((k, node)),
+            Event::SequenceStart { anchor, tag, flow } => {
+                self.enter(flow, mark)?;
+                self.anchor(&anchor, None);
+                self.stack.push(Frame::Seq {
+                    start: node(YValue::Null),
+                    items: Vec::new(),
+                    anchor,
+                    tag,
+                    flow,
+                });
+                Ok(())
+            }
+            Event::MappingStart { anchor, tag, flow } => {
+                self.enter(flow, mark)?;
+                self.anchor(&anchor, None);
+                let mut start = node(YValue::Null);
+                // The parser marks a block mapping where its first key starts; a document's
+                // root mapping is reported at the start of its line instead.
+                if self.stack.is_empty() {
+                    start.col = 1;
+                }
+                self.stack.push(Frame::Map {
+                    start,
+                    entries: Vec::new(),
+                    key: None,
+                    anchor,
+                    tag,
+                    flow,
+                });
+                Ok(())
+            }
+            Event::SequenceEnd => {
+                let Some(Frame::Seq {
+                    mut start,
+                    items,
+                    anchor,
+                    tag,
+                    flow,
+                }) = self.stack.pop()
+                else {
+                    return Ok(());
+                };
+                self.leave(flow);
+                let m = Mark {
+                    line: start.line - 1,
+                    column: start.col - 1,
+                };
+                start.value = match tag.as_deref() {
+                    None | Some("!") => YValue::Seq(Arc::new(items)),
+                    Some(t) if t == format!("{TAG}seq") => YValue::Seq(Arc::new(items)),
+                    Some(t) if t == format!("{TAG}omap") || t == format!("{TAG}pairs") => {
+                        for i in &items {
+                            match &i.value {
+                                YValue::Map(e) if e.len() == 1 => {}
+                                _ => {
+                                    return Err(at(
+                                        m,
+                                        "while constructing an ordered map: expected a mapping of length 1",
+                                    ))
+                                }
+                            }
+                        }
+                        YValue::Other("list")
+                    }
+                    Some(t) => return Err(wrong_node(m, t, "sequence")),
+                };
+                self.anchor(&anchor, Some(start.clone()));
+                self.push(Key::Node(start), m)
+            }
+            Event::MappingEnd => {
+                let Some(Frame::Map {
+                    mut start,
+                    entries,
+                    anchor,
+                    tag,
+                    flow,
+                    ..
+                }) = self.stack.pop()
+                else {
+                    return Ok(());
+                };
+                self.leave(flow);
+                let m = Mark {
+                    line: start.line - 1,
+                    column: start.col - 1,
+                };
+                start.value = match tag.as_deref() {
+                    None | Some("!") => YValue::Map(Arc::new(construct_mapping(m, entries)?)),
+                    Some(t) if t == format!("{TAG}map") => {
+                        YValue::Map(Arc::new(construct_mapping(m, entries)?))
+                    }
+                    Some(t) if t == format!("{TAG}set") => {
+                        construct_mapping(m, entries)?;
+                        YValue::Other("set")
+                    }
+                    Some(t) => return Err(wrong_node(m, t, "mapping")),
+                };
+                self.anchor(&anchor, Some(start.clone()));
+                self.push(Key::Node(start), m)
+            }
+            Event::Alias { anchor } => match self.anchors.get(&anchor) {
+                Some(Some(n)) => {
+                    let n = n.clone();
+                    self.push(Key::Node(n), mark)
+                }
+                Some(None) => self.push(Key::Node(node(YValue::Recursive)), mark),
+                None => Err(at(mark, format!("found undefined alias {anchor:?}"))),
             },
+            Event::StreamStart | Event::DocumentStart | Event::DocumentEnd | Event::StreamEnd => {
+                Ok(())
+            }
+        }
+    }
+
+    /// libyaml's nesting limit (see `MAX_NESTING`), counted as its scanner counts it:
+    /// block levels and flow levels together.
+    fn enter(&mut self, flow: bool, mark: Mark) -> Result<(), YamlError> {
+        if flow {
+            self.flow_depth += 1;
+            if self.block_depth + self.flow_depth > MAX_NESTING {
+                return Err(at(
+                    mark,
+                    "while increasing flow level: exceeded maximum nesting depth",
+                ));
+            }
+        } else {
+            if self.block_depth + self.flow_depth + 1 >= MAX_NESTING {
+                return Err(at(
+                    mark,
+                    "while increasing block level: exceeded maximum nesting depth",
+                ));
+            }
+            self.block_depth += 1;
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self, flow: bool) {
+        if flow {
+            self.flow_depth = self.flow_depth.saturating_sub(1);
+        } else {
+            self.block_depth = self.block_depth.saturating_sub(1);
         }
     }
 }
 
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.error.is_some() || self.done {
-            return;
-        }
-        let (line, col) = (mark.line(), mark.col() + 1);
-        let at = |value| YNode { value, line, col };
-        match ev {
-            Event::DocumentEnd if self.root.is_some() => self.done = true,
-            Event::DocumentEnd => {}
-            Event::Scalar(text, style, anchor, tag) => {
-                let value = match tag {
-                    Some(tag) => {
-                        let name = format!("{}{}", tag.handle, tag.suffix);
-                        match name.as_str() {
-                            "!!str" | "tag:yaml.org,2002:str" => Ok(YValue::Str(text)),
-                            "!!int" | "tag:yaml.org,2002:int" => {
-                                resolve_plain(&text).and_then(|v| match v {
-                                    YValue::Int(_) => Ok(v),
-                                    _ => Err(format!("invalid integer {text:?}")),
-                                })
+fn no_constructor(mark: Mark, tag: &str) -> YamlError {
+    at(
+        mark,
+        format!("could not determine a constructor for the tag 'tag:yaml.org,2002:{tag}'"),
+    )
+}
+
+fn wrong_node(mark: Mark, tag: &str, found: &str) -> YamlError {
+    let expected = match tag.strip_prefix(TAG) {
+        Some("seq" | "omap" | "pairs") => "a sequence",
+        Some("map" | "set") => "a mapping",
+        Some(
+            "str" | "int" | "float" | "bool" | "null" | "binary" | "timestamp" | "merge" | "value",
+        ) => "a scalar",
+        _ => return at(mark, format!("could not determine a constructor for the tag {tag:?}")),
+    };
+    at(
+        mark,
+        format!("expected {expected} node, but found {found}"),
+    )
+}
+
+/// PyYAML's `flatten_mapping` (merge keys) and dict construction: keys must be hashable,
+/// equal keys keep the first key's place and the last value.
+fn construct_mapping(mark: Mark, entries: Vec<(Key, YNode)>) -> Result<Vec<(YNode, YNode)>, YamlError> {
+    let mut merged: Vec<(YNode, YNode)> = Vec::new();
+    let mut own: Vec<(YNode, YNode)> = Vec::new();
+    for (k, v) in entries {
+        match k {
+            Key::Merge(_) => match &v.value {
+                YValue::Map(e) => merged.extend(e.iter().cloned()),
+                YValue::Seq(items) => {
+                    let mut sub = Vec::new();
+                    for i in items.iter() {
+                        match &i.value {
+                            YValue::Map(e) => sub.push(e.clone()),
+                            _ => {
+                                return Err(at(
+                                    mark,
+                                    "while constructing a mapping: expected a mapping for merging",
+                                ))
                             }
-                            "!!float" | "tag:yaml.org,2002:float" => construct_float(&text)
-                                .map(YValue::Float)
-                                .ok_or_else(|| format!("invalid float {text:?}")),
-                            _ => Err(format!("unsupported YAML tag {name}")),
                         }
                     }
-                    None if style == TScalarStyle::Plain => resolve_plain(&text),
-                    None => Ok(YValue::Str(text)),
-                };
-                match value {
-                    Ok(v) => self.push_value(at(v), anchor),
-                    Err(message) => self.error = Some(YamlError { message, line, col }),
-                }
-            }
-            Event::SequenceStart(anchor, _) => {
-                self.stack
-                    .push(Frame::Seq(at(YValue::Null), Vec::new(), anchor))
-            }
-            Event::SequenceEnd => {
-                if let Some(Frame::Seq(mut node, items, anchor)) = self.stack.pop() {
-                    node.value = YValue::Seq(items);
-                    self.push_value(node, anchor);
-                }
-            }
-            Event::MappingStart(anchor, _) => {
-                // The parser marks a block mapping where its first value starts; a
-                // document's root mapping is reported at the start of its line instead.
-                let mut node = at(YValue::Null);
-                if self.stack.is_empty() {
-                    node.col = 1;
-                }
-                self.stack.push(Frame::Map(node, Vec::new(), None, anchor))
-            }
-            Event::MappingEnd => {
-                if let Some(Frame::Map(mut node, entries, _, anchor)) = self.stack.pop() {
-                    // `<<` merge keys are not used by detections; refuse rather than guess.
-                    if entries
-                        .iter()
-                        .any(|(k, _)| matches!(&k.value, YValue::Str(s) if s == "<<"))
-                    {
-                        self.error = Some(YamlError {
-                            message: "YAML merge keys (<<) are not supported".into(),
-                            line: node.line,
-                            col: node.col,
-                        });
-                        return;
+                    for e in sub.iter().rev() {
+                        merged.extend(e.iter().cloned());
                     }
-                    node.value = YValue::Map(entries);
-                    self.push_value(node, anchor);
                 }
-            }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(node) => self.push_value(node, 0),
-                None => {
-                    self.error = Some(YamlError {
-                        message: "unknown YAML alias".into(),
-                        line,
-                        col,
-                    })
+                _ => {
+                    return Err(at(
+                        mark,
+                        "while constructing a mapping: expected a mapping or list of mappings for merging",
+                    ))
                 }
             },
-            _ => {}
+            Key::Node(k) => own.push((k, v)),
         }
+    }
+    let mut out: Vec<(YNode, YNode)> = Vec::new();
+    for (k, v) in merged.into_iter().chain(own) {
+        if matches!(
+            k.value,
+            YValue::Seq(_) | YValue::Map(_) | YValue::Recursive | YValue::Other("set" | "list")
+        ) {
+            return Err(YamlError {
+                message: "while constructing a mapping: found unhashable key".into(),
+                line: k.line,
+                col: k.col,
+            });
+        }
+        match out.iter_mut().find(|(old, _)| py_key_eq(&old.value, &k.value)) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
+        }
+    }
+    Ok(out)
+}
+
+/// Python `==` between hashable scalar keys (`1 == 1.0 == True`).
+fn py_key_eq(a: &YValue, b: &YValue) -> bool {
+    let num = |v: &YValue| match v {
+        YValue::Bool(b) => Some(*b as i128 as f64),
+        YValue::Int(i) => Some(*i as f64),
+        YValue::Float(f) => Some(*f),
+        _ => None,
+    };
+    match (a, b) {
+        (YValue::Null, YValue::Null) => true,
+        (YValue::Str(x), YValue::Str(y)) => x == y,
+        (YValue::BigInt(x), YValue::BigInt(y)) => x == y,
+        (YValue::Int(x), YValue::Int(y)) => x == y,
+        (YValue::Int(x), YValue::Bool(y)) | (YValue::Bool(y), YValue::Int(x)) => *x == *y as i128,
+        (YValue::Bool(x), YValue::Bool(y)) => x == y,
+        _ => match (num(a), num(b)) {
+            // Integers beyond 2**53 compare exactly in Python; such keys do not occur.
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+/// A scalar with an explicit tag, constructed as `SafeConstructor` with PAT's overrides.
+fn construct_tagged(tag: &str, text: &str) -> Result<YValue, String> {
+    match tag.strip_prefix(TAG) {
+        Some("str") => Ok(YValue::Str(Arc::from(text))),
+        Some("null") => Ok(YValue::Null),
+        Some("bool") => Ok(match text {
+            "true" | "True" | "TRUE" => YValue::Bool(true),
+            "false" | "False" | "FALSE" => YValue::Bool(false),
+            _ => YValue::Str(Arc::from(text)),
+        }),
+        Some("int") => construct_int(text),
+        Some("float") => construct_float(text)
+            .map(YValue::Float)
+            .ok_or_else(|| format!("could not convert string to float: {text:?}")),
+        Some("timestamp") => Ok(YValue::Str(Arc::from(text))),
+        Some("binary") => Ok(YValue::Other("bytes")),
+        Some("merge") => Err(format!("could not determine a constructor for the tag {tag:?}")),
+        Some("value") => Err(format!("could not determine a constructor for the tag {tag:?}")),
+        Some("seq" | "map" | "set" | "omap" | "pairs") => Err(format!(
+            "expected a {} node, but found scalar",
+            if matches!(tag.strip_prefix(TAG), Some("map" | "set")) {
+                "mapping"
+            } else {
+                "sequence"
+            }
+        )),
+        _ => Err(format!(
+            "could not determine a constructor for the tag {tag:?}"
+        )),
     }
 }
 
 /// Resolves a plain scalar as PyYAML's YAML 1.1 resolver does, then constructs it with
 /// PAT's overrides.
-fn resolve_plain(text: &str) -> Result<YValue, String> {
+fn resolve_plain(text: &str) -> Result<Scalar, String> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Ok(YValue::Null),
-        "true" | "True" | "TRUE" => return Ok(YValue::Bool(true)),
-        "false" | "False" | "FALSE" => return Ok(YValue::Bool(false)),
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Scalar::Value(YValue::Null)),
+        "true" | "True" | "TRUE" => return Ok(Scalar::Value(YValue::Bool(true))),
+        "false" | "False" | "FALSE" => return Ok(Scalar::Value(YValue::Bool(false))),
+        "<<" => return Ok(Scalar::Merge),
+        "=" => return Ok(Scalar::ValueKey),
         _ => {}
     }
     // PyYAML tries the float resolver before the int resolver.
     if is_yaml11_float(text) {
         return construct_float(text)
-            .map(YValue::Float)
-            .ok_or_else(|| format!("invalid float {text:?}"));
+            .map(|f| Scalar::Value(YValue::Float(f)))
+            .ok_or_else(|| format!("could not convert string to float: {text:?}"));
     }
     if is_yaml11_int(text) {
-        return Ok(construct_int(text));
+        return construct_int(text).map(Scalar::Value);
     }
-    if text == "=" {
-        return Err("the YAML value key '=' is not supported".into());
-    }
-    Ok(YValue::Str(text.to_string()))
+    Ok(Scalar::Value(YValue::Str(Arc::from(text))))
 }
 
 fn strip_sign(s: &str) -> &str {
@@ -275,28 +657,76 @@ fn is_sexagesimal_part(p: &str) -> bool {
     }
 }
 
+/// CPython refuses to convert decimal strings longer than this to `int`
+/// (`sys.get_int_max_str_digits()`); PAT's loader then fails with a `ValueError`.
+const INT_MAX_STR_DIGITS: usize = 4300;
+
 /// PAT's `_construct_yaml_int`: sexagesimal stays a string, otherwise decimal (also with a
-/// leading zero), hex or binary.
-fn construct_int(text: &str) -> YValue {
+/// leading zero), hex or binary, of any size.
+fn construct_int(text: &str) -> Result<YValue, String> {
     if text.contains(':') {
-        return YValue::Str(text.to_string());
+        return Ok(YValue::Str(Arc::from(text)));
     }
     let v = text.replace('_', "");
-    let (sign, v) = match v.strip_prefix('-') {
-        Some(rest) => (-1, rest.to_string()),
-        None => (1, v.strip_prefix('+').unwrap_or(&v).to_string()),
+    let (neg, v) = match v.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, v.strip_prefix('+').unwrap_or(&v)),
     };
-    let parsed = if let Some(h) = v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
-        i128::from_str_radix(h, 16)
+    let invalid = |base: u32| format!("invalid literal for int() with base {base}: {v:?}");
+    let (digits, base) = if let Some(h) = v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+        (h, 16)
     } else if let Some(b) = v.strip_prefix("0b").or_else(|| v.strip_prefix("0B")) {
-        i128::from_str_radix(b, 2)
+        (b, 2)
     } else {
-        v.parse::<i128>()
+        (v, 10)
     };
-    match parsed {
-        Ok(n) => YValue::Int(sign * n),
-        Err(_) => YValue::Str(text.to_string()),
+    // Python's int() also takes surrounding whitespace and one more sign.
+    let digits = digits.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (neg2, digits) = match digits.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, digits.strip_prefix('+').unwrap_or(digits)),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(base)) {
+        return Err(invalid(base));
     }
+    if base == 10 && digits.len() > INT_MAX_STR_DIGITS {
+        return Err(format!(
+            "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion: value has {} digits; use sys.set_int_max_str_digits() to increase the limit",
+            digits.len()
+        ));
+    }
+    let neg = neg != neg2;
+    if let Ok(n) = i128::from_str_radix(digits, base) {
+        return Ok(YValue::Int(if neg { -n } else { n }));
+    }
+    let mut dec = big_to_decimal(digits, base);
+    if neg && dec != "0" {
+        dec.insert(0, '-');
+    }
+    Ok(YValue::BigInt(Arc::from(dec)))
+}
+
+/// Decimal digits of a number written in `base` (any length).
+fn big_to_decimal(digits: &str, base: u32) -> String {
+    // Little-endian limbs of 10^9.
+    let mut limbs: Vec<u64> = vec![0];
+    for c in digits.chars() {
+        let mut carry = c.to_digit(base).unwrap_or(0) as u64;
+        for l in limbs.iter_mut() {
+            let v = *l * base as u64 + carry;
+            *l = v % 1_000_000_000;
+            carry = v / 1_000_000_000;
+        }
+        while carry > 0 {
+            limbs.push(carry % 1_000_000_000);
+            carry /= 1_000_000_000;
+        }
+    }
+    let mut out = limbs.last().copied().unwrap_or(0).to_string();
+    for l in limbs.iter().rev().skip(1) {
+        out.push_str(&format!("{l:09}"));
+    }
+    out
 }
 
 /// `[-+]?([0-9][0-9_]*)\.[0-9_]*([eE][-+][0-9]+)? | \.[0-9_]+([eE][-+][0-9]+)? |
