@@ -44,7 +44,7 @@ const PLAIN: &[&str] = &[
     "0x123456789abcdef0123456789abcdef0123", "yes", "no", "on", "off", "y", "n", "Yes", "NO",
     "true", "True", "TRUE", "false", "False", "FALSE", "tRue", "~", "null", "Null", "NULL",
     "nUll", "2024-01-02", "2024-01-02T03:04:05Z", "2001-12-14 21:59:43.10 -5",
-    "2001-12-14t21:59:43.10-05:00", "12:30", "=", "<<", "hello", "hello world", "a:b", "a#b",
+    "2001-12-14t21:59:43.10-05:00", "12:30", "hello", "hello world", "a:b", "a#b",
     "x- y", "café", "😀", "'", "\"", "a'b", "-", "-1-", "0.0.0.0", "10.0.0.1/8", "1_", "_1",
     "0x", "0b", "0b2", "08", "0_8", "+", "1__0", "1e", "1.0e5", "1.e+5", ".e5", "..5",
     "1.5.5", "-.5", "+.5e+3", "0:0", "60:60", "1:60", "1:5:9", "0x1:2",
@@ -53,8 +53,22 @@ const PLAIN: &[&str] = &[
 const KEYS: &[&str] = &[
     "AnalysisType", "RuleID", "Filename", "Severity", "Tests", "Log", "Name", "k", "a", "b",
     "1", "true", "null", "~", "0644", "3.0", "key with space", "\"quoted\"", "'single'",
-    "<<", "=", "?", "- x", "a: b",
+    "?", "- x", "a: b",
 ];
+
+/// Whether `text` reads back as the same plain scalar (mostly: the generator sometimes
+/// writes unsafe ones on purpose, so that errors are compared too).
+fn plain_safe(text: &str, flow: bool) -> bool {
+    let first = text.chars().next();
+    !text.is_empty()
+        && !text.starts_with(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ', '\t'])
+        && !text.ends_with([' ', '\t', ':'])
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.contains(":\t")
+        && !(flow && text.contains([',', '[', ']', '{', '}', ':']))
+        && first.is_some()
+}
 
 struct Gen {
     rng: Rng,
@@ -63,6 +77,9 @@ struct Gen {
 
 impl Gen {
     fn scalar_text(&mut self) -> String {
+        if self.rng.chance(1) {
+            return self.rng.pick(&["=", "<<"]).to_string();
+        }
         match self.rng.below(10) {
             0..=5 => self.rng.pick(PLAIN).to_string(),
             6 => format!("{}", self.rng.next() as i64 >> self.rng.below(64)),
@@ -94,11 +111,15 @@ impl Gen {
     fn props(&mut self) -> String {
         let mut p = String::new();
         if self.rng.chance(8) {
-            let name = format!("a{}", self.rng.below(6));
+            let name = if self.rng.chance(10) {
+                format!("a{}", self.rng.below(3))
+            } else {
+                format!("n{}", self.anchors.len() + 10 * self.rng.below(1000))
+            };
             p.push_str(&format!("&{name} "));
             self.anchors.push(name);
         }
-        if self.rng.chance(8) {
+        if self.rng.chance(3) {
             p.push_str(self.tag());
         }
         p
@@ -108,14 +129,15 @@ impl Gen {
     fn scalar(&mut self, indent: usize, flow: bool) -> String {
         let text = self.scalar_text();
         match self.rng.below(if flow { 3 } else { 5 }) {
-            0 => text,
+            0 if plain_safe(&text, flow) || self.rng.chance(5) => text,
+            0 => format!("'{}'", text.replace('\'', "''")),
             1 => format!("'{}'", text.replace('\'', "''")),
             2 => {
                 let mut s = String::from("\"");
                 for c in text.chars() {
                     match c {
                         '"' => s.push_str("\\\""),
-                        '\\' => s.push_str(self.rng.pick(&["\\\\", "\\x41", "\\u00e9", "\\n", "\\t", "\\0", "\\/", "\\q"])),
+                        '\\' => s.push_str(*self.rng.pick(&["\\\\", "\\x41", "\\u00e9", "\\n", "\\t", "\\0", "\\/", "\\q"])),
                         c => s.push(c),
                     }
                 }
@@ -127,12 +149,12 @@ impl Gen {
                 let header = format!(
                     "{}{}{}",
                     if n == 3 { "|" } else { ">" },
-                    self.rng.pick(&["", "-", "+", "2", "-1", "+1"]),
+                    self.rng.pick(&["", "", "-", "+", "", "-", "+", "2", "-1", "+1"]),
                     self.rng.pick(&["", " # c"])
                 );
                 let lines: Vec<String> = (0..1 + self.rng.below(3))
-                    .map(|_| {
-                        let extra = if self.rng.chance(15) { " " } else { "" };
+                    .map(|i| {
+                        let extra = if i > 0 && self.rng.chance(15) { " " } else { "" };
                         format!("{ind}{extra}{}", self.scalar_text().replace('\n', " "))
                     })
                     .collect();
@@ -179,13 +201,21 @@ impl Gen {
     }
 
     fn key(&mut self) -> String {
+        if self.rng.chance(4) {
+            return self.rng.pick(&["<<", "<<", "="]).to_string();
+        }
         let k = self.rng.pick(KEYS).to_string();
-        match self.rng.below(12) {
+        let k = match self.rng.below(12) {
             0 => format!("'{}'", k.replace('\'', "''")),
             1 => format!("\"{}\"", k.replace('"', "\\\"")),
             2 => self.scalar_text().replace(['\n', ':', '#'], ""),
-            3 => format!("? {k}\n"),
+            3 => return format!("? {k}\n"),
             _ => k,
+        };
+        if plain_safe(&k, true) || k.starts_with(['\'', '"']) || self.rng.chance(5) {
+            k
+        } else {
+            format!("'{}'", k.replace('\'', "''"))
         }
     }
 
@@ -251,7 +281,7 @@ impl Gen {
         self.anchors.clear();
         let mut doc = String::new();
         if self.rng.chance(5) {
-            doc.push_str(self.rng.pick(&["%YAML 1.1\n---\n", "%YAML 1.2\n---\n", "---\n", "--- ", "%TAG !e! tag:example.com,2000:\n---\n"]));
+            doc.push_str(*self.rng.pick(&["%YAML 1.1\n---\n", "%YAML 1.2\n---\n", "---\n", "--- ", "%TAG !e! tag:example.com,2000:\n---\n"]));
         }
         if self.rng.chance(85) {
             doc.push_str(&self.mapping_body(0, 0));
@@ -262,13 +292,13 @@ impl Gen {
             doc.push_str(&self.block(0, 0));
         }
         if self.rng.chance(4) {
-            doc.push_str(self.rng.pick(&["...\n", "---\n", "--- x\n", "...\n---\nk: v\n", "# end"]));
+            doc.push_str(*self.rng.pick(&["...\n", "---\n", "--- x\n", "...\n---\nk: v\n", "# end"]));
         }
         let mut bytes = doc.into_bytes();
         // Random damage: the loaders must agree on what fails too.
-        for _ in 0..match self.rng.below(10) {
-            0..=5 => 0,
-            6..=8 => 1,
+        for _ in 0..match self.rng.below(20) {
+            0..=16 => 0,
+            17..=18 => 1,
             _ => 3,
         } {
             if bytes.is_empty() {
@@ -313,8 +343,32 @@ impl Gen {
     }
 }
 
-/// The value in the canonical form `pat_load.py` prints.
+/// The value in the canonical form `pat_load.py` prints (a collection met again inside
+/// itself prints as `R`, as the Python side tracks object ids on its path).
 fn canon(n: &YNode, out: &mut String) {
+    canon_in(n, out, &mut Vec::new())
+}
+
+fn canon_in(n: &YNode, out: &mut String, active: &mut Vec<usize>) {
+    let id = match &n.value {
+        YValue::Seq(v) => Some(std::sync::Arc::as_ptr(v) as usize),
+        YValue::Map(v) => Some(std::sync::Arc::as_ptr(v) as usize),
+        _ => None,
+    };
+    if let Some(id) = id {
+        if active.contains(&id) {
+            out.push('R');
+            return;
+        }
+        active.push(id);
+    }
+    canon_node(n, out, active);
+    if id.is_some() {
+        active.pop();
+    }
+}
+
+fn canon_node(n: &YNode, out: &mut String, active: &mut Vec<usize>) {
     match &n.value {
         YValue::Null => out.push('N'),
         YValue::Bool(true) => out.push('T'),
@@ -334,14 +388,18 @@ fn canon(n: &YNode, out: &mut String) {
             out.push('O');
             out.push_str(t);
         }
-        YValue::Recursive => out.push('R'),
+        YValue::Recursive(cell) => match cell.0.get() {
+            Some(target) => canon_in(target, out, active),
+            None => out.push('?'),
+        },
+        YValue::Invalid(_) => out.push('?'),
         YValue::Seq(items) => {
             out.push('[');
             for (i, x) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                canon(x, out);
+                canon_in(x, out, active);
             }
             out.push(']');
         }
@@ -351,9 +409,9 @@ fn canon(n: &YNode, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                canon(k, out);
+                canon_in(k, out, active);
                 out.push(':');
-                canon(v, out);
+                canon_in(v, out, active);
             }
             out.push('}');
         }
@@ -394,7 +452,7 @@ pub fn ferrule_canon(doc: &[u8]) -> String {
             canon(&n, &mut s);
             s
         }
-        Err(_) => "E".into(),
+        Err(e) => format!("E {}", e.message),
     }
 }
 
@@ -476,12 +534,27 @@ fn yaml_loader_matches_pat() {
     assert_eq!(expected.len(), docs.len(), "one answer per document");
     let mut diffs = 0;
     let mut errors = 0;
+    let mut refused = 0;
+    let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
     for (doc, want) in docs.iter().zip(&expected) {
         let got = ferrule_canon(doc);
-        if want == "E" {
+        let want_err = want.starts_with('E');
+        if want_err {
             errors += 1;
+            if std::env::var("FERRULE_YAML_DIFF_SHOW").is_ok_and(|k| want.contains(&k)) && errors % 50 == 0 {
+                eprintln!("=== {want}\n{}", String::from_utf8_lossy(doc));
+            }
+            *kinds.entry(want.chars().take(60).collect()).or_default() += 1;
         }
-        if &got != want {
+        if got.starts_with("E ferrule refuses") && !want_err {
+            // A documented refusal (never a different value).
+            refused += 1;
+            continue;
+        }
+        if (got.starts_with('E') && want_err) || got == *want {
+            continue;
+        }
+        {
             diffs += 1;
             if diffs <= 20 {
                 eprintln!(
@@ -491,8 +564,13 @@ fn yaml_loader_matches_pat() {
             }
         }
     }
+    if std::env::var("FERRULE_YAML_DIFF_VERBOSE").is_ok() {
+        for (k, n) in &kinds {
+            eprintln!("{n:6} {k}");
+        }
+    }
     eprintln!(
-        "YAML differential: {cases} documents (seed {seed}), {errors} rejected by PAT, {diffs} differences"
+        "YAML differential: {cases} documents (seed {seed}), {errors} rejected by PAT, {refused} refused by ferrule, {diffs} differences"
     );
     assert_eq!(diffs, 0, "ferrule's YAML loader differs from PAT's");
 }

@@ -191,7 +191,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             ..
         }) = s.yaml.get("Mappings")
         {
-            for m in items {
+            for m in items.iter() {
                 let name = m.get("Name").and_then(|n| n.as_str());
                 let path = m.get("Path").and_then(|n| n.as_str());
                 let method = m.get("Method").and_then(|n| n.as_str());
@@ -567,7 +567,7 @@ fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagn
             "`Tests` must be a list",
         ));
     };
-    for t in items {
+    for t in items.iter() {
         let name = match t.get("Name") {
             Some(n) => scalar_text(n),
             None => {
@@ -610,7 +610,7 @@ fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagn
             ..
         }) = t.get("Mocks")
         {
-            for m in ms {
+            for m in ms.iter() {
                 if let (Some(on), Some(rv)) = (m.get("objectName"), m.get("returnValue")) {
                     let on = scalar_text(on);
                     mocks.push((on, to_json(s, rv)?));
@@ -715,7 +715,7 @@ fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
                     format!("a Python `{ty}` (from a YAML tag) in test data is not supported"),
                 ))
             }
-            YValue::Recursive => {
+            YValue::Recursive(_) | YValue::Invalid(_) => {
                 return Err(Diagnostic::new(
                     Code::TestData,
                     span_of(s, n),
@@ -738,7 +738,7 @@ fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
             ),
             YValue::Map(entries) => {
                 let mut m = serde_json::Map::new();
-                for (k, v) in entries {
+                for (k, v) in entries.iter() {
                     let YValue::Str(key) = &k.value else {
                         return Err(Diagnostic::new(
                             Code::TestData,
@@ -782,8 +782,9 @@ fn spec_error(s: &SpecFile, msg: &str) -> Diagnostic {
     Diagnostic::new(Code::SpecInvalid, span_of(s, &s.yaml), msg.to_string())
 }
 
+/// `os.path.join(dir, fname)`: an absolute `fname` replaces the directory.
 fn join(dir: &str, fname: &str) -> String {
-    if dir.is_empty() {
+    if dir.is_empty() || fname.starts_with('/') {
         fname.to_string()
     } else {
         format!("{dir}/{fname}")

@@ -152,7 +152,7 @@ impl Parser {
         // (copying every string out) and deleted before returning.
         unsafe {
             let parser = addr_of_mut!((*self.pin.as_mut_ptr()).sys);
-            if (*parser).error != sys::YAML_NO_ERROR {
+            if (&*parser).error != sys::YAML_NO_ERROR {
                 return Err(self.error());
             }
             if sys::yaml_parser_parse(parser, event.as_mut_ptr()).fail {

@@ -13,7 +13,7 @@
 //! (`expanded_size`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::source::libyaml::{Event, Mark, Parser, ScalarStyle};
 
@@ -34,8 +34,36 @@ pub enum YValue {
     /// A value PyYAML builds that specs never carry as data (`!!binary` bytes, `!!set`,
     /// `!!omap`/`!!pairs` lists of tuples): the Python type's name.
     Other(&'static str),
-    /// A collection that contains itself through an alias.
-    Recursive,
+    /// An alias to a collection still being built: the collection contains itself. The
+    /// cell holds it once it is complete.
+    Recursive(RecRef),
+    /// A node whose construction fails (a tag that does not fit it): an error wherever it
+    /// is constructed, which PyYAML skips only for the value of a merge key.
+    Invalid(Arc<str>),
+}
+
+/// The target of a recursive alias (compared by identity, never printed in full).
+#[derive(Clone)]
+pub struct RecRef(pub Arc<OnceLock<YNode>>);
+
+impl PartialEq for RecRef {
+    fn eq(&self, other: &RecRef) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for RecRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<recursive>")
+    }
+}
+
+/// The content of a collection node whose value is not a plain list or dict (a tagged
+/// one): what a merge key takes from it, as PyYAML merges nodes, not values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawNode {
+    Map(Vec<(YNode, YNode)>),
+    Seq(Vec<YNode>),
 }
 
 /// A value with the position it starts at (1-based line and column).
@@ -44,6 +72,19 @@ pub struct YNode {
     pub value: YValue,
     pub line: usize,
     pub col: usize,
+    /// For a tagged collection: its node content (see `RawNode`).
+    pub raw: Option<Arc<RawNode>>,
+    /// What PyYAML's merge compares keys by: `id()` of the key node's value, which is the
+    /// same object for an alias of one node, and for scalars whose text CPython caches
+    /// (the empty string, one Latin-1 character).
+    pub key_id: KeyId,
+}
+
+/// See `YNode::key_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyId {
+    Node(usize),
+    Cached(String),
 }
 
 impl YNode {
@@ -76,7 +117,7 @@ impl YNode {
             YValue::Str(s) => !s.is_empty(),
             YValue::Seq(v) => !v.is_empty(),
             YValue::Map(v) => !v.is_empty(),
-            YValue::Other(_) | YValue::Recursive => true,
+            YValue::Other(_) | YValue::Recursive(_) | YValue::Invalid(_) => true,
         }
     }
 }
@@ -216,21 +257,52 @@ enum Key {
     Node(YNode),
 }
 
+enum Anchor {
+    Open(Arc<OnceLock<YNode>>),
+    Done(YNode),
+}
+
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
     root: Option<YNode>,
-    /// Anchors by name; `None` while the anchored collection is still open (an alias to
-    /// it then makes a recursive structure).
-    anchors: HashMap<String, Option<YNode>>,
+    /// Anchors by name: the node, or while the anchored collection is still open the cell
+    /// it will fill (an alias to it then makes a recursive structure).
+    anchors: HashMap<String, Anchor>,
     block_depth: usize,
     flow_depth: usize,
+    /// Counter for node identities (`KeyId::Node`).
+    next_id: usize,
 }
 
 const TAG: &str = "tag:yaml.org,2002:";
 
 impl Builder {
     fn push(&mut self, node: Key, mark: Mark) -> Result<(), YamlError> {
+        // A node whose construction fails is an error, except as a merge key's value
+        // (which PyYAML merges as a node and never constructs).
+        let merge_value = matches!(
+            self.stack.last(),
+            Some(Frame::Map {
+                key: Some(Key::Merge(_)),
+                ..
+            })
+        );
+        if let Key::Node(YNode {
+            value: YValue::Invalid(msg),
+            line,
+            col,
+            ..
+        }) = &node
+        {
+            if !merge_value {
+                return Err(YamlError {
+                    message: msg.to_string(),
+                    line: *line,
+                    col: *col,
+                });
+            }
+        }
         match self.stack.last_mut() {
             None => {
                 if let Key::Node(n) = node {
@@ -265,15 +337,40 @@ impl Builder {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
-    fn anchor(&mut self, anchor: &Option<String>, node: Option<YNode>) {
+    /// Registers an anchor when its node starts (PyYAML's composer refuses a second
+    /// anchor of the same name in a document).
+    fn open_anchor(&mut self, anchor: &Option<String>, mark: Mark) -> Result<(), YamlError> {
         if let Some(a) = anchor {
-            self.anchors.insert(a.clone(), node);
+            if self.anchors.contains_key(a) {
+                return Err(at(mark, "found duplicate anchor; first occurrence, second occurrence"));
+            }
+            self.anchors
+                .insert(a.clone(), Anchor::Open(Arc::new(OnceLock::new())));
+        }
+        Ok(())
+    }
+
+    /// Completes an anchor with its node.
+    fn close_anchor(&mut self, anchor: &Option<String>, node: &YNode) {
+        if let Some(a) = anchor {
+            if let Some(Anchor::Open(cell)) = self.anchors.get(a) {
+                let _ = cell.set(node.clone());
+            }
+            self.anchors.insert(a.clone(), Anchor::Done(node.clone()));
         }
     }
 
     fn event(&mut self, ev: Event, mark: Mark) -> Result<(), YamlError> {
         let (line, col) = (mark.line + 1, mark.column + 1);
-        let node = |value| YNode { value, line, col };
+        self.next_id += 1;
+        let id = self.next_id;
+        let node = |value| YNode {
+            value,
+            line,
+            col,
+            raw: None,
+            key_id: KeyId::Node(id),
+        };
         match ev {
             Event::Scalar {
                 anchor,
@@ -290,14 +387,33 @@ impl Builder {
                     Some(t) => Some(t.to_string()),
                 };
                 let _ = style == ScalarStyle::Plain;
+                self.open_anchor(&anchor, mark)?;
                 let scalar = match tag {
                     None => resolve_plain(&value).map_err(|m| at(mark, m))?,
-                    Some(t) => Scalar::Value(construct_tagged(&t, &value).map_err(|m| at(mark, m))?),
+                    // A failing constructor fails where the node is constructed.
+                    Some(t) => Scalar::Value(
+                        construct_tagged(&t, &value).unwrap_or_else(|m| YValue::Invalid(Arc::from(m))),
+                    ),
+                };
+                let cached = {
+                    let mut cs = value.chars();
+                    match (cs.next(), cs.next()) {
+                        (None, _) => true,
+                        (Some(c), None) => (c as u32) < 0x100,
+                        _ => false,
+                    }
+                };
+                let node = |v| {
+                    let mut n = node(v);
+                    if cached {
+                        n.key_id = KeyId::Cached(value.clone());
+                    }
+                    n
                 };
                 match scalar {
                     Scalar::Value(v) => {
                         let n = node(v);
-                        self.anchor(&anchor, Some(n.clone()));
+                        self.close_anchor(&anchor, &n);
                         self.push(Key::Node(n), mark)
                     }
                     Scalar::Merge => {
@@ -311,14 +427,14 @@ impl Builder {
                             return Err(no_constructor(mark, "value"));
                         }
                         let n = node(YValue::Str(Arc::from("=")));
-                        self.anchor(&anchor, Some(n.clone()));
+                        self.close_anchor(&anchor, &n);
                         self.push(Key::Node(n), mark)
                     }
                 }
             }
             Event::SequenceStart { anchor, tag, flow } => {
                 self.enter(flow, mark)?;
-                self.anchor(&anchor, None);
+                self.open_anchor(&anchor, mark)?;
                 self.stack.push(Frame::Seq {
                     start: node(YValue::Null),
                     items: Vec::new(),
@@ -330,7 +446,7 @@ impl Builder {
             }
             Event::MappingStart { anchor, tag, flow } => {
                 self.enter(flow, mark)?;
-                self.anchor(&anchor, None);
+                self.open_anchor(&anchor, mark)?;
                 let mut start = node(YValue::Null);
                 // The parser marks a block mapping where its first key starts; a document's
                 // root mapping is reported at the start of its line instead.
@@ -366,23 +482,27 @@ impl Builder {
                 start.value = match tag.as_deref() {
                     None | Some("!") => YValue::Seq(Arc::new(items)),
                     Some(t) if t == format!("{TAG}seq") => YValue::Seq(Arc::new(items)),
-                    Some(t) if t == format!("{TAG}omap") || t == format!("{TAG}pairs") => {
-                        for i in &items {
-                            match &i.value {
-                                YValue::Map(e) if e.len() == 1 => {}
-                                _ => {
-                                    return Err(at(
-                                        m,
-                                        "while constructing an ordered map: expected a mapping of length 1",
-                                    ))
-                                }
+                    Some(t) => {
+                        let value = if (t == format!("{TAG}omap") || t == format!("{TAG}pairs"))
+                            && items.is_empty()
+                        {
+                            YValue::Seq(Arc::new(Vec::new()))
+                        } else if t == format!("{TAG}omap") || t == format!("{TAG}pairs") {
+                            if items.iter().all(|i| matches!(&i.value, YValue::Map(e) if e.len() == 1)) {
+                                YValue::Other("list")
+                            } else {
+                                YValue::Invalid(Arc::from(
+                                    "while constructing an ordered map: expected a mapping of length 1",
+                                ))
                             }
-                        }
-                        YValue::Other("list")
+                        } else {
+                            YValue::Invalid(Arc::from(wrong_node(m, t, "sequence").message))
+                        };
+                        start.raw = Some(Arc::new(RawNode::Seq(items)));
+                        value
                     }
-                    Some(t) => return Err(wrong_node(m, t, "sequence")),
                 };
-                self.anchor(&anchor, Some(start.clone()));
+                self.close_anchor(&anchor, &start);
                 self.push(Key::Node(start), m)
             }
             Event::MappingEnd => {
@@ -402,26 +522,59 @@ impl Builder {
                     line: start.line - 1,
                     column: start.col - 1,
                 };
+                // SafeConstructor reads a mapping with a `=` key as that key's scalar when
+                // a scalar tag is applied to it; that is not modelled. Any other
+                // scalar-tagged mapping fails where it is constructed (its merges are
+                // never flattened then).
+                let scalar_tag = tag.as_deref().is_some_and(|t| {
+                    matches!(
+                        t.strip_prefix(TAG),
+                        Some("str" | "int" | "float" | "bool" | "null" | "binary" | "timestamp")
+                    )
+                });
+                if scalar_tag {
+                    if entries.iter().any(|(k, _)| {
+                        matches!(k, Key::Node(YNode { value: YValue::Str(s), .. }) if &**s == "=")
+                    }) {
+                        return Err(at(
+                            m,
+                            "ferrule refuses: a mapping with a `=` key read as a scalar",
+                        ));
+                    }
+                    start.raw = construct_mapping(m, entries)
+                        .ok()
+                        .map(|(pairs, _)| Arc::new(RawNode::Map(pairs)));
+                    start.value =
+                        YValue::Invalid(Arc::from(wrong_node(m, tag.as_deref().unwrap_or(""), "mapping").message));
+                    self.close_anchor(&anchor, &start);
+                    return self.push(Key::Node(start), m);
+                }
+                let (pairs, entries) = construct_mapping(m, entries)?;
+                start.raw = Some(Arc::new(RawNode::Map(pairs)));
                 start.value = match tag.as_deref() {
-                    None | Some("!") => YValue::Map(Arc::new(construct_mapping(m, entries)?)),
-                    Some(t) if t == format!("{TAG}map") => {
-                        YValue::Map(Arc::new(construct_mapping(m, entries)?))
+                    None | Some("!") => YValue::Map(Arc::new(entries)),
+                    Some(t) if t == format!("{TAG}map") => YValue::Map(Arc::new(entries)),
+                    Some(t) => {
+                        let value = if t == format!("{TAG}set") {
+                            YValue::Other("set")
+                        } else {
+                            YValue::Invalid(Arc::from(wrong_node(m, t, "mapping").message))
+                        };
+                        value
                     }
-                    Some(t) if t == format!("{TAG}set") => {
-                        construct_mapping(m, entries)?;
-                        YValue::Other("set")
-                    }
-                    Some(t) => return Err(wrong_node(m, t, "mapping")),
                 };
-                self.anchor(&anchor, Some(start.clone()));
+                self.close_anchor(&anchor, &start);
                 self.push(Key::Node(start), m)
             }
             Event::Alias { anchor } => match self.anchors.get(&anchor) {
-                Some(Some(n)) => {
+                Some(Anchor::Done(n)) => {
                     let n = n.clone();
                     self.push(Key::Node(n), mark)
                 }
-                Some(None) => self.push(Key::Node(node(YValue::Recursive)), mark),
+                Some(Anchor::Open(cell)) => {
+                    let n = node(YValue::Recursive(RecRef(cell.clone())));
+                    self.push(Key::Node(n), mark)
+                }
                 None => Err(at(mark, format!("found undefined alias {anchor:?}"))),
             },
             Event::StreamStart | Event::DocumentStart | Event::DocumentEnd | Event::StreamEnd => {
@@ -486,18 +639,51 @@ fn wrong_node(mark: Mark, tag: &str, found: &str) -> YamlError {
 
 /// PyYAML's `flatten_mapping` (merge keys) and dict construction: keys must be hashable,
 /// equal keys keep the first key's place and the last value.
-fn construct_mapping(mark: Mark, entries: Vec<(Key, YNode)>) -> Result<Vec<(YNode, YNode)>, YamlError> {
+/// Returns the node's pairs after merging (what a later merge of this node takes) and the
+/// dict built from them.
+#[allow(clippy::type_complexity)]
+fn construct_mapping(
+    mark: Mark,
+    entries: Vec<(Key, YNode)>,
+) -> Result<(Vec<(YNode, YNode)>, Vec<(YNode, YNode)>), YamlError> {
     let mut merged: Vec<(YNode, YNode)> = Vec::new();
+    let mut merge_ids: Vec<KeyId> = Vec::new();
     let mut own: Vec<(YNode, YNode)> = Vec::new();
     for (k, v) in entries {
         match k {
-            Key::Merge(_) => match &v.value {
-                YValue::Map(e) => merged.extend(e.iter().cloned()),
-                YValue::Seq(items) => {
-                    let mut sub = Vec::new();
-                    for i in items.iter() {
-                        match &i.value {
-                            YValue::Map(e) => sub.push(e.clone()),
+            Key::Merge(_) => {
+                if matches!(v.value, YValue::Recursive(_)) {
+                    return Err(at(
+                        mark,
+                        "ferrule refuses: a merge key (<<) that merges a mapping enclosing it",
+                    ));
+                }
+                let raw = v.raw.as_deref();
+                let map_entries = match (&v.value, raw) {
+                    (_, Some(RawNode::Map(e))) => Some(e.as_slice()),
+                    (YValue::Map(e), _) => Some(e.as_slice()),
+                    _ => None,
+                };
+                let seq_items = match (&v.value, raw) {
+                    (YValue::Seq(i), _) => Some(i.as_slice()),
+                    (_, Some(RawNode::Seq(i))) => Some(i.as_slice()),
+                    _ => None,
+                };
+                let mut take = |e: &[(YNode, YNode)]| {
+                    for (k, x) in e {
+                        if !merge_ids.contains(&k.key_id) {
+                            merge_ids.push(k.key_id.clone());
+                            merged.push((k.clone(), x.clone()));
+                        }
+                    }
+                };
+                if let Some(e) = map_entries {
+                    take(e);
+                } else if let Some(items) = seq_items {
+                    for i in items {
+                        match (&i.value, i.raw.as_deref()) {
+                            (_, Some(RawNode::Map(e))) => take(e),
+                            (YValue::Map(e), _) => take(e),
                             _ => {
                                 return Err(at(
                                     mark,
@@ -506,25 +692,27 @@ fn construct_mapping(mark: Mark, entries: Vec<(Key, YNode)>) -> Result<Vec<(YNod
                             }
                         }
                     }
-                    for e in sub.iter().rev() {
-                        merged.extend(e.iter().cloned());
-                    }
-                }
-                _ => {
+                } else {
                     return Err(at(
                         mark,
                         "while constructing a mapping: expected a mapping or list of mappings for merging",
-                    ))
+                    ));
                 }
-            },
+            }
             Key::Node(k) => own.push((k, v)),
         }
     }
+    let pairs: Vec<(YNode, YNode)> = merged.into_iter().chain(own).collect();
     let mut out: Vec<(YNode, YNode)> = Vec::new();
-    for (k, v) in merged.into_iter().chain(own) {
+    let mut index: HashMap<KeyNorm, usize> = HashMap::new();
+    for (k, v) in &pairs {
         if matches!(
             k.value,
-            YValue::Seq(_) | YValue::Map(_) | YValue::Recursive | YValue::Other("set" | "list")
+            YValue::Seq(_)
+                | YValue::Map(_)
+                | YValue::Recursive(_)
+                | YValue::Other("set" | "list")
+                | YValue::Invalid(_)
         ) {
             return Err(YamlError {
                 message: "while constructing a mapping: found unhashable key".into(),
@@ -532,35 +720,65 @@ fn construct_mapping(mark: Mark, entries: Vec<(Key, YNode)>) -> Result<Vec<(YNod
                 col: k.col,
             });
         }
-        match out.iter_mut().find(|(old, _)| py_key_eq(&old.value, &k.value)) {
-            Some(slot) => slot.1 = v,
-            None => out.push((k, v)),
+        let norm = key_norm(&k.value, out.len());
+        match index.get(&norm) {
+            Some(&i) => out[i].1 = v.clone(),
+            None => {
+                index.insert(norm, out.len());
+                out.push((k.clone(), v.clone()));
+            }
         }
     }
-    Ok(out)
+    Ok((pairs, out))
 }
 
-/// Python `==` between hashable scalar keys (`1 == 1.0 == True`).
-fn py_key_eq(a: &YValue, b: &YValue) -> bool {
-    let num = |v: &YValue| match v {
-        YValue::Bool(b) => Some(*b as i128 as f64),
-        YValue::Int(i) => Some(*i as f64),
-        YValue::Float(f) => Some(*f),
-        _ => None,
-    };
-    match (a, b) {
-        (YValue::Null, YValue::Null) => true,
-        (YValue::Str(x), YValue::Str(y)) => x == y,
-        (YValue::BigInt(x), YValue::BigInt(y)) => x == y,
-        (YValue::Int(x), YValue::Int(y)) => x == y,
-        (YValue::Int(x), YValue::Bool(y)) | (YValue::Bool(y), YValue::Int(x)) => *x == *y as i128,
-        (YValue::Bool(x), YValue::Bool(y)) => x == y,
-        _ => match (num(a), num(b)) {
-            // Integers beyond 2**53 compare exactly in Python; such keys do not occur.
-            (Some(x), Some(y)) => x == y,
-            _ => false,
-        },
+/// A hashable key as Python compares it: `1`, `1.0` and `True` are one key; a NaN is
+/// only ever equal to itself (here: never, each is a new float).
+#[derive(Hash, PartialEq, Eq)]
+enum KeyNorm {
+    Null,
+    Num(i128),
+    Float(u64),
+    Big(Arc<str>),
+    Str(Arc<str>),
+    Unique(usize),
+}
+
+fn key_norm(v: &YValue, position: usize) -> KeyNorm {
+    match v {
+        YValue::Null => KeyNorm::Null,
+        YValue::Bool(b) => KeyNorm::Num(*b as i128),
+        YValue::Int(i) => KeyNorm::Num(*i),
+        YValue::Float(f) if f.is_nan() => KeyNorm::Unique(position),
+        YValue::Float(f) if f.fract() == 0.0 && f.abs() < 1e38 => KeyNorm::Num(*f as i128),
+        YValue::Float(f) => KeyNorm::Float((*f + 0.0).to_bits()),
+        YValue::BigInt(s) => KeyNorm::Big(s.clone()),
+        YValue::Str(s) => KeyNorm::Str(s.clone()),
+        _ => KeyNorm::Unique(position),
     }
+}
+
+/// Whether CPython's `base64.decodebytes` (binascii's non-strict `a2b_base64`) accepts
+/// `text`: characters outside the alphabet are skipped, and the data must end on a whole
+/// group of four, or be closed by enough `=` padding.
+fn base64_decodes(text: &str) -> bool {
+    let mut quad = 0usize;
+    let mut pads = 0usize;
+    for c in text.bytes() {
+        if c == b'=' {
+            pads += 1;
+            if quad >= 2 && quad + pads >= 4 {
+                return true;
+            }
+            continue;
+        }
+        if !(c.is_ascii_alphanumeric() || c == b'+' || c == b'/') {
+            continue;
+        }
+        pads = 0;
+        quad = (quad + 1) % 4;
+    }
+    quad == 0
 }
 
 /// A scalar with an explicit tag, constructed as `SafeConstructor` with PAT's overrides.
@@ -578,7 +796,14 @@ fn construct_tagged(tag: &str, text: &str) -> Result<YValue, String> {
             .map(YValue::Float)
             .ok_or_else(|| format!("could not convert string to float: {text:?}")),
         Some("timestamp") => Ok(YValue::Str(Arc::from(text))),
-        Some("binary") => Ok(YValue::Other("bytes")),
+        Some("binary") => {
+            if !text.is_ascii() {
+                return Err("failed to convert base64 data into ascii".into());
+            }
+            base64_decodes(text)
+                .then_some(YValue::Other("bytes"))
+                .ok_or_else(|| "failed to decode base64 data".into())
+        }
         Some("merge") => Err(format!("could not determine a constructor for the tag {tag:?}")),
         Some("value") => Err(format!("could not determine a constructor for the tag {tag:?}")),
         Some("seq" | "map" | "set" | "omap" | "pairs") => Err(format!(

@@ -4,7 +4,7 @@
 Input (stdin): one base64-encoded document per line. Output (stdout): one line per document,
 the value in the canonical form that tests/yaml_differential.rs also renders ferrule's value
 in, or `E` when PAT's loader raises (a YAML error, which makes the spec invalid, or any other
-exception, which stops PAT itself).
+exception, which stops PAT itself), followed by the error's type and problem.
 """
 import base64
 import io
@@ -57,8 +57,9 @@ def main():
         sys.set_int_max_str_digits(4300)
         try:
             value = loader.load(io.BytesIO(doc))
-        except BaseException:  # noqa: BLE001  (anything PAT's loader raises)
-            out.append("E")
+        except BaseException as e:  # noqa: BLE001  (anything PAT's loader raises)
+            problem = getattr(e, "problem", None) or str(e)
+            out.append("E " + type(e).__name__ + ": " + " ".join(str(problem).split())[:120])
             continue
         # Printing is not loading: integers of any length are printed.
         sys.set_int_max_str_digits(0)
