@@ -37,9 +37,10 @@ pub enum YValue {
     /// An alias to a collection still being built: the collection contains itself. The
     /// cell holds it once it is complete.
     Recursive(RecRef),
-    /// A node whose construction fails (a tag that does not fit it): an error wherever it
-    /// is constructed, which PyYAML skips only for the value of a merge key.
-    Invalid(Arc<str>),
+    /// A node whose construction fails (a tag that does not fit it, a bad merge, an
+    /// unhashable key, or such a node inside it): an error if PyYAML constructs it, which
+    /// it does not for a merge key's value or the inside of a scalar-tagged mapping.
+    Invalid(Arc<YamlError>),
 }
 
 /// The target of a recursive alias (compared by identity, never printed in full).
@@ -154,7 +155,7 @@ pub fn expanded_size(node: &YNode) -> u64 {
 }
 
 /// A YAML error with its position (1-based).
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct YamlError {
     pub message: String,
     pub line: usize,
@@ -200,6 +201,17 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
             }
             ev => b.event(ev, mark)?,
         }
+    }
+    if let Some(YNode {
+        value: YValue::Invalid(e),
+        ..
+    }) = &b.root
+    {
+        return Err(YamlError {
+            message: e.message.clone(),
+            line: e.line,
+            col: e.col,
+        });
     }
     Ok(b.root)
 }
@@ -279,30 +291,6 @@ const TAG: &str = "tag:yaml.org,2002:";
 
 impl Builder {
     fn push(&mut self, node: Key, mark: Mark) -> Result<(), YamlError> {
-        // A node whose construction fails is an error, except as a merge key's value
-        // (which PyYAML merges as a node and never constructs).
-        let merge_value = matches!(
-            self.stack.last(),
-            Some(Frame::Map {
-                key: Some(Key::Merge(_)),
-                ..
-            })
-        );
-        if let Key::Node(YNode {
-            value: YValue::Invalid(msg),
-            line,
-            col,
-            ..
-        }) = &node
-        {
-            if !merge_value {
-                return Err(YamlError {
-                    message: msg.to_string(),
-                    line: *line,
-                    col: *col,
-                });
-            }
-        }
         match self.stack.last_mut() {
             None => {
                 if let Key::Node(n) = node {
@@ -392,7 +380,8 @@ impl Builder {
                     None => resolve_plain(&value).map_err(|m| at(mark, m))?,
                     // A failing constructor fails where the node is constructed.
                     Some(t) => Scalar::Value(
-                        construct_tagged(&t, &value).unwrap_or_else(|m| YValue::Invalid(Arc::from(m))),
+                        construct_tagged(&t, &value)
+                            .unwrap_or_else(|msg| YValue::Invalid(Arc::new(at(mark, msg)))),
                     ),
                 };
                 let cached = {
@@ -416,16 +405,20 @@ impl Builder {
                         self.close_anchor(&anchor, &n);
                         self.push(Key::Node(n), mark)
                     }
-                    Scalar::Merge => {
-                        if !self.in_key_position() {
-                            return Err(no_constructor(mark, "merge"));
-                        }
-                        self.push(Key::Merge(mark), mark)
+                    // Outside a key, `<<` and `=` have no constructor: an error only if
+                    // the node is constructed.
+                    Scalar::Merge if !self.in_key_position() => {
+                        let n = node(YValue::Invalid(Arc::new(no_constructor(mark, "merge"))));
+                        self.close_anchor(&anchor, &n);
+                        self.push(Key::Node(n), mark)
                     }
+                    Scalar::ValueKey if !self.in_key_position() => {
+                        let n = node(YValue::Invalid(Arc::new(no_constructor(mark, "value"))));
+                        self.close_anchor(&anchor, &n);
+                        self.push(Key::Node(n), mark)
+                    }
+                    Scalar::Merge => self.push(Key::Merge(mark), mark),
                     Scalar::ValueKey => {
-                        if !self.in_key_position() {
-                            return Err(no_constructor(mark, "value"));
-                        }
                         let n = node(YValue::Str(Arc::from("=")));
                         self.close_anchor(&anchor, &n);
                         self.push(Key::Node(n), mark)
@@ -479,29 +472,44 @@ impl Builder {
                     line: start.line - 1,
                     column: start.col - 1,
                 };
-                start.value = match tag.as_deref() {
-                    None | Some("!") => YValue::Seq(Arc::new(items)),
-                    Some(t) if t == format!("{TAG}seq") => YValue::Seq(Arc::new(items)),
-                    Some(t) => {
-                        let value = if (t == format!("{TAG}omap") || t == format!("{TAG}pairs"))
-                            && items.is_empty()
-                        {
+                let first_invalid = |items: &[YNode]| {
+                    items.iter().find_map(|i| match &i.value {
+                        YValue::Invalid(e) => Some(YValue::Invalid(e.clone())),
+                        _ => None,
+                    })
+                };
+                let plain = match tag.as_deref() {
+                    None | Some("!") => true,
+                    Some(t) => t == format!("{TAG}seq"),
+                };
+                start.value = if plain {
+                    first_invalid(&items).unwrap_or_else(|| YValue::Seq(Arc::new(items.clone())))
+                } else {
+                    let t = tag.as_deref().unwrap_or_default();
+                    if t == format!("{TAG}omap") || t == format!("{TAG}pairs") {
+                        let ok = items.iter().all(|i| {
+                            matches!(i.raw.as_deref(), Some(RawNode::Map(p)) if p.len() == 1)
+                        });
+                        if !ok {
+                            YValue::Invalid(Arc::new(at(
+                                m,
+                                "while constructing an ordered map: expected a mapping of length 1",
+                            )))
+                        } else if let Some(bad) = items.iter().find_map(|i| match i.raw.as_deref() {
+                            Some(RawNode::Map(p)) => first_invalid(&[p[0].0.clone(), p[0].1.clone()]),
+                            _ => None,
+                        }) {
+                            bad
+                        } else if items.is_empty() {
                             YValue::Seq(Arc::new(Vec::new()))
-                        } else if t == format!("{TAG}omap") || t == format!("{TAG}pairs") {
-                            if items.iter().all(|i| matches!(&i.value, YValue::Map(e) if e.len() == 1)) {
-                                YValue::Other("list")
-                            } else {
-                                YValue::Invalid(Arc::from(
-                                    "while constructing an ordered map: expected a mapping of length 1",
-                                ))
-                            }
                         } else {
-                            YValue::Invalid(Arc::from(wrong_node(m, t, "sequence").message))
-                        };
-                        start.raw = Some(Arc::new(RawNode::Seq(items)));
-                        value
+                            YValue::Other("list")
+                        }
+                    } else {
+                        YValue::Invalid(Arc::new(wrong_node(m, t, "sequence")))
                     }
                 };
+                start.raw = Some(Arc::new(RawNode::Seq(items)));
                 self.close_anchor(&anchor, &start);
                 self.push(Key::Node(start), m)
             }
@@ -533,36 +541,43 @@ impl Builder {
                     )
                 });
                 if scalar_tag {
-                    if entries.iter().any(|(k, _)| {
+                    let refused = entries.iter().any(|(k, _)| {
                         matches!(k, Key::Node(YNode { value: YValue::Str(s), .. }) if &**s == "=")
-                    }) {
-                        return Err(at(
-                            m,
-                            "ferrule refuses: a mapping with a `=` key read as a scalar",
-                        ));
-                    }
+                    });
                     start.raw = construct_mapping(m, entries)
                         .ok()
                         .map(|(pairs, _)| Arc::new(RawNode::Map(pairs)));
-                    start.value =
-                        YValue::Invalid(Arc::from(wrong_node(m, tag.as_deref().unwrap_or(""), "mapping").message));
+                    start.value = YValue::Invalid(Arc::new(if refused {
+                        at(m, "ferrule refuses: a mapping with a `=` key read as a scalar")
+                    } else {
+                        wrong_node(m, tag.as_deref().unwrap_or(""), "mapping")
+                    }));
                     self.close_anchor(&anchor, &start);
                     return self.push(Key::Node(start), m);
                 }
-                let (pairs, entries) = construct_mapping(m, entries)?;
-                start.raw = Some(Arc::new(RawNode::Map(pairs)));
-                start.value = match tag.as_deref() {
-                    None | Some("!") => YValue::Map(Arc::new(entries)),
-                    Some(t) if t == format!("{TAG}map") => YValue::Map(Arc::new(entries)),
-                    Some(t) => {
-                        let value = if t == format!("{TAG}set") {
-                            YValue::Other("set")
-                        } else {
-                            YValue::Invalid(Arc::from(wrong_node(m, t, "mapping").message))
+                match construct_mapping(m, entries) {
+                    Err(e) => start.value = YValue::Invalid(Arc::new(e)),
+                    Ok((pairs, entries)) => {
+                        let bad = pairs.iter().find_map(|(k, v)| {
+                            [k, v].into_iter().find_map(|n| match &n.value {
+                                YValue::Invalid(e) => Some(e.clone()),
+                                _ => None,
+                            })
+                        });
+                        start.raw = Some(Arc::new(RawNode::Map(pairs)));
+                        start.value = match (bad, tag.as_deref()) {
+                            (Some(e), _) => YValue::Invalid(e),
+                            (None, None | Some("!")) => YValue::Map(Arc::new(entries)),
+                            (None, Some(t)) if t == format!("{TAG}map") => {
+                                YValue::Map(Arc::new(entries))
+                            }
+                            (None, Some(t)) if t == format!("{TAG}set") => YValue::Other("set"),
+                            (None, Some(t)) => {
+                                YValue::Invalid(Arc::new(wrong_node(m, t, "mapping")))
+                            }
                         };
-                        value
                     }
-                };
+                }
                 self.close_anchor(&anchor, &start);
                 self.push(Key::Node(start), m)
             }
@@ -681,6 +696,12 @@ fn construct_mapping(
                     take(e);
                 } else if let Some(items) = seq_items {
                     for i in items {
+                        if matches!(i.value, YValue::Recursive(_)) {
+                            return Err(at(
+                                mark,
+                                "ferrule refuses: a merge key (<<) that merges a mapping enclosing it",
+                            ));
+                        }
                         match (&i.value, i.raw.as_deref()) {
                             (_, Some(RawNode::Map(e))) => take(e),
                             (YValue::Map(e), _) => take(e),
@@ -712,12 +733,18 @@ fn construct_mapping(
                 | YValue::Map(_)
                 | YValue::Recursive(_)
                 | YValue::Other("set" | "list")
-                | YValue::Invalid(_)
         ) {
             return Err(YamlError {
                 message: "while constructing a mapping: found unhashable key".into(),
                 line: k.line,
                 col: k.col,
+            });
+        }
+        if let YValue::Invalid(e) = &k.value {
+            return Err(YamlError {
+                message: e.message.clone(),
+                line: e.line,
+                col: e.col,
             });
         }
         let norm = key_norm(&k.value, out.len());
@@ -1017,19 +1044,49 @@ fn construct_float(text: &str) -> Option<f64> {
         let mut value = 0.0;
         let mut base = 1.0;
         for part in v.split(':').rev() {
-            value += part.parse::<f64>().ok()? * base;
+            value += py_float(part)? * base;
             base *= 60.0;
         }
         return Some(sign * value);
     }
-    // Python's float() accepts `1.` and `1.e+5`; Rust's parser wants a digit after the dot.
-    let fixed = v.replace(".e", ".0e");
+    py_float(&v).map(|f| sign * f)
+}
+
+/// Python's `float(text)` for the texts YAML hands it: surrounding whitespace, one sign,
+/// decimal digits with an optional point and exponent, `inf`/`infinity`/`nan`.
+fn py_float(text: &str) -> Option<f64> {
+    let t = text.trim_matches(|c: char| c.is_whitespace());
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let lower = body.to_ascii_lowercase();
+    if !matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+        let (mantissa, exp) = match lower.find('e') {
+            Some(i) => (&lower[..i], Some(&lower[i + 1..])),
+            None => (lower.as_str(), None),
+        };
+        let digits = mantissa.chars().filter(|c| c.is_ascii_digit()).count();
+        let ok_mantissa = digits > 0
+            && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && mantissa.matches('.').count() <= 1;
+        let ok_exp = exp.is_none_or(|e| {
+            let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+            !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+        });
+        if !ok_mantissa || !ok_exp {
+            return None;
+        }
+    }
+    // Rust's parser wants a digit on both sides of the point.
+    let fixed = t.replace(".e", ".0e").replace(".E", ".0E");
     let fixed = if fixed.ends_with('.') {
         format!("{fixed}0")
     } else {
         fixed
     };
-    fixed.parse::<f64>().ok().map(|f| sign * f)
+    let fixed = match fixed.strip_prefix('.') {
+        Some(rest) => format!("0.{rest}"),
+        None => fixed.replace("-.", "-0.").replace("+.", "+0."),
+    };
+    fixed.parse::<f64>().ok()
 }
 
 #[cfg(test)]
