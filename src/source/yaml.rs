@@ -213,6 +213,9 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
             col: e.col,
         });
     }
+    if let Some(e) = b.poisoned {
+        return Err(e);
+    }
     Ok(b.root)
 }
 
@@ -285,6 +288,9 @@ struct Builder {
     flow_depth: usize,
     /// Counter for node identities (`KeyId::Node`).
     next_id: usize,
+    /// Set when a recursive alias refers to a node whose construction fails: whether
+    /// PyYAML constructs it depends on where the alias sits, which is not followed.
+    poisoned: Option<YamlError>,
 }
 
 const TAG: &str = "tag:yaml.org,2002:";
@@ -342,6 +348,13 @@ impl Builder {
     fn close_anchor(&mut self, anchor: &Option<String>, node: &YNode) {
         if let Some(a) = anchor {
             if let Some(Anchor::Open(cell)) = self.anchors.get(a) {
+                if Arc::strong_count(cell) > 1 && matches!(node.value, YValue::Invalid(_)) {
+                    self.poisoned = Some(YamlError {
+                        message: "ferrule refuses: an alias inside a node whose construction fails".into(),
+                        line: node.line,
+                        col: node.col,
+                    });
+                }
                 let _ = cell.set(node.clone());
             }
             self.anchors.insert(a.clone(), Anchor::Done(node.clone()));
@@ -850,21 +863,32 @@ fn construct_tagged(tag: &str, text: &str) -> Result<YValue, String> {
 /// Resolves a plain scalar as PyYAML's YAML 1.1 resolver does, then constructs it with
 /// PAT's overrides.
 fn resolve_plain(text: &str) -> Result<Scalar, String> {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Ok(Scalar::Value(YValue::Null)),
-        "true" | "True" | "TRUE" => return Ok(Scalar::Value(YValue::Bool(true))),
-        "false" | "False" | "FALSE" => return Ok(Scalar::Value(YValue::Bool(false))),
+    // PyYAML's resolver regexes end in `$`, which also matches before a final newline (a
+    // `!`-tagged block scalar keeps one); constructors then see the whole text.
+    let m = text.strip_suffix('\n').unwrap_or(text);
+    match m {
+        "" if text.is_empty() => return Ok(Scalar::Value(YValue::Null)),
+        "~" | "null" | "Null" | "NULL" => return Ok(Scalar::Value(YValue::Null)),
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "yes" | "Yes" | "YES" | "no"
+        | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF" => {
+            // PAT's bool constructor: only these six spellings, exactly, are booleans.
+            return Ok(Scalar::Value(match text {
+                "true" | "True" | "TRUE" => YValue::Bool(true),
+                "false" | "False" | "FALSE" => YValue::Bool(false),
+                _ => YValue::Str(Arc::from(text)),
+            }));
+        }
         "<<" => return Ok(Scalar::Merge),
         "=" => return Ok(Scalar::ValueKey),
         _ => {}
     }
     // PyYAML tries the float resolver before the int resolver.
-    if is_yaml11_float(text) {
+    if is_yaml11_float(m) {
         return construct_float(text)
             .map(|f| Scalar::Value(YValue::Float(f)))
             .ok_or_else(|| format!("could not convert string to float: {text:?}"));
     }
-    if is_yaml11_int(text) {
+    if is_yaml11_int(m) {
         return construct_int(text).map(Scalar::Value);
     }
     Ok(Scalar::Value(YValue::Str(Arc::from(text))))
