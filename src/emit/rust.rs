@@ -1661,6 +1661,7 @@ mod tests {
             detections: Vec::new(),
             data_models: Vec::new(),
             data_files: BTreeMap::new(),
+            ..Program::default()
         };
         emit_module(&program, "m", TokenStream::new())
     }
