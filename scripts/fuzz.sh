@@ -21,9 +21,9 @@ while IFS= read -r -d '' f; do
   case "$f" in
     *.yml|*.yaml) cp "$f" "$seeds/yaml/$i" ;;
     *.py) cp "$f" "$seeds/python/$i" ;;
-    *.jsonl) head -c 4096 "$f" > "$seeds/event/$i" ;;
+    *.jsonl) head -n 300 "$f" | split -l 1 - "$seeds/event/$i-" ;;
   esac
-done < <(find corpus -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.jsonl' \) -size -64k -print0)
+done < <(find corpus -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.jsonl' \) -print0)
 # Whole-repository seeds: a spec and its module joined by 0xff (see fuzz_targets/repo.rs).
 for y in corpus/v1/rules/*.yml; do
   p="${y%.yml}.py"

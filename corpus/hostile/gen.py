@@ -58,6 +58,10 @@ add("unary_chain_2000", "F007", rule("-" * 2000 + "1"))
 add("attr_chain_2000", "F007", rule("event" + ".get" * 2000))
 add("lambdas_2000", "F007", "f = " + "lambda: " * 2000 + "1\n" + rule("f"))
 add("sum_900", "ok", rule("+".join(["1"] * 900) + " > 0"))
+# Just under ferrule's depth limit (1,000): emitted, and rustc compiles them.
+add("not_chain_990", "ok", rule("not " * 990 + "False"))
+add("unary_chain_990", "ok", rule("-" * 990 + "1"))
+add("attr_chain_990", "ok", "def rule(event):\n    return bool(event" + ".upper" * 985 + ")\n", tests="")
 # Beyond CPython's compile-time recursion limit: its RecursionError, as F004.
 add("sum_5000", "F004", rule("+".join(["1"] * 5000) + " > 0"))
 add("unary_chain_100000", "F004", rule("-" * 100000 + "1"))

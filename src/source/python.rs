@@ -146,8 +146,12 @@ fn tokenizer_limits(text: &str) -> Option<(String, usize)> {
 
 /// Parses a module; a syntax error, one of CPython's limits, or nesting deeper than
 /// ferrule compiles becomes a diagnostic.
-pub fn parse(file: &str, text: String) -> Result<PyFile, Diagnostic> {
+pub fn parse(file: &str, mut text: String) -> Result<PyFile, Diagnostic> {
     use rustpython_parser::Parse;
+    // CPython skips a UTF-8 byte-order mark (it is not part of the first line's columns).
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let syntax = |text: &str, offset: usize, msg: &str| {
         let (line, col) = line_col(text, offset);
         Diagnostic::new(
