@@ -40,7 +40,10 @@ fn expectations() -> Vec<(String, String, String)> {
                 continue;
             };
             let text = text.trim_start_matches('\u{feff}');
-            let Some(code) = text.lines().next().and_then(|l| l.strip_prefix("# expect: "))
+            let Some(code) = text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# expect: "))
             else {
                 continue;
             };
@@ -118,7 +121,10 @@ fn hostile_inputs_cost_only_themselves() {
         assert!(*ok, "unexpected diagnostic: {}", d.render(&root()));
     }
     assert!(driver::has_errors(&diags), "exit code 1");
-    assert!(ids.contains(&"Hostile.Good"), "the good detection is emitted");
+    assert!(
+        ids.contains(&"Hostile.Good"),
+        "the good detection is emitted"
+    );
 
     // The generated crate (deep expressions included) builds with rustc.
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -138,7 +144,10 @@ fn hostile_inputs_cost_only_themselves() {
             .env_remove("CARGO_TARGET_DIR")
             .status()
             .expect("run cargo build in the generated crate");
-    assert!(status.success(), "the crate generated from corpus/hostile must build");
+    assert!(
+        status.success(),
+        "the crate generated from corpus/hostile must build"
+    );
 }
 
 #[test]
@@ -159,7 +168,10 @@ fn hostile_diagnostics_render_stably() {
         *m.entry(d.span.file.as_str()).or_default() += 1;
         m
     });
-    assert!(by_file.values().all(|&n| n <= 3), "one problem, one diagnostic: {by_file:?}");
+    assert!(
+        by_file.values().all(|&n| n <= 3),
+        "one problem, one diagnostic: {by_file:?}"
+    );
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("diagnostics@hostile", heads);
     });

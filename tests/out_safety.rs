@@ -14,8 +14,11 @@ fn repo(dir: &Path, ids: &[&str]) -> PathBuf {
     std::fs::create_dir_all(&rules).unwrap();
     for id in ids {
         let stem = id.to_lowercase();
-        std::fs::write(rules.join(format!("{stem}.py")), "def rule(event):\n    return True\n")
-            .unwrap();
+        std::fs::write(
+            rules.join(format!("{stem}.py")),
+            "def rule(event):\n    return True\n",
+        )
+        .unwrap();
         std::fs::write(
             rules.join(format!("{stem}.yml")),
             format!(
@@ -35,8 +38,12 @@ fn ferrule(args: &[&std::ffi::OsStr]) -> Output {
 }
 
 fn build(repo: &Path, out: &Path, force: bool) -> Output {
-    let mut args: Vec<&std::ffi::OsStr> =
-        vec!["build".as_ref(), repo.as_os_str(), "--out".as_ref(), out.as_os_str()];
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "build".as_ref(),
+        repo.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
     if force {
         args.push("--force".as_ref());
     }
@@ -93,7 +100,10 @@ fn a_directory_ferrule_did_not_write_is_refused() {
     assert_eq!(out.status.code(), Some(2), "refused with exit 2");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     assert_eq!(listing(&other), before, "nothing written");
-    assert_eq!(std::fs::read_to_string(other.join("Cargo.toml")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(other.join("Cargo.toml")).unwrap(),
+        "mine"
+    );
     // The repository itself (as with `--out .` in ferrule's own checkout).
     let before = listing(&r);
     assert_eq!(build(&r, &r, false).status.code(), Some(2));
@@ -115,8 +125,14 @@ fn force_writes_but_never_deletes_what_ferrule_did_not_write() {
     std::fs::write(other.join("notes.txt"), "mine").unwrap();
     assert_eq!(build(&r, &other, true).status.code(), Some(0));
     assert!(other.join(MARKER).is_file());
-    assert_eq!(std::fs::read_to_string(other.join("src/m/keep.rs")).unwrap(), "mine");
-    assert_eq!(std::fs::read_to_string(other.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(other.join("src/m/keep.rs")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.join("notes.txt")).unwrap(),
+        "mine"
+    );
     // A later build (no --force needed now) still keeps them.
     assert_eq!(build(&r, &other, false).status.code(), Some(0));
     assert!(other.join("src/m/keep.rs").is_file() && other.join("notes.txt").is_file());
@@ -135,7 +151,10 @@ fn rebuilding_deletes_only_stale_generated_files() {
     assert_eq!(build(&r, &out, false).status.code(), Some(0));
     assert!(!two.exists(), "the stale generated module is deleted");
     assert!(out.join("src/m/det_a_one.rs").is_file());
-    assert_eq!(std::fs::read_to_string(out.join("src/m/user.rs")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/m/user.rs")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -152,7 +171,10 @@ fn an_edited_marker_cannot_delete_outside_files() {
     text.push_str(&format!("{}\n", victim.display()));
     std::fs::write(&marker, text).unwrap();
     assert_eq!(build(&r, &out, false).status.code(), Some(0));
-    assert!(victim.is_file(), "a path out of the directory is never deleted");
+    assert!(
+        victim.is_file(),
+        "a path out of the directory is never deleted"
+    );
 }
 
 #[test]
@@ -166,7 +188,10 @@ fn links_inside_the_directory_are_not_written_through() {
     std::fs::remove_dir_all(out.join("src")).unwrap();
     std::os::unix::fs::symlink(&elsewhere, out.join("src")).unwrap();
     assert_eq!(build(&r, &out, false).status.code(), Some(2));
-    assert!(listing(&elsewhere).is_empty(), "nothing written through the link");
+    assert!(
+        listing(&elsewhere).is_empty(),
+        "nothing written through the link"
+    );
 }
 
 #[test]
@@ -182,6 +207,11 @@ fn the_test_build_directory_is_guarded_too() {
         .env("FERRULE_TEST_DIR", &dir)
         .output()
         .expect("run ferrule test");
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(listing(&dir), vec!["precious".to_string()]);
 }

@@ -36,23 +36,124 @@ impl Rng {
 }
 
 const PLAIN: &[&str] = &[
-    "0644", "01234567", "089", "0", "-0", "+12", "1_000", "0x1F", "0X1f", "0b101", "0o17",
-    "-0x_1", "1:30", "1:30:00", "190:20:30", "3.10", "1e5", "1.0e+5", "1.0E-3", "1.", ".5",
-    "-.inf", ".Inf", ".NaN", "+.inf", "1_000.5", "1:30.5", "6.8523015e+5", "12e03",
-    "123456789012345678901234567890", "-99999999999999999999999999999999999999999",
-    "0x123456789abcdef0123456789abcdef0123", "yes", "no", "on", "off", "y", "n", "Yes", "NO",
-    "true", "True", "TRUE", "false", "False", "FALSE", "tRue", "~", "null", "Null", "NULL",
-    "nUll", "2024-01-02", "2024-01-02T03:04:05Z", "2001-12-14 21:59:43.10 -5",
-    "2001-12-14t21:59:43.10-05:00", "12:30", "hello", "hello world", "a:b", "a#b",
-    "x- y", "café", "😀", "'", "\"", "a'b", "-", "-1-", "0.0.0.0", "10.0.0.1/8", "1_", "_1",
-    "0x", "0b", "0b2", "08", "0_8", "+", "1__0", "1e", "1.0e5", "1.e+5", ".e5", "..5",
-    "1.5.5", "-.5", "+.5e+3", "0:0", "60:60", "1:60", "1:5:9", "0x1:2",
+    "0644",
+    "01234567",
+    "089",
+    "0",
+    "-0",
+    "+12",
+    "1_000",
+    "0x1F",
+    "0X1f",
+    "0b101",
+    "0o17",
+    "-0x_1",
+    "1:30",
+    "1:30:00",
+    "190:20:30",
+    "3.10",
+    "1e5",
+    "1.0e+5",
+    "1.0E-3",
+    "1.",
+    ".5",
+    "-.inf",
+    ".Inf",
+    ".NaN",
+    "+.inf",
+    "1_000.5",
+    "1:30.5",
+    "6.8523015e+5",
+    "12e03",
+    "123456789012345678901234567890",
+    "-99999999999999999999999999999999999999999",
+    "0x123456789abcdef0123456789abcdef0123",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Yes",
+    "NO",
+    "true",
+    "True",
+    "TRUE",
+    "false",
+    "False",
+    "FALSE",
+    "tRue",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nUll",
+    "2024-01-02",
+    "2024-01-02T03:04:05Z",
+    "2001-12-14 21:59:43.10 -5",
+    "2001-12-14t21:59:43.10-05:00",
+    "12:30",
+    "hello",
+    "hello world",
+    "a:b",
+    "a#b",
+    "x- y",
+    "café",
+    "😀",
+    "'",
+    "\"",
+    "a'b",
+    "-",
+    "-1-",
+    "0.0.0.0",
+    "10.0.0.1/8",
+    "1_",
+    "_1",
+    "0x",
+    "0b",
+    "0b2",
+    "08",
+    "0_8",
+    "+",
+    "1__0",
+    "1e",
+    "1.0e5",
+    "1.e+5",
+    ".e5",
+    "..5",
+    "1.5.5",
+    "-.5",
+    "+.5e+3",
+    "0:0",
+    "60:60",
+    "1:60",
+    "1:5:9",
+    "0x1:2",
 ];
 
 const KEYS: &[&str] = &[
-    "AnalysisType", "RuleID", "Filename", "Severity", "Tests", "Log", "Name", "k", "a", "b",
-    "1", "true", "null", "~", "0644", "3.0", "key with space", "\"quoted\"", "'single'",
-    "?", "- x", "a: b",
+    "AnalysisType",
+    "RuleID",
+    "Filename",
+    "Severity",
+    "Tests",
+    "Log",
+    "Name",
+    "k",
+    "a",
+    "b",
+    "1",
+    "true",
+    "null",
+    "~",
+    "0644",
+    "3.0",
+    "key with space",
+    "\"quoted\"",
+    "'single'",
+    "?",
+    "- x",
+    "a: b",
 ];
 
 /// Whether `text` reads back as the same plain scalar (mostly: the generator sometimes
@@ -60,7 +161,10 @@ const KEYS: &[&str] = &[
 fn plain_safe(text: &str, flow: bool) -> bool {
     let first = text.chars().next();
     !text.is_empty()
-        && !text.starts_with(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ', '\t'])
+        && !text.starts_with([
+            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
+            '@', '`', ' ', '\t',
+        ])
         && !text.ends_with([' ', '\t', ':'])
         && !text.contains(": ")
         && !text.contains(" #")
@@ -101,9 +205,23 @@ impl Gen {
 
     fn tag(&mut self) -> &'static str {
         *self.rng.pick(&[
-            "!!str ", "!!int ", "!!float ", "!!bool ", "!!null ", "!!timestamp ", "!!binary ",
-            "! ", "!custom ", "!!map ", "!!seq ", "!!set ", "!!omap ", "!!merge ", "!!value ",
-            "!<tag:yaml.org,2002:str> ", "!!python/name:os.system ",
+            "!!str ",
+            "!!int ",
+            "!!float ",
+            "!!bool ",
+            "!!null ",
+            "!!timestamp ",
+            "!!binary ",
+            "! ",
+            "!custom ",
+            "!!map ",
+            "!!seq ",
+            "!!set ",
+            "!!omap ",
+            "!!merge ",
+            "!!value ",
+            "!<tag:yaml.org,2002:str> ",
+            "!!python/name:os.system ",
         ])
     }
 
@@ -136,7 +254,9 @@ impl Gen {
                 for c in text.chars() {
                     match c {
                         '"' => s.push_str("\\\""),
-                        '\\' => s.push_str(*self.rng.pick(&["\\\\", "\\x41", "\\u00e9", "\\n", "\\t", "\\0", "\\/", "\\q"])),
+                        '\\' => s.push_str(*self.rng.pick(&[
+                            "\\\\", "\\x41", "\\u00e9", "\\n", "\\t", "\\0", "\\/", "\\q",
+                        ])),
                         c => s.push(c),
                     }
                 }
@@ -148,16 +268,25 @@ impl Gen {
                 let header = format!(
                     "{}{}{}",
                     if n == 3 { "|" } else { ">" },
-                    self.rng.pick(&["", "", "-", "+", "", "-", "+", "2", "-1", "+1"]),
+                    self.rng
+                        .pick(&["", "", "-", "+", "", "-", "+", "2", "-1", "+1"]),
                     self.rng.pick(&["", " # c"])
                 );
                 let lines: Vec<String> = (0..1 + self.rng.below(3))
                     .map(|i| {
-                        let extra = if i > 0 && self.rng.chance(15) { " " } else { "" };
+                        let extra = if i > 0 && self.rng.chance(15) {
+                            " "
+                        } else {
+                            ""
+                        };
                         format!("{ind}{extra}{}", self.scalar_text().replace('\n', " "))
                     })
                     .collect();
-                format!("{header}\n{}{}", lines.join("\n"), self.rng.pick(&["", "\n", "\n\n"]))
+                format!(
+                    "{header}\n{}{}",
+                    lines.join("\n"),
+                    self.rng.pick(&["", "\n", "\n\n"])
+                )
             }
         }
     }
@@ -259,7 +388,10 @@ impl Gen {
         let mut s = String::new();
         for _ in 0..1 + self.rng.below(4) {
             if self.rng.chance(5) {
-                s.push_str(&format!("{}# comment\n", " ".repeat(self.rng.below(ind + 2))));
+                s.push_str(&format!(
+                    "{}# comment\n",
+                    " ".repeat(self.rng.below(ind + 2))
+                ));
             }
             let k = self.key();
             s.push_str(&" ".repeat(ind));
@@ -280,7 +412,13 @@ impl Gen {
         self.anchors.clear();
         let mut doc = String::new();
         if self.rng.chance(5) {
-            doc.push_str(*self.rng.pick(&["%YAML 1.1\n---\n", "%YAML 1.2\n---\n", "---\n", "--- ", "%TAG !e! tag:example.com,2000:\n---\n"]));
+            doc.push_str(*self.rng.pick(&[
+                "%YAML 1.1\n---\n",
+                "%YAML 1.2\n---\n",
+                "---\n",
+                "--- ",
+                "%TAG !e! tag:example.com,2000:\n---\n",
+            ]));
         }
         if self.rng.chance(85) {
             doc.push_str(&self.mapping_body(0, 0));
@@ -291,7 +429,13 @@ impl Gen {
             doc.push_str(&self.block(0, 0));
         }
         if self.rng.chance(4) {
-            doc.push_str(*self.rng.pick(&["...\n", "---\n", "--- x\n", "...\n---\nk: v\n", "# end"]));
+            doc.push_str(*self.rng.pick(&[
+                "...\n",
+                "---\n",
+                "--- x\n",
+                "...\n---\nk: v\n",
+                "# end",
+            ]));
         }
         let mut bytes = doc.into_bytes();
         // Random damage: the loaders must agree on what fails too.
@@ -311,7 +455,11 @@ impl Gen {
                 1 => bytes.insert(at, *self.rng.pick(b" \t\n:-[]{},#&*!|>'\"%@`?")),
                 2 => bytes.insert(at, *self.rng.pick(&[0u8, 7, 0x1b, 0x85, 0xff, 0xc3])),
                 3 => {
-                    let line_start = bytes[..at].iter().rposition(|&c| c == b'\n').map(|i| i + 1).unwrap_or(0);
+                    let line_start = bytes[..at]
+                        .iter()
+                        .rposition(|&c| c == b'\n')
+                        .map(|i| i + 1)
+                        .unwrap_or(0);
                     bytes.insert(line_start, b' ');
                 }
                 4 => {
@@ -372,7 +520,9 @@ fn yaml_loader_matches_pat() {
         let want_err = want.starts_with('E');
         if want_err {
             errors += 1;
-            if std::env::var("FERRULE_YAML_DIFF_SHOW").is_ok_and(|k| want.contains(&k)) && errors % 50 == 0 {
+            if std::env::var("FERRULE_YAML_DIFF_SHOW").is_ok_and(|k| want.contains(&k))
+                && errors % 50 == 0
+            {
                 eprintln!("=== {want}\n{}", String::from_utf8_lossy(doc));
             }
             *kinds.entry(want.chars().take(60).collect()).or_default() += 1;

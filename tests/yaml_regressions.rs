@@ -58,7 +58,10 @@ fn pinned_yaml_differences() {
             got == *want || got.starts_with("E ferrule refuses")
         };
         if !ok {
-            bad.push(format!("{:?}\n    PAT:     {want}\n    ferrule: {got}", String::from_utf8_lossy(doc)));
+            bad.push(format!(
+                "{:?}\n    PAT:     {want}\n    ferrule: {got}",
+                String::from_utf8_lossy(doc)
+            ));
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -67,8 +70,16 @@ fn pinned_yaml_differences() {
         let docs: Vec<Vec<u8>> = CASES.iter().map(|(d, _)| d.to_vec()).collect();
         let now = differential::pat_canon(&py, &docs);
         for ((doc, want), now) in CASES.iter().zip(now) {
-            let same = if want.starts_with('E') { now.starts_with('E') } else { now == *want };
-            assert!(same, "{:?}: recorded {want}, PAT now says {now}", String::from_utf8_lossy(doc));
+            let same = if want.starts_with('E') {
+                now.starts_with('E')
+            } else {
+                now == *want
+            };
+            assert!(
+                same,
+                "{:?}: recorded {want}, PAT now says {now}",
+                String::from_utf8_lossy(doc)
+            );
         }
     }
 }

@@ -265,10 +265,7 @@ pub fn write(out: &Path, files: &BTreeMap<String, String>, force: bool) -> Resul
         Ok(_) => match previous_files(out) {
             Some(prev) => prev,
             None => {
-                let empty = std::fs::read_dir(out)
-                    .map_err(io(out))?
-                    .next()
-                    .is_none();
+                let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
                 if !empty && !force {
                     return Err(WriteError::NotOurs(out.to_path_buf()));
                 }

@@ -52,8 +52,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         // PAT appends the helpers' directory to `sys.path` and reloads a module already
         // imported under the helper's name: a standard-library or installed module of
         // that name wins, and the helper is never imported.
-        if crate::source::stdlib_names::is_stdlib(gid) || crate::lower::stdlib::module_exists(gid)
-        {
+        if crate::source::stdlib_names::is_stdlib(gid) || crate::lower::stdlib::module_exists(gid) {
             diags.push(Diagnostic::new(
                 Code::ShadowedHelper,
                 span_of(s, s.yaml.get("GlobalID").unwrap_or(&s.yaml)),
@@ -660,7 +659,9 @@ fn shared_collection(n: &YNode) -> Option<&YNode> {
         }
         match &n.value {
             YValue::Seq(v) => v.iter().find_map(|i| go(i, seen)),
-            YValue::Map(v) => v.iter().find_map(|(k, x)| go(k, seen).or_else(|| go(x, seen))),
+            YValue::Map(v) => v
+                .iter()
+                .find_map(|(k, x)| go(k, seen).or_else(|| go(x, seen))),
             _ => None,
         }
     }
@@ -795,7 +796,9 @@ fn load_python(root: &Path, rel: &str, from: &Span) -> Result<python::PyFile, Di
     let path = root.join(rel);
     let missing = |what: String| Diagnostic::new(Code::MissingPython, from.clone(), what);
     if path.canonicalize().is_err() {
-        return Err(missing(format!("cannot read Python file `{rel}`: not found")));
+        return Err(missing(format!(
+            "cannot read Python file `{rel}`: not found"
+        )));
     }
     // A `Filename` (or a link it names) leading out of the repository is never read, and
     // where it leads is never shown.

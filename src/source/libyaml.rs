@@ -120,7 +120,10 @@ impl Parser {
             if parser.error == sys::YAML_READER_ERROR {
                 // PyYAML: "unacceptable character #x%04x: <problem>" when a value is known.
                 let message = if parser.problem_value != -1 {
-                    format!("unacceptable character #x{:04x}: {problem}", parser.problem_value)
+                    format!(
+                        "unacceptable character #x{:04x}: {problem}",
+                        parser.problem_value
+                    )
                 } else {
                     problem
                 };

@@ -123,7 +123,10 @@ fn tokenizer_limits(text: &str) -> Option<(String, usize)> {
         match tok {
             Tok::Lpar | Tok::Lsqb | Tok::Lbrace => {
                 if level >= MAX_PAREN_LEVEL {
-                    return Some(("too many nested parentheses".into(), range.start().to_usize()));
+                    return Some((
+                        "too many nested parentheses".into(),
+                        range.start().to_usize(),
+                    ));
                 }
                 level += 1;
             }
@@ -161,7 +164,11 @@ pub fn parse(file: &str, mut text: String) -> Result<PyFile, Diagnostic> {
         )
     };
     if let Some(at) = text.find('\0') {
-        return Err(syntax(&text, at, "source code string cannot contain null bytes"));
+        return Err(syntax(
+            &text,
+            at,
+            "source code string cannot contain null bytes",
+        ));
     }
     if let Some((msg, at)) = tokenizer_limits(&text) {
         return Err(syntax(&text, at, &msg));
@@ -207,11 +214,7 @@ pub fn parse(file: &str, mut text: String) -> Result<PyFile, Diagnostic> {
 /// nodes included), and where its deepest node starts. The walk stops at `cap + 1`, so
 /// it never recurses deeper than that itself.
 pub fn nesting_depth(body: &[ast::Stmt], cap: usize) -> (usize, usize) {
-    let mut d = Depth {
-        cap,
-        max: 0,
-        at: 0,
-    };
+    let mut d = Depth { cap, max: 0, at: 0 };
     d.stmts(body, 1);
     (d.max, d.at)
 }

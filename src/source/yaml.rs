@@ -236,7 +236,10 @@ fn byte_line_col(bytes: &[u8], off: usize) -> (usize, usize) {
         .rposition(|&c| c == b'\n')
         .map(|i| i + 1)
         .unwrap_or(0);
-    (line, String::from_utf8_lossy(&before[start..]).chars().count() + 1)
+    (
+        line,
+        String::from_utf8_lossy(&before[start..]).chars().count() + 1,
+    )
 }
 
 /// A plain scalar's meaning before construction: a key of the special kinds, or a value.
@@ -336,7 +339,10 @@ impl Builder {
     fn open_anchor(&mut self, anchor: &Option<String>, mark: Mark) -> Result<(), YamlError> {
         if let Some(a) = anchor {
             if self.anchors.contains_key(a) {
-                return Err(at(mark, "found duplicate anchor; first occurrence, second occurrence"));
+                return Err(at(
+                    mark,
+                    "found duplicate anchor; first occurrence, second occurrence",
+                ));
             }
             self.anchors
                 .insert(a.clone(), Anchor::Open(Arc::new(OnceLock::new())));
@@ -350,7 +356,8 @@ impl Builder {
             if let Some(Anchor::Open(cell)) = self.anchors.get(a) {
                 if Arc::strong_count(cell) > 1 && matches!(node.value, YValue::Invalid(_)) {
                     self.poisoned = Some(YamlError {
-                        message: "ferrule refuses: an alias inside a node whose construction fails".into(),
+                        message: "ferrule refuses: an alias inside a node whose construction fails"
+                            .into(),
                         line: node.line,
                         col: node.col,
                     });
@@ -500,18 +507,22 @@ impl Builder {
                 } else {
                     let t = tag.as_deref().unwrap_or_default();
                     if t == format!("{TAG}omap") || t == format!("{TAG}pairs") {
-                        let ok = items.iter().all(|i| {
-                            matches!(i.raw.as_deref(), Some(RawNode::Map(p)) if p.len() == 1)
-                        });
+                        let ok = items.iter().all(
+                            |i| matches!(i.raw.as_deref(), Some(RawNode::Map(p)) if p.len() == 1),
+                        );
                         if !ok {
                             YValue::Invalid(Arc::new(at(
                                 m,
                                 "while constructing an ordered map: expected a mapping of length 1",
                             )))
-                        } else if let Some(bad) = items.iter().find_map(|i| match i.raw.as_deref() {
-                            Some(RawNode::Map(p)) => first_invalid(&[p[0].0.clone(), p[0].1.clone()]),
-                            _ => None,
-                        }) {
+                        } else if let Some(bad) =
+                            items.iter().find_map(|i| match i.raw.as_deref() {
+                                Some(RawNode::Map(p)) => {
+                                    first_invalid(&[p[0].0.clone(), p[0].1.clone()])
+                                }
+                                _ => None,
+                            })
+                        {
                             bad
                         } else if items.is_empty() {
                             YValue::Seq(Arc::new(Vec::new()))
@@ -561,7 +572,10 @@ impl Builder {
                         .ok()
                         .map(|(pairs, _)| Arc::new(RawNode::Map(pairs)));
                     start.value = YValue::Invalid(Arc::new(if refused {
-                        at(m, "ferrule refuses: a mapping with a `=` key read as a scalar")
+                        at(
+                            m,
+                            "ferrule refuses: a mapping with a `=` key read as a scalar",
+                        )
                     } else {
                         wrong_node(m, tag.as_deref().unwrap_or(""), "mapping")
                     }));
@@ -657,12 +671,14 @@ fn wrong_node(mark: Mark, tag: &str, found: &str) -> YamlError {
         Some(
             "str" | "int" | "float" | "bool" | "null" | "binary" | "timestamp" | "merge" | "value",
         ) => "a scalar",
-        _ => return at(mark, format!("could not determine a constructor for the tag {tag:?}")),
+        _ => {
+            return at(
+                mark,
+                format!("could not determine a constructor for the tag {tag:?}"),
+            )
+        }
     };
-    at(
-        mark,
-        format!("expected {expected} node, but found {found}"),
-    )
+    at(mark, format!("expected {expected} node, but found {found}"))
 }
 
 /// PyYAML's `flatten_mapping` (merge keys) and dict construction: keys must be hashable,
@@ -742,10 +758,7 @@ fn construct_mapping(
     for (k, v) in &pairs {
         if matches!(
             k.value,
-            YValue::Seq(_)
-                | YValue::Map(_)
-                | YValue::Recursive(_)
-                | YValue::Other("set" | "list")
+            YValue::Seq(_) | YValue::Map(_) | YValue::Recursive(_) | YValue::Other("set" | "list")
         ) {
             return Err(YamlError {
                 message: "while constructing a mapping: found unhashable key".into(),
@@ -844,8 +857,12 @@ fn construct_tagged(tag: &str, text: &str) -> Result<YValue, String> {
                 .then_some(YValue::Other("bytes"))
                 .ok_or_else(|| "failed to decode base64 data".into())
         }
-        Some("merge") => Err(format!("could not determine a constructor for the tag {tag:?}")),
-        Some("value") => Err(format!("could not determine a constructor for the tag {tag:?}")),
+        Some("merge") => Err(format!(
+            "could not determine a constructor for the tag {tag:?}"
+        )),
+        Some("value") => Err(format!(
+            "could not determine a constructor for the tag {tag:?}"
+        )),
         Some("seq" | "map" | "set" | "omap" | "pairs") => Err(format!(
             "expected a {} node, but found scalar",
             if matches!(tag.strip_prefix(TAG), Some("map" | "set")) {
