@@ -23,8 +23,11 @@ pub struct Program {
     pub data_files: BTreeMap<String, String>,
     /// The Rust module name of every module, computed once by the emitter
     /// (`emit::rust::module_rust_name`) and keyed by the module count it was made for.
-    pub rust_names: std::sync::Mutex<Option<(usize, std::sync::Arc<BTreeMap<String, String>>)>>,
+    pub rust_names: std::sync::Mutex<Option<RustNames>>,
 }
+
+/// The emitter's table of Rust module names and the module count it was made for.
+pub type RustNames = (usize, std::sync::Arc<BTreeMap<String, String>>);
 
 /// What kind of module this is, which decides its Rust module name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,6 +9,9 @@
 //! the run; `FERRULE_PAT_PY` names a Python with panther_analysis_tool (default `.venv-pat`
 //! or `../.venv-pat`). Every difference found is pinned in `tests/yaml_regressions.rs`.
 
+// `*self.rng.pick(…)` picks the `&str` type for the candidates.
+#![allow(clippy::explicit_auto_deref)]
+
 #[path = "yaml_diff/common.rs"]
 mod common;
 
