@@ -155,6 +155,17 @@ add(
         "    Log: {a: " + "[" * 1200 + "]" * 1200 + "}\n"
     ),
 )
+add(
+    "deep_test_data",
+    "F010",
+    rule("True"),
+    tests=(
+        "Tests:\n"
+        "  - Name: deep\n"
+        "    ExpectedResult: true\n"
+        "    Log: {a: " + "[" * 950 + "]" * 950 + "}\n"
+    ),
+)
 add("analysis_type_capital", "F002", rule("True"), head="")
 FILES["rules/analysis_type_capital.yml"] = FILES["rules/analysis_type_capital.yml"].replace(
     "AnalysisType: rule", "AnalysisType: Rule"

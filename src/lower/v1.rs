@@ -529,6 +529,8 @@ pub(crate) fn failed_dependency(
 /// per byte of the spec file: generous for any real use of anchors, small enough that a
 /// file of nested aliases cannot exhaust memory.
 const EXPANSION_PER_BYTE: u64 = 64;
+/// The deepest test data the runtime's JSON reader takes (see `ferrule_runtime::event`).
+const TEST_DATA_MAX_DEPTH: usize = 900;
 const EXPANSION_BASE: u64 = 1 << 16;
 
 fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagnostic> {
@@ -688,7 +690,18 @@ fn scalar_text(n: &YNode) -> String {
 
 /// Test data as JSON text; refuses what JSON cannot carry exactly.
 fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
-    fn conv(s: &SpecFile, n: &YNode) -> Result<serde_json::Value, Diagnostic> {
+    fn conv(s: &SpecFile, n: &YNode, depth: usize) -> Result<serde_json::Value, Diagnostic> {
+        // The runtime reads test data with its `json.loads` model, which stops at 900
+        // levels (CPython's RecursionError); PAT hands YAML's dicts over directly.
+        if depth > TEST_DATA_MAX_DEPTH {
+            return Err(Diagnostic::new(
+                Code::TestData,
+                span_of(s, n),
+                format!(
+                    "test data nested deeper than {TEST_DATA_MAX_DEPTH} levels is not supported"
+                ),
+            ));
+        }
         Ok(match &n.value {
             YValue::Null => serde_json::Value::Null,
             YValue::Bool(b) => serde_json::Value::Bool(*b),
@@ -735,7 +748,10 @@ fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
             },
             YValue::Str(t) => serde_json::Value::String(t.to_string()),
             YValue::Seq(items) => serde_json::Value::Array(
-                items.iter().map(|i| conv(s, i)).collect::<Result<_, _>>()?,
+                items
+                    .iter()
+                    .map(|i| conv(s, i, depth + 1))
+                    .collect::<Result<_, _>>()?,
             ),
             YValue::Map(entries) => {
                 let mut m = serde_json::Map::new();
@@ -748,13 +764,13 @@ fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
                         ));
                     };
                     // PyYAML keeps the last of duplicate keys, in the first key's place.
-                    m.insert(key.to_string(), conv(s, v)?);
+                    m.insert(key.to_string(), conv(s, v, depth + 1)?);
                 }
                 serde_json::Value::Object(m)
             }
         })
     }
-    let v = conv(s, n)?;
+    let v = conv(s, n, 1)?;
     Ok(serde_json::to_string(&v).unwrap_or_default())
 }
 
