@@ -50,6 +50,10 @@ pub enum Code {
     /// pypanther cannot express exactly).
     #[serde(rename = "F013")]
     Inexpressible,
+    /// A global helper that PAT never imports because a standard-library or installed
+    /// module of the same name wins — a warning, not an error.
+    #[serde(rename = "F014")]
+    ShadowedHelper,
 }
 
 impl Code {
@@ -68,12 +72,13 @@ impl Code {
             Code::Dependency => "F011",
             Code::Skipped => "F012",
             Code::Inexpressible => "F013",
+            Code::ShadowedHelper => "F014",
         }
     }
 
     /// Whether this diagnostic means a detection was not converted (exit code 1).
     pub fn is_error(self) -> bool {
-        !matches!(self, Code::Skipped)
+        !matches!(self, Code::Skipped | Code::ShadowedHelper)
     }
 }
 

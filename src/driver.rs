@@ -35,8 +35,12 @@ pub fn detect(repo: &Path) -> Option<Input> {
     }
 }
 
-/// Loads, lowers and resolves `repo`.
+/// Loads, lowers and resolves `repo` (on deep-stack threads: see `stack.rs`).
 pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnostic>), Fatal> {
+    crate::stack::with_deep_stack(|| load_here(repo, input))
+}
+
+fn load_here(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnostic>), Fatal> {
     if !repo.is_dir() {
         return Err(Fatal(format!("{}: not a directory", repo.display())));
     }
@@ -81,12 +85,17 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 }
 
 /// `ferrule build`: writes the crate; returns the exit code.
-pub fn build(repo: &Path, out: &Path, input: Option<Input>, format: Format) -> Result<i32, Fatal> {
+pub fn build(
+    repo: &Path,
+    out: &Path,
+    input: Option<Input>,
+    format: Format,
+    force: bool,
+) -> Result<i32, Fatal> {
     let (program, diags) = load(repo, input)?;
     report(repo, &diags, format);
     let files = crate::emit::crate_::render(&program);
-    crate::emit::crate_::write(out, &files)
-        .map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    crate::emit::crate_::write(out, &files, force).map_err(|e| Fatal(e.to_string()))?;
     eprintln!(
         "ferrule: {} detections converted, {} not converted; crate written to {}",
         program.detections.len(),
@@ -140,13 +149,13 @@ pub fn test(
     ids: &[String],
     input: Option<Input>,
     format: Format,
+    force: bool,
 ) -> Result<i32, Fatal> {
     let (program, diags) = load(repo, input)?;
     report(repo, &diags, format);
     let out = test_dir(repo);
     let files = crate::emit::crate_::render(&program);
-    crate::emit::crate_::write(&out, &files)
-        .map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    crate::emit::crate_::write(&out, &files, force).map_err(|e| Fatal(e.to_string()))?;
     // FERRULE_TARGET_DIR lets several generated crates share compiled dependencies.
     let target_dir = std::env::var("FERRULE_TARGET_DIR")
         .map(PathBuf::from)
@@ -222,6 +231,7 @@ pub fn migrate(
     pypanther: Option<&Path>,
     against_managed: bool,
     format: Format,
+    force: bool,
 ) -> Result<i32, Fatal> {
     use crate::emit::pypanther as pp;
     if crate::driver::detect(repo) != Some(Input::V1) {
@@ -248,7 +258,9 @@ pub fn migrate(
     let (output, mut diags) = migrate_repo(repo, &log_types, managed.as_ref());
     diag::sort(&mut diags);
     report(repo, &diags, format);
-    write_project(out, &output.files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    // The same safe writer as the crate's: never into a directory ferrule did not create
+    // (unless `--force`), never deleting a file it did not write.
+    crate::emit::crate_::write(out, &output.files, force).map_err(|e| Fatal(e.to_string()))?;
     eprintln!(
         "ferrule: {} rules migrated, {} detections not migrated; project written to {}",
         output.rules.len(),
@@ -301,30 +313,4 @@ pub fn migrate_repo(
     diags.append(&mut output.diags);
     diag::sort(&mut diags);
     (output, diags)
-}
-
-/// Writes a migrated project, replacing the Python files a previous run left in `out`.
-fn write_project(
-    out: &Path,
-    files: &std::collections::BTreeMap<String, String>,
-) -> std::io::Result<()> {
-    if out.is_dir() {
-        for e in walkdir::WalkDir::new(out).into_iter().flatten() {
-            let p = e.path();
-            if e.file_type().is_file() && p.extension().is_some_and(|x| x == "py") {
-                let rel = crate::source::v1::rel_path(out, p);
-                if !files.contains_key(&rel) {
-                    std::fs::remove_file(p)?;
-                }
-            }
-        }
-    }
-    for (rel, text) in files {
-        let p = out.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(p, text)?;
-    }
-    Ok(())
 }
