@@ -46,6 +46,14 @@ pub enum Code {
     /// A spec kind ferrule does not compile (correlation rules, simple detections).
     #[serde(rename = "F012")]
     Skipped,
+    /// A detection `--target pypanther` cannot migrate (policies, scheduled rules, what
+    /// pypanther cannot express exactly).
+    #[serde(rename = "F013")]
+    Inexpressible,
+    /// A global helper that PAT never imports because a standard-library or installed
+    /// module of the same name wins — a warning, not an error.
+    #[serde(rename = "F014")]
+    ShadowedHelper,
 }
 
 impl Code {
@@ -63,12 +71,14 @@ impl Code {
             Code::TestData => "F010",
             Code::Dependency => "F011",
             Code::Skipped => "F012",
+            Code::Inexpressible => "F013",
+            Code::ShadowedHelper => "F014",
         }
     }
 
     /// Whether this diagnostic means a detection was not converted (exit code 1).
     pub fn is_error(self) -> bool {
-        !matches!(self, Code::Skipped)
+        !matches!(self, Code::Skipped | Code::ShadowedHelper)
     }
 }
 

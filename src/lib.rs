@@ -11,3 +11,4 @@ pub mod ir;
 pub mod lower;
 pub mod resolve;
 pub mod source;
+pub mod stack;

@@ -31,6 +31,18 @@ enum Cmd {
         target: TargetArg,
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// With `--target pypanther`: migrate a fork of panther-analysis against the rules
+        /// pypanther ships (matched by id; pypanther's carry a `-prototype` suffix).
+        #[arg(long)]
+        against_managed: bool,
+        /// With `--target pypanther`: the installed pypanther package directory (default:
+        /// `$FERRULE_PYPANTHER`), for `LogType` members and managed rules.
+        #[arg(long, value_name = "DIR")]
+        pypanther: Option<PathBuf>,
+        /// Write into DIR even if it is not empty and ferrule did not create it (files
+        /// ferrule did not write are never deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Load, lower and resolve REPO; print diagnostics only.
     Check {
@@ -49,6 +61,9 @@ enum Cmd {
         ids: Vec<String>,
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// Build in the test directory even if ferrule did not create it.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -100,11 +115,19 @@ fn main() -> ExitCode {
             out,
             target,
             input: i,
+            against_managed,
+            pypanther,
+            force,
         } => match target {
-            TargetArg::Rust => driver::build(&repo, &out, input(i), format),
-            TargetArg::Pypanther => Err(driver::Fatal(
-                "--target pypanther is not supported yet".into(),
-            )),
+            TargetArg::Rust => driver::build(&repo, &out, input(i), format, force),
+            TargetArg::Pypanther => driver::migrate(
+                &repo,
+                &out,
+                pypanther.as_deref(),
+                against_managed,
+                format,
+                force,
+            ),
         },
         Cmd::Check { repo, input: i } => driver::check(&repo, input(i), format),
         Cmd::Test {
@@ -112,7 +135,8 @@ fn main() -> ExitCode {
             jsonl,
             ids,
             input: i,
-        } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format),
+            force,
+        } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format, force),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),
