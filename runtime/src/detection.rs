@@ -391,6 +391,12 @@ pub fn live_severity(def: &DetectionDef) -> Option<String> {
 /// (live alerts) they run only on an alert, fall back to defaults on exceptions, and the
 /// severity is the spec's.
 pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResult {
+    // panther_core calls the detection's functions a fixed number of frames deep.
+    if crate::recursion::depth() == 0 {
+        return crate::recursion::at_base(crate::recursion::ENTRY_BASE, || {
+            run(def, event, batch_mode)
+        });
+    }
     let mut r = DetectionResult::default();
     let (name, alert_value) = match def.kind {
         Kind::Policy => ("policy", false),

@@ -907,10 +907,14 @@ impl<'a> Fx<'a> {
                 )
             }
         };
+        // CPython 3.11 runs a comprehension in a frame of its own, once its first
+        // iterable is evaluated; a generator's frame is resumed by whoever consumes it.
+        let generator = matches!(kind, CompKind::Gen);
         quote! {
             {
                 #init
                 let mut #iter_var = rt::call::PyIter::new(&#it)?;
+                let __frame = rt::recursion::comprehension_frame(#generator)?;
                 while let Some(__item) = #iter_var.next()? {
                     #assign
                     if #guard { #push }
@@ -1005,12 +1009,15 @@ impl<'a> Fx<'a> {
             }
             if crate::lower::exceptions::builtin_exception(b).is_none() {
                 let fname = builtin_fn_ident(b);
-                return self.with_args(args, |a, k| quote! { rt::builtins::#fname(#a, #k)? });
+                // A builtin may take one of CPython's C-level recursion units.
+                return self.with_args(args, |a, k| {
+                    quote! { { rt::recursion::native()?; rt::builtins::#fname(#a, #k)? } }
+                });
             }
         }
         // Python evaluates the callee before the arguments.
         let fv = self.expr(f);
-        let call = self.with_args(args, |a, k| quote! { rt::ops::call(&__callee, #a, #k)? });
+        let call = self.with_args(args, |a, k| quote! { rt::ops::call_direct(&__callee, #a, #k)? });
         quote! { { let __callee: Value = #fv; #call } }
     }
 
@@ -1099,7 +1106,7 @@ impl<'a> Fx<'a> {
                 .collect();
             match self_cap {
                 None => {
-                    quote! { { let __caps: Vec<Option<Value>> = vec![#(#caps),*]; Value::closure(#name, move |a, k| #fid(a, k, &__caps)) } }
+                    quote! { { let __caps: Vec<Option<Value>> = vec![#(#caps),*]; Value::py_closure(#name, move |a, k| #fid(a, k, &__caps)) } }
                 }
                 Some(i) => {
                     let i = Literal::usize_unsuffixed(i);
@@ -1107,7 +1114,7 @@ impl<'a> Fx<'a> {
                         let __cell: std::rc::Rc<std::cell::RefCell<Option<Value>>> = Default::default();
                         let __inner = __cell.clone();
                         let __caps: Vec<Option<Value>> = vec![#(#caps),*];
-                        let __f = Value::closure(#name, move |a, k| {
+                        let __f = Value::py_closure(#name, move |a, k| {
                             let mut __c = __caps.clone();
                             __c[#i] = __inner.borrow().clone();
                             #fid(a, k, &__c)
@@ -1354,15 +1361,17 @@ pub fn format_tokens(tokens: TokenStream) -> String {
 /// as panther_core looks functions up on the module.
 pub fn entry_fn(ident: &Ident, slot: usize, init_first: bool) -> TokenStream {
     let slot = Literal::usize_unsuffixed(slot);
+    // A data model's method (`init_first`) is called through `PantherEvent.udm`; the
+    // detection's functions directly by panther_core (see `rt::recursion`).
     let init = if init_first {
-        quote! { init()?; }
+        quote! { init()?; let _udm = rt::recursion::udm_frame()?; }
     } else {
         quote! {}
     };
     quote! {
         pub fn #ident(args: &[Value], kw: Kwargs) -> PyResult<Value> {
             #init
-            rt::ops::call(&g(#slot)?, args, kw)
+            rt::ops::call_direct(&g(#slot)?, args, kw)
         }
     }
 }
