@@ -240,10 +240,13 @@ impl Diagnostic {
         } else {
             self.span.file.clone()
         };
-        let footer = self
-            .detection
-            .as_ref()
-            .map(|id| format!("detection `{id}` is not converted"));
+        let footer = self.detection.as_ref().map(|id| {
+            if self.code == Code::DuplicateId {
+                format!("this spec is not loaded: `{id}` is taken")
+            } else {
+                format!("detection `{id}` is not converted")
+            }
+        });
         let footer_level = match self.severity() {
             Severity::Error => Level::Note,
             _ => Level::Info,
@@ -259,10 +262,11 @@ impl Diagnostic {
         match &line {
             Some(text) => {
                 let span = token_span(text, self.span.col);
+                // annotate-snippets appends the line and column to the origin.
                 msg = msg.snippet(
                     Snippet::source(text)
                         .line_start(self.span.line)
-                        .origin(&origin)
+                        .origin(&self.span.file)
                         .annotation(level.span(span)),
                 );
             }

@@ -99,6 +99,7 @@ pub fn count_detections(
     // Per detection not compiled: whether any of its errors is a load failure.
     let mut lost: BTreeMap<&str, bool> = BTreeMap::new();
     let mut bad_specs: BTreeSet<&str> = BTreeSet::new();
+    let mut duplicates: BTreeSet<&str> = BTreeSet::new();
     for d in diags {
         if d.code == Code::Skipped {
             let counted = match &d.detection {
@@ -114,6 +115,10 @@ pub fn count_detections(
             continue;
         }
         match &d.detection {
+            // A second spec with a taken id: a detection of its own that fails to load.
+            Some(id) if d.code == Code::DuplicateId && selected(id) => {
+                duplicates.insert(d.span.file.as_str());
+            }
             Some(id) if selected(id) && !compiled.contains(id.as_str()) => {
                 *lost.entry(id.as_str()).or_default() |= d.code.is_load_failure();
             }
@@ -129,7 +134,8 @@ pub fn count_detections(
         .filter(|id| load_errors.contains(**id))
         .count();
     c.converted = compiled.len() - failed_at_import;
-    c.failed_to_load = lost.values().filter(|l| **l).count() + failed_at_import;
+    c.failed_to_load =
+        lost.values().filter(|l| **l).count() + duplicates.len() + failed_at_import;
     c.refused = lost.values().filter(|l| !**l).count();
     c.spec_files_failed_to_load = bad_specs.len();
     c
@@ -428,10 +434,10 @@ pub fn junit(
     // Detections that never reached the test binary, with their diagnostics.
     let mut lost: BTreeMap<String, Vec<&Diagnostic>> = BTreeMap::new();
     for d in diags {
-        let key = d
-            .detection
-            .clone()
-            .unwrap_or_else(|| d.span.file.clone());
+        let key = match &d.detection {
+            Some(id) if d.code != Code::DuplicateId => id.clone(),
+            _ => d.span.file.clone(),
+        };
         if d.code == Code::Skipped || (d.code.is_error() && (d.detection.is_some() || is_spec_file(&d.span.file))) {
             lost.entry(key).or_default().push(d);
         }

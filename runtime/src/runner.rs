@@ -539,7 +539,7 @@ fn load_error(def: &DetectionDef, e: &PyErr) -> TestRecord {
 }
 
 /// The detections of `reg` whose id is in `ids` (every one when `ids` is empty).
-fn select<'r>(reg: &'r Registry, ids: &[String]) -> Vec<&'r DetectionDef> {
+fn select(reg: &Registry, ids: &[String]) -> Vec<&'static DetectionDef> {
     reg.detections
         .iter()
         .copied()
@@ -574,7 +574,7 @@ enum Outcome {
 /// Runs one step in the current thread; a Rust panic costs only this step, reported as a
 /// refusal (module state is left as the panic left it).
 fn run_step(
-    selected: &[&DetectionDef],
+    selected: &[&'static DetectionDef],
     step: Step,
     models: &HashMap<&'static str, Rc<DataModel>>,
 ) -> Outcome {

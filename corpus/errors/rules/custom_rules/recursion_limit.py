@@ -22,7 +22,7 @@ def rule(event):
         try:
             runaway(0)
         except Exception as err:  # noqa: BLE001
-            return type(err).__name__ == "RecursionError"
+            return isinstance(err, RecursionError)
     SEEN["rule"] = depth_reached()
     return True
 
