@@ -163,7 +163,9 @@ fn progress(format: Format, len: Option<u64>, msg: String) -> ProgressBar {
         pb.set_draw_target(ProgressDrawTarget::hidden());
     }
     let style = match len {
-        Some(_) => ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})"),
+        Some(_) => {
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})")
+        }
         None => ProgressStyle::with_template("{spinner} {msg} ({elapsed})"),
     };
     if let Ok(s) = style {
@@ -225,10 +227,7 @@ impl Reporter {
             }
             Format::Sarif => {
                 let log = report::sarif(&self.diags, summary);
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&log).unwrap_or_default()
-                );
+                println!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
             }
         }
         summary.exit_code
@@ -318,7 +317,12 @@ pub fn test_dir(repo: &Path) -> PathBuf {
 }
 
 /// An `--id` must name a detection of the repository (converted or not).
-fn check_ids(repo: &Path, program: &Program, diags: &[Diagnostic], ids: &[String]) -> Result<(), Fatal> {
+fn check_ids(
+    repo: &Path,
+    program: &Program,
+    diags: &[Diagnostic],
+    ids: &[String],
+) -> Result<(), Fatal> {
     let known: BTreeSet<&str> = program
         .detections
         .iter()
@@ -403,7 +407,11 @@ pub fn test(
         None => crate_dir.join("ferrule-tests.jsonl"),
     };
     let total: usize = program.detections.iter().map(|d| d.tests.len()).sum();
-    let pb = progress(opts.format, Some(total as u64), "running the unit tests".into());
+    let pb = progress(
+        opts.format,
+        Some(total as u64),
+        "running the unit tests".into(),
+    );
     let mut cmd = Command::new(target_dir.join("debug/ferrule-tests"));
     // The runner renders module paths relative to its working directory, as PAT does
     // when run from the repository.
@@ -450,9 +458,8 @@ pub fn test(
         .cloned()
         .collect();
     let tests = report::count_tests(&results);
-    let all_good = !has_errors(&selected_diags)
-        && load_errors.is_empty()
-        && tests.passed == tests.total;
+    let all_good =
+        !has_errors(&selected_diags) && load_errors.is_empty() && tests.passed == tests.total;
     let summary = Summary {
         command: "test".into(),
         detections: report::count_detections(&program, &diags, &load_errors, ids),
@@ -468,7 +475,6 @@ pub fn test(
     }
     Ok(out.finish(&summary))
 }
-
 
 /// A diagnostic for a problem with the repository as a whole.
 pub fn repo_diag(repo: &Path, msg: &str) -> Diagnostic {

@@ -134,8 +134,7 @@ pub fn count_detections(
         .filter(|id| load_errors.contains(**id))
         .count();
     c.converted = compiled.len() - failed_at_import;
-    c.failed_to_load =
-        lost.values().filter(|l| **l).count() + duplicates.len() + failed_at_import;
+    c.failed_to_load = lost.values().filter(|l| **l).count() + duplicates.len() + failed_at_import;
     c.refused = lost.values().filter(|l| !**l).count();
     c.spec_files_failed_to_load = bad_specs.len();
     c
@@ -398,9 +397,16 @@ pub fn junit(
                 let e = r
                     .error
                     .clone()
-                    .or_else(|| r.aux_errors.values().find(|e| ferrule_runtime::runner::is_refusal(e)).cloned())
+                    .or_else(|| {
+                        r.aux_errors
+                            .values()
+                            .find(|e| ferrule_runtime::runner::is_refusal(e))
+                            .cloned()
+                    })
                     .unwrap_or_default();
-                st.set_message("refused by ferrule's runtime").set_type("refused").set_description(e);
+                st.set_message("refused by ferrule's runtime")
+                    .set_type("refused")
+                    .set_description(e);
                 st
             }
             "test" if r.passed => TestCaseStatus::success(),
@@ -408,12 +414,22 @@ pub fn junit(
                 let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 let msg = match &r.error {
                     Some(e) => format!("error: {e}"),
-                    None => format!("expected {}, got {}", r.expected, r.result),
+                    None if r.expected != r.result => {
+                        format!("expected {}, got {}", r.expected, r.result)
+                    }
+                    None if !r.aux_errors.is_empty() => {
+                        let fns: Vec<&str> = r.aux_errors.keys().map(String::as_str).collect();
+                        format!("raised in {}", fns.join(", "))
+                    }
+                    None => "failed, as PAT judges it".to_string(),
                 };
                 st.set_message(msg).set_type("failed");
                 if !r.aux_errors.is_empty() {
-                    let aux: Vec<String> =
-                        r.aux_errors.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                    let aux: Vec<String> = r
+                        .aux_errors
+                        .iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect();
                     st.set_description(aux.join("\n"));
                 }
                 st
@@ -438,7 +454,9 @@ pub fn junit(
             Some(id) if d.code != Code::DuplicateId => id.clone(),
             _ => d.span.file.clone(),
         };
-        if d.code == Code::Skipped || (d.code.is_error() && (d.detection.is_some() || is_spec_file(&d.span.file))) {
+        if d.code == Code::Skipped
+            || (d.code.is_error() && (d.detection.is_some() || is_spec_file(&d.span.file)))
+        {
             lost.entry(key).or_default().push(d);
         }
     }

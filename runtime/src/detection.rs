@@ -393,9 +393,12 @@ pub fn live_severity(def: &DetectionDef) -> Option<String> {
 pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResult {
     // panther_core calls the detection's functions a fixed number of frames deep.
     if crate::recursion::depth() == 0 {
-        return crate::recursion::at_base(crate::recursion::ENTRY_BASE, || {
-            run(def, event, batch_mode)
-        });
+        let base = if def.is_pypanther() {
+            crate::recursion::PYPANTHER_RULE_BASE
+        } else {
+            crate::recursion::ENTRY_BASE
+        };
+        return crate::recursion::at_base(base, || run(def, event, batch_mode));
     }
     let mut r = DetectionResult::default();
     let (name, alert_value) = match def.kind {
@@ -427,6 +430,10 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
     }
     let b = batch_mode;
     let severity = if batch_mode { live_severity(def) } else { None };
+    // pypanther calls the auxiliary methods one frame deeper than `rule()`.
+    let _aux_base = def
+        .is_pypanther()
+        .then(|| crate::recursion::rebase(crate::recursion::PYPANTHER_AUX_BASE));
     let a = &def.aux;
     let id = def.id;
     r.title = if def.is_pypanther() {

@@ -30,6 +30,16 @@ pub const LIMIT: u32 = 1000;
 /// under `panther_analysis_tool test` is 15 frames deeper (its command-line layers).
 pub const ENTRY_BASE: u32 = 7;
 
+/// Frames below a PyPanther rule's `rule()` method when `Rule.run_test` runs it under
+/// `oracle_v2.py` (`rule()` is frame 6), and below its auxiliary methods (`title()`…, frame 7).
+pub const PYPANTHER_RULE_BASE: u32 = 5;
+pub const PYPANTHER_AUX_BASE: u32 = 6;
+
+/// The uncertainty given to the import of a PyPanther rule module, whose depth under
+/// pypanther's package imports is not measured: recursion reaching the limit there is
+/// refused rather than answered at a guessed depth.
+pub const UNMEASURED_SLACK: u32 = 20;
+
 /// Frames between a module body and the body of a module it imports for the first time
 /// (CPython's import machinery), the imported module's frame not included: a helper
 /// imported by a detection module runs 7 frames deeper than the detection module.
@@ -139,6 +149,25 @@ pub fn at_base<R>(base: u32, f: impl FnOnce() -> R) -> R {
     SLACK.with(|s| s.set(saved.1));
     DIRECT.with(|d| d.set(saved.2));
     out
+}
+
+/// Sets the counter to `base` frames exactly until the guard is dropped.
+pub fn rebase(base: u32) -> Frame {
+    let frame = Frame {
+        depth: depth(),
+        slack: SLACK.with(Cell::get),
+    };
+    DEPTH.with(|d| d.set(base));
+    SLACK.with(|s| s.set(0));
+    frame
+}
+
+/// Like [`at_base`], with `slack` frames of uncertainty.
+pub fn at_uncertain_base<R>(base: u32, slack: u32, f: impl FnOnce() -> R) -> R {
+    at_base(base, || {
+        SLACK.with(|s| s.set(slack));
+        f()
+    })
 }
 
 /// The frames of a module being imported for the first time: the import machinery's and

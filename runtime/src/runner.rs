@@ -579,11 +579,19 @@ fn run_step(
     models: &HashMap<&'static str, Rc<DataModel>>,
 ) -> Outcome {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match step {
-        Step::Load(n) => Outcome::Load(
-            crate::recursion::at_base(crate::recursion::ENTRY_BASE, selected[n].init)
-                .err()
-                .map(|e| fmt_exc(&e)),
-        ),
+        Step::Load(n) => {
+            let def = selected[n];
+            // PAT imports a v1 detection module at a measured depth; pypanther's package
+            // imports are not measured.
+            let slack = if def.is_pypanther() {
+                crate::recursion::UNMEASURED_SLACK
+            } else {
+                0
+            };
+            let loaded =
+                crate::recursion::at_uncertain_base(crate::recursion::ENTRY_BASE, slack, def.init);
+            Outcome::Load(loaded.err().map(|e| fmt_exc(&e)))
+        }
         Step::Test(n, t) => Outcome::Test(run_test(selected[n], &selected[n].tests[t], models)),
     }));
     caught.unwrap_or_else(|p| {
@@ -703,10 +711,15 @@ pub const EVAL_STACK_BYTES: usize = 1 << 30;
 
 /// Runs `f` on a new thread with [`EVAL_STACK_BYTES`] of stack and returns its result
 /// (None if it panicked).
+/// (`FERRULE_EVAL_STACK_MB` overrides the size, for measurements and tight `ulimit -v`s.)
 pub fn on_eval_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let bytes = std::env::var("FERRULE_EVAL_STACK_MB")
+        .ok()
+        .and_then(|m| m.parse::<usize>().ok())
+        .map_or(EVAL_STACK_BYTES, |m| m << 20);
     std::thread::Builder::new()
         .name("ferrule-eval".into())
-        .stack_size(EVAL_STACK_BYTES)
+        .stack_size(bytes)
         .spawn(f)
         .ok()?
         .join()
@@ -883,7 +896,10 @@ fn read_report(text: &str) -> Reported {
     let mut r = Reported::default();
     for line in text.lines() {
         let mut parts = line.splitn(3, ' ');
-        match (parts.next(), parts.next().and_then(|k| k.parse::<usize>().ok())) {
+        match (
+            parts.next(),
+            parts.next().and_then(|k| k.parse::<usize>().ok()),
+        ) {
             (Some("S"), Some(k)) => r.started = Some(k),
             (Some("D"), Some(k)) => {
                 r.done.push((k, parts.next().unwrap_or("").to_string()));
@@ -893,6 +909,37 @@ fn read_report(text: &str) -> Reported {
         }
     }
     r
+}
+
+/// Reads a worker's report as it grows, counting finished tests.
+#[derive(Default)]
+struct Follow {
+    offset: u64,
+    partial: String,
+    done: usize,
+}
+
+impl Follow {
+    fn tests_done(&mut self, path: &std::path::Path, all: &[Step]) -> usize {
+        use std::io::{Read, Seek, SeekFrom};
+        let Ok(mut f) = std::fs::File::open(path) else {
+            return self.done;
+        };
+        let mut fresh = String::new();
+        if f.seek(SeekFrom::Start(self.offset)).is_err() || f.read_to_string(&mut fresh).is_err() {
+            return self.done;
+        }
+        self.offset += fresh.len() as u64;
+        self.partial.push_str(&fresh);
+        let complete = self.partial.rfind('\n').map_or(0, |i| i + 1);
+        let lines: String = self.partial.drain(..complete).collect();
+        self.done += read_report(&lines)
+            .done
+            .iter()
+            .filter(|(k, _)| matches!(all.get(*k), Some(Step::Test(..))))
+            .count();
+        self.done
+    }
 }
 
 /// Describes how a worker process ended.
@@ -968,17 +1015,14 @@ fn supervise(reg: &'static Registry, args: &Args) -> i32 {
                 return 2;
             }
         };
-        // Follow the report while the worker runs, for progress.
+        // Follow the report while the worker runs, for progress: only what was appended
+        // since the last look is read.
         let mut seen = 0usize;
+        let mut follow = Follow::default();
         let status = loop {
             let finished = child.try_wait();
             if args.progress {
-                let text = std::fs::read_to_string(&report_path).unwrap_or_default();
-                let done = read_report(&text)
-                    .done
-                    .iter()
-                    .filter(|(k, _)| matches!(all.get(*k), Some(Step::Test(..))))
-                    .count();
+                let done = follow.tests_done(&report_path, &all);
                 if done != seen {
                     seen = done;
                     println!("progress {} {}", tests_done + done, total_tests);

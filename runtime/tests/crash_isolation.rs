@@ -32,7 +32,9 @@ fn overflow(n: u64) -> u64 {
 fn rule(args: &[Value], _kw: Kwargs) -> PyResult<Value> {
     CALLS.with(|c| c.set(c.get() + 1));
     let what = match &args[0] {
-        Value::Object(_) => ferrule_runtime::ops::call_method(&args[0], "get", &[Value::str("do")], &[])?,
+        Value::Object(_) => {
+            ferrule_runtime::ops::call_method(&args[0], "get", &[Value::str("do")], &[])?
+        }
         other => other.clone(),
     };
     let what = match what {
@@ -138,9 +140,17 @@ fn main() {
     // surviving process line up with what the tests expect.
     assert_eq!(passed, [true, false, true, false, false, true], "{text}");
     let err = |i: usize| recs[i]["error"].as_str().unwrap_or_default().to_string();
-    assert!(err(1).starts_with("NotImplementedError: ferrule runtime:"), "{}", err(1));
+    assert!(
+        err(1).starts_with("NotImplementedError: ferrule runtime:"),
+        "{}",
+        err(1)
+    );
     assert!(err(1).contains("SIGABRT"), "{}", err(1));
-    assert!(err(3).contains("SIGSEGV") || err(3).contains("SIGABRT"), "{}", err(3));
+    assert!(
+        err(3).contains("SIGSEGV") || err(3).contains("SIGABRT"),
+        "{}",
+        err(3)
+    );
     assert!(err(4).contains("panic"), "{}", err(4));
     for (i, r) in recs.iter().enumerate() {
         assert_eq!(r["test"], TESTS[i].name, "records in order");

@@ -1017,7 +1017,10 @@ impl<'a> Fx<'a> {
         }
         // Python evaluates the callee before the arguments.
         let fv = self.expr(f);
-        let call = self.with_args(args, |a, k| quote! { rt::ops::call_direct(&__callee, #a, #k)? });
+        let call = self.with_args(
+            args,
+            |a, k| quote! { rt::ops::call_direct(&__callee, #a, #k)? },
+        );
         quote! { { let __callee: Value = #fv; #call } }
     }
 
