@@ -135,7 +135,10 @@ fn sarif_schema() -> jsonschema::Validator {
             _ => 0,
         }
     }
-    assert!(fix(&mut schema) > 0, "the schema's stray `]` is still there");
+    assert!(
+        fix(&mut schema) > 0,
+        "the schema's stray `]` is still there"
+    );
     jsonschema::draft4::new(&schema).expect("a valid draft-04 schema")
 }
 

@@ -138,17 +138,16 @@ pub fn native() -> PyResult<()> {
 }
 
 /// Runs `f` as a top-level call from the test harness or panther_core: the counter starts at
-/// `base` frames, exactly, and is restored afterwards.
+/// `base` frames, exactly, and is restored afterwards (also when `f` panics).
 pub fn at_base<R>(base: u32, f: impl FnOnce() -> R) -> R {
-    let saved = (depth(), SLACK.with(Cell::get), DIRECT.with(Cell::get));
-    DEPTH.with(|d| d.set(base));
-    SLACK.with(|s| s.set(0));
-    DIRECT.with(|d| d.set(false));
-    let out = f();
-    DEPTH.with(|d| d.set(saved.0));
-    SLACK.with(|s| s.set(saved.1));
-    DIRECT.with(|d| d.set(saved.2));
-    out
+    struct Restore(bool, Frame);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DIRECT.with(|d| d.set(self.0));
+        }
+    }
+    let _restore = Restore(DIRECT.with(|d| d.replace(false)), rebase(base));
+    f()
 }
 
 /// Sets the counter to `base` frames exactly until the guard is dropped.
@@ -183,4 +182,70 @@ pub fn import_frame() -> PyResult<Frame> {
 pub fn udm_frame() -> PyResult<Frame> {
     direct();
     enter_frames(UDM_FRAMES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Recurses through compiled-style frames until the limit, returning the depth reached
+    /// and the error.
+    fn recurse(n: u32, direct_calls: bool) -> (u32, PyErr) {
+        if direct_calls {
+            direct();
+        }
+        match enter() {
+            Ok(_frame) => recurse(n + 1, direct_calls),
+            Err(e) => (n, e),
+        }
+    }
+
+    #[test]
+    fn direct_recursion_raises_cpythons_error_at_cpythons_depth() {
+        let (n, e) = at_base(ENTRY_BASE, || {
+            direct();
+            let _rule = enter().expect("rule() is frame 8");
+            recurse(0, true)
+        });
+        // As `oracle_v1.py` measures it: 992 frames fit above `rule()`.
+        assert_eq!(n, LIMIT - ENTRY_BASE - 1);
+        assert_eq!(
+            e.type_and_message(),
+            "RecursionError: maximum recursion depth exceeded"
+        );
+        assert_eq!(depth(), 0, "restored");
+    }
+
+    #[test]
+    fn callbacks_from_native_code_are_refused_at_the_limit() {
+        let (_, e) = at_base(ENTRY_BASE, || recurse(0, false));
+        assert!(
+            e.type_and_message()
+                .starts_with("NotImplementedError: ferrule runtime:"),
+            "{}",
+            e.type_and_message()
+        );
+    }
+
+    #[test]
+    fn native_operations_are_refused_only_in_the_deepest_frame() {
+        at_base(LIMIT - 1, || {
+            assert!(native().is_ok());
+            direct();
+            let _deepest = enter().expect("the last frame fits");
+            assert!(native().is_err());
+            direct();
+            assert_eq!(
+                enter().err().map(|e| e.type_and_message()),
+                Some("RecursionError: maximum recursion depth exceeded".to_string())
+            );
+        });
+    }
+
+    #[test]
+    fn the_base_is_restored_after_a_panic() {
+        let r = std::panic::catch_unwind(|| at_base(500, || panic!("boom")));
+        assert!(r.is_err());
+        assert_eq!(depth(), 0);
+    }
 }
