@@ -140,13 +140,20 @@ pub fn native() -> PyResult<()> {
 /// Runs `f` as a top-level call from the test harness or panther_core: the counter starts at
 /// `base` frames, exactly, and is restored afterwards (also when `f` panics).
 pub fn at_base<R>(base: u32, f: impl FnOnce() -> R) -> R {
-    struct Restore(bool, Frame);
+    struct Restore {
+        direct: bool,
+        // Restores the counter when dropped, after `drop` below.
+        _frame: Frame,
+    }
     impl Drop for Restore {
         fn drop(&mut self) {
-            DIRECT.with(|d| d.set(self.0));
+            DIRECT.with(|d| d.set(self.direct));
         }
     }
-    let _restore = Restore(DIRECT.with(|d| d.replace(false)), rebase(base));
+    let _restore = Restore {
+        direct: DIRECT.with(|d| d.replace(false)),
+        _frame: rebase(base),
+    };
     f()
 }
 
