@@ -568,7 +568,7 @@ fn steps(selected: &[&DetectionDef]) -> Vec<Step> {
 /// What one step gave: a load error (or None when the module loaded), or a test record.
 enum Outcome {
     Load(Option<String>),
-    Test(TestRecord),
+    Test(Box<TestRecord>),
 }
 
 /// Runs one step in the current thread; a Rust panic costs only this step, reported as a
@@ -592,7 +592,11 @@ fn run_step(
                 crate::recursion::at_uncertain_base(crate::recursion::ENTRY_BASE, slack, def.init);
             Outcome::Load(loaded.err().map(|e| fmt_exc(&e)))
         }
-        Step::Test(n, t) => Outcome::Test(run_test(selected[n], &selected[n].tests[t], models)),
+        Step::Test(n, t) => Outcome::Test(Box::new(run_test(
+            selected[n],
+            &selected[n].tests[t],
+            models,
+        ))),
     }));
     caught.unwrap_or_else(|p| {
         let what = p
@@ -603,7 +607,7 @@ fn run_step(
         let msg = crash_message(&format!("a panic in the runtime ({what})"));
         match step {
             Step::Load(_) => Outcome::Load(Some(msg)),
-            Step::Test(n, t) => Outcome::Test(crashed_test(selected[n], t, msg)),
+            Step::Test(n, t) => Outcome::Test(Box::new(crashed_test(selected[n], t, msg))),
         }
     })
 }
@@ -697,7 +701,7 @@ pub fn run_all(reg: &Registry, ids: &[String]) -> Vec<TestRecord> {
         }
         match (step, run_step(&selected, step, &models)) {
             (Step::Load(n), Outcome::Load(e)) => loads[n] = e,
-            (Step::Test(n, t), Outcome::Test(r)) => tests[n][t] = Some(r),
+            (Step::Test(n, t), Outcome::Test(r)) => tests[n][t] = Some(*r),
             _ => {}
         }
     }

@@ -22,6 +22,8 @@ fn init() -> PyResult<()> {
     Ok(())
 }
 
+// On purpose: the test needs a Rust stack overflow.
+#[allow(unconditional_recursion)]
 #[inline(never)]
 fn overflow(n: u64) -> u64 {
     let buf = black_box([n; 64]);
