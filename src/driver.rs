@@ -1,6 +1,6 @@
 //! The commands: `build`, `check` and `test`, over the pipeline stages.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -277,7 +277,7 @@ pub fn build(
     written.map_err(|e| Fatal(format!("{}: {e}", out_dir.display())))?;
     let summary = Summary {
         command: "build".into(),
-        detections: report::count_detections(&program, &diags, &BTreeSet::new(), &[]),
+        detections: report::count_detections(&program, &diags, &BTreeMap::new(), &[]),
         tests: None,
         diagnostics: report::count_diagnostics(&diags),
         crate_dir: Some(out_dir.display().to_string()),
@@ -293,7 +293,7 @@ pub fn check(repo: &Path, input: Option<Input>, opts: &Options) -> Result<i32, F
     let (program, diags) = load_reported(repo, input, &mut out)?;
     let summary = Summary {
         command: "check".into(),
-        detections: report::count_detections(&program, &diags, &BTreeSet::new(), &[]),
+        detections: report::count_detections(&program, &diags, &BTreeMap::new(), &[]),
         tests: None,
         diagnostics: report::count_diagnostics(&diags),
         crate_dir: None,
@@ -447,10 +447,10 @@ pub fn test(
     let text = std::fs::read_to_string(&jsonl_path)
         .map_err(|e| Fatal(format!("{}: {e}", jsonl_path.display())))?;
     let results: Vec<TestResult> = text.lines().filter_map(TestResult::from_json).collect();
-    let load_errors: BTreeSet<String> = results
+    let load_errors: BTreeMap<String, bool> = results
         .iter()
         .filter(|r| r.record == "load_error")
-        .map(|r| r.id.clone())
+        .map(|r| (r.id.clone(), r.refused()))
         .collect();
     let selected_diags: Vec<Diagnostic> = diags
         .iter()

@@ -81,11 +81,13 @@ fn is_spec_file(file: &str) -> bool {
 }
 
 /// Counts detections from what was compiled and the diagnostics; `load_errors` are the ids
-/// whose module raised at import (`ferrule test`); `only` restricts to `--id`s.
+/// whose module raised at import (`ferrule test`), with whether the runtime refused it there
+/// (a refusal or a crash: then the detection counts as refused); `only` restricts to
+/// `--id`s.
 pub fn count_detections(
     program: &Program,
     diags: &[Diagnostic],
-    load_errors: &BTreeSet<String>,
+    load_errors: &BTreeMap<String, bool>,
     only: &[String],
 ) -> DetectionCounts {
     let selected = |id: &str| only.is_empty() || only.iter().any(|o| o == id);
@@ -129,13 +131,15 @@ pub fn count_detections(
             None => {}
         }
     }
-    let failed_at_import = compiled
+    let at_import: Vec<bool> = compiled
         .iter()
-        .filter(|id| load_errors.contains(**id))
-        .count();
-    c.converted = compiled.len() - failed_at_import;
+        .filter_map(|id| load_errors.get(*id).copied())
+        .collect();
+    let refused_at_import = at_import.iter().filter(|r| **r).count();
+    let failed_at_import = at_import.len() - refused_at_import;
+    c.converted = compiled.len() - at_import.len();
     c.failed_to_load = lost.values().filter(|l| **l).count() + duplicates.len() + failed_at_import;
-    c.refused = lost.values().filter(|l| !**l).count();
+    c.refused = lost.values().filter(|l| !**l).count() + refused_at_import;
     c.spec_files_failed_to_load = bad_specs.len();
     c
 }

@@ -221,11 +221,15 @@ fn summary_counts_every_detection() {
         .filter_map(|d| d.detection.as_deref())
         .collect();
     assert_eq!(c.refused + c.failed_to_load, with_id.len(), "{c:?}");
-    // A detection whose module raised at import moves from converted to failed to load.
-    let ids: std::collections::BTreeSet<String> = ["Bad.Good".to_string()].into();
-    let c2 = report::count_detections(&program, &diags, &ids, &[]);
+    // A detection whose module raised at import moves from converted to failed to load;
+    // one the runtime refused there (or that crashed the test process) to refused.
+    let raised: std::collections::BTreeMap<String, bool> = [("Bad.Good".to_string(), false)].into();
+    let c2 = report::count_detections(&program, &diags, &raised, &[]);
     assert_eq!(c2.converted, 0);
     assert_eq!(c2.failed_to_load, c.failed_to_load + 1);
+    let refused: std::collections::BTreeMap<String, bool> = [("Bad.Good".to_string(), true)].into();
+    let c3 = report::count_detections(&program, &diags, &refused, &[]);
+    assert_eq!((c3.converted, c3.refused), (0, c.refused + 1));
     // Test counts: refusals are not failures.
     let results = oracle_records("corpus/errors");
     let t = report::count_tests(&results);
