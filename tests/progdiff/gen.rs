@@ -71,6 +71,9 @@ pub enum Feature {
     ForElse,
     Walrus,
     Match,
+    MatchCapture,
+    TypeBuiltin,
+    IterHashHooks,
     FormatSpecs,
     SetOps,
     DeepGet,
@@ -84,25 +87,28 @@ pub enum Feature {
 pub const FEATURES: &[(&str, Feature, bool)] = &[
     ("helper_modules", Feature::HelperModules, true),
     ("classes", Feature::HelperClasses, true),
-    ("class_hooks", Feature::ClassHooks, true),
+    ("class_hooks", Feature::ClassHooks, false),
     ("inheritance", Feature::Inheritance, true),
     ("properties", Feature::Properties, true),
     ("closures", Feature::Closures, true),
-    ("nonlocal", Feature::Nonlocal, true),
-    ("generators", Feature::Generators, true),
+    ("nonlocal", Feature::Nonlocal, false),
+    ("generators", Feature::Generators, false),
     ("lambdas", Feature::Lambdas, true),
     ("try_except", Feature::TryExcept, true),
-    ("try_finally", Feature::TryFinally, true),
+    ("try_finally", Feature::TryFinally, false),
     ("comprehensions", Feature::Comprehensions, true),
-    ("nested_comprehensions", Feature::NestedComprehensions, true),
+    ("nested_comprehensions", Feature::NestedComprehensions, false),
     ("globals", Feature::Globals, true),
     ("mocks", Feature::Mocks, true),
     ("data_models", Feature::DataModels, true),
     ("data_model_methods", Feature::DataModelMethods, true),
     ("while", Feature::WhileLoops, true),
-    ("for_else", Feature::ForElse, true),
+    ("for_else", Feature::ForElse, false),
     ("walrus", Feature::Walrus, true),
     ("match", Feature::Match, true),
+    ("match_capture", Feature::MatchCapture, false),
+    ("type_builtin", Feature::TypeBuiltin, false),
+    ("iter_hash_hooks", Feature::IterHashHooks, false),
     ("format_specs", Feature::FormatSpecs, true),
     ("set_ops", Feature::SetOps, true),
     ("deep_get", Feature::DeepGet, true),
@@ -830,9 +836,13 @@ impl Ctx<'_> {
     }
 
     fn stmt(&mut self, src: &mut Src, sc: &mut Scope, ret: T, depth: usize) {
-        let r = self.rng.below(100);
-        let deep = depth >= 2;
-        if r < 35 || deep && r < 70 {
+        // Inside a compound statement mostly simple statements, below two levels only those.
+        let r = match depth {
+            0 => self.rng.below(100),
+            1 if self.rng.pct(30) => self.rng.below(100),
+            _ => self.rng.below(45),
+        };
+        if r < 35 {
             // Assignment of a new local.
             let ty = *[T::Str, T::Int, T::Bool, T::List, T::Dict].get(self.rng.below(5)).unwrap();
             let v = self.name("v");
@@ -922,7 +932,11 @@ impl Ctx<'_> {
             let mut inner = sc.clone();
             if self.rng.pct(50) {
                 let v = self.name("v");
-                src.line(&format!("{v} = str({e}) + type({e}).__name__"));
+                if self.feat.has(Feature::TypeBuiltin) {
+                    src.line(&format!("{v} = str({e}) + type({e}).__name__"));
+                } else {
+                    src.line(&format!("{v} = str({e}) + repr({e})"));
+                }
                 inner.vars.push((v, T::Str));
             }
             self.block(src, &mut inner, ret, 1, depth + 1);
@@ -962,12 +976,20 @@ impl Ctx<'_> {
             let mut inner = sc.clone();
             self.block(src, &mut inner, ret, 1, depth + 1);
             src.close();
-            let cap = self.name("m");
-            src.open(&format!("case str() as {cap} if len({cap}) > 3:"));
-            let mut inner = sc.clone();
-            inner.vars.push((cap, T::Str));
-            self.block(src, &mut inner, ret, 1, depth + 1);
-            src.close();
+            if self.feat.has(Feature::MatchCapture) {
+                let cap = self.name("m");
+                src.open(&format!("case str() as {cap} if len({cap}) > 3:"));
+                let mut inner = sc.clone();
+                inner.vars.push((cap, T::Str));
+                self.block(src, &mut inner, ret, 1, depth + 1);
+                src.close();
+            } else {
+                let w = self.word();
+                src.open(&format!("case {w}:"));
+                let mut inner = sc.clone();
+                self.block(src, &mut inner, ret, 1, depth + 1);
+                src.close();
+            }
             src.open("case _:");
             src.line("pass");
             src.close();
@@ -998,10 +1020,8 @@ impl Ctx<'_> {
 // ---------------------------------------------------------------------------------------
 // Programs
 
-/// One generated program: its files (path relative to the repository, text) and the id of
-/// its detection.
+/// One generated program: its files (path relative to the repository, text).
 pub struct Program {
-    pub id: String,
     pub files: Vec<(String, String)>,
 }
 
@@ -1147,7 +1167,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         feat,
         fields: &fields,
         fresh: 0,
-        depth_budget: 3,
+        depth_budget: 2,
     };
 
     let base = Scope {
@@ -1164,12 +1184,12 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
     let helper = format!("gh_{n:06}");
     let mut rule_scope = base.clone();
     let mut imported_funcs: Vec<String> = Vec::new();
-    if feat.has(Feature::HelperModules) && ctx.rng.pct(70) {
+    if feat.has(Feature::HelperModules) && ctx.rng.pct(40) {
         let mut src = Src::default();
         let mut hs = base.clone();
         src.line(&format!("\"\"\"Generated helper {n}.\"\"\""));
         // Constants.
-        for _ in 0..ctx.rng.below(3) {
+        for _ in 0..ctx.rng.below(2) {
             let ty = *[T::Str, T::Int, T::List, T::Dict].get(ctx.rng.below(4)).unwrap();
             let name = ctx.name("K");
             let e = ctx.literal(ty);
@@ -1181,7 +1201,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         }
         let mut exported: Vec<Func> = Vec::new();
         // Plain functions.
-        for _ in 0..1 + ctx.rng.below(3) {
+        for _ in 0..1 + usize::from(ctx.rng.pct(30)) {
             let name = ctx.name("hf");
             let np = ctx.rng.below(3);
             let params: Vec<T> = (0..np)
@@ -1198,7 +1218,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             if feat.has(Feature::Globals) && ctx.rng.pct(30) {
                 src.line(&format!("CALLS.append({})", py_str(&name)));
             }
-            let k = 1 + ctx.rng.below(3);
+            let k = ctx.rng.below(3);
             ctx.body(&mut src, &mut sc, ret, k);
             src.close();
             let f = Func { call: name.clone(), gen: false, params, ret };
@@ -1325,7 +1345,9 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
                     "__lt__", "__getitem__", "__iter__", "__call__",
                 ];
                 for h in all {
-                    if !ctx.rng.pct(35) {
+                    if !ctx.rng.pct(35)
+                        || h == "__iter__" && !feat.has(Feature::IterHashHooks)
+                    {
                         continue;
                     }
                     match h {
@@ -1354,10 +1376,12 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
                             src.line(&format!(
                                 "return isinstance(other, {cname}) and other.v.lower() == self.v.lower()"
                             ));
-                            src.close();
-                            src.open("def __hash__(self):");
-                            src.line("return hash(self.v.lower())");
-                            cl.hooks.push("__hash__");
+                            if feat.has(Feature::IterHashHooks) {
+                                src.close();
+                                src.open("def __hash__(self):");
+                                src.line("return hash(self.v.lower())");
+                                cl.hooks.push("__hash__");
+                            }
                         }
                         "__lt__" => {
                             src.open("def __lt__(self, other):");
@@ -1472,7 +1496,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         rule_scope.consts.push(("COUNTER".into(), T::Int));
     }
     // Local helper functions.
-    for _ in 0..ctx.rng.below(3) {
+    for _ in 0..ctx.rng.below(2) {
         let name = ctx.name("_lf");
         let np = 1 + ctx.rng.below(2);
         let params: Vec<T> = (0..np)
@@ -1486,7 +1510,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         for (p, t) in pnames.iter().zip(&params) {
             sc.vars.push((p.clone(), *t));
         }
-        let k = ctx.rng.below(3);
+        let k = ctx.rng.below(2);
         ctx.body(&mut src, &mut sc, ret, k);
         src.close();
         let f = Func { call: name.clone(), gen: false, params, ret };
@@ -1514,7 +1538,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             let e = ctx.expr(&sc, T::Str, 1);
             src.line(&format!("STATE[\"last\"] = {e}"));
         }
-        let k = 1 + ctx.rng.below(3);
+        let k = ctx.rng.below(3);
         ctx.block(&mut src, &mut sc, T::Bool, k, 0);
         // A rule that sometimes returns a non-bool (panther_core raises on it).
         let e = if ctx.rng.pct(3) {
@@ -1538,7 +1562,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
     ];
     if feat.has(Feature::AuxFunctions) {
         for (name, ret) in aux {
-            let p = if *name == "title" || *name == "alert_context" { 70 } else { 25 };
+            let p = if *name == "title" || *name == "alert_context" { 50 } else { 15 };
             if !ctx.rng.pct(p) {
                 continue;
             }
@@ -1549,7 +1573,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
                 sc.vars.push(("STATE[\"last\"]".into(), T::Str));
                 sc.vars.push(("STATE[\"calls\"]".into(), T::Int));
             }
-            let k = ctx.rng.below(3);
+            let k = if ctx.rng.pct(60) { 0 } else { 1 + ctx.rng.below(2) };
             ctx.block(&mut src, &mut sc, *ret, k, 0);
             let e = match *name {
                 "severity" => {
@@ -1605,5 +1629,5 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
     }
     files.push((format!("rules/p_{n:06}.py"), rule_py));
     files.push((format!("rules/p_{n:06}.yml"), yml));
-    Program { id, files }
+    Program { files }
 }
