@@ -104,7 +104,9 @@ fn same(a: &J, b: &J) -> bool {
                 x == y
             }
         }
-        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
         (J::Object(x), J::Object(y)) => {
             x.len() == y.len()
                 && x.iter()
@@ -164,9 +166,12 @@ fn reproduction(repo: &Path, id: &str, test: &str) -> String {
 /// The first run-time refusal message in a record, if any.
 fn refusal_in(r: &J) -> Option<String> {
     match r {
-        J::String(s) => s
-            .find(&REFUSAL["NotImplementedError: ".len()..])
-            .map(|i| format!("{REFUSAL}{}", &s[i + REFUSAL.len() - "NotImplementedError: ".len()..])),
+        J::String(s) => s.find(&REFUSAL["NotImplementedError: ".len()..]).map(|i| {
+            format!(
+                "{REFUSAL}{}",
+                &s[i + REFUSAL.len() - "NotImplementedError: ".len()..]
+            )
+        }),
         J::Array(xs) => xs.iter().find_map(refusal_in),
         J::Object(m) => m.values().find_map(refusal_in),
         _ => None,
@@ -252,7 +257,9 @@ fn compare(repo: &Path, oracle: &[J], ours: &[J], diags: &[J]) -> Outcome {
         if let Some(msg) = refusal_in(a) {
             out.runtime_refused += 1;
             let short: String = msg.chars().take(90).collect();
-            *out.refusal_reasons.entry(format!("run time: {short}")).or_default() += 1;
+            *out.refusal_reasons
+                .entry(format!("run time: {short}"))
+                .or_default() += 1;
             continue;
         }
         let fields: &[&str] = if rec == "test" { FIELDS } else { &["error"] };
@@ -376,7 +383,12 @@ fn random_programs_match_cpython() {
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
 
-    let o = compare(&repo, &read_jsonl(&oracle_out), &read_jsonl(&ours_out), &diags);
+    let o = compare(
+        &repo,
+        &read_jsonl(&oracle_out),
+        &read_jsonl(&ours_out),
+        &diags,
+    );
     eprintln!(
         "progdiff: {} programs, {} refused at compile time ({} tests); {} oracle records: {} identical, {} refused at run time, {} different",
         count,

@@ -97,7 +97,11 @@ pub const FEATURES: &[(&str, Feature, bool)] = &[
     ("try_except", Feature::TryExcept, true),
     ("try_finally", Feature::TryFinally, false),
     ("comprehensions", Feature::Comprehensions, true),
-    ("nested_comprehensions", Feature::NestedComprehensions, false),
+    (
+        "nested_comprehensions",
+        Feature::NestedComprehensions,
+        false,
+    ),
     ("globals", Feature::Globals, true),
     ("mocks", Feature::Mocks, true),
     ("data_models", Feature::DataModels, true),
@@ -187,15 +191,65 @@ enum Kind {
 }
 
 const FIELD_NAMES: &[&str] = &[
-    "user", "action", "srcIp", "count", "tags", "meta", "region", "status", "eventName",
-    "actor", "target", "bytes", "ok", "items", "labels", "detail", "source", "kind", "zone",
-    "path", "agent", "level", "roles", "size",
+    "user",
+    "action",
+    "srcIp",
+    "count",
+    "tags",
+    "meta",
+    "region",
+    "status",
+    "eventName",
+    "actor",
+    "target",
+    "bytes",
+    "ok",
+    "items",
+    "labels",
+    "detail",
+    "source",
+    "kind",
+    "zone",
+    "path",
+    "agent",
+    "level",
+    "roles",
+    "size",
 ];
-const SUB_NAMES: &[&str] = &["name", "id", "type", "value", "Arn", "mode", "inner", "flag"];
+const SUB_NAMES: &[&str] = &[
+    "name", "id", "type", "value", "Arn", "mode", "inner", "flag",
+];
 const WORDS: &[&str] = &[
-    "admin", "Admin", "root", "alice", "bob", "", "ÉCOLE", "straße", "10.0.0.1", "a,b,c",
-    "x-y_z", "Login", "login", "FAILED", "ok", "us-east-1", "eu-west-2", "İstanbul", "ǅemal",
-    "12", "-3", "3.5", "None", "true", "  pad  ", "a.b.c", "K", "ſ", "Δelta", "tab\tx",
+    "admin",
+    "Admin",
+    "root",
+    "alice",
+    "bob",
+    "",
+    "ÉCOLE",
+    "straße",
+    "10.0.0.1",
+    "a,b,c",
+    "x-y_z",
+    "Login",
+    "login",
+    "FAILED",
+    "ok",
+    "us-east-1",
+    "eu-west-2",
+    "İstanbul",
+    "ǅemal",
+    "12",
+    "-3",
+    "3.5",
+    "None",
+    "true",
+    "  pad  ",
+    "a.b.c",
+    "K",
+    "ſ",
+    "Δelta",
+    "tab\tx",
 ];
 const SEVERITIES: &[&str] = &[
     "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL", "Info", "low", "Medium", "high", "critical",
@@ -408,8 +462,11 @@ impl Ctx<'_> {
             T::Dict => "{}",
         };
         if let Kind::Obj(subs) = &kind {
-            let typed: Vec<(String, Kind)> =
-                subs.iter().filter(|(_, k)| kind_type(k) == t).cloned().collect();
+            let typed: Vec<(String, Kind)> = subs
+                .iter()
+                .filter(|(_, k)| kind_type(k) == t)
+                .cloned()
+                .collect();
             if self.feat.has(Feature::DeepGet) && !typed.is_empty() && self.rng.pct(70) {
                 let (sub, _) = typed[self.rng.below(typed.len())].clone();
                 let skey = py_str(&self.key_as_written(&sub));
@@ -426,7 +483,9 @@ impl Ctx<'_> {
         if let Kind::ObjList(subs) = &kind {
             if self.feat.has(Feature::DeepWalk) && !subs.is_empty() && self.rng.pct(50) {
                 let (sub, _) = subs[self.rng.below(subs.len())].clone();
-                let rv = self.rng.ps(&["", ", return_val=\"first\"", ", return_val=\"last\""]);
+                let rv = self
+                    .rng
+                    .ps(&["", ", return_val=\"first\"", ", return_val=\"last\""]);
                 return Some(format!(
                     "event.deep_walk({key}, {}, default=[]{rv})",
                     py_str(&sub)
@@ -450,7 +509,12 @@ impl Ctx<'_> {
     }
 
     fn const_of(&mut self, sc: &Scope, t: T) -> Option<String> {
-        let c: Vec<&String> = sc.consts.iter().filter(|v| v.1 == t).map(|v| &v.0).collect();
+        let c: Vec<&String> = sc
+            .consts
+            .iter()
+            .filter(|v| v.1 == t)
+            .map(|v| &v.0)
+            .collect();
         if c.is_empty() {
             None
         } else {
@@ -464,7 +528,11 @@ impl Ctx<'_> {
             return None;
         }
         let f = c[self.rng.below(c.len())].clone();
-        let args: Vec<String> = f.params.iter().map(|p| self.expr(sc, *p, depth + 1)).collect();
+        let args: Vec<String> = f
+            .params
+            .iter()
+            .map(|p| self.expr(sc, *p, depth + 1))
+            .collect();
         if f.gen {
             Some(format!("list({}({}))", f.call, args.join(", ")))
         } else {
@@ -546,7 +614,8 @@ impl Ctx<'_> {
                 3..=5 if sc.event => self.event_read(t),
                 6 => self.const_of(sc, t),
                 7 if sc.event && !sc.udm.is_empty() => {
-                    let c: Vec<&String> = sc.udm.iter().filter(|u| u.1 == t).map(|u| &u.0).collect();
+                    let c: Vec<&String> =
+                        sc.udm.iter().filter(|u| u.1 == t).map(|u| &u.0).collect();
                     if c.is_empty() {
                         None
                     } else {
@@ -624,7 +693,11 @@ impl Ctx<'_> {
                         _ => format!("{s}[{a}:{b}]"),
                     }
                 }
-                5 => format!("{} + {}", self.expr(sc, T::Str, d), self.expr(sc, T::Str, d)),
+                5 => format!(
+                    "{} + {}",
+                    self.expr(sc, T::Str, d),
+                    self.expr(sc, T::Str, d)
+                ),
                 6 | 7 => {
                     let n = 1 + self.rng.below(3);
                     let mut s = String::from("f\"");
@@ -685,10 +758,22 @@ impl Ctx<'_> {
             T::Int => match self.rng.below(13) {
                 0 => format!("len({})", self.expr(sc, T::Str, d)),
                 1 => format!("len({})", self.expr(sc, T::List, d)),
-                2 => format!("{} + {}", self.expr(sc, T::Int, d), self.expr(sc, T::Int, d)),
-                3 => format!("{} - {}", self.expr(sc, T::Int, d), self.expr(sc, T::Int, d)),
+                2 => format!(
+                    "{} + {}",
+                    self.expr(sc, T::Int, d),
+                    self.expr(sc, T::Int, d)
+                ),
+                3 => format!(
+                    "{} - {}",
+                    self.expr(sc, T::Int, d),
+                    self.expr(sc, T::Int, d)
+                ),
                 4 => format!("{} * {}", self.expr(sc, T::Int, d), self.rng.range(-3, 3)),
-                5 => format!("{} // {}", self.expr(sc, T::Int, d), self.expr(sc, T::Int, d)),
+                5 => format!(
+                    "{} // {}",
+                    self.expr(sc, T::Int, d),
+                    self.expr(sc, T::Int, d)
+                ),
                 6 => format!("{} % {}", self.expr(sc, T::Int, d), self.rng.range(-3, 7)),
                 7 => format!("int({})", self.expr(sc, T::Str, d)),
                 8 => format!("{}.count({})", self.expr(sc, T::Str, d), self.word()),
@@ -703,13 +788,27 @@ impl Ctx<'_> {
             },
             T::Bool => match self.rng.below(17) {
                 0 | 1 => {
-                    let ty = *[T::Str, T::Int, T::Str, T::List].get(self.rng.below(4)).unwrap();
+                    let ty = *[T::Str, T::Int, T::Str, T::List]
+                        .get(self.rng.below(4))
+                        .unwrap();
                     let op = self.rng.ps(&["==", "!=", "<", ">=", "=="]);
                     format!("{} {op} {}", self.expr(sc, ty, d), self.expr(sc, ty, d))
                 }
-                2 => format!("{} in {}", self.expr(sc, T::Str, d), self.expr(sc, T::Str, d)),
-                3 => format!("{} in {}", self.expr(sc, T::Str, d), self.expr(sc, T::List, d)),
-                4 => format!("{} not in {}", self.expr(sc, T::Str, d), self.expr(sc, T::Dict, d)),
+                2 => format!(
+                    "{} in {}",
+                    self.expr(sc, T::Str, d),
+                    self.expr(sc, T::Str, d)
+                ),
+                3 => format!(
+                    "{} in {}",
+                    self.expr(sc, T::Str, d),
+                    self.expr(sc, T::List, d)
+                ),
+                4 => format!(
+                    "{} not in {}",
+                    self.expr(sc, T::Str, d),
+                    self.expr(sc, T::Dict, d)
+                ),
                 5 => format!(
                     "{}.startswith({})",
                     self.expr(sc, T::Str, d),
@@ -717,11 +816,23 @@ impl Ctx<'_> {
                 ),
                 6 => format!("{}.endswith({})", self.expr(sc, T::Str, d), self.word()),
                 7 => format!("not {}", self.expr(sc, T::Bool, d)),
-                8 => format!("({} and {})", self.expr(sc, T::Bool, d), self.expr(sc, T::Bool, d)),
-                9 => format!("({} or {})", self.expr(sc, T::Bool, d), self.expr(sc, T::Bool, d)),
+                8 => format!(
+                    "({} and {})",
+                    self.expr(sc, T::Bool, d),
+                    self.expr(sc, T::Bool, d)
+                ),
+                9 => format!(
+                    "({} or {})",
+                    self.expr(sc, T::Bool, d),
+                    self.expr(sc, T::Bool, d)
+                ),
                 10 => {
-                    let ty = *[T::Str, T::Int, T::List, T::Dict].get(self.rng.below(4)).unwrap();
-                    let ck = self.rng.ps(&["str", "int", "list", "dict", "(str, int)", "bool"]);
+                    let ty = *[T::Str, T::Int, T::List, T::Dict]
+                        .get(self.rng.below(4))
+                        .unwrap();
+                    let ck = self
+                        .rng
+                        .ps(&["str", "int", "list", "dict", "(str, int)", "bool"]);
                     format!("isinstance({}, {ck})", self.expr(sc, ty, d))
                 }
                 11 if self.feat.has(Feature::Comprehensions) => {
@@ -759,7 +870,11 @@ impl Ctx<'_> {
                     let v = self.name("w");
                     format!("bool({v} := {})", self.expr(sc, T::Str, d))
                 }
-                _ => format!("{} > {}", self.expr(sc, T::Int, d), self.expr(sc, T::Int, d)),
+                _ => format!(
+                    "{} > {}",
+                    self.expr(sc, T::Int, d),
+                    self.expr(sc, T::Int, d)
+                ),
             },
             T::List => match self.rng.below(10) {
                 0 => format!("{}.split({})", self.expr(sc, T::Str, d), self.word()),
@@ -787,16 +902,17 @@ impl Ctx<'_> {
                     inner.vars.push((w.clone(), T::Str));
                     format!("[{v} + {w} for {v} in {a} for {w} in {b}]")
                 }
-                4 => format!("{} + {}", self.expr(sc, T::List, d), self.expr(sc, T::List, d)),
+                4 => format!(
+                    "{} + {}",
+                    self.expr(sc, T::List, d),
+                    self.expr(sc, T::List, d)
+                ),
                 5 => format!("{}[1:]", self.expr(sc, T::List, d)),
                 6 => format!("list({}.keys())", self.expr(sc, T::Dict, d)),
                 7 if self.feat.has(Feature::SetOps) => {
                     format!("sorted(set({}))", self.expr(sc, T::List, d))
                 }
-                8 => format!(
-                    "[str(v) for v in {}.values()]",
-                    self.expr(sc, T::Dict, d)
-                ),
+                8 => format!("[str(v) for v in {}.values()]", self.expr(sc, T::Dict, d)),
                 _ => format!("list({})", self.expr(sc, T::Str, d)),
             },
             T::Dict => match self.rng.below(6) {
@@ -804,7 +920,9 @@ impl Ctx<'_> {
                     let n = 1 + self.rng.below(3);
                     let mut parts = Vec::new();
                     for _ in 0..n {
-                        let ty = *[T::Str, T::Int, T::Bool, T::List].get(self.rng.below(4)).unwrap();
+                        let ty = *[T::Str, T::Int, T::Bool, T::List]
+                            .get(self.rng.below(4))
+                            .unwrap();
                         parts.push(format!("{}: {}", self.word(), self.expr(sc, ty, d)));
                     }
                     format!("{{{}}}", parts.join(", "))
@@ -819,7 +937,11 @@ impl Ctx<'_> {
                 }
                 3 => format!("{{**{}, {}: 1}}", self.expr(sc, T::Dict, d), self.word()),
                 4 => format!("dict({})", self.expr(sc, T::Dict, d)),
-                _ => format!("{} | {}", self.expr(sc, T::Dict, d), self.expr(sc, T::Dict, d)),
+                _ => format!(
+                    "{} | {}",
+                    self.expr(sc, T::Dict, d),
+                    self.expr(sc, T::Dict, d)
+                ),
             },
         })
     }
@@ -844,7 +966,9 @@ impl Ctx<'_> {
         };
         if r < 35 {
             // Assignment of a new local.
-            let ty = *[T::Str, T::Int, T::Bool, T::List, T::Dict].get(self.rng.below(5)).unwrap();
+            let ty = *[T::Str, T::Int, T::Bool, T::List, T::Dict]
+                .get(self.rng.below(5))
+                .unwrap();
             let v = self.name("v");
             let e = self.expr(sc, ty, 1);
             src.line(&format!("{v} = {e}"));
@@ -997,7 +1121,9 @@ impl Ctx<'_> {
         } else if r < 95 && self.feat.has(Feature::RaiseCustom) {
             let c = self.expr(sc, T::Bool, 1);
             src.open(&format!("if {c}:"));
-            let exc = self.rng.ps(&["ValueError", "KeyError", "RuntimeError", "TypeError"]);
+            let exc = self
+                .rng
+                .ps(&["ValueError", "KeyError", "RuntimeError", "TypeError"]);
             let m = self.expr(sc, T::Str, 2);
             src.line(&format!("raise {exc}({m})"));
             src.close();
@@ -1074,7 +1200,11 @@ fn any_value(rng: &mut Rng, depth: usize) -> J {
         2 => J::Int(rng.range(-1000, 100000)),
         3 => J::Float(rng.range(-400, 400) as f64 / 4.0),
         4 | 5 => J::Str(rng.ps(WORDS).to_string()),
-        6 => J::List((0..rng.below(4)).map(|_| any_value(rng, depth + 1)).collect()),
+        6 => J::List(
+            (0..rng.below(4))
+                .map(|_| any_value(rng, depth + 1))
+                .collect(),
+        ),
         _ => J::Obj(
             (0..rng.below(4))
                 .map(|_| (rng.ps(SUB_NAMES).to_string(), any_value(rng, depth + 1)))
@@ -1110,7 +1240,12 @@ fn value_of(rng: &mut Rng, k: &Kind, feat: &Features, depth: usize) -> J {
     }
 }
 
-fn fields_of(rng: &mut Rng, fields: &[(String, Kind)], feat: &Features, depth: usize) -> Vec<(String, J)> {
+fn fields_of(
+    rng: &mut Rng,
+    fields: &[(String, Kind)],
+    feat: &Features,
+    depth: usize,
+) -> Vec<(String, J)> {
     let mut out: Vec<(String, J)> = Vec::new();
     for (name, kind) in fields {
         if rng.pct(8) {
@@ -1190,7 +1325,9 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         src.line(&format!("\"\"\"Generated helper {n}.\"\"\""));
         // Constants.
         for _ in 0..ctx.rng.below(2) {
-            let ty = *[T::Str, T::Int, T::List, T::Dict].get(ctx.rng.below(4)).unwrap();
+            let ty = *[T::Str, T::Int, T::List, T::Dict]
+                .get(ctx.rng.below(4))
+                .unwrap();
             let name = ctx.name("K");
             let e = ctx.literal(ty);
             src.line(&format!("{name} = {e}"));
@@ -1205,9 +1342,15 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             let name = ctx.name("hf");
             let np = ctx.rng.below(3);
             let params: Vec<T> = (0..np)
-                .map(|_| *[T::Str, T::Int, T::List, T::Dict].get(ctx.rng.below(4)).unwrap())
+                .map(|_| {
+                    *[T::Str, T::Int, T::List, T::Dict]
+                        .get(ctx.rng.below(4))
+                        .unwrap()
+                })
                 .collect();
-            let ret = *[T::Str, T::Int, T::Bool, T::List].get(ctx.rng.below(4)).unwrap();
+            let ret = *[T::Str, T::Int, T::Bool, T::List]
+                .get(ctx.rng.below(4))
+                .unwrap();
             let pnames: Vec<String> = (0..np).map(|i| format!("p{i}")).collect();
             src.line("");
             src.open(&format!("def {name}({}):", pnames.join(", ")));
@@ -1221,7 +1364,12 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             let k = ctx.rng.below(3);
             ctx.body(&mut src, &mut sc, ret, k);
             src.close();
-            let f = Func { call: name.clone(), gen: false, params, ret };
+            let f = Func {
+                call: name.clone(),
+                gen: false,
+                params,
+                ret,
+            };
             hs.funcs.push(f.clone());
             exported.push(f);
         }
@@ -1244,7 +1392,12 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             }
             src.line("return inner");
             src.close();
-            exported.push(Func { call: format!("{name}(\"b\")"), gen: false, params: vec![T::Str], ret: T::Str });
+            exported.push(Func {
+                call: format!("{name}(\"b\")"),
+                gen: false,
+                params: vec![T::Str],
+                ret: T::Str,
+            });
         }
         if feat.has(Feature::Generators) && ctx.rng.pct(50) {
             let name = ctx.name("gen");
@@ -1341,13 +1494,19 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             }
             if feat.has(Feature::ClassHooks) {
                 let all = [
-                    "__len__", "__str__", "__repr__", "__contains__", "__bool__", "__eq__",
-                    "__lt__", "__getitem__", "__iter__", "__call__",
+                    "__len__",
+                    "__str__",
+                    "__repr__",
+                    "__contains__",
+                    "__bool__",
+                    "__eq__",
+                    "__lt__",
+                    "__getitem__",
+                    "__iter__",
+                    "__call__",
                 ];
                 for h in all {
-                    if !ctx.rng.pct(35)
-                        || h == "__iter__" && !feat.has(Feature::IterHashHooks)
-                    {
+                    if !ctx.rng.pct(35) || h == "__iter__" && !feat.has(Feature::IterHashHooks) {
                         continue;
                     }
                     match h {
@@ -1473,7 +1632,10 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
     if has_helper {
         src.line(&format!("import {helper}"));
         if !imported_funcs.is_empty() {
-            src.line(&format!("from {helper} import {}", imported_funcs.join(", ")));
+            src.line(&format!(
+                "from {helper} import {}",
+                imported_funcs.join(", ")
+            ));
         }
     }
     for f in &rule_scope.funcs {
@@ -1483,7 +1645,9 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
     }
     src.line("");
     for _ in 0..ctx.rng.below(3) {
-        let ty = *[T::Str, T::Int, T::List, T::Dict].get(ctx.rng.below(4)).unwrap();
+        let ty = *[T::Str, T::Int, T::List, T::Dict]
+            .get(ctx.rng.below(4))
+            .unwrap();
         let name = ctx.name("C");
         let e = ctx.literal(ty);
         src.line(&format!("{name} = {e}"));
@@ -1502,7 +1666,9 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         let params: Vec<T> = (0..np)
             .map(|_| *[T::Str, T::Int, T::List].get(ctx.rng.below(3)).unwrap())
             .collect();
-        let ret = *[T::Str, T::Int, T::Bool, T::List].get(ctx.rng.below(4)).unwrap();
+        let ret = *[T::Str, T::Int, T::Bool, T::List]
+            .get(ctx.rng.below(4))
+            .unwrap();
         let pnames: Vec<String> = (0..np).map(|i| format!("a{i}")).collect();
         src.line("");
         src.open(&format!("def {name}({}):", pnames.join(", ")));
@@ -1513,14 +1679,24 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         let k = ctx.rng.below(2);
         ctx.body(&mut src, &mut sc, ret, k);
         src.close();
-        let f = Func { call: name.clone(), gen: false, params, ret };
+        let f = Func {
+            call: name.clone(),
+            gen: false,
+            params,
+            ret,
+        };
         mockable.push((name, ret));
         rule_scope.funcs.push(f);
     }
     if feat.has(Feature::Lambdas) && ctx.rng.pct(30) {
         let name = ctx.name("_lam");
         src.line(&format!("{name} = lambda s, t=\"-\": s.lower() + t"));
-        rule_scope.funcs.push(Func { call: name, gen: false, params: vec![T::Str], ret: T::Str });
+        rule_scope.funcs.push(Func {
+            call: name,
+            gen: false,
+            params: vec![T::Str],
+            ret: T::Str,
+        });
     }
     let mut esc = rule_scope.clone();
     esc.event = true;
@@ -1562,7 +1738,11 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
     ];
     if feat.has(Feature::AuxFunctions) {
         for (name, ret) in aux {
-            let p = if *name == "title" || *name == "alert_context" { 50 } else { 15 };
+            let p = if *name == "title" || *name == "alert_context" {
+                50
+            } else {
+                15
+            };
             if !ctx.rng.pct(p) {
                 continue;
             }
@@ -1573,7 +1753,11 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
                 sc.vars.push(("STATE[\"last\"]".into(), T::Str));
                 sc.vars.push(("STATE[\"calls\"]".into(), T::Int));
             }
-            let k = if ctx.rng.pct(60) { 0 } else { 1 + ctx.rng.below(2) };
+            let k = if ctx.rng.pct(60) {
+                0
+            } else {
+                1 + ctx.rng.below(2)
+            };
             ctx.block(&mut src, &mut sc, *ret, k, 0);
             let e = match *name {
                 "severity" => {
@@ -1623,7 +1807,11 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
                 T::Bool => J::Bool(ctx.rng.pct(50)),
                 _ => J::Str(ctx.rng.ps(WORDS).to_string()),
             };
-            let _ = writeln!(yml, "    Mocks:\n      - objectName: {m}\n        returnValue: {}", val.yaml());
+            let _ = writeln!(
+                yml,
+                "    Mocks:\n      - objectName: {m}\n        returnValue: {}",
+                val.yaml()
+            );
         }
         let _ = writeln!(yml, "    Log: {}", J::Obj(ev).yaml());
     }
