@@ -295,6 +295,7 @@ fn compare(repo: &Path, oracle: &[J], ours: &[J], diags: &[J]) -> Outcome {
 fn random_programs_match_cpython() {
     let seed = env_num("FERRULE_DIFF_SEED", 1);
     let count = env_num("FERRULE_DIFF_PROGRAMS", 2000) as usize;
+    let size = env_num("FERRULE_DIFF_SIZE", 1) as usize;
     let feat = gen::Features::parse(&std::env::var("FERRULE_DIFF_FEATURES").unwrap_or_default())
         .unwrap_or_else(|e| panic!("FERRULE_DIFF_FEATURES: {e}"));
     let require = std::env::var("FERRULE_REQUIRE_ORACLE").is_ok_and(|v| v == "1");
@@ -320,7 +321,7 @@ fn random_programs_match_cpython() {
         }
     };
     eprintln!(
-        "progdiff: seed {seed} (FERRULE_DIFF_SEED), {count} programs (FERRULE_DIFF_PROGRAMS), features: {}",
+        "progdiff: seed {seed} (FERRULE_DIFF_SEED), {count} programs (FERRULE_DIFF_PROGRAMS) of size {size} (FERRULE_DIFF_SIZE), features: {}",
         feat.names().join(",")
     );
 
@@ -331,7 +332,7 @@ fn random_programs_match_cpython() {
     let repo = work.join("repo");
     let mut rng = gen::Rng::new(seed);
     for n in 0..count {
-        let p = gen::program(&mut rng, &feat, n);
+        let p = gen::program(&mut rng, &feat, n, size);
         for (rel, text) in &p.files {
             let path = repo.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -1280,7 +1280,20 @@ fn fields_of(
 }
 
 /// Generates program number `n` of a run.
-pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
+///
+/// `size` 1 (the default of `cargo test`) keeps programs small, so that 2,000 of them compile
+/// in one crate in a few minutes; 2 and 3 make helpers, data models, auxiliary functions and
+/// statements more frequent.
+pub fn program(rng: &mut Rng, feat: &Features, n: usize, size: usize) -> Program {
+    let size = size.clamp(1, 3);
+    // A percentage that grows with `size`.
+    let by = |small: u32, large: u32| {
+        if size == 1 {
+            small
+        } else {
+            large.min(small * size as u32)
+        }
+    };
     let id = format!("Gen.P{n:06}");
     let log_type = format!("Gen.Log{n}");
     let mut files = Vec::new();
@@ -1319,7 +1332,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
     let helper = format!("gh_{n:06}");
     let mut rule_scope = base.clone();
     let mut imported_funcs: Vec<String> = Vec::new();
-    if feat.has(Feature::HelperModules) && ctx.rng.pct(40) {
+    if feat.has(Feature::HelperModules) && ctx.rng.pct(by(20, 55)) {
         let mut src = Src::default();
         let mut hs = base.clone();
         src.line(&format!("\"\"\"Generated helper {n}.\"\"\""));
@@ -1361,7 +1374,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             if feat.has(Feature::Globals) && ctx.rng.pct(30) {
                 src.line(&format!("CALLS.append({})", py_str(&name)));
             }
-            let k = ctx.rng.below(3);
+            let k = ctx.rng.below(1 + size);
             ctx.body(&mut src, &mut sc, ret, k);
             src.close();
             let f = Func {
@@ -1586,7 +1599,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
 
     // ---- The data model.
     let mut udm: Vec<(String, T)> = Vec::new();
-    if feat.has(Feature::DataModels) && ctx.rng.pct(40) {
+    if feat.has(Feature::DataModels) && ctx.rng.pct(by(20, 40)) {
         let dm = format!("dm_{n:06}");
         let mut yml = format!(
             "AnalysisType: datamodel\nDataModelID: Gen.DM{n}\nEnabled: true\nFilename: {dm}.py\nLogTypes:\n  - {log_type}\nMappings:\n"
@@ -1660,7 +1673,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         rule_scope.consts.push(("COUNTER".into(), T::Int));
     }
     // Local helper functions.
-    for _ in 0..ctx.rng.below(2) {
+    for _ in 0..usize::from(ctx.rng.pct(by(30, 60))) + ctx.rng.below(size) {
         let name = ctx.name("_lf");
         let np = 1 + ctx.rng.below(2);
         let params: Vec<T> = (0..np)
@@ -1676,7 +1689,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
         for (p, t) in pnames.iter().zip(&params) {
             sc.vars.push((p.clone(), *t));
         }
-        let k = ctx.rng.below(2);
+        let k = ctx.rng.below(size);
         ctx.body(&mut src, &mut sc, ret, k);
         src.close();
         let f = Func {
@@ -1714,7 +1727,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             let e = ctx.expr(&sc, T::Str, 1);
             src.line(&format!("STATE[\"last\"] = {e}"));
         }
-        let k = ctx.rng.below(3);
+        let k = ctx.rng.below(1 + size);
         ctx.block(&mut src, &mut sc, T::Bool, k, 0);
         // A rule that sometimes returns a non-bool (panther_core raises on it).
         let e = if ctx.rng.pct(3) {
@@ -1739,9 +1752,9 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
     if feat.has(Feature::AuxFunctions) {
         for (name, ret) in aux {
             let p = if *name == "title" || *name == "alert_context" {
-                50
+                by(35, 50)
             } else {
-                15
+                by(10, 15)
             };
             if !ctx.rng.pct(p) {
                 continue;
@@ -1756,7 +1769,7 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize) -> Program {
             let k = if ctx.rng.pct(60) {
                 0
             } else {
-                1 + ctx.rng.below(2)
+                1 + ctx.rng.below(size)
             };
             ctx.block(&mut src, &mut sc, *ret, k, 0);
             let e = match *name {
