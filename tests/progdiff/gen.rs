@@ -81,6 +81,10 @@ pub enum Feature {
     AuxFunctions,
     RaiseCustom,
     CaseKeys,
+    Del,
+    Assert,
+    Starred,
+    Decorators,
 }
 
 /// The feature table: name, feature, default.
@@ -91,28 +95,24 @@ pub const FEATURES: &[(&str, Feature, bool)] = &[
     ("inheritance", Feature::Inheritance, true),
     ("properties", Feature::Properties, true),
     ("closures", Feature::Closures, true),
-    ("nonlocal", Feature::Nonlocal, false),
+    ("nonlocal", Feature::Nonlocal, true),
     ("generators", Feature::Generators, false),
     ("lambdas", Feature::Lambdas, true),
     ("try_except", Feature::TryExcept, true),
     ("try_finally", Feature::TryFinally, false),
     ("comprehensions", Feature::Comprehensions, true),
-    (
-        "nested_comprehensions",
-        Feature::NestedComprehensions,
-        false,
-    ),
+    ("nested_comprehensions", Feature::NestedComprehensions, true),
     ("globals", Feature::Globals, true),
     ("mocks", Feature::Mocks, true),
     ("data_models", Feature::DataModels, true),
     ("data_model_methods", Feature::DataModelMethods, true),
     ("while", Feature::WhileLoops, true),
-    ("for_else", Feature::ForElse, false),
+    ("for_else", Feature::ForElse, true),
     ("walrus", Feature::Walrus, true),
     ("match", Feature::Match, true),
     ("match_capture", Feature::MatchCapture, false),
-    ("type_builtin", Feature::TypeBuiltin, false),
-    ("iter_hash_hooks", Feature::IterHashHooks, false),
+    ("type_builtin", Feature::TypeBuiltin, true),
+    ("iter_hash_hooks", Feature::IterHashHooks, true),
     ("format_specs", Feature::FormatSpecs, true),
     ("set_ops", Feature::SetOps, true),
     ("deep_get", Feature::DeepGet, true),
@@ -120,6 +120,10 @@ pub const FEATURES: &[(&str, Feature, bool)] = &[
     ("aux_functions", Feature::AuxFunctions, true),
     ("raise_custom", Feature::RaiseCustom, true),
     ("case_keys", Feature::CaseKeys, true),
+    ("del", Feature::Del, true),
+    ("assert", Feature::Assert, true),
+    ("starred", Feature::Starred, true),
+    ("decorators", Feature::Decorators, true),
 ];
 
 #[derive(Clone, Debug)]
@@ -1127,6 +1131,29 @@ impl Ctx<'_> {
             let m = self.expr(sc, T::Str, 2);
             src.line(&format!("raise {exc}({m})"));
             src.close();
+        } else if r < 97 && self.feat.has(Feature::Starred) {
+            let a = self.name("v");
+            let b = self.name("v");
+            let e = self.expr(sc, T::List, 1);
+            if self.rng.pct(50) {
+                src.line(&format!("{a}, *{b} = {e}"));
+            } else {
+                src.line(&format!("*{b}, {a} = {e}"));
+            }
+            sc.vars.push((a, T::Str));
+            sc.vars.push((b, T::List));
+        } else if r < 98 && self.feat.has(Feature::Assert) {
+            let c = self.expr(sc, T::Bool, 1);
+            let m = self.expr(sc, T::Str, 2);
+            src.line(&format!("assert {c}, {m}"));
+        } else if r < 99 && self.feat.has(Feature::Del) {
+            match self.var_of(sc, T::Dict) {
+                Some(d) => {
+                    let k = self.word();
+                    src.line(&format!("del {d}[{k}]"));
+                }
+                None => src.line("pass"),
+            }
         } else {
             let e = self.expr(sc, T::Str, 1);
             let v = self.name("v");
@@ -1336,6 +1363,9 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize, size: usize) -> Program
         let mut src = Src::default();
         let mut hs = base.clone();
         src.line(&format!("\"\"\"Generated helper {n}.\"\"\""));
+        if feat.has(Feature::Decorators) {
+            src.line("import functools");
+        }
         // Constants.
         for _ in 0..ctx.rng.below(2) {
             let ty = *[T::Str, T::Int, T::List, T::Dict]
@@ -1366,6 +1396,14 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize, size: usize) -> Program
                 .unwrap();
             let pnames: Vec<String> = (0..np).map(|i| format!("p{i}")).collect();
             src.line("");
+            if feat.has(Feature::Decorators) && ctx.rng.pct(20) {
+                // Cached: arguments must be hashable (a list or dict raises TypeError).
+                src.line(ctx.rng.ps(&[
+                    "@functools.lru_cache(maxsize=None)",
+                    "@functools.lru_cache(maxsize=2)",
+                    "@functools.cache",
+                ]));
+            }
             src.open(&format!("def {name}({}):", pnames.join(", ")));
             let mut sc = hs.clone();
             for (p, t) in pnames.iter().zip(&params) {
