@@ -180,8 +180,15 @@ fn refusal_in(r: &J) -> Option<String> {
 
 fn compare(repo: &Path, oracle: &[J], ours: &[J], diags: &[J]) -> Outcome {
     let mut by_key: BTreeMap<(String, String, String), &J> = BTreeMap::new();
+    // Detections whose module ferrule refused to load at run time (a refusal at import).
+    let mut load_refused: BTreeMap<String, String> = BTreeMap::new();
     for r in ours {
         by_key.insert(key(r), r);
+        if r.get("record").and_then(J::as_str) == Some("load_error") {
+            if let (Some(id), Some(msg)) = (r.get("id").and_then(J::as_str), refusal_in(r)) {
+                load_refused.insert(id.to_string(), msg);
+            }
+        }
     }
     // Detections refused at compile time, with the first reason.
     let mut refused: BTreeMap<String, String> = BTreeMap::new();
@@ -243,6 +250,12 @@ fn compare(repo: &Path, oracle: &[J], ours: &[J], diags: &[J]) -> Outcome {
         let Some(a) = by_key.get(&key(e)) else {
             if refused.contains_key(&n) {
                 out.compile_refused_tests += 1;
+            } else if let Some(msg) = load_refused.get(&id) {
+                out.runtime_refused += 1;
+                let short: String = msg.chars().take(90).collect();
+                *out.refusal_reasons
+                    .entry(format!("at load: {short}"))
+                    .or_default() += 1;
             } else {
                 out.diffs.push(format!(
                     "MISSING {rec} {id} | {test}: CPython {}\n{}",

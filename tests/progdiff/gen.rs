@@ -123,7 +123,7 @@ pub const FEATURES: &[(&str, Feature, bool)] = &[
     ("del", Feature::Del, true),
     ("assert", Feature::Assert, true),
     ("starred", Feature::Starred, true),
-    ("decorators", Feature::Decorators, true),
+    ("decorators", Feature::Decorators, false),
 ];
 
 #[derive(Clone, Debug)]
