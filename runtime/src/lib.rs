@@ -28,6 +28,7 @@ pub mod purity;
 pub mod pyhash;
 pub mod pyset;
 pub mod range;
+pub mod recursion;
 pub mod runner;
 pub mod stdlib;
 pub mod unicode;
