@@ -8,9 +8,11 @@
 //! put what the consumer sends into the shared [`Chan`] and poll once; the body runs on the
 //! consumer's own stack until its next `yield` (the future is pending, the value is in the
 //! channel) or its end (the future is ready with the return value or the exception).
-//! So the body runs exactly when CPython's would, exceptions (and the runtime's refusals)
-//! propagate through `?` as in any function, and the consumer's recursion accounting is
-//! unchanged.
+//! So the body runs exactly when CPython's would, and exceptions (and the runtime's refusals)
+//! propagate through `?` as in any function. Each resumption is a Python frame on top of
+//! the consumer's (see `recursion`): entered as a callback, since the consumer may be native
+//! code (`next()`, `list()`, `sum()`…) holding C-level units, so near the limit it is refused
+//! rather than answered at a guessed depth.
 //!
 //! Semantics follow CPython 3.11's Objects/genobject.c: `send` of a non-None value to a
 //! just-started generator, "generator already executing", PEP 479 (a `StopIteration` leaving
@@ -190,6 +192,15 @@ impl Generator {
             },
             State::Suspended => *self.co.input.borrow_mut() = Some(input),
         }
+        // The generator's frame, resumed on top of the consumer's (CPython's
+        // `_PyEval_EvalFrame` from `gen_send_ex2`).
+        let frame = match crate::recursion::enter() {
+            Ok(frame) => frame,
+            Err(e) => {
+                self.co.input.borrow_mut().take();
+                return Err(e);
+            }
+        };
         self.state.set(State::Running);
         let polled = {
             let mut body = self.body.borrow_mut();
@@ -202,6 +213,7 @@ impl Generator {
                 None => Poll::Ready(Ok(Value::None)),
             }
         };
+        drop(frame);
         match polled {
             Poll::Pending => {
                 self.state.set(State::Suspended);
@@ -543,4 +555,48 @@ pub async fn yield_from(co: &Co, iterable: Value) -> PyResult<Value> {
     };
     *co.yieldfrom.borrow_mut() = None;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recursion;
+
+    fn depth_probe() -> Value {
+        new_generator("g", "g", channel(), async {
+            Ok(Value::Int(i64::from(recursion::depth())))
+        })
+    }
+
+    #[test]
+    fn a_resumed_generator_runs_in_a_frame_on_top_of_its_consumer() {
+        let g = depth_probe();
+        let g = g.downcast::<Generator>().expect("a generator");
+        recursion::at_base(10, || match g.resume(Resume::Send(Value::None)) {
+            Ok(Step::Returned(Value::Int(d))) => assert_eq!(d, 11),
+            _ => panic!("the body returns its depth"),
+        });
+        assert_eq!(recursion::depth(), 0, "restored");
+    }
+
+    #[test]
+    fn resuming_a_generator_at_the_limit_is_refused() {
+        let g = depth_probe();
+        let g = g.downcast::<Generator>().expect("a generator");
+        let e = recursion::at_base(recursion::LIMIT - 1, || {
+            g.resume(Resume::Send(Value::None)).err()
+        });
+        let e = e.expect("no frame is certainly left");
+        assert!(
+            e.type_and_message()
+                .starts_with("NotImplementedError: ferrule runtime:"),
+            "{}",
+            e.type_and_message()
+        );
+        // The body did not run: the generator can still be resumed below the limit.
+        assert!(matches!(
+            g.resume(Resume::Send(Value::None)),
+            Ok(Step::Returned(Value::Int(1)))
+        ));
+    }
 }

@@ -1142,10 +1142,10 @@ impl<'a> Fx<'a> {
             }
             ExprKind::GenExp(idx, iter) => {
                 // `iter()` of the first iterable now; the rest runs when the generator is
-                // advanced.
+                // advanced. Creating it is a direct call of compiled code (an exact frame).
                 let it = self.iter_expr(iter);
                 let f = self.function_value(*idx);
-                quote! { { let __it = rt::gen::get_iter(&#it)?; let __g: Value = #f; rt::ops::call(&__g, &[__it], &[])? } }
+                quote! { { let __it = rt::gen::get_iter(&#it)?; let __g: Value = #f; rt::ops::call_direct(&__g, &[__it], &[])? } }
             }
             ExprKind::Super(cls, this) => {
                 let c = self.expr(cls);
