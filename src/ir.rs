@@ -59,6 +59,9 @@ impl Module {
 #[derive(Debug)]
 pub struct Function {
     pub name: String,
+    /// `__qualname__` (`Class.method`, `outer.<locals>.inner`), which CPython's argument
+    /// errors name.
+    pub qualname: String,
     pub params: Params,
     /// Local variable names; `Local(i)` refers to `locals[i]`. Parameters come first.
     pub locals: Vec<String>,
@@ -91,6 +94,9 @@ pub enum Name {
     Global(usize, String),
     /// A Python builtin (`len`, `ValueError`).
     Builtin(String),
+    /// A name bound in the class body being run: its namespace first, then (for reads)
+    /// the name as the enclosing scope resolves it.
+    ClassNs(String, Box<Name>),
 }
 
 /// An assignment target.
@@ -115,11 +121,18 @@ pub enum Stmt {
     Continue,
     Return(Option<Expr>),
     Pass,
-    Raise(Option<Expr>, Span),
+    /// `raise`, `raise exc`, `raise exc from cause`.
+    Raise(Option<Expr>, Option<Expr>, Span),
     Try {
         body: Vec<Stmt>,
         handlers: Vec<Handler>,
         orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    /// `with a as x, b: body` (items entered left to right, exited in reverse).
+    With {
+        items: Vec<(Expr, Option<Target>)>,
+        body: Vec<Stmt>,
     },
     /// `match subject:` with literal, wildcard, capture and `|` patterns.
     Match(Expr, Vec<(Pattern, Option<Expr>, Vec<Stmt>)>),
@@ -127,39 +140,28 @@ pub enum Stmt {
     Def(Target, usize),
     /// `import helper` / `from helper import x`: initialises module `module` first.
     ImportModule(String),
-    /// `class Name(Base): …` with its methods and class attributes.
+    /// `@decorators class Name(*bases, **keywords): body`. The body runs with its own
+    /// namespace (`Name::ClassNs`); the class is built from it, the decorators (evaluated
+    /// first) applied bottom-up, and the result bound to `target`.
     Class {
         target: Target,
         name: String,
-        base: Option<Expr>,
-        members: Vec<ClassMember>,
+        qualname: String,
+        decorators: Vec<Expr>,
+        bases: Vec<Expr>,
+        keywords: Vec<(String, Expr)>,
+        body: Vec<Stmt>,
+        /// Names the body annotates, in order, with what they were annotated as (for
+        /// `dataclasses`).
+        annotations: Vec<(String, AnnKind)>,
+        /// The hidden local holding the `__class__` cell that `super()` reads, if a method
+        /// uses it.
+        cell: Option<Name>,
     },
 }
 
-/// A member of a class body.
-#[derive(Clone, Debug)]
-pub struct ClassMember {
-    pub name: String,
-    pub kind: MemberKind,
-    pub value: MemberValue,
-}
-
-/// How a class member is exposed (mirrors the runtime's `MemberKind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MemberKind {
-    Method,
-    Property,
-    StaticMethod,
-    ClassMethod,
-    Attribute,
-}
-
-/// A member's value: a function of the module, or an expression (class attributes).
-#[derive(Clone, Debug)]
-pub enum MemberValue {
-    Function(usize),
-    Expr(Expr),
-}
+/// What a class-body annotation declares.
+pub use ferrule_runtime::class::AnnKind;
 
 /// An `except` clause.
 #[derive(Clone, Debug)]

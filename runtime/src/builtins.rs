@@ -1202,7 +1202,7 @@ pub fn hasattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let name = args[1]
         .as_str()
         .ok_or_else(|| PyErr::type_error("attribute name must be string"))?;
-    Ok(Value::Bool(ops::hasattr(&args[0], name)))
+    Ok(Value::Bool(ops::hasattr(&args[0], name)?))
 }
 
 /// `iter(x)` as a statement: its only effect is the `TypeError` for a non-iterable.
@@ -1424,6 +1424,11 @@ fn check_frozenset(v: &Value) -> bool {
 fn check_object(_: &Value) -> bool {
     true
 }
+/// Whether `v` is a class object (`isinstance(v, type)`).
+pub fn is_type(v: &Value) -> bool {
+    check_type(v)
+}
+
 fn check_type(v: &Value) -> bool {
     // Every class object ferrule models is an instance of `type`.
     v.downcast::<TypeObject>().is_some()
@@ -1434,14 +1439,58 @@ fn check_type(v: &Value) -> bool {
             .is_some()
 }
 
-fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let _ = (args, kwargs);
-    Err(unsupported("type()"))
+/// `type(x)`.
+pub fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if let ([v], []) = (args, kwargs) {
+        if let Some(c) = crate::class::class_of(v) {
+            return Ok(c);
+        }
+        if let Some(e) = v.downcast::<crate::exc::ExcInstance>() {
+            return Ok(Value::object(crate::exc::ExcClassObj(e.err.ty.clone())));
+        }
+        let core = match v {
+            Value::Bool(_) => Some("bool"),
+            Value::Int(_) => Some("int"),
+            Value::Float(_) => Some("float"),
+            Value::Str(_) => Some("str"),
+            Value::Bytes(_) => Some("bytes"),
+            Value::List(_) => Some("list"),
+            Value::Tuple(_) => Some("tuple"),
+            Value::Dict(_) => Some("dict"),
+            Value::Set(_) => Some("set"),
+            Value::FrozenSet(_) => Some("frozenset"),
+            _ => None,
+        };
+        if let Some(name) = core {
+            return lookup(name).ok_or_else(|| unsupported("type()"));
+        }
+    }
+    Err(unsupported("type() of this value"))
 }
 
-fn object_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let _ = (args, kwargs);
-    Err(unsupported("object()"))
+/// `hash(x)`: CPython's value where ferrule reproduces it; refused where CPython's derives
+/// from an address.
+pub fn hash(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("hash", kwargs)?;
+    arity("hash", args, 1, 1)?;
+    let k = Key::new(args[0].clone())?;
+    let h = crate::pyhash::hash(k.value());
+    if h.exact {
+        Ok(Value::Int(h.value))
+    } else {
+        Err(unsupported(&format!(
+            "hash() of a '{}' object (CPython's derives from its address)",
+            args[0].type_name()
+        )))
+    }
+}
+
+/// `object()`.
+pub fn object_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if !args.is_empty() || !kwargs.is_empty() {
+        return Err(PyErr::type_error("object() takes no arguments"));
+    }
+    Ok(Value::object(crate::class::PlainObject))
 }
 
 fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -1459,6 +1508,13 @@ fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         _ => Err(unsupported("this call of bytes()")),
     }
 }
+
+/// The class builtins (`runtime/src/class.rs`), callable by their builtin names.
+pub use crate::class::{
+    classmethod_new as classmethod, issubclass_builtin as issubclass, iter_builtin as iter,
+    next_builtin as next, property_new as property, staticmethod_new as staticmethod,
+    super_builtin as super_,
+};
 
 /// An unbound method of a built-in type (`str.lower`): a function taking `self` first.
 fn unbound(type_name: &'static str, check: fn(&Value) -> bool, name: &str) -> Value {
@@ -1529,7 +1585,12 @@ pub fn type_object(name: &str) -> Option<Value> {
         "tuple" => ("tuple", check_tuple, tuple, Some(tuple_attr)),
         "bytes" => ("bytes", check_bytes, bytes_, Some(bytes_attr)),
         "frozenset" => ("frozenset", check_frozenset, frozenset, None),
-        "object" => ("object", check_object, object_, None),
+        "object" => (
+            "object",
+            check_object,
+            object_,
+            Some(crate::class::object_attr),
+        ),
         "type" => ("type", check_type, type_, None),
         _ => return None,
     };
@@ -1556,7 +1617,18 @@ fn input(_: &[Value], _: Kwargs) -> PyResult<Value> {
 /// The builtin named `name` as a value: a function or a type object. Type objects are
 /// created once per thread, so `type_object("str") is type_object("str")` holds.
 pub fn lookup(name: &str) -> Option<Value> {
+    if name == "NotImplemented" {
+        return Some(crate::class::not_implemented());
+    }
     let f: crate::value::NativeFn = match name {
+        "super" => crate::class::super_builtin,
+        "property" => crate::class::property_new,
+        "staticmethod" => crate::class::staticmethod_new,
+        "classmethod" => crate::class::classmethod_new,
+        "iter" => crate::class::iter_builtin,
+        "next" => crate::class::next_builtin,
+        "issubclass" => crate::class::issubclass_builtin,
+        "hash" => hash,
         "len" => len,
         "repr" => repr,
         "ascii" => ascii,
@@ -1615,7 +1687,17 @@ pub fn lookup(name: &str) -> Option<Value> {
     // (`<class 'zip'>`), so only the others print as builtin functions.
     if matches!(
         name,
-        "enumerate" | "zip" | "range" | "reversed" | "map" | "filter" | "__ferrule_iter_check"
+        "enumerate"
+            | "zip"
+            | "range"
+            | "reversed"
+            | "map"
+            | "filter"
+            | "__ferrule_iter_check"
+            | "super"
+            | "property"
+            | "staticmethod"
+            | "classmethod"
     ) {
         Some(Value::func(name, f))
     } else {

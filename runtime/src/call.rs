@@ -1,12 +1,11 @@
 //! Support for generated code: argument binding, locals, iteration, literals, exceptions
 //! as values, and the control-flow signal of `try` bodies.
 
-use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::err::{ExcClass, ExcKind, ExcType, PyErr, PyResult};
-use crate::value::{Dict, Key, Kwargs, PyObject, Set, Value};
+use crate::err::{ExcKind, PyErr, PyResult};
+use crate::value::{Dict, Key, Kwargs, Set, Value};
 
 /// How a `try` body (compiled to a closure) ended.
 pub enum Flow {
@@ -183,6 +182,9 @@ pub enum PyIter {
     Dict(Rc<RefCell<Dict>>, Vec<Value>, usize, usize),
     Set(Rc<RefCell<Set>>, Vec<Value>, usize, usize),
     Items(std::vec::IntoIter<Value>),
+    /// An iterator object advanced one item at a time (user classes' `__iter__`), as
+    /// CPython's `for` does: the loop body runs between two `__next__` calls.
+    Lazy(Value),
 }
 
 impl PyIter {
@@ -199,6 +201,11 @@ impl PyIter {
                 let n = items.len();
                 PyIter::Set(s.clone(), items, 0, n)
             }
+            Value::Object(o) => match o.iterator() {
+                Some(it) => PyIter::Lazy(it?),
+                None if o.is_iterator() => PyIter::Lazy(v.clone()),
+                None => PyIter::Items(crate::ops::iter(v)?.into_iter()),
+            },
             other => PyIter::Items(crate::ops::iter(other)?.into_iter()),
         })
     }
@@ -234,6 +241,7 @@ impl PyIter {
                 Ok(item)
             }
             PyIter::Items(it) => Ok(it.next()),
+            PyIter::Lazy(it) => crate::class::next_of(it),
         }
     }
 }
@@ -397,169 +405,15 @@ pub fn builtin(name: &str) -> PyResult<Value> {
         .ok_or_else(|| PyErr::new(ExcKind::NameError, format!("name '{name}' is not defined")))
 }
 
-/// An exception class as a value (`ValueError`, or a class defined by a helper).
-pub struct ExcClassObj(pub ExcType);
-
-impl PyObject for ExcClassObj {
-    fn repr_exact(&self) -> bool {
-        matches!(self.0, ExcType::Builtin(_))
-    }
-
-    fn type_name(&self) -> &str {
-        "type"
-    }
-    fn repr(&self) -> String {
-        match &self.0 {
-            ExcType::Builtin(k) => format!("<class '{}'>", k.name()),
-            ExcType::User(c) => format!("<class '{}'>", c.name),
-        }
-    }
-    fn call(&self, args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
-        Ok(Value::object(ExcInstance(PyErr::with_args(
-            self.0.clone(),
-            args.to_vec(),
-        ))))
-    }
-    fn instancecheck(&self, value: &Value) -> Option<bool> {
-        Some(crate::class::exc_instance_check(&self.0, value))
-    }
-    fn eq(&self, other: &Value) -> Option<bool> {
-        Some(match other.downcast::<ExcClassObj>() {
-            Some(o) => match (&self.0, &o.0) {
-                (ExcType::Builtin(a), ExcType::Builtin(b)) => a == b,
-                (ExcType::User(a), ExcType::User(b)) => Rc::ptr_eq(a, b),
-                _ => false,
-            },
-            None => false,
-        })
-    }
-    fn hash(&self) -> Option<u64> {
-        Some(match &self.0 {
-            ExcType::Builtin(k) => *k as u64,
-            ExcType::User(c) => Rc::as_ptr(c) as usize as u64,
-        })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// A raised exception as a value (`except E as e`).
-pub struct ExcInstance(pub PyErr);
-
-impl PyObject for ExcInstance {
-    fn type_name(&self) -> &str {
-        self.0.ty.name()
-    }
-    fn repr(&self) -> String {
-        self.0.repr()
-    }
-    fn str(&self) -> String {
-        self.0.str()
-    }
-    fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
-        match name {
-            "args" => Ok(Value::tuple(self.0.args.clone())),
-            _ => Err(PyErr::attribute_error(format!(
-                "'{}' object has no attribute '{}'",
-                self.0.ty.name(),
-                name
-            ))),
-        }
-    }
-    fn hash(&self) -> Option<u64> {
-        Some(self as *const ExcInstance as usize as u64)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// The value of a builtin exception class.
-pub fn builtin_exc(kind: ExcKind) -> Value {
-    Value::object(ExcClassObj(ExcType::Builtin(kind)))
-}
-
-fn exc_type_of(v: &Value) -> Option<ExcType> {
-    if let Some(t) = crate::class::exc_type(v) {
-        return Some(t);
-    }
-    if let Some(c) = v.downcast::<crate::stdlib::ExcClassObject>() {
-        return Some(ExcType::Builtin(c.0));
-    }
-    v.downcast::<ExcClassObj>().map(|c| c.0.clone())
-}
-
-/// Whether `except cls` catches `err` (`cls` may be a tuple of classes).
-pub fn exc_matches(err: &PyErr, cls: &Value) -> PyResult<bool> {
-    if let Value::Tuple(items) = cls {
-        for c in items.iter() {
-            if exc_matches(err, c)? {
-                return Ok(true);
-            }
-        }
-        return Ok(false);
-    }
-    match exc_type_of(cls) {
-        Some(t) => Ok(err.ty.is_subclass_of(&t)),
-        None => Err(PyErr::type_error(
-            "catching classes that do not inherit from BaseException is not allowed",
-        )),
-    }
-}
-
-/// The exception object bound by `except … as e`.
-pub fn exc_value(err: &PyErr) -> Value {
-    if let Some(inst) = &err.instance {
-        return inst.clone();
-    }
-    Value::object(ExcInstance(err.clone()))
-}
-
-/// `raise v`: an exception instance, or a class (instantiated without arguments).
-pub fn raise(v: &Value) -> PyErr {
-    if let Some(inst) = v.downcast::<ExcInstance>() {
-        return inst.0.clone();
-    }
-    if let Some(inst) = v.downcast::<crate::class::Instance>() {
-        if let Some(e) = inst.to_err(v) {
-            return e;
-        }
-    }
-    if crate::class::exc_type(v).is_some() {
-        return match crate::class::instantiate(v, &[], &[]) {
-            Ok(inst) => raise(&inst),
-            Err(e) => e,
-        };
-    }
-    if let Some(t) = exc_type_of(v) {
-        return PyErr::with_args(t, Vec::new());
-    }
-    PyErr::type_error("exceptions must derive from BaseException")
-}
-
-/// `class Name(Base): pass` for an exception class.
-pub fn new_exc_class(name: &str, base: &Value) -> PyResult<Value> {
-    let Some(bt) = exc_type_of(base) else {
-        return Err(crate::ops::unsupported(
-            "classes that do not derive from an exception class",
-        ));
-    };
-    let (builtin_base, user_base) = match bt {
-        ExcType::Builtin(k) => (k, None),
-        ExcType::User(c) => (c.builtin_base, Some(c)),
-    };
-    Ok(Value::object(ExcClassObj(ExcType::User(Rc::new(
-        ExcClass {
-            name: name.to_string(),
-            builtin_base,
-            user_base,
-        },
-    )))))
-}
+pub use crate::exc::{
+    builtin_exc, exc_matches, exc_value, raise, ExcClassObj, ExcInstance, Handling,
+};
 
 /// `obj.name = value`.
 pub fn setattr(obj: &Value, name: &str, value: Value) -> PyResult<()> {
+    if crate::purity::active() {
+        return Err(crate::purity::refusal());
+    }
     match obj {
         Value::Object(o) => o.setattr(name, value),
         _ => Err(PyErr::attribute_error(format!(

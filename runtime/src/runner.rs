@@ -419,6 +419,38 @@ fn build_event(
     })
 }
 
+thread_local! {
+    /// Module states left unknown by a refused test: module → the refused test.
+    static UNKNOWN_STATE: std::cell::RefCell<std::collections::BTreeMap<&'static str, String>> =
+        const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// The refusal of a test that can observe a module state an earlier refusal left unknown
+/// (CPython would have carried on from the refused operation, perhaps changing it).
+fn unknown_state_refusal(def: &DetectionDef) -> Option<PyErr> {
+    UNKNOWN_STATE.with(|u| {
+        let u = u.borrow();
+        def.state_modules.iter().find_map(|m| {
+            u.get(m).map(|by| {
+                crate::ops::unsupported(&format!(
+                    "the state of `{m}` after the refusal in {by} (a test observing it)"
+                ))
+            })
+        })
+    })
+}
+
+/// Records that a refused test left the state of `def`'s modules unknown.
+fn mark_state_unknown(def: &DetectionDef, test: &str) {
+    UNKNOWN_STATE.with(|u| {
+        let mut u = u.borrow_mut();
+        for m in def.state_modules {
+            u.entry(m)
+                .or_insert_with(|| format!("test '{}' of {}", test, def.id));
+        }
+    });
+}
+
 /// Runs one unit test (tests of `def` before it must have run already, in this thread).
 fn run_test(
     def: &DetectionDef,
@@ -479,9 +511,21 @@ fn run_test(
             }
         }
     }
-    let result = detection::run(def, &event, false);
+    let result = match unknown_state_refusal(def) {
+        Some(e) => {
+            crate::err::take_refusal();
+            DetectionResult {
+                refusal: Some(e),
+                ..DetectionResult::default()
+            }
+        }
+        None => detection::run(def, &event, false),
+    };
     for (n, old) in saved.into_iter().rev() {
         (def.unpatch)(n, old);
+    }
+    if result.refusal.is_some() {
+        mark_state_unknown(def, test.name);
     }
     fill_record(&mut rec, def, test, &result);
     rec
@@ -493,6 +537,12 @@ fn fill_record(
     test: &crate::detection::TestDef,
     result: &DetectionResult,
 ) {
+    if let Some(e) = &result.refusal {
+        // A refused test: only the refusal is known.
+        rec.error = Some(fmt_exc(e));
+        rec.passed = false;
+        return;
+    }
     rec.result = result.detection_output;
     rec.error = result.detection_exception.as_ref().map(fmt_exc);
     if let Some(v) = &result.detection_value {

@@ -60,6 +60,9 @@ pub struct Function {
     /// A function of CPython's `builtins` module, which prints as
     /// `<built-in function NAME>` (no address).
     pub builtin: bool,
+    /// A function compiled from Python (a descriptor: it binds as a method when read
+    /// through an instance), as opposed to a function of the runtime.
+    pub python: bool,
     pub call: FnBody,
 }
 
@@ -122,6 +125,15 @@ pub trait PyObject: Any {
     /// `x.name = value`.
     fn setattr(&self, name: &str, value: Value) -> PyResult<()> {
         let _ = value;
+        Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            self.type_name(),
+            name
+        )))
+    }
+
+    /// `del x.name`.
+    fn delattr(&self, name: &str) -> PyResult<()> {
         Err(PyErr::attribute_error(format!(
             "'{}' object has no attribute '{}'",
             self.type_name(),
@@ -199,6 +211,31 @@ pub trait PyObject: Any {
     fn contains(&self, item: &Value) -> Option<PyResult<bool>> {
         let _ = item;
         None
+    }
+    /// `x[key] = value` / `del x[key]`; `None` when the object does not support it.
+    fn setitem(&self, key: &Value, value: Value) -> Option<PyResult<()>> {
+        let _ = (key, value);
+        None
+    }
+    fn delitem(&self, key: &Value) -> Option<PyResult<()>> {
+        let _ = key;
+        None
+    }
+
+    /// `iter(x)` for objects iterated lazily (user classes): the iterator object.
+    fn iterator(&self) -> Option<PyResult<Value>> {
+        None
+    }
+    /// Whether this object is an iterator (`next(x)` works).
+    fn is_iterator(&self) -> bool {
+        false
+    }
+    /// `next(x)` for an iterator: `None` once exhausted (StopIteration).
+    fn next(&self) -> PyResult<Option<Value>> {
+        Err(PyErr::type_error(format!(
+            "'{}' object is not an iterator",
+            self.type_name()
+        )))
     }
 
     /// Binary arithmetic with this object on the left (`+`, `-`, …); `None` = NotImplemented.
@@ -301,6 +338,7 @@ impl Value {
             name: name.into(),
             pure: true,
             builtin: false,
+            python: false,
             call: FnBody::Native(f),
         }))
     }
@@ -312,6 +350,7 @@ impl Value {
             name: name.into(),
             pure: true,
             builtin: true,
+            python: false,
             call: FnBody::Native(f),
         }))
     }
@@ -322,20 +361,43 @@ impl Value {
             name: name.into(),
             pure: false,
             builtin: false,
+            python: false,
             call: FnBody::Native(f),
         }))
     }
 
-    /// A function compiled from Python: it may do anything.
+    /// A function compiled from Python: it may do anything, and binds as a method.
     pub fn py_func(name: &str, f: NativeFn) -> Value {
-        Value::impure_func(name, f)
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            pure: false,
+            builtin: false,
+            python: true,
+            call: FnBody::Native(f),
+        }))
     }
 
+    /// A function of the runtime that captures state.
     pub fn closure(name: &str, f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static) -> Value {
         Value::Func(Rc::new(Function {
             name: name.into(),
             pure: false,
             builtin: false,
+            python: false,
+            call: FnBody::Closure(Box::new(f)),
+        }))
+    }
+
+    /// A function compiled from Python that captures state (a lambda, a nested function).
+    pub fn py_closure(
+        name: &str,
+        f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static,
+    ) -> Value {
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            pure: false,
+            builtin: false,
+            python: true,
             call: FnBody::Closure(Box::new(f)),
         }))
     }
@@ -492,6 +554,20 @@ fn check_hashable(v: &Value) -> PyResult<()> {
             .unwrap_or_default()
             .iter()
             .try_for_each(check_hashable),
+        Value::Object(o) if o.as_any().is::<crate::class::Instance>() => {
+            // A user `__hash__` runs here, where its exception can propagate.
+            let inst = o
+                .as_any()
+                .downcast_ref::<crate::class::Instance>()
+                .expect("checked");
+            match inst.hash_res()? {
+                Some(_) => Ok(()),
+                None => Err(PyErr::type_error(format!(
+                    "unhashable type: '{}'",
+                    o.type_name()
+                ))),
+            }
+        }
         Value::Object(o) => {
             if o.hash().is_some() {
                 Ok(())
@@ -512,68 +588,18 @@ impl Hash for Key {
     }
 }
 
+/// A key hashes as CPython hashes it (`pyhash`), so that values CPython may compare (a user
+/// `__eq__` can make an object equal to a string) meet in the same bucket: every pair of
+/// equal values has equal CPython hashes.
 fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
-    match v {
-        Value::None => 0u8.hash(state),
-        Value::Bool(b) => (*b as i64).hash(state),
-        Value::Int(i) => i.hash(state),
-        Value::Float(f) => {
-            // Integral floats hash like the equal int, as in CPython.
-            if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(f)
-            {
-                (*f as i64).hash(state)
-            } else {
-                f.to_bits().hash(state)
-            }
-        }
-        Value::Str(s) => s.hash(state),
-        Value::Bytes(b) => b.hash(state),
-        Value::Tuple(items) => hash_items(items, state),
-        // A namedtuple is the same key as the equal tuple.
-        Value::Object(o) if o.as_tuple().is_some() => {
-            hash_items(o.as_tuple().unwrap_or_default(), state)
-        }
-        Value::FrozenSet(s) => {
-            // Order-independent: the sum of the element hashes.
-            let mut acc: u64 = 0;
-            for k in s.iter() {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                k.hash(&mut h);
-                acc = acc.wrapping_add(h.finish());
-            }
-            acc.hash(state)
-        }
-        Value::Func(f) => (Rc::as_ptr(f) as *const u8 as usize).hash(state),
-        Value::Object(o) => match o.as_any().downcast_ref::<crate::decimal::Decimal>() {
-            // A Decimal is the same key as an equal int or float, so it hashes as they do.
-            Some(d) => match d.as_i64() {
-                Some(i) => i.hash(state),
-                None => {
-                    let f = d.to_f64();
-                    if crate::ops::eq(v, &Value::Float(f)) {
-                        hash_value(&Value::Float(f), state)
-                    } else {
-                        d.py_hash().hash(state)
-                    }
-                }
-            },
-            None => o.hash().unwrap_or(0).hash(state),
-        },
-        Value::List(_) | Value::Dict(_) | Value::Set(_) => 0u8.hash(state),
-    }
-}
-
-fn hash_items<H: Hasher>(items: &[Value], state: &mut H) {
-    items.len().hash(state);
-    for it in items {
-        hash_value(it, state);
-    }
+    crate::pyhash::hash(v).value.hash(state)
 }
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        // Keys are hashable, so equality cannot raise.
-        crate::ops::eq(&self.0, &other.0)
+        // Identity first, as CPython's dict and set lookups do. A user `__eq__` that raises
+        // here is reported through `class::capture` (or refused).
+        self.0.is(&other.0) || crate::ops::eq(&self.0, &other.0)
     }
 }
 impl Eq for Key {}

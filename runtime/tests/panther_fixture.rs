@@ -109,6 +109,7 @@ const fn rule(
         patch: no_patch,
         unpatch: no_unpatch,
         tests,
+        state_modules: &[],
     }
 }
 

@@ -2,3 +2,4 @@
 
 pub mod crate_;
 pub mod rust;
+pub mod state;

@@ -66,12 +66,24 @@ fn collect<'a>(stmts: &'a [Stmt], out: &mut BTreeSet<&'a str>) {
                 body,
                 handlers,
                 orelse,
+                finalbody,
             } => {
                 collect(body, out);
                 for h in handlers {
+                    if let Some(Name::Global(_, n)) = &h.name {
+                        out.insert(n.as_str());
+                    }
                     collect(&h.body, out);
                 }
                 collect(orelse, out);
+                collect(finalbody, out);
+            }
+            Stmt::With { items, body } => {
+                items
+                    .iter()
+                    .filter_map(|(_, t)| t.as_ref())
+                    .for_each(|t| target(t, out));
+                collect(body, out);
             }
             _ => {}
         }
