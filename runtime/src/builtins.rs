@@ -1002,6 +1002,14 @@ pub fn abs(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             .ok_or_else(|| unsupported("ints beyond 64 bits")),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Object(_) if args[0].downcast::<crate::class::Instance>().is_some() => {
+            crate::class::unary("__abs__", &args[0]).unwrap_or_else(|| {
+                Err(PyErr::type_error(format!(
+                    "bad operand type for abs(): '{}'",
+                    args[0].type_name()
+                )))
+            })
+        }
         Value::Object(_) => match crate::decimal::as_decimal(&args[0]) {
             Some(d) => d.abs_op().map(Value::from),
             None => Err(unsupported("abs() of objects")),
@@ -1193,6 +1201,47 @@ pub fn getattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Err(e) if args.len() == 3 && e.matches(ExcKind::AttributeError) => Ok(args[2].clone()),
         Err(e) => Err(e),
     }
+}
+
+/// `setattr(obj, name, value)`.
+pub fn setattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("setattr", kwargs)?;
+    if args.len() != 3 {
+        return Err(PyErr::type_error(format!(
+            "setattr expected 3 arguments, got {}",
+            args.len()
+        )));
+    }
+    let name = args[1].as_str().ok_or_else(|| {
+        PyErr::type_error(format!(
+            "attribute name must be string, not '{}'",
+            args[1].type_name()
+        ))
+    })?;
+    crate::call::setattr(&args[0], name, args[2].clone())?;
+    Ok(Value::None)
+}
+
+/// `delattr(obj, name)`.
+pub fn delattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("delattr", kwargs)?;
+    if args.len() != 2 {
+        return Err(PyErr::type_error(format!(
+            "delattr expected 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    let name = args[1].as_str().ok_or_else(|| {
+        PyErr::type_error(format!(
+            "attribute name must be string, not '{}'",
+            args[1].type_name()
+        ))
+    })?;
+    if crate::purity::active() {
+        return Err(crate::purity::refusal());
+    }
+    ops::delattr(&args[0], name)?;
+    Ok(Value::None)
 }
 
 /// `hasattr(obj, name)`.
@@ -1448,6 +1497,9 @@ pub fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         if let Some(e) = v.downcast::<crate::exc::ExcInstance>() {
             return Ok(Value::object(crate::exc::ExcClassObj(e.err.ty.clone())));
         }
+        if let Some(t) = crate::class::builtin_type_of(v) {
+            return Ok(t);
+        }
         let core = match v {
             Value::Bool(_) => Some("bool"),
             Value::Int(_) => Some("int"),
@@ -1629,6 +1681,8 @@ pub fn lookup(name: &str) -> Option<Value> {
         "next" => crate::class::next_builtin,
         "issubclass" => crate::class::issubclass_builtin,
         "hash" => hash,
+        "setattr" => setattr,
+        "delattr" => delattr,
         "len" => len,
         "repr" => repr,
         "ascii" => ascii,

@@ -353,6 +353,9 @@ pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
         Value::List(l) => l.borrow().clone(),
         other => match crate::ops::iter(other) {
             Ok(items) => items,
+            // Only "not iterable" becomes the unpacking error; what an iterator raised
+            // (and a refusal) propagates.
+            Err(e) if e.is_refusal() || !is_not_iterable(&e, other) => return Err(e),
             Err(_) => {
                 return Err(PyErr::type_error(format!(
                     "cannot unpack non-iterable {} object",
@@ -378,12 +381,20 @@ pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
 
 /// `f(*xs)`.
 pub fn star_args(v: &Value) -> PyResult<Vec<Value>> {
-    crate::ops::iter(v).map_err(|_| {
+    crate::ops::iter(v).map_err(|e| {
+        if e.is_refusal() || !is_not_iterable(&e, v) {
+            return e;
+        }
         PyErr::type_error(format!(
             "Value after * must be an iterable, not {}",
             v.type_name()
         ))
     })
+}
+
+/// Whether `e` is the "not iterable" TypeError `ops::iter` gives for `v` itself.
+fn is_not_iterable(e: &PyErr, v: &Value) -> bool {
+    e.matches(ExcKind::TypeError) && e.str() == crate::ops::not_iterable(v).str()
 }
 
 /// `f(**d)`.

@@ -104,9 +104,6 @@ pub const SUPPORTED_HOOKS: &[&str] = &[
     "__qualname__",
 ];
 
-/// The dunder names of a class namespace that are data rather than hooks.
-const NAMESPACE_DATA: &[&str] = &["__doc__", "__module__", "__qualname__"];
-
 /// The names of an operator's hooks: (forward, reflected, in-place).
 pub fn binop_hooks(op: BinOp) -> (&'static str, &'static str, &'static str) {
     match op {
@@ -646,6 +643,11 @@ impl ClassObj {
         }
     }
 
+    /// A class attribute as stored in the namespaces of the MRO (user classes), unbound.
+    pub fn lookup_raw(&self, name: &str) -> Option<Value> {
+        self.user_hook(name)
+    }
+
     /// `issubclass(self, other)`.
     pub fn is_subclass_of(&self, other: &ClassObj) -> bool {
         std::ptr::eq(self, other)
@@ -680,6 +682,17 @@ impl ClassObj {
                 return Ok(Value::tuple(v));
             }
             "__class__" => return Ok(crate::builtins::type_object("type").unwrap_or_default()),
+            "__doc__"
+                if self
+                    .dataclass
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|d| d.doc_unknown) =>
+            {
+                return Err(crate::ops::unsupported(
+                    "the generated `__doc__` of a dataclass (it shows the annotations)",
+                ))
+            }
             "__dict__"
             | "__annotations__"
             | "__subclasses__"
@@ -734,12 +747,11 @@ fn object_class_attr(cls: &Value, name: &str) -> PyResult<Value> {
 }
 
 impl PyObject for ClassObj {
-    fn repr_exact(&self) -> bool {
-        false
-    }
     fn type_name(&self) -> &str {
         "type"
     }
+    // The module name is the one CPython gives the module (a detection's id, a helper's
+    // GlobalID), so the repr is exact.
     fn repr(&self) -> String {
         format!("<class '{}.{}'>", self.module, self.qualname)
     }
@@ -988,25 +1000,14 @@ pub fn new_class(
             crate::ops::call(&f, std::slice::from_ref(&cls), &kw)?;
         }
         _ => {
-            if let Some((k, _)) = keywords.first() {
+            if !keywords.is_empty() {
                 return Err(PyErr::type_error(format!(
-                    "{name}.__init_subclass__() takes no keyword arguments"
-                ))
-                .with_context_note(k));
+                    "{qualname}.__init_subclass__() takes no keyword arguments"
+                )));
             }
         }
     }
     Ok(cls)
-}
-
-trait NoteExt {
-    fn with_context_note(self, k: &str) -> PyErr;
-}
-
-impl NoteExt for PyErr {
-    fn with_context_note(self, _k: &str) -> PyErr {
-        self
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1219,7 +1220,7 @@ impl Instance {
                 ))),
             },
             None => match self.to_err(&self.this()) {
-                Some(e) => Ok(e.repr()),
+                Some(e) => Ok(e.args_repr()),
                 None => Err(crate::ops::unsupported(&format!(
                     "the repr() of a '{}' instance (CPython's shows its address)",
                     self.cls().name
@@ -1239,7 +1240,7 @@ impl Instance {
                 ))),
             },
             Some(Found::Builtin(_)) => match self.to_err(&self.this()) {
-                Some(e) => Ok(e.str()),
+                Some(e) => Ok(e.args_str()),
                 None => self.repr_res(),
             },
             None => self.repr_res(),
@@ -1248,8 +1249,20 @@ impl Instance {
 
     /// `hash(x)`: `None` when unhashable.
     pub fn hash_res(&self) -> PyResult<Option<i64>> {
+        Ok(self.py_hash()?.map(|h| h.value))
+    }
+
+    /// `hash(x)` and whether it is CPython's exactly; `None` when unhashable.
+    pub fn py_hash(&self) -> PyResult<Option<crate::pyhash::PyHash>> {
+        let exact = |value| crate::pyhash::PyHash { value, exact: true };
         match self.cls().find("__hash__") {
             Some(Found::User(Value::None)) => Ok(None),
+            Some(Found::User(f)) if f.downcast::<crate::dataclass::DataclassHash>().is_some() => {
+                let dh = f
+                    .downcast::<crate::dataclass::DataclassHash>()
+                    .expect("checked");
+                dh.hash_of(&self.this()).map(Some)
+            }
             Some(Found::User(f)) => {
                 let r = self.call_hook(&f, &[])?;
                 let h = match &r {
@@ -1261,10 +1274,19 @@ impl Instance {
                         ))
                     }
                 };
-                Ok(Some(crate::pyhash::hash_int(h)))
+                // `slot_tp_hash`: the int itself (it fits a Py_hash_t), -1 becoming -2.
+                Ok(Some(exact(if h == -1 { -2 } else { h })))
             }
-            _ => Ok(Some(self as *const Instance as usize as i64)),
+            _ => Ok(Some(crate::pyhash::PyHash {
+                value: self as *const Instance as usize as i64,
+                exact: false,
+            })),
         }
+    }
+
+    /// Whether the class's `__hash__` is not None (`isinstance(x, Hashable)`).
+    pub fn hashable(&self) -> bool {
+        !matches!(self.cls().find("__hash__"), Some(Found::User(Value::None)))
     }
 
     fn has_user_hash(&self) -> bool {
@@ -1412,13 +1434,13 @@ fn builtin_exc_method(k: ExcKind, this: &Value, name: &str) -> PyResult<Value> {
         "__str__" => Ok(Value::closure("__str__", move |_args, _kw| {
             let inst = this.downcast::<Instance>().expect("instance");
             Ok(Value::from(
-                inst.to_err(&this).map(|e| e.str()).unwrap_or_default(),
+                inst.to_err(&this).map(|e| e.args_str()).unwrap_or_default(),
             ))
         })),
         "__repr__" => Ok(Value::closure("__repr__", move |_args, _kw| {
             let inst = this.downcast::<Instance>().expect("instance");
             Ok(Value::from(
-                inst.to_err(&this).map(|e| e.repr()).unwrap_or_default(),
+                inst.to_err(&this).map(|e| e.args_repr()).unwrap_or_default(),
             ))
         })),
         _ => Err(crate::ops::unsupported(&format!(
@@ -1635,10 +1657,13 @@ fn object_hash(args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
 }
 
 fn object_init_subclass(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let _ = args;
-    if let Some((k, _)) = kwargs.first() {
+    if !kwargs.is_empty() {
+        let owner = args
+            .first()
+            .and_then(|c| c.downcast::<ClassObj>())
+            .map_or("object".to_string(), |c| c.qualname.clone());
         return Err(PyErr::type_error(format!(
-            "object.__init_subclass__() takes no keyword argument '{k}'"
+            "{owner}.__init_subclass__() takes no keyword arguments"
         )));
     }
     Ok(Value::None)
@@ -1863,8 +1888,8 @@ impl PyObject for Instance {
         if !self.has_user_hash() || hooks_blocked() {
             return None;
         }
-        match self.hash_res() {
-            Ok(h) => h,
+        match self.py_hash() {
+            Ok(h) => h.filter(|h| h.exact).map(|h| h.value),
             Err(e) => {
                 hook_failed(e, "__hash__");
                 None
@@ -1989,7 +2014,6 @@ fn reflected_first(a: &Value, b: &Value, hook: &str) -> bool {
             !std::ptr::eq(ca, cb) && cb.is_subclass_of(ca) && cb.user_hook(hook).is_some()
         }
         // A user class is never a subclass of a built-in non-exception type.
-        (None, Some(cb)) => cb.user_hook(hook).is_some() && false,
         _ => false,
     }
 }
@@ -2101,15 +2125,8 @@ pub fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool) -> Option<PyResult<
             None => {}
         }
     }
-    if user_class(a).is_some() || user_class(b).is_some() {
-        return Some(Err(PyErr::type_error(format!(
-            "unsupported operand type(s) for {}{}: '{}' and '{}'",
-            op.symbol(),
-            if inplace { "=" } else { "" },
-            a.type_name(),
-            b.type_name()
-        ))));
-    }
+    // Neither operand handles it: the built-in types' own rules (sequence concatenation
+    // and repetition) and errors follow.
     None
 }
 
@@ -2421,6 +2438,13 @@ pub fn issubclass_builtin(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Err(crate::ops::unsupported("`issubclass` of these classes"))
 }
 
+/// Whether the class (or a base) has attribute `name` (`hasattr(cls, name)` for user
+/// classes).
+pub fn class_has(cls: &Value, name: &str) -> bool {
+    cls.downcast::<ClassObj>()
+        .is_some_and(|c| c.find(name).is_some())
+}
+
 /// A class body's namespace as it starts: `__module__` and `__qualname__`.
 pub fn new_ns(module: &str, qualname: &str) -> IndexMap<String, Value> {
     let mut ns = IndexMap::new();
@@ -2450,4 +2474,25 @@ impl PyObject for PlainObject {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// `type(x)` for the class-related objects of this module.
+pub fn builtin_type_of(v: &Value) -> Option<Value> {
+    let (name, check): (&'static str, fn(&Value) -> bool) = if v.downcast::<Property>().is_some()
+    {
+        ("property", |x| x.downcast::<Property>().is_some())
+    } else if v.downcast::<StaticMethod>().is_some() {
+        ("staticmethod", |x| x.downcast::<StaticMethod>().is_some())
+    } else if v.downcast::<ClassMethod>().is_some() {
+        ("classmethod", |x| x.downcast::<ClassMethod>().is_some())
+    } else {
+        return None;
+    };
+    Some(Value::object(crate::value::TypeObject {
+        name,
+        module: "builtins",
+        check,
+        construct: None,
+        attr: None,
+    }))
 }

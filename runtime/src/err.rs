@@ -244,15 +244,33 @@ impl PyErr {
         }
     }
 
-    /// `str(exc)`.
+    /// The built-in exception class whose layout the exception has.
+    pub fn base_kind(&self) -> ExcKind {
+        match &self.ty {
+            ExcType::Builtin(k) => *k,
+            ExcType::User(c) => c.builtin_base,
+        }
+    }
+
+    /// `str(exc)`: a user class's `__str__` when it has one.
     pub fn str(&self) -> String {
+        if let Some(v) = &self.instance {
+            if v.downcast::<crate::class::Instance>().is_some() {
+                return crate::fmt::str(v);
+            }
+        }
+        self.args_str()
+    }
+
+    /// `BaseException.__str__` (`KeyError.__str__` for key errors) of the exception's args.
+    pub fn args_str(&self) -> String {
         if let Some(m) = &self.message {
             return m.clone();
         }
         match self.args.len() {
             0 => String::new(),
             1 => {
-                if matches!(self.ty, ExcType::Builtin(ExcKind::KeyError)) {
+                if self.base_kind() == ExcKind::KeyError {
                     crate::fmt::repr(&self.args[0])
                 } else {
                     crate::fmt::str(&self.args[0])
@@ -262,8 +280,18 @@ impl PyErr {
         }
     }
 
-    /// `repr(exc)`, e.g. `KeyError('x')` or `ValueError('a', 1)`.
+    /// `repr(exc)`: a user class's `__repr__` when it has one.
     pub fn repr(&self) -> String {
+        if let Some(v) = &self.instance {
+            if v.downcast::<crate::class::Instance>().is_some() {
+                return crate::fmt::repr(v);
+            }
+        }
+        self.args_repr()
+    }
+
+    /// `BaseException.__repr__`, e.g. `KeyError('x')` or `ValueError('a', 1)`.
+    pub fn args_repr(&self) -> String {
         // Exceptions such as UnicodeEncodeError keep their constructor arguments in `args`;
         // their repr shows those, not the message.
         if let (Some(m), 0 | 1) = (&self.message, self.args.len()) {
@@ -298,6 +326,18 @@ impl fmt::Display for PyErr {
 thread_local! {
     /// The first refusal made since the last [`take_refusal`].
     static REFUSED: std::cell::RefCell<Option<PyErr>> = const { std::cell::RefCell::new(None) };
+    /// Inside [`probe`]: refusals are made but not recorded.
+    static PROBING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, a computation of the runtime's own that may make a refusal it then handles
+/// itself (a `Decimal` comparison whose refusal means "not equal"): such a refusal is not
+/// recorded. `f` must not run Python code.
+pub fn probe<T>(f: impl FnOnce() -> T) -> T {
+    PROBING.with(|p| p.set(p.get() + 1));
+    let out = f();
+    PROBING.with(|p| p.set(p.get() - 1));
+    out
 }
 
 /// ferrule's refusal: "the runtime cannot reproduce what CPython does here". It renders as
@@ -317,7 +357,9 @@ pub fn refusal(message: String) -> PyErr {
         instance: None,
         refusal: true,
     };
-    note_refusal(&e);
+    if PROBING.with(|p| p.get()) == 0 {
+        note_refusal(&e);
+    }
     e
 }
 

@@ -40,6 +40,7 @@ impl PyObject for ExcClassObj {
         match (&self.0, name) {
             (ExcType::Builtin(k), "__name__" | "__qualname__") => Ok(Value::str(k.name())),
             (ExcType::Builtin(_), "__module__") => Ok(Value::str("builtins")),
+            (ExcType::User(c), "__name__" | "__qualname__") => Ok(Value::str(c.name.as_str())),
             _ => Err(crate::ops::unsupported(&format!(
                 "the attribute `{name}` of an exception class"
             ))),

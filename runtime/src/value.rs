@@ -599,7 +599,9 @@ impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
         // Identity first, as CPython's dict and set lookups do. A user `__eq__` that raises
         // here is reported through `class::capture` (or refused).
-        self.0.is(&other.0) || crate::ops::eq(&self.0, &other.0)
+        // `self` is the probe and `other` the stored key (hashbrown's order); CPython asks
+        // the stored key first.
+        self.0.is(&other.0) || crate::ops::eq(&other.0, &self.0)
     }
 }
 impl Eq for Key {}
@@ -637,6 +639,11 @@ impl PyObject for TypeObject {
         }
     }
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        match name {
+            "__name__" | "__qualname__" => return Ok(Value::str(self.name)),
+            "__module__" => return Ok(Value::str(self.module)),
+            _ => {}
+        }
         self.attr.and_then(|f| f(name)).ok_or_else(|| {
             PyErr::attribute_error(format!(
                 "type object '{}' has no attribute '{}'",
