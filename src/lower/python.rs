@@ -827,7 +827,7 @@ impl<'a> Cx<'a> {
     /// `class Name(*bases, **keywords): body`, with its decorators. The body is lowered as
     /// code running in the class namespace; special names it binds must be hooks the
     /// runtime consults (`rt::class::SUPPORTED_HOOKS`), anything else is refused by name.
-    fn class(&mut self, c: &ast::StmtClassDef, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+    fn class(&mut self, c: &ast::StmtClassDef, _s: &ast::Stmt, out: &mut Vec<Stmt>) {
         let supported = ferrule_runtime::class::SUPPORTED_HOOKS;
         let mut bound = Vec::new();
         collect_bound(&c.body, &mut bound, false);
@@ -843,14 +843,20 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        for n in bound.iter().chain(annotated.iter().map(|(n, _)| n)) {
-            if n.starts_with("__")
-                && n.ends_with("__")
-                && n.len() > 4
-                && !supported.contains(&n.as_str())
-            {
+        // Each special name the body binds, at the statement binding it.
+        let is_unsupported = |n: &str| {
+            n.starts_with("__") && n.ends_with("__") && n.len() > 4 && !supported.contains(&n)
+        };
+        for b in &c.body {
+            let mut names = Vec::new();
+            collect_bound(std::slice::from_ref(b), &mut names, false);
+            if let ast::Stmt::AnnAssign(a) = b {
+                collect_target_names(&a.target, &mut names);
+            }
+            names.dedup();
+            for n in names.iter().filter(|n| is_unsupported(n)) {
                 self.unsupported(
-                    s,
+                    b,
                     format!("the special method or attribute `{n}` in a class body"),
                 );
             }
