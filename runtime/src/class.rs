@@ -1440,7 +1440,9 @@ fn builtin_exc_method(k: ExcKind, this: &Value, name: &str) -> PyResult<Value> {
         "__repr__" => Ok(Value::closure("__repr__", move |_args, _kw| {
             let inst = this.downcast::<Instance>().expect("instance");
             Ok(Value::from(
-                inst.to_err(&this).map(|e| e.args_repr()).unwrap_or_default(),
+                inst.to_err(&this)
+                    .map(|e| e.args_repr())
+                    .unwrap_or_default(),
             ))
         })),
         _ => Err(crate::ops::unsupported(&format!(
@@ -2478,8 +2480,7 @@ impl PyObject for PlainObject {
 
 /// `type(x)` for the class-related objects of this module.
 pub fn builtin_type_of(v: &Value) -> Option<Value> {
-    let (name, check): (&'static str, fn(&Value) -> bool) = if v.downcast::<Property>().is_some()
-    {
+    let (name, check): (&'static str, fn(&Value) -> bool) = if v.downcast::<Property>().is_some() {
         ("property", |x| x.downcast::<Property>().is_some())
     } else if v.downcast::<StaticMethod>().is_some() {
         ("staticmethod", |x| x.downcast::<StaticMethod>().is_some())

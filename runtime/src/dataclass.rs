@@ -183,7 +183,13 @@ fn field(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             "default_factory" => spec.factory = (!is_missing(v)).then(|| v.clone()),
             "init" => spec.init = bool_kw(k, v)?,
             "repr" => spec.repr = bool_kw(k, v)?,
-            "hash" => spec.hash = if v.is_none() { None } else { Some(bool_kw(k, v)?) },
+            "hash" => {
+                spec.hash = if v.is_none() {
+                    None
+                } else {
+                    Some(bool_kw(k, v)?)
+                }
+            }
             "compare" => spec.compare = bool_kw(k, v)?,
             "metadata" if v.is_none() => {}
             "metadata" => return Err(crate::ops::unsupported("dataclass field metadata")),
@@ -245,9 +251,7 @@ fn params(kwargs: Kwargs) -> PyResult<Params> {
             "match_args" => {}
             "slots" | "weakref_slot" if !b => {}
             "slots" | "weakref_slot" => {
-                return Err(crate::ops::unsupported(&format!(
-                    "`@dataclass({k}=True)`"
-                )))
+                return Err(crate::ops::unsupported(&format!("`@dataclass({k}=True)`")))
             }
             other => {
                 return Err(PyErr::type_error(format!(
@@ -305,7 +309,9 @@ fn type_repr(v: &Value) -> PyResult<String> {
 
 fn process(cls_value: &Value, p: Params) -> PyResult<Value> {
     let Some(cls) = cls_value.downcast::<ClassObj>() else {
-        return Err(crate::ops::unsupported("`dataclass` applied to a non-class"));
+        return Err(crate::ops::unsupported(
+            "`dataclass` applied to a non-class",
+        ));
     };
     if p.order && !p.eq {
         return Err(PyErr::value_error("eq must be true if order is true"));
@@ -372,9 +378,7 @@ fn process(cls_value: &Value, p: Params) -> PyResult<Value> {
             if let Some(d) = &spec.default {
                 let unhashable = match d {
                     Value::List(_) | Value::Dict(_) | Value::Set(_) => true,
-                    Value::Object(_) => d
-                        .downcast::<Instance>()
-                        .is_some_and(|i| !i.hashable()),
+                    Value::Object(_) => d.downcast::<Instance>().is_some_and(|i| !i.hashable()),
                     _ => false,
                 };
                 if unhashable {
@@ -524,7 +528,7 @@ fn process(cls_value: &Value, p: Params) -> PyResult<Value> {
                 )));
             }
             let sup = crate::class::super_new(&cls_d, this)?;
-            crate::ops::call_method(&sup, "__delattr__", &[name.clone()], &[])
+            crate::ops::call_method(&sup, "__delattr__", std::slice::from_ref(name), &[])
         });
         cls.dict.borrow_mut().insert("__setattr__".into(), set);
         cls.dict.borrow_mut().insert("__delattr__".into(), del);
@@ -769,9 +773,8 @@ fn fields(args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
     let [v] = args else {
         return Err(PyErr::type_error("fields() takes 1 positional argument"));
     };
-    let info = dataclass_info(v).ok_or_else(|| {
-        PyErr::type_error("must be called with a dataclass type or instance")
-    })?;
+    let info = dataclass_info(v)
+        .ok_or_else(|| PyErr::type_error("must be called with a dataclass type or instance"))?;
     Ok(Value::tuple(
         info.real_fields()
             .map(|f| {
@@ -786,7 +789,9 @@ fn fields(args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
 
 fn is_dataclass(args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
     let [v] = args else {
-        return Err(PyErr::type_error("is_dataclass() takes 1 positional argument"));
+        return Err(PyErr::type_error(
+            "is_dataclass() takes 1 positional argument",
+        ));
     };
     Ok(Value::Bool(dataclass_info(v).is_some()))
 }
@@ -898,8 +903,10 @@ fn replace(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             ))
         }
     };
-    let mut changes: Vec<(String, Value)> =
-        kwargs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let mut changes: Vec<(String, Value)> = kwargs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     for f in &info.fields {
         if f.kind == AnnKind::ClassVar {
             continue;
@@ -926,7 +933,10 @@ fn replace(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
     }
     let cls = crate::ops::getattr(obj, "__class__")?;
-    let kw: Vec<(&str, Value)> = changes.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let kw: Vec<(&str, Value)> = changes
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
     crate::ops::call(&cls, &[], &kw)
 }
 

@@ -119,6 +119,5 @@ fn build() -> Value {
         ns.insert(name.to_string(), Value::py_func(name, *f));
     }
     let ann: Vec<(String, AnnKind)> = Vec::new();
-    class::new_class("K", "K", "__main__", Vec::new(), Vec::new(), ns, ann, None)
-        .expect("class K")
+    class::new_class("K", "K", "__main__", Vec::new(), Vec::new(), ns, ann, None).expect("class K")
 }

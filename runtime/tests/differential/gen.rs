@@ -872,7 +872,11 @@ impl Gen {
     /// protocol that consults them.
     fn f_user_class(&mut self) -> E {
         let x = self.k_value();
-        let mut y = if self.r.pct(50) { self.twin(&x) } else { self.k_value() };
+        let mut y = if self.r.pct(50) {
+            self.twin(&x)
+        } else {
+            self.k_value()
+        };
         // `K(x) + y` must not leave i64, and `{K(x), y}` must not hash by address.
         if y.has_none() || y.has_nan() || !y.hashable() {
             y = self.k_value();
@@ -933,7 +937,10 @@ impl Gen {
                 vec![],
             ),
             12 => call("str", vec![E::Tuple(vec![k, v(y)])]),
-            13 => call(self.r.ps(&["min", "max"]), vec![E::Tuple(vec![k, self.k_of(y)])]),
+            13 => call(
+                self.r.ps(&["min", "max"]),
+                vec![E::Tuple(vec![k, self.k_of(y)])],
+            ),
             14 => call("hash", vec![k]),
             _ => E::Cmp(
                 CmpOp::Eq,

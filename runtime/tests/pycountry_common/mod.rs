@@ -104,9 +104,7 @@ fn run(case: &J) -> PyResult<Value> {
 pub fn outcome(case: &J) -> String {
     match run(case).and_then(|v| fmt::repr_checked(&v)) {
         Ok(s) => s,
-        Err(e)
-            if e.is_refusal() && e.str().starts_with("ferrule runtime:") =>
-        {
+        Err(e) if e.is_refusal() && e.str().starts_with("ferrule runtime:") => {
             "!refused".to_string()
         }
         Err(e) => format!("!{}", e.type_and_message()),
