@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::err::{ExcKind, PyErr, PyResult};
+use crate::err::{ExcKind, ExcType, PyErr, PyResult};
 use crate::value::{Dict, Key, Kwargs, Set, Value};
 
 /// How a `try` body (compiled to a closure) ended.
@@ -21,6 +21,8 @@ pub struct Sig {
     /// Positional parameters, then `*args`, then keyword-only, then `**kwargs`.
     pub params: &'static [&'static str],
     pub n_positional: usize,
+    /// How many of the positional parameters are positional-only (before `/`).
+    pub n_posonly: usize,
     pub varargs: bool,
     pub n_kwonly: usize,
     pub varkw: bool,
@@ -49,7 +51,11 @@ pub fn bind(
     let mut kw_slots: Vec<Option<Value>> = vec![None; sig.n_kwonly];
     let mut extra_kw = Dict::new();
     for (name, v) in kwargs {
-        if let Some(i) = sig.params[..np].iter().position(|p| p == name) {
+        if let Some(i) = sig.params[sig.n_posonly..np]
+            .iter()
+            .position(|p| p == name)
+            .map(|i| i + sig.n_posonly)
+        {
             if slots[i].is_some() {
                 return Err(PyErr::type_error(format!(
                     "{}() got multiple values for argument '{}'",
@@ -62,6 +68,18 @@ pub fn bind(
         } else if sig.varkw {
             extra_kw.insert(Key::from_str(name), v.clone());
         } else {
+            let posonly: Vec<&str> = kwargs
+                .iter()
+                .map(|(k, _)| *k)
+                .filter(|k| sig.params[..sig.n_posonly].contains(k))
+                .collect();
+            if !posonly.is_empty() {
+                return Err(PyErr::type_error(format!(
+                    "{}() got some positional-only arguments passed as keyword arguments: '{}'",
+                    sig.name,
+                    posonly.join(", ")
+                )));
+            }
             return Err(PyErr::type_error(format!(
                 "{}() got an unexpected keyword argument '{}'",
                 sig.name, name
@@ -182,8 +200,8 @@ pub enum PyIter {
     Dict(Rc<RefCell<Dict>>, Vec<Value>, usize, usize),
     Set(Rc<RefCell<Set>>, Vec<Value>, usize, usize),
     Items(std::vec::IntoIter<Value>),
-    /// An iterator object advanced one item at a time (user classes' `__iter__`), as
-    /// CPython's `for` does: the loop body runs between two `__next__` calls.
+    /// An iterator object (`map`, a generator, `iter(x)`, what a user class's `__iter__`
+    /// returned), advanced one item at a time: the loop body runs between two steps.
     Lazy(Value),
 }
 
@@ -201,9 +219,13 @@ impl PyIter {
                 let n = items.len();
                 PyIter::Set(s.clone(), items, 0, n)
             }
+            // `iter(x)` first (a user `__iter__`, even on an object that is its own
+            // iterator), as CPython's `for` does.
             Value::Object(o) => match o.iterator() {
                 Some(it) => PyIter::Lazy(it?),
-                None if o.is_iterator() => PyIter::Lazy(v.clone()),
+                None if o.is_iterator() && v.downcast::<crate::class::Instance>().is_none() => {
+                    PyIter::Lazy(v.clone())
+                }
                 None => PyIter::Items(crate::ops::iter(v)?.into_iter()),
             },
             other => PyIter::Items(crate::ops::iter(other)?.into_iter()),
@@ -241,7 +263,7 @@ impl PyIter {
                 Ok(item)
             }
             PyIter::Items(it) => Ok(it.next()),
-            PyIter::Lazy(it) => crate::class::next_of(it),
+            PyIter::Lazy(v) => crate::iter::next(v),
         }
     }
 }
@@ -346,9 +368,290 @@ pub fn dict_spread(d: &Value, m: &Value) -> PyResult<()> {
     }
 }
 
+/// A variable captured by a nested function or lambda (a cell variable of its function, a
+/// free variable of the inner one): one shared, rebindable slot, as CPython's cells.
+pub type Cell = Rc<RefCell<Option<Value>>>;
+
+/// A cell holding `v` (a parameter) or nothing yet.
+pub fn new_cell(v: Option<Value>) -> Cell {
+    Rc::new(RefCell::new(v))
+}
+
+/// Reads a cell: `UnboundLocalError` in the function that owns it, `NameError` in a
+/// function that captured it (a free variable), as CPython 3.11 words them.
+pub fn cell_get(c: &Cell, name: &str, free: bool) -> PyResult<Value> {
+    match &*c.borrow() {
+        Some(v) => Ok(v.clone()),
+        None if free => Err(PyErr::new(
+            ExcKind::NameError,
+            format!(
+                "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+            ),
+        )),
+        None => local(&None, name),
+    }
+}
+
+/// Binds a cell.
+pub fn cell_set(c: &Cell, v: Value) {
+    *c.borrow_mut() = Some(v);
+}
+
+/// `del x` of a local (`local` = its current value): unbound afterwards.
+pub fn del_local(v: &mut Option<Value>, name: &str) -> PyResult<()> {
+    match v.take() {
+        Some(_) => Ok(()),
+        None => local(&None, name).map(|_| ()),
+    }
+}
+
+/// `del x` of a cell variable.
+pub fn del_cell(c: &Cell, name: &str, free: bool) -> PyResult<()> {
+    cell_get(c, name, free)?;
+    *c.borrow_mut() = None;
+    Ok(())
+}
+
+/// The items of an iterator, consuming at most `max` of them (unpacking stops one item
+/// past the targets, as CPython's `unpack_iterable` does).
+fn take_items(mut it: PyIter, max: Option<usize>) -> PyResult<Vec<Value>> {
+    let mut out = Vec::new();
+    while max.is_none_or(|m| out.len() < m) {
+        match it.next()? {
+            Some(x) => out.push(x),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// `a, *b, c = v`: `before` items, a list of the rest, `after` items.
+pub fn unpack_star(v: &Value, before: usize, after: usize) -> PyResult<Vec<Value>> {
+    let items = match v {
+        Value::Tuple(t) => t.to_vec(),
+        Value::List(l) => l.borrow().clone(),
+        other => match PyIter::new(other) {
+            Ok(it) => take_items(it, None)?,
+            Err(e) if !e.is_refusal() && is_not_iterable(&e, other) => {
+                return Err(PyErr::type_error(format!(
+                    "cannot unpack non-iterable {} object",
+                    other.type_name()
+                )))
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    if items.len() < before + after {
+        return Err(PyErr::value_error(format!(
+            "not enough values to unpack (expected at least {}, got {})",
+            before + after,
+            items.len()
+        )));
+    }
+    let mut out: Vec<Value> = items[..before].to_vec();
+    out.push(Value::list(items[before..items.len() - after].to_vec()));
+    out.extend(items[items.len() - after..].iter().cloned());
+    Ok(out)
+}
+
+/// `[*a, b]`, `(*a,)`, `{*a}`: the items `*a` spreads.
+pub fn star_items(v: &Value) -> PyResult<Vec<Value>> {
+    match PyIter::new(v) {
+        Ok(it) => take_items(it, None),
+        Err(e) if !e.is_refusal() && is_not_iterable(&e, v) => Err(PyErr::type_error(format!(
+            "Value after * must be an iterable, not {}",
+            v.type_name()
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The bounds of `l[lo:hi]` for assignment and deletion (step 1), clamped as CPython's
+/// `list_ass_slice` does.
+fn simple_bounds(sl: &crate::ops::Slice, len: usize) -> (usize, usize) {
+    let len = len as i64;
+    let norm = |v: i64| {
+        let v = if v < 0 { v + len } else { v };
+        v.clamp(0, len)
+    };
+    let lo = sl.start.map_or(0, norm);
+    let hi = sl.stop.map_or(len, norm).max(lo);
+    (lo as usize, hi as usize)
+}
+
+/// `obj[lo:hi:step] = value`.
+pub fn set_slice(
+    obj: &Value,
+    lo: Option<&Value>,
+    hi: Option<&Value>,
+    step: Option<&Value>,
+    value: Value,
+) -> PyResult<()> {
+    let sl = crate::ops::Slice::new(lo, hi, step)?;
+    set_slice_with(obj, &sl, value)
+}
+
+/// `obj[slice] = value` for a slice object.
+pub fn set_slice_with(obj: &Value, sl: &crate::ops::Slice, value: Value) -> PyResult<()> {
+    let Value::List(l) = obj else {
+        return Err(match obj {
+            Value::Dict(_) => PyErr::type_error("unhashable type: 'slice'"),
+            Value::Object(_) => crate::ops::unsupported(&format!(
+                "slice assignment to a '{}' object",
+                obj.type_name()
+            )),
+            _ => PyErr::type_error(format!(
+                "'{}' object does not support item assignment",
+                obj.type_name()
+            )),
+        });
+    };
+    let step = sl.step.unwrap_or(1);
+    if step == 1 {
+        let items = match &value {
+            Value::List(v) => v.borrow().clone(),
+            Value::Tuple(t) => t.to_vec(),
+            other => match PyIter::new(other) {
+                Ok(it) => take_items(it, None)?,
+                Err(e) if !e.is_refusal() && is_not_iterable(&e, other) => {
+                    return Err(PyErr::type_error("can only assign an iterable"))
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        let mut l = l.borrow_mut();
+        let (lo, hi) = simple_bounds(sl, l.len());
+        l.splice(lo..hi, items);
+        return Ok(());
+    }
+    let items = match &value {
+        Value::List(v) => v.borrow().clone(),
+        Value::Tuple(t) => t.to_vec(),
+        other => match PyIter::new(other) {
+            Ok(it) => take_items(it, None)?,
+            Err(e) if !e.is_refusal() && is_not_iterable(&e, other) => {
+                return Err(PyErr::type_error("must assign iterable to extended slice"))
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let idx = sl.indices(l.borrow().len())?;
+    if idx.len() != items.len() {
+        return Err(PyErr::value_error(format!(
+            "attempt to assign sequence of size {} to extended slice of size {}",
+            items.len(),
+            idx.len()
+        )));
+    }
+    let mut l = l.borrow_mut();
+    for (i, v) in idx.into_iter().zip(items) {
+        l[i] = v;
+    }
+    Ok(())
+}
+
+/// `del obj[lo:hi:step]`.
+pub fn del_slice(
+    obj: &Value,
+    lo: Option<&Value>,
+    hi: Option<&Value>,
+    step: Option<&Value>,
+) -> PyResult<()> {
+    let sl = crate::ops::Slice::new(lo, hi, step)?;
+    del_slice_with(obj, &sl)
+}
+
+fn del_slice_with(obj: &Value, sl: &crate::ops::Slice) -> PyResult<()> {
+    let Value::List(l) = obj else {
+        return Err(match obj {
+            Value::Dict(_) => PyErr::type_error("unhashable type: 'slice'"),
+            Value::Object(_) => crate::ops::unsupported(&format!(
+                "slice deletion from a '{}' object",
+                obj.type_name()
+            )),
+            _ => PyErr::type_error(format!(
+                "'{}' object doesn't support item deletion",
+                obj.type_name()
+            )),
+        });
+    };
+    let step = sl.step.unwrap_or(1);
+    let mut l = l.borrow_mut();
+    if step == 1 {
+        let (lo, hi) = simple_bounds(sl, l.len());
+        l.drain(lo..hi);
+        return Ok(());
+    }
+    let mut idx = sl.indices(l.len())?;
+    idx.sort_unstable();
+    for i in idx.into_iter().rev() {
+        l.remove(i);
+    }
+    Ok(())
+}
+
+/// `del obj[key]`.
+pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
+    if let Some(sl) = key.downcast::<crate::ops::Slice>() {
+        return del_slice_with(obj, sl);
+    }
+    match obj {
+        Value::List(l) => {
+            let i = crate::ops::as_index(key).ok_or_else(|| {
+                PyErr::type_error(format!(
+                    "list indices must be integers or slices, not {}",
+                    key.type_name()
+                ))
+            })?;
+            let mut l = l.borrow_mut();
+            let j = crate::ops::norm_index(i, l.len())
+                .ok_or_else(|| PyErr::index_error("list assignment index out of range"))?;
+            l.remove(j);
+            Ok(())
+        }
+        Value::Dict(d) => {
+            let k = Key::new(key.clone())?;
+            match d.borrow_mut().shift_remove(&k) {
+                Some(_) => Ok(()),
+                None => Err(PyErr::with_args(
+                    ExcType::Builtin(ExcKind::KeyError),
+                    vec![key.clone()],
+                )),
+            }
+        }
+        Value::Object(o) => match o.delitem(key) {
+            Some(r) => r,
+            None if o.has_method("__delitem__") => o
+                .call_method(obj, "__delitem__", std::slice::from_ref(key), &[])
+                .map(|_| ()),
+            None => Err(crate::ops::unsupported(&format!(
+                "item deletion from a '{}' object",
+                obj.type_name()
+            ))),
+        },
+        _ => Err(PyErr::type_error(format!(
+            "'{}' object doesn't support item deletion",
+            obj.type_name()
+        ))),
+    }
+}
+
 /// `a, b = v`.
 pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
     let items = match v {
+        // An iterator or a user iterable: at most n + 1 items are taken, as CPython does.
+        Value::Object(o) if o.is_iterator() || v.downcast::<crate::class::Instance>().is_some() => {
+            match PyIter::new(v) {
+                Ok(it) => take_items(it, Some(n + 1))?,
+                Err(e) if !e.is_refusal() && is_not_iterable(&e, v) => {
+                    return Err(PyErr::type_error(format!(
+                        "cannot unpack non-iterable {} object",
+                        v.type_name()
+                    )))
+                }
+                Err(e) => return Err(e),
+            }
+        }
         Value::Tuple(t) => t.to_vec(),
         Value::List(l) => l.borrow().clone(),
         other => match crate::ops::iter(other) {
@@ -433,4 +736,13 @@ pub fn setattr(obj: &Value, name: &str, value: Value) -> PyResult<()> {
             name
         ))),
     }
+}
+
+/// `del obj.name`: a user instance's own `__delattr__`, property deleter or dict entry;
+/// other objects' attribute deletion is not modelled (refused).
+pub fn delattr(obj: &Value, name: &str) -> PyResult<()> {
+    if crate::purity::active() {
+        return Err(crate::purity::refusal());
+    }
+    crate::ops::delattr(obj, name)
 }

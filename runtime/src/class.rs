@@ -1348,12 +1348,12 @@ impl PyObject for SeqIter {
     fn is_iterator(&self) -> bool {
         true
     }
-    fn next(&self) -> PyResult<Option<Value>> {
+    fn next(&self) -> Option<PyResult<Option<Value>>> {
         if self.done.get() {
-            return Ok(None);
+            return Some(Ok(None));
         }
         let i = self.index.get();
-        match crate::ops::getitem(&self.obj, &Value::Int(i)) {
+        Some(match crate::ops::getitem(&self.obj, &Value::Int(i)) {
             Ok(v) => {
                 self.index.set(i + 1);
                 Ok(Some(v))
@@ -1363,7 +1363,7 @@ impl PyObject for SeqIter {
                 Ok(None)
             }
             Err(e) => Err(e),
-        }
+        })
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -1922,16 +1922,12 @@ impl PyObject for Instance {
     fn is_iterator(&self) -> bool {
         self.cls().user_hook("__next__").is_some()
     }
-    fn next(&self) -> PyResult<Option<Value>> {
-        match self.hook("__next__", &[]) {
-            Some(Ok(v)) => Ok(Some(v)),
-            Some(Err(e)) if e.matches(ExcKind::StopIteration) => Ok(None),
-            Some(Err(e)) => Err(e),
-            None => Err(PyErr::type_error(format!(
-                "'{}' object is not an iterator",
-                self.cls().name
-            ))),
-        }
+    fn next(&self) -> Option<PyResult<Option<Value>>> {
+        Some(match self.hook("__next__", &[])? {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.matches(ExcKind::StopIteration) => Ok(None),
+            Err(e) => Err(e),
+        })
     }
     fn getitem(&self, key: &Value) -> Option<PyResult<Value>> {
         self.hook("__getitem__", std::slice::from_ref(key))
@@ -1991,13 +1987,7 @@ impl PyObject for Instance {
 
 /// `next(it)`: `None` when the iterator is exhausted.
 pub fn next_of(it: &Value) -> PyResult<Option<Value>> {
-    match it {
-        Value::Object(o) if o.is_iterator() => o.next(),
-        other => Err(PyErr::type_error(format!(
-            "'{}' object is not an iterator",
-            other.type_name()
-        ))),
-    }
+    crate::iter::next(it)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2316,130 +2306,6 @@ pub fn issubclass(a: &Value, b: &Value) -> Option<bool> {
     Some(ca.mro.iter().any(|x| builtin_kind(x) == Some(k)))
 }
 
-// ---------------------------------------------------------------------------------------
-// Builtins of the iterator and class protocols
-// ---------------------------------------------------------------------------------------
-
-/// The iterator `iter(x)` returns for a built-in iterable: its items, taken when created.
-struct ItemsIter {
-    items: RefCell<std::vec::IntoIter<Value>>,
-}
-
-impl PyObject for ItemsIter {
-    fn type_name(&self) -> &str {
-        "iterator"
-    }
-    fn repr_exact(&self) -> bool {
-        false
-    }
-    fn is_iterator(&self) -> bool {
-        true
-    }
-    fn next(&self) -> PyResult<Option<Value>> {
-        Ok(self.items.borrow_mut().next())
-    }
-    fn iter(&self) -> Option<PyResult<Vec<Value>>> {
-        Some(Ok(self.items.borrow_mut().by_ref().collect()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// `iter(x)`: the object's own iterator (user classes, iterators themselves), or one over
-/// the items of a built-in iterable.
-pub fn iter_builtin(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    if !kwargs.is_empty() {
-        return Err(PyErr::type_error("iter() takes no keyword arguments"));
-    }
-    match args {
-        [v] => {
-            if let Value::Object(o) = v {
-                if let Some(it) = o.iterator() {
-                    return it;
-                }
-                if o.is_iterator() {
-                    return Ok(v.clone());
-                }
-            }
-            let items = crate::ops::iter(v)?;
-            Ok(Value::object(ItemsIter {
-                items: RefCell::new(items.into_iter()),
-            }))
-        }
-        [_, _] => Err(crate::ops::unsupported("`iter(callable, sentinel)`")),
-        _ => Err(PyErr::type_error(format!(
-            "iter expected at most 2 arguments, got {}",
-            args.len()
-        ))),
-    }
-}
-
-/// `next(it[, default])`.
-pub fn next_builtin(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    if !kwargs.is_empty() {
-        return Err(PyErr::type_error("next() takes no keyword arguments"));
-    }
-    let (it, default) = match args {
-        [it] => (it, None),
-        [it, d] => (it, Some(d)),
-        _ => {
-            return Err(PyErr::type_error(format!(
-                "next expected at most 2 arguments, got {}",
-                args.len()
-            )))
-        }
-    };
-    let is_it = matches!(it, Value::Object(o) if o.is_iterator());
-    if !is_it {
-        return Err(PyErr::type_error(format!(
-            "'{}' object is not an iterator",
-            it.type_name()
-        )));
-    }
-    match next_of(it)? {
-        Some(v) => Ok(v),
-        None => match default {
-            Some(d) => Ok(d.clone()),
-            None => Err(PyErr::with_args(
-                ExcType::Builtin(ExcKind::StopIteration),
-                vec![],
-            )),
-        },
-    }
-}
-
-/// `issubclass(cls, classinfo)` for user classes and exception classes.
-pub fn issubclass_builtin(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    if !kwargs.is_empty() {
-        return Err(PyErr::type_error("issubclass() takes no keyword arguments"));
-    }
-    let [a, b] = args else {
-        return Err(PyErr::type_error(format!(
-            "issubclass expected 2 arguments, got {}",
-            args.len()
-        )));
-    };
-    if let Value::Tuple(items) = b {
-        for t in items.iter() {
-            if issubclass_builtin(&[a.clone(), t.clone()], &[])?.is(&Value::Bool(true)) {
-                return Ok(Value::Bool(true));
-            }
-        }
-        return Ok(Value::Bool(false));
-    }
-    if let Some(r) = issubclass(a, b) {
-        return Ok(Value::Bool(r));
-    }
-    if let (Some(x), Some(y)) = (builtin_kind(a), builtin_kind(b)) {
-        return Ok(Value::Bool(x.is_subclass_of(y)));
-    }
-    if builtin_kind(a).is_some() && b.downcast::<ClassObj>().is_some() {
-        return Ok(Value::Bool(false));
-    }
-    Err(crate::ops::unsupported("`issubclass` of these classes"))
-}
-
 /// Whether the class (or a base) has attribute `name` (`hasattr(cls, name)` for user
 /// classes).
 pub fn class_has(cls: &Value, name: &str) -> bool {
@@ -2453,29 +2319,6 @@ pub fn new_ns(module: &str, qualname: &str) -> IndexMap<String, Value> {
     ns.insert("__module__".to_string(), Value::str(module));
     ns.insert("__qualname__".to_string(), Value::str(qualname));
     ns
-}
-
-/// An instance of `object` itself (`sentinel = object()`).
-pub struct PlainObject;
-
-impl PyObject for PlainObject {
-    fn type_name(&self) -> &str {
-        "object"
-    }
-    fn repr_exact(&self) -> bool {
-        false
-    }
-    fn setattr(&self, name: &str, _value: Value) -> PyResult<()> {
-        Err(PyErr::attribute_error(format!(
-            "'object' object has no attribute '{name}'"
-        )))
-    }
-    fn hash(&self) -> Option<u64> {
-        Some(self as *const PlainObject as usize as u64)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// `type(x)` for the class-related objects of this module.

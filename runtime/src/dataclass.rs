@@ -700,6 +700,7 @@ fn make_init(cls: &Value, info: &Rc<DataclassInfo>, qual: &str) -> PyResult<Valu
     let sig: &'static crate::call::Sig = Box::leak(Box::new(crate::call::Sig {
         name: leak(&format!("{qual}.__init__")),
         params: Box::leak(params.into_boxed_slice()),
+        n_posonly: 0,
         n_positional: 1 + std.len(),
         varargs: false,
         n_kwonly: kw.len(),

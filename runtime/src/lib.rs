@@ -19,6 +19,7 @@ pub mod event;
 pub mod exc;
 pub mod fmt;
 pub mod imports;
+pub mod iter;
 pub mod methods;
 pub mod mock;
 pub mod module;

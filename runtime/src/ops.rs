@@ -1248,6 +1248,22 @@ impl crate::value::PyObject for Slice {
     fn type_name(&self) -> &str {
         "slice"
     }
+    fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        let f = |b: Option<i64>| b.map_or(Value::None, Value::Int);
+        match name {
+            "start" => Ok(f(self.start)),
+            "stop" => Ok(f(self.stop)),
+            "step" => Ok(f(self.step)),
+            _ => Err(unsupported(&format!("slice.{name}"))),
+        }
+    }
+    fn eq(&self, other: &Value) -> Option<bool> {
+        Some(
+            other
+                .downcast::<Slice>()
+                .is_some_and(|o| (o.start, o.stop, o.step) == (self.start, self.stop, self.step)),
+        )
+    }
     fn repr(&self) -> String {
         let f = |b: Option<i64>| b.map_or_else(|| "None".to_string(), |i| i.to_string());
         format!(
@@ -1347,6 +1363,9 @@ pub fn getitem(obj: &Value, key: &Value) -> PyResult<Value> {
 
 /// `obj[key] = value`.
 pub fn setitem(obj: &Value, key: &Value, value: Value) -> PyResult<()> {
+    if let (Some(sl), Value::List(_)) = (key.downcast::<Slice>(), obj) {
+        return crate::call::set_slice_with(obj, sl, value);
+    }
     match obj {
         Value::List(l) => {
             let i = as_index(key).ok_or_else(|| {
@@ -1387,7 +1406,11 @@ pub fn setitem(obj: &Value, key: &Value, value: Value) -> PyResult<()> {
 /// `del obj.name`.
 pub fn delattr(obj: &Value, name: &str) -> PyResult<()> {
     match obj {
-        Value::Object(o) => o.delattr(name),
+        Value::Object(o) if obj.downcast::<crate::class::Instance>().is_some() => o.delattr(name),
+        Value::Object(_) => Err(unsupported(&format!(
+            "deleting an attribute of a '{}' object",
+            obj.type_name()
+        ))),
         _ => Err(PyErr::attribute_error(format!(
             "'{}' object has no attribute '{}'",
             obj.type_name(),

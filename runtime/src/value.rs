@@ -226,17 +226,6 @@ pub trait PyObject: Any {
     fn iterator(&self) -> Option<PyResult<Value>> {
         None
     }
-    /// Whether this object is an iterator (`next(x)` works).
-    fn is_iterator(&self) -> bool {
-        false
-    }
-    /// `next(x)` for an iterator: `None` once exhausted (StopIteration).
-    fn next(&self) -> PyResult<Option<Value>> {
-        Err(PyErr::type_error(format!(
-            "'{}' object is not an iterator",
-            self.type_name()
-        )))
-    }
 
     /// Binary arithmetic with this object on the left (`+`, `-`, …); `None` = NotImplemented.
     fn binop(&self, op: BinOp, other: &Value, reflected: bool) -> Option<PyResult<Value>> {
@@ -248,6 +237,17 @@ pub trait PyObject: Any {
     /// `object.__format__` (only the empty spec, giving `str(x)`).
     fn format(&self, spec: &str) -> Option<PyResult<String>> {
         let _ = spec;
+        None
+    }
+
+    /// Whether this is an iterator (has `__next__`); then [`PyObject::next`] advances it.
+    fn is_iterator(&self) -> bool {
+        false
+    }
+
+    /// `next(x)` for iterators: the next item, `None` when exhausted; `None` (outer) for
+    /// objects that are not iterators.
+    fn next(&self) -> Option<PyResult<Option<Value>>> {
         None
     }
 

@@ -71,13 +71,14 @@ fn target_is_global(t: &Target) -> bool {
     match t {
         Target::Name(Name::Global(..)) => true,
         Target::Unpack(ts, _) => ts.iter().any(target_is_global),
+        Target::Starred(t) => target_is_global(t),
         _ => false,
     }
 }
 
 fn binds_global(s: &Stmt) -> bool {
     match s {
-        Stmt::Assign(ts, _) => ts.iter().any(target_is_global),
+        Stmt::Assign(ts, _) | Stmt::Delete(ts) => ts.iter().any(target_is_global),
         Stmt::AugAssign(t, ..) | Stmt::For(t, ..) | Stmt::Def(t, _) => target_is_global(t),
         Stmt::Class { target, .. } => target_is_global(target),
         Stmt::Try { handlers, .. } => handlers
@@ -197,6 +198,11 @@ pub fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
             Target::Item(a, b) => out.extend([&**a, &**b]),
             Target::Attr(a, _) => out.push(a),
             Target::Unpack(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            Target::Starred(t) => target(t, out),
+            Target::Slice(a, lo, hi, st) => {
+                out.push(a);
+                out.extend([lo, hi, st].into_iter().flatten().map(|x| &**x));
+            }
             Target::Name(_) => {}
         }
     }
@@ -207,6 +213,7 @@ pub fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
             v.push(e);
             ts.iter().for_each(|t| target(t, &mut v));
         }
+        Stmt::Delete(ts) => ts.iter().for_each(|t| target(t, &mut v)),
         Stmt::AugAssign(t, _, e) | Stmt::For(t, e, _) => {
             v.push(e);
             target(t, &mut v);
