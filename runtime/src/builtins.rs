@@ -2244,7 +2244,6 @@ pub fn lookup(name: &str) -> Option<Value> {
             name: d.name.into(),
             pure: d.pure,
             builtin: true,
-            python: false,
             call: crate::value::FnBody::Native(d.f),
         }))),
         // Named, a refused builtin prints as CPython prints it; called, it refuses.
@@ -2252,7 +2251,6 @@ pub fn lookup(name: &str) -> Option<Value> {
             name: d.name.into(),
             pure: false,
             builtin: true,
-            python: false,
             call: crate::value::FnBody::Native(d.f),
         }))),
     }

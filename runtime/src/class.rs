@@ -1373,7 +1373,7 @@ impl PyObject for SeqIter {
 /// A class attribute as `instance.name` returns it (`function.__get__` and friends).
 fn instance_bind(v: &Value, this: &Value, cls: &Value) -> Value {
     match v {
-        Value::Func(f) if f.python => bind(v.clone(), this.clone()),
+        Value::Func(f) if f.is_python() => bind(v.clone(), this.clone()),
         Value::Object(o) => {
             if let Some(cm) = o.as_any().downcast_ref::<ClassMethod>() {
                 return bind(cm.0.clone(), cls.clone());
@@ -1397,7 +1397,7 @@ fn call_bound(
     kwargs: Kwargs,
 ) -> PyResult<Value> {
     match attr {
-        Value::Func(f) if f.python => {
+        Value::Func(f) if f.is_python() => {
             let mut full = Vec::with_capacity(args.len() + 1);
             full.push(this.clone());
             full.extend_from_slice(args);
@@ -1833,7 +1833,7 @@ impl PyObject for Instance {
         let c = self.cls();
         if c.user_hook("__getattribute__").is_none() {
             if let Some(Found::User(f)) = c.find(name) {
-                if matches!(&f, Value::Func(func) if func.python)
+                if matches!(&f, Value::Func(func) if func.is_python())
                     && !self.dict.borrow().contains_key(name)
                 {
                     return call_bound(&f, this, &self.class, args, kwargs);

@@ -121,8 +121,23 @@ fn set_eq(a: &crate::value::Set, b: &crate::value::Set) -> bool {
     a.len() == b.len() && a.iter().all(|k| b.contains(k))
 }
 
+/// `f(*args, **kwargs)` at a call site of compiled code: a compiled callee's frame is
+/// exact (see `recursion`).
+pub fn call_direct(f: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if let Value::Func(func) = f {
+        if func.is_python() {
+            crate::recursion::direct();
+        }
+    }
+    call(f, args, kwargs)
+}
+
 /// `f(*args, **kwargs)`.
 pub fn call(f: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    match f {
+        Value::Func(func) if func.is_python() => {}
+        _ => crate::recursion::native()?,
+    }
     if crate::purity::active() {
         crate::purity::check_call(f)?;
     }
@@ -159,6 +174,7 @@ pub fn compare_value(op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
 
 /// `a <op> b` for the comparison operators (`in`/`is` included), as a condition.
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
+    crate::recursion::native()?;
     if matches!(
         op,
         CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
@@ -1525,6 +1541,7 @@ pub fn hasattr(obj: &Value, name: &str) -> PyResult<bool> {
 
 /// `obj.name(*args, **kwargs)`: methods of built-in types, then object methods.
 pub fn call_method(obj: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    crate::recursion::native()?;
     match obj {
         Value::Object(o) => o.call_method(obj, name, args, kwargs),
         _ => crate::methods::call_method(obj, name, args, kwargs),

@@ -60,9 +60,6 @@ pub struct Function {
     /// A function of CPython's `builtins` module, which prints as
     /// `<built-in function NAME>` (no address).
     pub builtin: bool,
-    /// A function compiled from Python (a descriptor: it binds as a method when read
-    /// through an instance), as opposed to a function of the runtime.
-    pub python: bool,
     pub call: FnBody,
 }
 
@@ -70,6 +67,10 @@ pub struct Function {
 pub enum FnBody {
     Native(NativeFn),
     Closure(ClosureFn),
+    /// Compiled from Python: each call is a Python frame (see `recursion`).
+    Python(NativeFn),
+    /// A compiled nested function or lambda with its captured variables.
+    PyClosure(ClosureFn),
 }
 
 impl Function {
@@ -77,7 +78,20 @@ impl Function {
         match &self.call {
             FnBody::Native(f) => f(args, kwargs),
             FnBody::Closure(f) => f(args, kwargs),
+            FnBody::Python(f) => {
+                let _frame = crate::recursion::enter()?;
+                f(args, kwargs)
+            }
+            FnBody::PyClosure(f) => {
+                let _frame = crate::recursion::enter()?;
+                f(args, kwargs)
+            }
         }
+    }
+
+    /// Whether the function was compiled from Python (its calls are Python frames).
+    pub fn is_python(&self) -> bool {
+        matches!(self.call, FnBody::Python(_) | FnBody::PyClosure(_))
     }
 }
 
@@ -338,7 +352,6 @@ impl Value {
             name: name.into(),
             pure: true,
             builtin: false,
-            python: false,
             call: FnBody::Native(f),
         }))
     }
@@ -350,7 +363,6 @@ impl Value {
             name: name.into(),
             pure: true,
             builtin: true,
-            python: false,
             call: FnBody::Native(f),
         }))
     }
@@ -361,7 +373,6 @@ impl Value {
             name: name.into(),
             pure: false,
             builtin: false,
-            python: false,
             call: FnBody::Native(f),
         }))
     }
@@ -372,8 +383,20 @@ impl Value {
             name: name.into(),
             pure: false,
             builtin: false,
-            python: true,
-            call: FnBody::Native(f),
+            call: FnBody::Python(f),
+        }))
+    }
+
+    /// A nested function or lambda compiled from Python, with what it captures.
+    pub fn py_closure(
+        name: &str,
+        f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static,
+    ) -> Value {
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            pure: false,
+            builtin: false,
+            call: FnBody::PyClosure(Box::new(f)),
         }))
     }
 
@@ -383,21 +406,6 @@ impl Value {
             name: name.into(),
             pure: false,
             builtin: false,
-            python: false,
-            call: FnBody::Closure(Box::new(f)),
-        }))
-    }
-
-    /// A function compiled from Python that captures state (a lambda, a nested function).
-    pub fn py_closure(
-        name: &str,
-        f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static,
-    ) -> Value {
-        Value::Func(Rc::new(Function {
-            name: name.into(),
-            pure: false,
-            builtin: false,
-            python: true,
             call: FnBody::Closure(Box::new(f)),
         }))
     }
