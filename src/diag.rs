@@ -46,6 +46,14 @@ pub enum Code {
     /// A spec kind ferrule does not compile (correlation rules, simple detections).
     #[serde(rename = "F012")]
     Skipped,
+    /// PyPanther configuration that cannot be decided at compile time (a value only known at
+    /// run time: the environment, a file, the clock, or code ferrule does not model).
+    #[serde(rename = "F013")]
+    Undecidable,
+    /// PyPanther configuration that raises in CPython (an unknown `override` argument, a
+    /// rule pypanther's validation rejects, a name that does not exist).
+    #[serde(rename = "F014")]
+    ProjectError,
 }
 
 impl Code {
@@ -63,6 +71,8 @@ impl Code {
             Code::TestData => "F010",
             Code::Dependency => "F011",
             Code::Skipped => "F012",
+            Code::Undecidable => "F013",
+            Code::ProjectError => "F014",
         }
     }
 

@@ -26,7 +26,9 @@ pub struct Fatal(pub String);
 
 /// Detects the input format of `repo`.
 pub fn detect(repo: &Path) -> Option<Input> {
-    if crate::source::v1::is_v1_repo(repo) {
+    if is_project(repo) {
+        Some(Input::PyPanther)
+    } else if crate::source::v1::is_v1_repo(repo) {
         Some(Input::V1)
     } else if repo.join("rules").is_dir() && repo.join("base.py").is_file() {
         Some(Input::PyPanther)
@@ -35,8 +37,56 @@ pub fn detect(repo: &Path) -> Option<Input> {
     }
 }
 
+/// Whether `repo` is a PyPanther project (a directory with `main.py`).
+pub fn is_project(repo: &Path) -> bool {
+    repo.join("main.py").is_file()
+}
+
+/// Options of loading beyond the input format.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The Python whose installed `pypanther` a project uses (default: the active
+    /// virtualenv's, else `python3` on PATH).
+    pub python: Option<PathBuf>,
+}
+
 /// Loads, lowers and resolves `repo`.
 pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnostic>), Fatal> {
+    load_with(repo, input, &LoadOptions::default())
+}
+
+/// Lowers and resolves a PyPanther project, or the `pypanther` package with the resolve
+/// stage: the program, the diagnostics and the `ferrule rules` report.
+pub fn load_pypanther(
+    repo: &Path,
+    opts: &LoadOptions,
+) -> Result<
+    (
+        Program,
+        Vec<Diagnostic>,
+        crate::resolve::project::report::Report,
+    ),
+    Fatal,
+> {
+    let (input, base, mut diags) = if is_project(repo) {
+        let pkg = crate::lower::pypanther_project::find_pypanther(opts.python.as_deref())
+            .map_err(Fatal)?;
+        crate::lower::pypanther_project::lower_project(repo, &pkg)
+    } else {
+        crate::lower::pypanther_project::lower_package(repo)
+    };
+    let (program, d, report) = crate::resolve::project::resolve(input, base);
+    diags.extend(d);
+    diag::sort(&mut diags);
+    Ok((program, diags, report))
+}
+
+/// Loads, lowers and resolves `repo` with `opts`.
+pub fn load_with(
+    repo: &Path,
+    input: Option<Input>,
+    opts: &LoadOptions,
+) -> Result<(Program, Vec<Diagnostic>), Fatal> {
     if !repo.is_dir() {
         return Err(Fatal(format!("{}: not a directory", repo.display())));
     }
@@ -55,6 +105,10 @@ pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnosti
             let (program, d) = crate::lower::v1::lower_repo(repo, &specs);
             diags.extend(d);
             diag::sort(&mut diags);
+            Ok((program, diags))
+        }
+        Input::PyPanther if is_project(repo) || std::env::var_os("FERRULE_PACKAGE_V2").is_some() => {
+            let (program, diags, _) = load_pypanther(repo, opts)?;
             Ok((program, diags))
         }
         Input::PyPanther => {
@@ -82,7 +136,18 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 
 /// `ferrule build`: writes the crate; returns the exit code.
 pub fn build(repo: &Path, out: &Path, input: Option<Input>, format: Format) -> Result<i32, Fatal> {
-    let (program, diags) = load(repo, input)?;
+    build_with(repo, out, input, format, &LoadOptions::default())
+}
+
+/// `ferrule build` with load options.
+pub fn build_with(
+    repo: &Path,
+    out: &Path,
+    input: Option<Input>,
+    format: Format,
+    opts: &LoadOptions,
+) -> Result<i32, Fatal> {
+    let (program, diags) = load_with(repo, input, opts)?;
     report(repo, &diags, format);
     let files = crate::emit::crate_::render(&program);
     crate::emit::crate_::write(out, &files)
@@ -109,7 +174,17 @@ fn not_converted(diags: &[Diagnostic]) -> usize {
 
 /// `ferrule check`: diagnostics only.
 pub fn check(repo: &Path, input: Option<Input>, format: Format) -> Result<i32, Fatal> {
-    let (program, diags) = load(repo, input)?;
+    check_with(repo, input, format, &LoadOptions::default())
+}
+
+/// `ferrule check` with load options.
+pub fn check_with(
+    repo: &Path,
+    input: Option<Input>,
+    format: Format,
+    opts: &LoadOptions,
+) -> Result<i32, Fatal> {
+    let (program, diags) = load_with(repo, input, opts)?;
     report(repo, &diags, format);
     eprintln!(
         "ferrule: {} detections ok, {} not converted, {} diagnostics",
@@ -141,7 +216,19 @@ pub fn test(
     input: Option<Input>,
     format: Format,
 ) -> Result<i32, Fatal> {
-    let (program, diags) = load(repo, input)?;
+    test_with(repo, jsonl, ids, input, format, &LoadOptions::default())
+}
+
+/// `ferrule test` with load options.
+pub fn test_with(
+    repo: &Path,
+    jsonl: Option<&Path>,
+    ids: &[String],
+    input: Option<Input>,
+    format: Format,
+    opts: &LoadOptions,
+) -> Result<i32, Fatal> {
+    let (program, diags) = load_with(repo, input, opts)?;
     report(repo, &diags, format);
     let out = test_dir(repo);
     let files = crate::emit::crate_::render(&program);
@@ -195,6 +282,31 @@ pub fn test(
         Some(0) | Some(1) => Ok(1),
         _ => Err(Fatal("the test binary failed".into())),
     }
+}
+
+/// `ferrule rules`: every rule a PyPanther project registers, with its final metadata and
+/// where each value was set. Diagnostics go to stderr; exit 1 when there are any.
+pub fn rules(repo: &Path, format: Format, opts: &LoadOptions) -> Result<i32, Fatal> {
+    if !repo.is_dir() {
+        return Err(Fatal(format!("{}: not a directory", repo.display())));
+    }
+    if !is_project(repo) {
+        return Err(Fatal(format!(
+            "{}: not a PyPanther project (no main.py)",
+            repo.display()
+        )));
+    }
+    let (_, diags, report) = load_pypanther(repo, opts)?;
+    report_diags(repo, &diags, format);
+    match format {
+        Format::Text => print!("{}", report.render_text()),
+        Format::Json => print!("{}", report.render_json()),
+    }
+    Ok(if has_errors(&diags) { 1 } else { 0 })
+}
+
+fn report_diags(repo: &Path, diags: &[Diagnostic], format: Format) {
+    report(repo, diags, format)
 }
 
 /// A diagnostic for a problem with the repository as a whole.

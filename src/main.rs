@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use ferrule::driver::{self, Format, Input};
+use ferrule::driver::{self, Format, Input, LoadOptions};
 
 #[derive(Parser)]
 #[command(
@@ -31,12 +31,26 @@ enum Cmd {
         target: TargetArg,
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// The Python whose installed pypanther a PyPanther project uses.
+        #[arg(long)]
+        python: Option<PathBuf>,
     },
     /// Load, lower and resolve REPO; print diagnostics only.
     Check {
         repo: PathBuf,
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// The Python whose installed pypanther a PyPanther project uses.
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
+    /// List every rule a PyPanther project registers, with its final metadata and where
+    /// each value was set (`--format json` for JSON).
+    Rules {
+        repo: PathBuf,
+        /// The Python whose installed pypanther the project uses.
+        #[arg(long)]
+        python: Option<PathBuf>,
     },
     /// Compile REPO to Rust, build it and run every unit test.
     Test {
@@ -49,6 +63,9 @@ enum Cmd {
         ids: Vec<String>,
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// The Python whose installed pypanther a PyPanther project uses.
+        #[arg(long)]
+        python: Option<PathBuf>,
     },
 }
 
@@ -100,19 +117,35 @@ fn main() -> ExitCode {
             out,
             target,
             input: i,
+            python,
         } => match target {
-            TargetArg::Rust => driver::build(&repo, &out, input(i), format),
+            TargetArg::Rust => {
+                driver::build_with(&repo, &out, input(i), format, &LoadOptions { python })
+            }
             TargetArg::Pypanther => Err(driver::Fatal(
                 "--target pypanther is not supported yet".into(),
             )),
         },
-        Cmd::Check { repo, input: i } => driver::check(&repo, input(i), format),
+        Cmd::Check {
+            repo,
+            input: i,
+            python,
+        } => driver::check_with(&repo, input(i), format, &LoadOptions { python }),
+        Cmd::Rules { repo, python } => driver::rules(&repo, format, &LoadOptions { python }),
         Cmd::Test {
             repo,
             jsonl,
             ids,
             input: i,
-        } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format),
+            python,
+        } => driver::test_with(
+            &repo,
+            jsonl.as_deref(),
+            &ids,
+            input(i),
+            format,
+            &LoadOptions { python },
+        ),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -24,6 +24,7 @@ pub mod ops;
 pub mod purity;
 pub mod pyhash;
 pub mod pyset;
+pub mod rule_class;
 pub mod runner;
 pub mod stdlib;
 pub mod unicode;

@@ -4,6 +4,7 @@ pub mod annotations;
 pub mod exceptions;
 pub mod pypanther;
 pub mod pypanther_dm;
+pub mod pypanther_project;
 pub mod python;
 pub mod stdlib;
 pub mod v1;

@@ -112,14 +112,14 @@ const LIBRARY_SOURCES: &[(&str, &[&str])] = &[(
 
 /// Data files of installed libraries that the runtime's models of them read (name →
 /// path relative to site-packages); a library whose data is absent refuses when used.
-const LIBRARY_DATA: &[(&str, &str)] = &[(
+pub(crate) const LIBRARY_DATA: &[(&str, &str)] = &[(
     "pycountry/iso3166-1.json",
     "pycountry/databases/iso3166-1.json",
 )];
 
 /// The library modules of [`LIBRARY_SOURCES`] installed next to the package: dotted name →
 /// path relative to `root`.
-fn library_modules(root: &Path) -> BTreeMap<String, String> {
+pub(crate) fn library_modules(root: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for (package, modules) in LIBRARY_SOURCES {
         for m in *modules {

@@ -1,6 +1,8 @@
 //! Whole-program checks after lowering: names imported from other modules of the
 //! repository must exist there (Python would raise ImportError when the detection loads).
 
+pub mod project;
+
 use std::collections::BTreeSet;
 
 use crate::diag::{Code, Diagnostic};
