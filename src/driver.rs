@@ -37,9 +37,15 @@ pub fn detect(repo: &Path) -> Option<Input> {
     }
 }
 
-/// Whether `repo` is a PyPanther project (a directory with `main.py`).
+/// Whether `repo` is a PyPanther project (a directory with `main.py` that is not the
+/// `pypanther` package itself, whose `main.py` is its command line).
 pub fn is_project(repo: &Path) -> bool {
-    repo.join("main.py").is_file()
+    repo.join("main.py").is_file() && !is_package(repo)
+}
+
+/// Whether `repo` is a `pypanther` package directory (its rules and `base.py`).
+pub fn is_package(repo: &Path) -> bool {
+    repo.join("rules").is_dir() && repo.join("base.py").is_file()
 }
 
 /// Options of loading beyond the input format.

@@ -58,7 +58,7 @@ fn collect<'a>(stmts: &'a [Stmt], out: &mut BTreeSet<&'a str>) {
                     collect(body, out);
                 }
             }
-            Stmt::Class { target: t, .. } => target(t, out),
+            Stmt::Class { target: t, .. } | Stmt::ClassDef(t, _) => target(t, out),
             Stmt::If(_, a, b) => {
                 collect(a, out);
                 collect(b, out);

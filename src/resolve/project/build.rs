@@ -1013,6 +1013,46 @@ fn self_reads(stmts: &[Stmt]) -> Vec<(String, usize)> {
 fn bare_self(stmts: &[Stmt]) -> Option<usize> {
     let mut allowed: Vec<(usize, usize)> = Vec::new();
     let mut all: Vec<(usize, usize)> = Vec::new();
+    // `self.x = …` targets.
+    fn targets(stmts: &[Stmt], allowed: &mut Vec<(usize, usize)>) {
+        fn target(t: &Target, allowed: &mut Vec<(usize, usize)>) {
+            match t {
+                Target::Attr(o, _) if matches!(o.kind, ExprKind::Name(Name::Local(0, _))) => {
+                    allowed.push((o.span.line, o.span.col))
+                }
+                Target::Unpack(ts, _) => ts.iter().for_each(|t| target(t, allowed)),
+                _ => {}
+            }
+        }
+        for s in stmts {
+            match s {
+                Stmt::Assign(ts, _) => ts.iter().for_each(|t| target(t, allowed)),
+                Stmt::AugAssign(t, _, _) | Stmt::For(t, _, _) => target(t, allowed),
+                _ => {}
+            }
+            match s {
+                Stmt::If(_, a, b) => {
+                    targets(a, allowed);
+                    targets(b, allowed);
+                }
+                Stmt::While(_, a) | Stmt::For(_, _, a) => targets(a, allowed),
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                } => {
+                    targets(body, allowed);
+                    for h in handlers {
+                        targets(&h.body, allowed);
+                    }
+                    targets(orelse, allowed);
+                }
+                Stmt::Match(_, arms) => arms.iter().for_each(|(_, _, b)| targets(b, allowed)),
+                _ => {}
+            }
+        }
+    }
+    targets(stmts, &mut allowed);
     walk_stmts(stmts, &mut |e| {
         match &e.kind {
             ExprKind::Attr(o, _) | ExprKind::MethodCall(o, _, _) => {

@@ -318,7 +318,11 @@ impl<'a> Eval<'a> {
                     w.span.clone(),
                     format!("cannot be decided at compile time: {}", w.reason),
                 ));
-                if self.poison.is_none() {
+                // Compiling the package itself, a managed module that stops costs its own
+                // rules only (they are missing from the set); in a project, what the
+                // configuration does next cannot be trusted.
+                let package = matches!(self.input.entry, EntryPoint::Package);
+                if self.poison.is_none() && !(package && self.origin(module) == Origin::Managed) {
                     self.poison = Some(w.clone());
                 }
             }
@@ -386,7 +390,8 @@ impl<'a> Eval<'a> {
             };
             self.cur.pop();
             let cx = self.stmts.pop().unwrap_or_default();
-            let touched = cx.touched;
+            // A library module runs at run time as it is: nothing of it is configuration.
+            let touched = cx.touched && project;
             for id in &cx.mutated {
                 if touched {
                     self.heap[*id].mutated_by_config = true;
@@ -401,7 +406,7 @@ impl<'a> Eval<'a> {
                 }
             }
             for (bm, slot) in &cx.bound {
-                if &**bm != module {
+                if &**bm != module && touched {
                     if let Some(st) = self.mods.get_mut(&**bm) {
                         st.config_bound[*slot] = true;
                     }
@@ -418,9 +423,9 @@ impl<'a> Eval<'a> {
                 if let Some(st) = self.mods.get_mut(module) {
                     for slot in names {
                         st.ns[slot] = Some(V::Unknown(w.clone()));
-                        st.config_bound[slot] = true;
+                        st.config_bound[slot] = project;
                     }
-                    st.stmt_config[k] = true;
+                    st.stmt_config[k] = project;
                 }
                 match &stop {
                     Stop::Undecidable(_) if !project || !may_configure(s) => {}
@@ -664,7 +669,12 @@ impl<'a> Eval<'a> {
                 self.assign(fr, t, f, &span)?;
             }
             Stmt::ImportModule(m) => self.import(m, &span)?,
-            Stmt::Class { .. } | Stmt::RuleClass { .. } => {
+            // A helper's class is built at run time; statically it is opaque.
+            Stmt::Class { target, name, .. } => {
+                let v = unknown(format!("the class `{name}` of a helper"), &span);
+                self.assign(fr, target, v, &span)?;
+            }
+            Stmt::RuleClass { .. } => {
                 return Err(undecidable("a class statement outside a project", &span))
             }
             Stmt::ClassDef(t, c) => {
@@ -927,18 +937,30 @@ impl<'a> Eval<'a> {
             }
             ExprKind::Dict(kv) => {
                 let id = self.alloc(HObj::Dict(Vec::new()));
+                let mut unknown_key = None;
                 for (k, x) in kv {
                     match k {
                         Some(k) => {
                             let k = self.eval(fr, k)?;
                             let x = self.eval(fr, x)?;
+                            if let V::Unknown(_) = k {
+                                unknown_key = Some(k);
+                                continue;
+                            }
                             self.dict_set(id, k, x, span)?;
                         }
                         None => {
                             let m = self.eval(fr, x)?;
+                            if let V::Unknown(_) = m {
+                                unknown_key = Some(m);
+                                continue;
+                            }
                             self.dict_update(id, &m, span)?;
                         }
                     }
+                }
+                if let Some(u) = unknown_key {
+                    return Ok(u);
                 }
                 self.heap[id].mutated = false;
                 self.heap[id].history.clear();
@@ -1885,6 +1907,12 @@ impl<'a> Eval<'a> {
     }
 
     pub fn make_set(&mut self, items: Vec<V>, span: &Span) -> R<V> {
+        if let Some(u) = items.iter().find(|x| matches!(x, V::Unknown(_) | V::Stdlib(_))) {
+            return Ok(match u {
+                V::Stdlib(d) => unknown(format!("`{d}` is only known at run time"), span),
+                other => other.clone(),
+            });
+        }
         let mut out: Vec<V> = Vec::new();
         for x in items {
             self.hashable(&x, span)?;
@@ -2232,11 +2260,6 @@ impl<'a> Eval<'a> {
             V::Func(_) => MemberKind::Method,
             _ => MemberKind::Attribute,
         };
-        if self.is_config(&value) || self.classes[c].is_rule {
-            if let V::List(i) | V::Dict(i) | V::Set(i) = &value {
-                self.heap[*i].config = true;
-            }
-        }
         self.classes[c].dict.insert(
             name.to_string(),
             Entry {
@@ -3115,11 +3138,6 @@ impl<'a> Eval<'a> {
                             V::Func(_) => MemberKind::Method,
                             _ => MemberKind::Attribute,
                         };
-                        if is_rule {
-                            if let V::List(i) | V::Dict(i) | V::Set(i) = &v {
-                                self.heap[*i].config = true;
-                            }
-                        }
                         self.classes[id].dict.insert(
                             n.clone(),
                             Entry {
@@ -3414,7 +3432,10 @@ pub fn bound_globals(s: &Stmt, out: &mut Vec<usize>) {
     }
     match s {
         Stmt::Assign(ts, _) => ts.iter().for_each(|t| target(t, out)),
-        Stmt::AugAssign(t, _, _) | Stmt::Def(t, _) | Stmt::ClassDef(t, _) => target(t, out),
+        Stmt::AugAssign(t, _, _)
+        | Stmt::Def(t, _)
+        | Stmt::ClassDef(t, _)
+        | Stmt::Class { target: t, .. } => target(t, out),
         Stmt::For(t, _, b) => {
             target(t, out);
             block(b, out);
