@@ -81,7 +81,19 @@ pub fn load_pypanther(
     } else {
         crate::lower::pypanther_project::lower_package(repo)
     };
+    let project = is_project(repo);
     let (program, d, report) = crate::resolve::project::resolve(input, base);
+    if project {
+        // Lowering diagnostics of the installed package matter only for what the project
+        // compiles (the rest of the package is not part of it).
+        let used: std::collections::BTreeSet<&str> =
+            program.modules.values().map(|m| m.file.as_str()).collect();
+        diags.retain(|d| {
+            d.detection.is_some()
+                || repo.join(&d.span.file).is_file()
+                || used.contains(d.span.file.as_str())
+        });
+    }
     diags.extend(d);
     diag::sort(&mut diags);
     Ok((program, diags, report))

@@ -496,7 +496,7 @@ impl Eval<'_> {
                                 Code::Undecidable,
                                 w.span.clone(),
                                 format!(
-                                    "whether pypanther accepts `{}` cannot be decided at compile time: {}",
+                                    "`register` of `{}` cannot be decided at compile time: {}",
                                     self.classes[c].name, w.reason
                                 ),
                             ),
@@ -561,7 +561,13 @@ impl Eval<'_> {
                 None => return Err(fail(attr, "Field required")),
             };
             if let V::Unknown(w) = &v {
-                return Err(Stop::Undecidable(w.clone()));
+                return Err(undecidable(
+                    format!(
+                        "`{attr}` of `{name}` depends on a value only known at run time: {}",
+                        w.reason
+                    ),
+                    &w.span,
+                ));
             }
             let undecided = || {
                 undecidable(

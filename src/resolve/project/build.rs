@@ -876,13 +876,16 @@ fn check_functions(
         };
         let fname = &f.name;
         let file = ev.file_of(module);
+        // `super()` names its class through the class's global; run time names it by key.
+        let mut body = f.body.clone();
+        rewrite_super(&mut body, "");
         let mut problem: Option<String> = None;
         let mut note = |p: String| {
             if problem.is_none() {
                 problem = Some(p);
             }
         };
-        walk_stmts(&f.body, &mut |e| match &e.kind {
+        walk_stmts(&body, &mut |e| match &e.kind {
             ExprKind::Name(Name::Global(slot, n)) => {
                 if let Err(why) = runtime_bound(ev, module, *slot) {
                     note(format!(
