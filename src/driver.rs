@@ -125,13 +125,8 @@ pub fn load_with(
             diag::sort(&mut diags);
             Ok((program, diags))
         }
-        Input::PyPanther if is_project(repo) || std::env::var_os("FERRULE_PACKAGE_V2").is_some() => {
-            let (program, diags, _) = load_pypanther(repo, opts)?;
-            Ok((program, diags))
-        }
         Input::PyPanther => {
-            let (program, mut diags) = crate::lower::pypanther::lower_package(repo);
-            diag::sort(&mut diags);
+            let (program, diags, _) = load_pypanther(repo, opts)?;
             Ok((program, diags))
         }
     }

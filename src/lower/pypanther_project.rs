@@ -196,6 +196,7 @@ struct Lowered {
     base: Program,
     log_types: BTreeMap<String, String>,
     managed_rules: Option<String>,
+    data_models_ok: bool,
 }
 
 /// A source file to lower with the project rules.
@@ -352,11 +353,6 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
         modules.insert(name, m);
     }
     base.data_models = dm_program.data_models;
-    if !dm_ok {
-        // pypanther builds every data model for every test: one ferrule cannot convert
-        // fails them all, so no rule can be compiled.
-        failed.insert(format!("{pkg_name}.data_models"));
-    }
     // Project and managed modules, in parallel.
     let lowered: Vec<_> = sources
         .par_iter()
@@ -421,14 +417,6 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
         }
         failed.extend(more);
     }
-    if !dm_ok {
-        // Every data-model module is unusable; rules depend on them through the registry.
-        for dm in &base.data_models {
-            if let Some(m) = &dm.module {
-                failed.insert(m.clone());
-            }
-        }
-    }
     Lowered {
         modules,
         info,
@@ -436,6 +424,7 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
         base,
         log_types: crate::lower::pypanther_dm::log_type_values(root, &pkg_name),
         managed_rules,
+        data_models_ok: dm_ok,
     }
 }
 
@@ -450,6 +439,7 @@ pub fn lower_package(pkg: &Path) -> (Input, Program, Vec<Diagnostic>) {
             failed: l.failed,
             log_types: l.log_types,
             managed_rules: l.managed_rules,
+            data_models_ok: l.data_models_ok,
             entry: EntryPoint::Package,
         },
         l.base,
@@ -530,6 +520,7 @@ pub fn lower_project(dir: &Path, pkg: &Path) -> (Input, Program, Vec<Diagnostic>
             failed,
             log_types: l.log_types,
             managed_rules: l.managed_rules,
+            data_models_ok: l.data_models_ok,
             entry: EntryPoint::Main("main".into()),
         },
         l.base,

@@ -68,6 +68,7 @@ pub fn lower_module_with(
         class_ctx: None,
         class_names: None,
         class_name_read: false,
+        method_errors: 0,
         module_name: name.to_string(),
         module_kind: kind,
     };
@@ -172,6 +173,9 @@ struct Cx<'a> {
     class_names: Option<HashMap<String, ClassName>>,
     /// Whether a class-body statement read one of `class_names`.
     class_name_read: bool,
+    /// Error diagnostics raised inside method bodies of class items (their statements carry
+    /// their own markers, so the class statement stays evaluable).
+    method_errors: usize,
     module_name: String,
     module_kind: ModuleKind,
 }
@@ -488,16 +492,23 @@ impl<'a> Cx<'a> {
     }
 
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
-        if self.project.class_items {
+        // A `def` is evaluable even when its body is not: the statements of the body carry
+        // their own markers.
+        if self.project.class_items && !matches!(s, ast::Stmt::FunctionDef(_)) {
             // The resolve stage evaluates configuration code: a statement that was not
-            // fully lowered is marked so that it is never evaluated as if it were.
-            let before = self.diags.iter().filter(|d| d.code.is_error()).count();
+            // fully lowered is replaced by a marker, so that it is never evaluated as if it
+            // were (its module, having an error, is not emitted).
+            let errors = |cx: &Self| cx.diags.iter().filter(|d| d.code.is_error()).count();
+            let before = errors(self);
+            let methods_before = self.method_errors;
             let mut lowered = Vec::new();
             self.stmt_inner(s, &mut lowered);
-            if self.diags.iter().filter(|d| d.code.is_error()).count() > before {
+            let own = errors(self) - before - (self.method_errors - methods_before);
+            if own > 0 {
                 out.push(Stmt::Unconverted(self.span(s)));
+            } else {
+                out.extend(lowered);
             }
-            out.extend(lowered);
             return;
         }
         self.stmt_inner(s, out)
@@ -845,7 +856,10 @@ impl<'a> Cx<'a> {
                         }
                     };
                     let saved = self.class_ctx.replace(class_expr.clone());
+                    let before = self.diags.iter().filter(|d| d.code.is_error()).count();
                     let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), b);
+                    self.method_errors +=
+                        self.diags.iter().filter(|d| d.code.is_error()).count() - before;
                     self.class_ctx = saved;
                     if let Some(m) = self.class_names.as_mut() {
                         m.insert(f.name.to_string(), ClassName::Method);

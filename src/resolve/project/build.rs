@@ -159,6 +159,17 @@ pub fn build(ev: &Eval, registered: &[Registered], base: Program) -> (Program, V
     let failed = &ev.input.failed;
     let mut kept_modules: BTreeSet<String> = BTreeSet::new();
     for (module, det, deps) in det_modules {
+        if !ev.input.data_models_ok {
+            diags.push(
+                Diagnostic::new(
+                    Code::Dependency,
+                    det.span.clone(),
+                    "a data model of the package was not converted (pypanther builds them all for every test)",
+                )
+                .for_detection(&det.id),
+            );
+            continue;
+        }
         let closure = import_closure(ev, &deps);
         if let Some(bad) = closure.iter().find(|m| failed.contains(*m)) {
             diags.push(

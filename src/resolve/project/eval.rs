@@ -380,14 +380,8 @@ impl<'a> Eval<'a> {
         for (k, s) in m.body.iter().enumerate() {
             self.stmts.push(StmtCx::default());
             self.cur.push((module.into(), k));
-            let r = if failed && project && may_configure(s) {
-                Err(undecidable(
-                    format!("`{module}` was not converted (see its diagnostics)"),
-                    &stmt_span(s, &file),
-                ))
-            } else {
-                self.exec(&mut fr, s)
-            };
+            let _ = (failed, &file);
+            let r = self.exec(&mut fr, s);
             self.cur.pop();
             let cx = self.stmts.pop().unwrap_or_default();
             // A library module runs at run time as it is: nothing of it is configuration.
@@ -430,6 +424,15 @@ impl<'a> Eval<'a> {
                 match &stop {
                     Stop::Undecidable(_) if !project || !may_configure(s) => {}
                     Stop::Exc(..) if !project => {}
+                    // The statement's own diagnostic says why it was not converted.
+                    Stop::Undecidable(_) if matches!(s, Stmt::Unconverted(_)) => {
+                        let package = matches!(self.input.entry, EntryPoint::Package);
+                        if self.poison.is_none() && !package {
+                            if let Stop::Undecidable(w) = &stop {
+                                self.poison = Some(w.clone());
+                            }
+                        }
+                    }
                     _ => self.report_stop(&stop, module),
                 }
             }

@@ -70,6 +70,9 @@ pub struct Input {
     pub log_types: BTreeMap<String, String>,
     /// The package of managed rules (`pypanther.rules`), if the package is there.
     pub managed_rules: Option<String>,
+    /// Whether every data model of the package was converted (pypanther builds them all for
+    /// every test, so one that was not costs every rule).
+    pub data_models_ok: bool,
     pub entry: EntryPoint,
 }
 
