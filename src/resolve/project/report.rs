@@ -94,12 +94,30 @@ pub fn report(ev: &Eval, registered: &[Registered]) -> Report {
                 continue;
             };
             let e = &ev.classes[owner].dict[*name];
-            let mut set_by: Vec<String> = e.prov.iter().map(|p| prov_text(p)).collect();
+            let mut set_by: Vec<String> = Vec::new();
+            let mut i = 0;
+            while i < e.prov.len() {
+                // A default copied into the class reads as one step.
+                if let (ProvKind::Default, Some(next)) = (&e.prov[i].kind, e.prov.get(i + 1)) {
+                    if let ProvKind::Inherited { from, into } = &next.kind {
+                        if from == "Rule" {
+                            set_by.push(format!(
+                                "pypanther's default, copied when `{into}` was created at {}",
+                                loc(&next.span)
+                            ));
+                            i += 2;
+                            continue;
+                        }
+                    }
+                }
+                set_by.push(prov_text(&e.prov[i]));
+                i += 1;
+            }
             if let V::List(i) | V::Dict(i) | V::Set(i) = &e.value {
                 set_by.extend(ev.heap[*i].history.iter().map(prov_text));
             }
             if owner != c {
-                set_by.push(format!("inherited from `{}`", ev.classes[owner].name));
+                set_by.push(format!("read from `{}`", ev.classes[owner].name));
             }
             set_by.dedup();
             attributes.push(AttrReport {
@@ -166,7 +184,7 @@ pub fn report(ev: &Eval, registered: &[Registered]) -> Report {
 fn prov_text(p: &Prov) -> String {
     let at = loc(&p.span);
     match &p.kind {
-        ProvKind::Default => "pypanther's `Rule` default".into(),
+        ProvKind::Default => "pypanther's default".into(),
         ProvKind::ClassBody(c) => format!("class body of `{c}` at {at}"),
         ProvKind::Inherited { from, into } => {
             format!("copied from `{from}` when `{into}` was created at {at}")

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The PyPanther projects of corpus/projects against CPython: each project's checked-in
+# oracle output (scripts/regen-projects.sh) must be current, and `ferrule test DIR --jsonl`
+# must agree with it test by test (compare.py, the other hash seed as --alt): 0 differing,
+# 0 missing. A broken project (DIR/oracle/error.txt: CPython stops in main.py) must make
+# ferrule exit 1 with diagnostics.
+#
+# Environment: PYP_PY (a Python with pypanther==0.1.1a62), FERRULE_BIN (default: a debug
+# build), FERRULE_TARGET_DIR (cargo target of the generated crates).
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+oracle="${ORACLE_DIR:-${FERRULE_SHARED:-$here/../shared}/oracle}"
+py="${PYP_PY:?set PYP_PY to a Python with pypanther}"
+bin="${FERRULE_BIN:-}"
+if [ -z "$bin" ]; then
+    cargo build --quiet --bin ferrule --manifest-path "$here/Cargo.toml"
+    bin="$here/target/debug/ferrule"
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+PYP_PY="$py" "$here/scripts/regen-projects.sh" --check
+fail=0
+for dir in "$here"/corpus/projects/*/; do
+    dir="${dir%/}"
+    name="$(basename "$dir")"
+    [ -f "$dir/main.py" ] || continue
+    set +e
+    FERRULE_TEST_DIR="$work/crate-$name" "$bin" test "$dir" --python "$py" \
+        --jsonl "$work/$name.jsonl" 2>"$work/$name.diagnostics"
+    code=$?
+    set -e
+    if [ -f "$dir/oracle/error.txt" ]; then
+        if [ "$code" != 1 ] || ! grep -q ': F0' "$work/$name.diagnostics"; then
+            echo "projects: $name: CPython stops in main.py ($(cat "$dir/oracle/error.txt")); ferrule must report it (exit $code)" >&2
+            fail=1
+        fi
+    elif [ "$code" = 2 ]; then
+        cat "$work/$name.diagnostics" >&2
+        fail=1
+        continue
+    fi
+    echo "projects: $name"
+    python3 "$oracle/compare.py" "$dir/oracle/seed0.jsonl" "$work/$name.jsonl" \
+        --alt "$dir/oracle/seed1.jsonl" || fail=1
+done
+exit $fail
