@@ -89,28 +89,48 @@ fn broken_projects_name_the_statement() {
         python: Some(python),
     };
     let cases = [
-        ("broken-duplicate", "F005", "main.py", 10, vec!["Corp.Alpha", "Corp.Beta"]),
+        (
+            "broken-duplicate",
+            "F005",
+            "main.py",
+            10,
+            vec!["Corp.Alpha", "Corp.Beta"],
+        ),
         (
             "broken-override",
             "F014",
             "main.py",
             11,
-            vec!["GitHub.Team.Modified-prototype", "Github.Repo.Created-prototype"],
+            vec![
+                "GitHub.Team.Modified-prototype",
+                "Github.Repo.Created-prototype",
+            ],
         ),
-        ("broken-runtime", "F013", "main.py", 13, vec!["Corp.Heartbeat"]),
+        (
+            "broken-runtime",
+            "F013",
+            "main.py",
+            13,
+            vec!["Corp.Heartbeat"],
+        ),
     ];
     for (name, code, file, line, kept) in cases {
         let dir = root().join("corpus/projects").join(name);
-        let (program, diags) =
-            driver::load_with(&dir, None, &opts).expect("the project loads");
+        let (program, diags) = driver::load_with(&dir, None, &opts).expect("the project loads");
         assert!(
-            diags.iter().any(|d| d.code.as_str() == code
-                && d.span.file == file
-                && d.span.line == line),
+            diags
+                .iter()
+                .any(|d| d.code.as_str() == code && d.span.file == file && d.span.line == line),
             "{name}: expected {code} at {file}:{line}, got {:?}",
             diags
                 .iter()
-                .map(|d| format!("{} {}:{} {}", d.code.as_str(), d.span.file, d.span.line, d.message))
+                .map(|d| format!(
+                    "{} {}:{} {}",
+                    d.code.as_str(),
+                    d.span.file,
+                    d.span.line,
+                    d.message
+                ))
                 .collect::<Vec<_>>()
         );
         assert!(driver::has_errors(&diags), "{name}: exit code 1");

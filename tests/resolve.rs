@@ -64,7 +64,15 @@ fn resolve(name: &str, project: &[(&str, &str)]) -> (Program, Vec<String>, Repor
     diags.extend(d);
     let rendered = diags
         .iter()
-        .map(|d: &Diagnostic| format!("{} {}:{} {}", d.code.as_str(), d.span.file, d.span.line, d.message))
+        .map(|d: &Diagnostic| {
+            format!(
+                "{} {}:{} {}",
+                d.code.as_str(),
+                d.span.file,
+                d.span.line,
+                d.message
+            )
+        })
         .collect();
     drop(fixture);
     (program, rendered, report)
@@ -83,7 +91,8 @@ fn attr(report: &Report, id: &str, name: &str) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
-const RULE_HEADER: &str = "from pypanther import LogType, Rule, RuleTest, Severity, get_panther_rules, register\n";
+const RULE_HEADER: &str =
+    "from pypanther import LogType, Rule, RuleTest, Severity, get_panther_rules, register\n";
 
 #[test]
 fn a_subclass_copies_its_parents_attributes_when_it_is_created() {
@@ -95,7 +104,10 @@ Early.extend(tags=[\"a2\"])\nregister([Early, Late])\n"
     );
     let (program, diags, report) = resolve("copies", &[("main.py", &main)]);
     assert!(diags.is_empty(), "{diags:?}");
-    assert_eq!(attr(&report, "Early", "tags"), serde_json::json!(["a", "a2"]));
+    assert_eq!(
+        attr(&report, "Early", "tags"),
+        serde_json::json!(["a", "a2"])
+    );
     assert_eq!(attr(&report, "Early", "default_severity"), "LOW");
     assert_eq!(attr(&report, "Late", "tags"), serde_json::json!(["b", "c"]));
     assert_eq!(attr(&report, "Late", "default_severity"), "HIGH");
@@ -112,7 +124,9 @@ DemoLogin.extend(tags=[\"Demo\"])\nregister(DemoLogin)\n"
     let (program, diags, report) = resolve("extend", &[("main.py", &main)]);
     // The duplicate tag makes pydantic's UniqueList reject the rule, as CPython does.
     assert!(
-        diags.iter().any(|d| d.starts_with("F014") && d.contains("List must be unique")),
+        diags
+            .iter()
+            .any(|d| d.starts_with("F014") && d.contains("List must be unique")),
         "{diags:?}"
     );
     assert!(program.detections.is_empty());
@@ -130,7 +144,11 @@ register([DemoLogin, DemoFlow])\n"
     let (program, diags, report) = resolve("managed", &[("main.py", &main)]);
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(attr(&report, "Demo.Login", "tests"), serde_json::json!([]));
-    let flow = program.detections.iter().find(|d| d.id == "Demo.Flow").unwrap();
+    let flow = program
+        .detections
+        .iter()
+        .find(|d| d.id == "Demo.Flow")
+        .unwrap();
     assert_eq!(flow.tests.len(), 1);
     assert_eq!(flow.file, "pypanther/rules/demo/demo_flow.py");
 }
@@ -151,7 +169,9 @@ fn the_order_of_a_rule_set_is_never_observed() {
     let main = format!("{RULE_HEADER}\nfirst = get_panther_rules()[0]\nregister(first)\n");
     let (program, diags, _) = resolve("order", &[("main.py", &main)]);
     assert!(
-        diags.iter().any(|d| d.starts_with("F013 main.py:3") && d.contains("order")),
+        diags
+            .iter()
+            .any(|d| d.starts_with("F013 main.py:3") && d.contains("order")),
         "{diags:?}"
     );
     assert!(program.detections.is_empty());
@@ -164,9 +184,8 @@ fn an_inconsistent_method_resolution_order_raises() {
     );
     let (_, diags, _) = resolve("mro", &[("main.py", &main)]);
     assert!(
-        diags
-            .iter()
-            .any(|d| d.starts_with("F014 main.py:12") && d.contains("consistent method resolution order")),
+        diags.iter().any(|d| d.starts_with("F014 main.py:12")
+            && d.contains("consistent method resolution order")),
         "{diags:?}"
     );
 }
@@ -183,7 +202,8 @@ NoMatcher.rule = rule\nregister(NoMatcher)\n"
     assert!(
         diags
             .iter()
-            .any(|d| d.starts_with("F014") && d.contains("Can't instantiate abstract class NoMatcher")),
+            .any(|d| d.starts_with("F014")
+                && d.contains("Can't instantiate abstract class NoMatcher")),
         "{diags:?}"
     );
     assert!(program.detections.is_empty());
@@ -196,7 +216,10 @@ fn control_flow_on_the_environment_refuses_the_project() {
 if os.environ.get(\"STRICT\"):\n    DemoLogin.override(enabled=False)\nregister(DemoLogin)\n"
     );
     let (program, diags, _) = resolve("environ", &[("main.py", &main)]);
-    assert!(diags.iter().any(|d| d.starts_with("F013 main.py:5")), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.starts_with("F013 main.py:5")),
+        "{diags:?}"
+    );
     assert!(diags.iter().any(|d| d.starts_with("F011")), "{diags:?}");
     assert!(program.detections.is_empty());
 }
@@ -234,9 +257,8 @@ DemoLogin.override(\"Demo.Other\", enabled=False)\nDemoFlow.override(runbook=\"x
     );
     let (program, diags, _) = resolve("override", &[("main.py", &main)]);
     assert!(
-        diags
-            .iter()
-            .any(|d| d.starts_with("F014 main.py:6") && d.contains("unexpected keyword argument 'runbook'")),
+        diags.iter().any(|d| d.starts_with("F014 main.py:6")
+            && d.contains("unexpected keyword argument 'runbook'")),
         "{diags:?}"
     );
     // A positional argument is `log_types`: a str there fails pydantic's validation.

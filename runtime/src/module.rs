@@ -102,9 +102,7 @@ impl Namespace {
             };
             let dict = match crate::rule_class::instance_dict(&target) {
                 Some(d) => Some(d),
-                None => target
-                    .downcast::<crate::class::Instance>()
-                    .map(|i| &i.dict),
+                None => target.downcast::<crate::class::Instance>().map(|i| &i.dict),
             };
             if let Some(dict) = dict {
                 let mut dict = dict.borrow_mut();

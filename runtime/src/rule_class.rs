@@ -154,9 +154,9 @@ impl PyObject for RuleClass {
             // Read through the class, a function is the plain function.
             Some((Kind::Method | Kind::StaticMethod | Kind::Attribute, v)) => Ok(v),
             Some((Kind::ClassMethod, f)) => bind(Kind::ClassMethod, f, this, &self.0, name),
-            Some((Kind::Property, _)) => {
-                Err(crate::ops::unsupported("reading a property through its class"))
-            }
+            Some((Kind::Property, _)) => Err(crate::ops::unsupported(
+                "reading a property through its class",
+            )),
             None => Err(PyErr::attribute_error(format!(
                 "type object '{}' has no attribute '{}'",
                 self.0.name, name
@@ -273,9 +273,7 @@ impl PyObject for RuleInstance {
     ) -> PyResult<Value> {
         let found = lookup(&self.class.full_mro(), name);
         match found {
-            Some((kind, f))
-                if kind == Kind::Property || !self.dict.borrow().contains_key(name) =>
-            {
+            Some((kind, f)) if kind == Kind::Property || !self.dict.borrow().contains_key(name) => {
                 call_bound(kind, &f, this, &self.class, args, kwargs)
             }
             _ => {
@@ -295,8 +293,10 @@ impl PyObject for RuleInstance {
 /// `super()` in a method of rule class `class`, bound to `this`: lookups start after
 /// `class` in the method resolution order of `this`'s class.
 pub fn super_of(class: &Value, this: &Value) -> PyResult<Value> {
-    let (Some(c), Some(inst)) = (class.downcast::<RuleClass>(), this.downcast::<RuleInstance>())
-    else {
+    let (Some(c), Some(inst)) = (
+        class.downcast::<RuleClass>(),
+        this.downcast::<RuleInstance>(),
+    ) else {
         return Err(PyErr::type_error(
             "super(type, obj): obj must be an instance or subtype of type",
         ));
@@ -317,9 +317,7 @@ pub fn super_of(class: &Value, this: &Value) -> PyResult<Value> {
 /// `super()` in a method of the rule class whose key is `key` (the compiler names the class
 /// a method was defined in by its key, since one method may serve several rules' orders).
 pub fn super_of_key(key: &str, this: &Value) -> PyResult<Value> {
-    let err = || {
-        PyErr::type_error("super(type, obj): obj must be an instance or subtype of type")
-    };
+    let err = || PyErr::type_error("super(type, obj): obj must be an instance or subtype of type");
     let inst = this.downcast::<RuleInstance>().ok_or_else(err)?;
     let mro = inst.class.full_mro();
     let at = mro.iter().position(|k| k.key == key).ok_or_else(err)?;

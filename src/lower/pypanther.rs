@@ -75,4 +75,3 @@ pub(crate) fn str_const(e: &ast::Expr) -> Option<String> {
         _ => None,
     }
 }
-

@@ -358,7 +358,13 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
         .par_iter()
         .map(|s| {
             parse_file(&s.path, &s.file).map(|file| {
-                lower_module_with(&file, &s.dotted, ModuleKind::Helper, &env, &project_lowering)
+                lower_module_with(
+                    &file,
+                    &s.dotted,
+                    ModuleKind::Helper,
+                    &env,
+                    &project_lowering,
+                )
             })
         })
         .collect();
@@ -407,9 +413,7 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
     loop {
         let more: Vec<String> = modules
             .iter()
-            .filter(|(n, m)| {
-                !failed.contains(*n) && m.imports.iter().any(|i| failed.contains(i))
-            })
+            .filter(|(n, m)| !failed.contains(*n) && m.imports.iter().any(|i| failed.contains(i)))
             .map(|(n, _)| n.clone())
             .collect();
         if more.is_empty() {

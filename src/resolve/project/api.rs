@@ -15,10 +15,13 @@ use crate::diag::{Code, Diagnostic, Span};
 /// The API a virtual module (one of pypanther's, which the evaluator models) denotes.
 pub fn virtual_module(m: &str) -> Option<Api> {
     match m {
-        "pypanther" | "pypanther.base" | "pypanther.get" | "pypanther.registry"
-        | "pypanther.unit_tests" | "pypanther.severity" | "pypanther.log_types" => {
-            Some(Api::Package(m.to_string()))
-        }
+        "pypanther"
+        | "pypanther.base"
+        | "pypanther.get"
+        | "pypanther.registry"
+        | "pypanther.unit_tests"
+        | "pypanther.severity"
+        | "pypanther.log_types" => Some(Api::Package(m.to_string())),
         _ => None,
     }
 }
@@ -91,7 +94,10 @@ impl Eval<'_> {
                     ))
                 }
             }
-            _ => Ok(unknown(format!("the attribute `{name}` of pypanther's API"), span)),
+            _ => Ok(unknown(
+                format!("the attribute `{name}` of pypanther's API"),
+                span,
+            )),
         }
     }
 
@@ -125,9 +131,7 @@ impl Eval<'_> {
                     ([m], []) => (m.clone(), self.new_list(Vec::new())),
                     ([m, r], []) => (m.clone(), r.clone()),
                     ([m], [(k, r)]) if k == "rules" => (m.clone(), r.clone()),
-                    _ => {
-                        return Err(undecidable("`apply_overrides` with these arguments", span))
-                    }
+                    _ => return Err(undecidable("`apply_overrides` with these arguments", span)),
                 };
                 self.apply_overrides(&module, &rules, span)?;
                 Ok(unknown(
@@ -156,7 +160,12 @@ impl Eval<'_> {
                     V::Str(s) => s.clone(),
                     V::Enum(k2, n) if k2 == k => return Ok(V::Enum(*k, n.clone())),
                     V::Unknown(w) => return Ok(V::Unknown(w.clone())),
-                    _ => return Err(undecidable(format!("`{}(…)` of this value", k.name()), span)),
+                    _ => {
+                        return Err(undecidable(
+                            format!("`{}(…)` of this value", k.name()),
+                            span,
+                        ))
+                    }
                 };
                 let found = match k {
                     EnumKind::Severity => super::eval::SEVERITIES
@@ -217,7 +226,10 @@ impl Eval<'_> {
         if pos.len() > FILTER_PARAMS.len() {
             return Err(exc(
                 ExcKind::TypeError,
-                format!("{what}() takes at most {} positional arguments", FILTER_PARAMS.len()),
+                format!(
+                    "{what}() takes at most {} positional arguments",
+                    FILTER_PARAMS.len()
+                ),
                 span,
             ));
         }
@@ -379,12 +391,8 @@ impl Eval<'_> {
         let Some(st) = self.mods.get(module) else {
             return Vec::new();
         };
-        let mut names: Vec<(&String, usize)> = m
-            .globals
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n, i))
-            .collect();
+        let mut names: Vec<(&String, usize)> =
+            m.globals.iter().enumerate().map(|(i, n)| (n, i)).collect();
         names.sort();
         let mut out = Vec::new();
         for (_, slot) in names {
@@ -588,14 +596,19 @@ impl Eval<'_> {
                     let min = if *attr == "threshold" { 1 } else { 0 };
                     match v {
                         V::Int(i) if i >= min => {}
-                        V::Int(_) => return Err(fail(attr, "Input should be greater than the limit")),
+                        V::Int(_) => {
+                            return Err(fail(attr, "Input should be greater than the limit"))
+                        }
                         V::None | V::Str(_) | V::List(_) | V::Dict(_) => {
                             return Err(fail(attr, "Input should be a valid integer"))
                         }
                         _ => return Err(undecided()),
                     }
                 }
-                "display_name" | "id" | "default_description" | "default_runbook"
+                "display_name"
+                | "id"
+                | "default_description"
+                | "default_runbook"
                 | "default_reference" => match v {
                     V::Str(_) => {}
                     V::None | V::Int(_) | V::Bool(_) | V::List(_) | V::Dict(_) => {
@@ -643,7 +656,8 @@ impl Eval<'_> {
                     };
                     let (items, _) = self.iterate(&v, span)?;
                     for x in &items {
-                        let ok = matches!(x, V::Obj(i) if matches!(self.heap[*i].obj, HObj::Test(_)));
+                        let ok =
+                            matches!(x, V::Obj(i) if matches!(self.heap[*i].obj, HObj::Test(_)));
                         if !ok {
                             return Err(undecided());
                         }
@@ -698,7 +712,10 @@ impl Eval<'_> {
                     V::Enum(EnumKind::Severity, _) => {}
                     V::Str(s) if super::eval::SEVERITIES.contains(&&*s) => {}
                     V::Str(_) | V::None | V::Int(_) => {
-                        return Err(fail(attr, "Input should be 'INFO', 'LOW', 'MEDIUM', 'HIGH' or 'CRITICAL'"))
+                        return Err(fail(
+                            attr,
+                            "Input should be 'INFO', 'LOW', 'MEDIUM', 'HIGH' or 'CRITICAL'",
+                        ))
                     }
                     _ => return Err(undecided()),
                 },
@@ -713,7 +730,10 @@ impl Eval<'_> {
                     self.call_function(&f, vec![V::Class(c)], Vec::new(), span)?;
                 }
             } else {
-                return Err(undecidable("a `validate_config` that is not a class method", span));
+                return Err(undecidable(
+                    "a `validate_config` that is not a class method",
+                    span,
+                ));
             }
         }
         // Test names are unique.
@@ -762,7 +782,10 @@ impl Eval<'_> {
             None => {
                 return Err(exc(
                     ExcKind::AttributeError,
-                    format!("type object '{}' has no attribute 'tests'", self.classes[c].name),
+                    format!(
+                        "type object '{}' has no attribute 'tests'",
+                        self.classes[c].name
+                    ),
                     span,
                 ))
             }
@@ -825,7 +848,10 @@ impl Eval<'_> {
         if !self.classes[c].is_rule {
             return Err(exc(
                 ExcKind::AttributeError,
-                format!("type object '{}' has no attribute '{name}'", self.classes[c].name),
+                format!(
+                    "type object '{}' has no attribute '{name}'",
+                    self.classes[c].name
+                ),
                 span,
             ));
         }
@@ -932,7 +958,10 @@ impl Eval<'_> {
             "asdict" => Err(undecidable("`Rule.asdict()` in configuration code", span)),
             _ => Err(exc(
                 ExcKind::AttributeError,
-                format!("type object '{}' has no attribute '{name}'", self.classes[c].name),
+                format!(
+                    "type object '{}' has no attribute '{name}'",
+                    self.classes[c].name
+                ),
                 span,
             )),
         }
@@ -1164,7 +1193,9 @@ impl Eval<'_> {
                 match self.getattr(o, n, span) {
                     Ok(V::Unknown(w)) => Ok(V::Unknown(w)),
                     Ok(_) => Ok(V::Bool(true)),
-                    Err(Stop::Exc(e, _)) if e.matches(ExcKind::AttributeError) => Ok(V::Bool(false)),
+                    Err(Stop::Exc(e, _)) if e.matches(ExcKind::AttributeError) => {
+                        Ok(V::Bool(false))
+                    }
                     Err(e) => Err(e),
                 }
             }
@@ -1197,9 +1228,20 @@ impl Eval<'_> {
                 x,
                 V::Func(_) | V::Builtin(_) | V::Class(_) | V::Bound(_) | V::Api(_)
             ))),
-            ("range", _) | ("min", _) | ("max", _) | ("sum", _) | ("bool", _) | ("int", _)
-            | ("float", _) | ("abs", _) | ("round", _) | ("divmod", _) | ("ord", _)
-            | ("chr", _) | ("hex", _) | ("format", _) => self.builtin_rt(b, pos, kw, span),
+            ("range", _)
+            | ("min", _)
+            | ("max", _)
+            | ("sum", _)
+            | ("bool", _)
+            | ("int", _)
+            | ("float", _)
+            | ("abs", _)
+            | ("round", _)
+            | ("divmod", _)
+            | ("ord", _)
+            | ("chr", _)
+            | ("hex", _)
+            | ("format", _) => self.builtin_rt(b, pos, kw, span),
             _ => {
                 if let Some(k) = pos.iter().find(|v| matches!(v, V::Unknown(_))) {
                     return Ok(k.clone());
@@ -1211,7 +1253,11 @@ impl Eval<'_> {
 
     /// A builtin on plain data: the runtime's.
     fn builtin_rt(&mut self, b: &str, pos: Vec<V>, kw: Vec<(String, V)>, span: &Span) -> R<V> {
-        if let Some(k) = pos.iter().chain(kw.iter().map(|(_, v)| v)).find(|v| matches!(v, V::Unknown(_))) {
+        if let Some(k) = pos
+            .iter()
+            .chain(kw.iter().map(|(_, v)| v))
+            .find(|v| matches!(v, V::Unknown(_)))
+        {
             return Ok(k.clone());
         }
         for v in &pos {
@@ -1229,7 +1275,8 @@ impl Eval<'_> {
             Ok(f) => f,
             Err(_) => return Err(undecidable(format!("the builtin `{b}`"), span)),
         };
-        let kws: Vec<(&str, rt::Value)> = kws.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let kws: Vec<(&str, rt::Value)> =
+            kws.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         let r = rt::ops::call(&f, &args, &kws);
         let r = match r {
             // `range` and friends return iterators or objects: lists of their items.
@@ -1308,7 +1355,11 @@ fn bind_params(
             span,
         ));
     }
-    let mut out: Vec<(String, V)> = params.iter().zip(pos).map(|(p, v)| (p.to_string(), v)).collect();
+    let mut out: Vec<(String, V)> = params
+        .iter()
+        .zip(pos)
+        .map(|(p, v)| (p.to_string(), v))
+        .collect();
     for (k, v) in kw {
         if !params.contains(&k.as_str()) {
             return Err(exc(
@@ -1346,7 +1397,11 @@ fn bind_dataclass(
             span,
         ));
     }
-    let mut out: Vec<(String, V)> = fields.iter().zip(pos).map(|(f, v)| (f.to_string(), v)).collect();
+    let mut out: Vec<(String, V)> = fields
+        .iter()
+        .zip(pos)
+        .map(|(f, v)| (f.to_string(), v))
+        .collect();
     for (k, v) in kw {
         if !fields.contains(&k.as_str()) {
             return Err(exc(

@@ -207,7 +207,9 @@ pub fn build(ev: &Eval, registered: &[Registered], base: Program) -> (Program, V
         program.modules.insert(name, m);
     }
     if !program.detections.is_empty() {
-        program.modules.insert(RULE_BASE.to_string(), rule_base_module());
+        program
+            .modules
+            .insert(RULE_BASE.to_string(), rule_base_module());
     }
     program.detections.sort_by(|a, b| a.id.cmp(&b.id));
     (program, diags)
@@ -429,7 +431,10 @@ fn materialise(
         V::Str(s) => mk(ExprKind::Const(Const::Str(s.to_string())), span),
         V::Enum(k, n) => {
             *defaults_only = true;
-            mk(ExprKind::Const(Const::Str(ev.enum_value(*k, n).to_string())), span)
+            mk(
+                ExprKind::Const(Const::Str(ev.enum_value(*k, n).to_string())),
+                span,
+            )
         }
         V::Tuple(t) => {
             let mut items = Vec::new();
@@ -464,7 +469,11 @@ fn materialise(
             if !f.captures.is_empty() {
                 return Err("a closure over local variables".into());
             }
-            needs.fns.entry(f.module.clone()).or_default().insert(f.index);
+            needs
+                .fns
+                .entry(f.module.clone())
+                .or_default()
+                .insert(f.index);
             deps.insert(f.module.clone());
             mk(
                 ExprKind::ModuleRef(f.module.clone(), Some(hidden_fn(f.index))),
@@ -503,7 +512,8 @@ fn rule_program(
     let class = &ev.classes[c];
     let id = ev.rule_id(c).unwrap_or_default();
     let span = class.span.clone();
-    let refuse = |code: Code, msg: String| Diagnostic::new(code, span.clone(), msg).for_detection(&id);
+    let refuse =
+        |code: Code, msg: String| Diagnostic::new(code, span.clone(), msg).for_detection(&id);
     let mut deps: BTreeSet<String> = BTreeSet::new();
     deps.insert(RULE_BASE.to_string());
     let mut reads = Reads::default();
@@ -594,7 +604,8 @@ fn rule_program(
             unreachable!("list cell")
         };
         for t in items {
-            let ut = unit_test(ev, c, t, &funcs, &mut routes).map_err(|m| refuse(Code::TestData, m))?;
+            let ut =
+                unit_test(ev, c, t, &funcs, &mut routes).map_err(|m| refuse(Code::TestData, m))?;
             tests.push(ut);
         }
     }
@@ -672,7 +683,10 @@ fn rule_program(
         });
     }
     pre.push(Stmt::Assign(
-        vec![Target::Name(Name::Global(obj_slot, "_ferrule_rule_obj".into()))],
+        vec![Target::Name(Name::Global(
+            obj_slot,
+            "_ferrule_rule_obj".into(),
+        ))],
         mk(
             ExprKind::Call(
                 Box::new(mk(
@@ -731,7 +745,9 @@ fn heap_mutated(ev: &Eval, v: &V) -> bool {
             cell.mutated
                 || match &cell.obj {
                     HObj::List(l) | HObj::Set(l) => l.iter().any(|x| heap_mutated(ev, x)),
-                    HObj::Dict(d) => d.iter().any(|(k, x)| heap_mutated(ev, k) || heap_mutated(ev, x)),
+                    HObj::Dict(d) => d
+                        .iter()
+                        .any(|(k, x)| heap_mutated(ev, k) || heap_mutated(ev, x)),
                     _ => false,
                 }
         }
@@ -743,7 +759,11 @@ fn heap_mutated(ev: &Eval, v: &V) -> bool {
 /// The functions that can run at run time for a rule: its methods and function-valued
 /// members, the functions they name, transitively (within the project and managed
 /// modules). Each with whether it is a method (its first parameter is the rule object).
-fn runtime_functions(ev: &Eval, c: ClassId, _classes: &[RtClass]) -> BTreeMap<(String, usize), bool> {
+fn runtime_functions(
+    ev: &Eval,
+    c: ClassId,
+    _classes: &[RtClass],
+) -> BTreeMap<(String, usize), bool> {
     let mut out: BTreeMap<(String, usize), bool> = BTreeMap::new();
     let mut stack: Vec<((String, usize), bool)> = Vec::new();
     let mut seen_names = BTreeSet::new();
@@ -752,11 +772,16 @@ fn runtime_functions(ev: &Eval, c: ClassId, _classes: &[RtClass]) -> BTreeMap<(S
             if !seen_names.insert(name.clone()) {
                 continue;
             }
-            collect_funcs(ev, &e.value, &mut |f, is_member| {
-                let method = is_member
-                    && matches!(e.kind, MemberKind::Method | MemberKind::Property);
-                stack.push(((f.module.clone(), f.index), method));
-            }, true);
+            collect_funcs(
+                ev,
+                &e.value,
+                &mut |f, is_member| {
+                    let method =
+                        is_member && matches!(e.kind, MemberKind::Method | MemberKind::Property);
+                    stack.push(((f.module.clone(), f.index), method));
+                },
+                true,
+            );
         }
     }
     while let Some((key, method)) = stack.pop() {
@@ -780,13 +805,11 @@ fn runtime_functions(ev: &Eval, c: ClassId, _classes: &[RtClass]) -> BTreeMap<(S
                     stack.push(((g.module.clone(), g.index), false));
                 }
             }
-            ExprKind::ModuleRef(m2, Some(a)) => {
-                if ev.origin(m2) != Origin::Library {
-                    if let (Some(md), Some(s2)) = (ev.input.modules.get(m2), ev.mods.get(m2)) {
-                        if let Some(slot) = md.slot(a) {
-                            if let Some(V::Func(g)) = s2.ns.get(slot).cloned().flatten() {
-                                stack.push(((g.module.clone(), g.index), false));
-                            }
+            ExprKind::ModuleRef(m2, Some(a)) if ev.origin(m2) != Origin::Library => {
+                if let (Some(md), Some(s2)) = (ev.input.modules.get(m2), ev.mods.get(m2)) {
+                    if let Some(slot) = md.slot(a) {
+                        if let Some(V::Func(g)) = s2.ns.get(slot).cloned().flatten() {
+                            stack.push(((g.module.clone(), g.index), false));
                         }
                     }
                 }
@@ -845,7 +868,9 @@ fn changed_by_config(ev: &Eval, v: &V, depth: usize) -> bool {
             let cell = &ev.heap[*i];
             cell.mutated_by_config
                 || match &cell.obj {
-                    HObj::List(l) | HObj::Set(l) => l.iter().any(|x| changed_by_config(ev, x, depth + 1)),
+                    HObj::List(l) | HObj::Set(l) => {
+                        l.iter().any(|x| changed_by_config(ev, x, depth + 1))
+                    }
                     HObj::Dict(d) => d.iter().any(|(_, x)| changed_by_config(ev, x, depth + 1)),
                     _ => false,
                 }
@@ -871,7 +896,12 @@ fn check_functions(
         if !*method {
             continue;
         }
-        if let Some(f) = ev.input.modules.get(module).and_then(|m| m.functions.get(*idx)) {
+        if let Some(f) = ev
+            .input
+            .modules
+            .get(module)
+            .and_then(|m| m.functions.get(*idx))
+        {
             self_assigns(&f.body, &mut assigned);
         }
     }
@@ -1110,7 +1140,8 @@ fn unit_test(
         V::Str(s) => s.to_string(),
         other => json(&other)?.to_string(),
     };
-    if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&event_json) {
+    if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&event_json)
+    {
         if matches!(
             m.get("p_log_type"),
             Some(serde_json::Value::Array(_) | serde_json::Value::Object(_))
@@ -1157,7 +1188,9 @@ fn unit_test(
         };
         let get = |n: &str| mf.get(n).cloned().unwrap_or(V::None);
         let V::Str(object) = get("object_name") else {
-            return Err(format!("test `{name}` ({at}): a mock without a literal object_name"));
+            return Err(format!(
+                "test `{name}` ({at}): a mock without a literal object_name"
+            ));
         };
         if !matches!(get("side_effect"), V::None) || !matches!(get("new"), V::None) {
             return Err(format!(
@@ -1171,7 +1204,11 @@ fn unit_test(
             .modules
             .get(module)
             .and_then(|md| md.slot(&object))
-            .and_then(|slot| ev.mods.get(module).and_then(|s| s.ns.get(slot).cloned().flatten()))
+            .and_then(|slot| {
+                ev.mods
+                    .get(module)
+                    .and_then(|s| s.ns.get(slot).cloned().flatten())
+            })
             .is_some();
         let name_for_runtime = if in_module {
             // The patch is seen only by run-time code of that module; a global only
@@ -1186,8 +1223,7 @@ fn unit_test(
                 _ => continue,
             }
         } else if ev.lookup(c, &object).is_some() {
-            if ["rule", "include_filters", "exclude_filters"]
-                .contains(&&*object)
+            if ["rule", "include_filters", "exclude_filters"].contains(&&*object)
                 || RULE_METHODS.contains(&&*object)
             {
                 return Err(format!(

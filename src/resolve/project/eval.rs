@@ -30,6 +30,9 @@ pub enum Stop {
 
 pub type R<T> = Result<T, Stop>;
 
+/// Positional and keyword arguments of a call.
+type Args = (Vec<V>, Vec<(String, V)>);
+
 /// How a block ended.
 pub enum Flow {
     Normal,
@@ -446,7 +449,10 @@ impl<'a> Eval<'a> {
 
     /// The module whose code is running (`__name__` of the calling frame).
     pub fn current_module(&self) -> String {
-        self.fstack.last().map(|m| m.to_string()).unwrap_or_default()
+        self.fstack
+            .last()
+            .map(|m| m.to_string())
+            .unwrap_or_default()
     }
 
     /// Marks the current top-level statement as configuration.
@@ -501,7 +507,9 @@ impl<'a> Eval<'a> {
     pub fn alloc(&mut self, obj: HObj) -> Id {
         let config = match &obj {
             HObj::List(v) | HObj::Set(v) => v.iter().any(|x| self.is_config(x)),
-            HObj::Dict(v) => v.iter().any(|(k, x)| self.is_config(k) || self.is_config(x)),
+            HObj::Dict(v) => v
+                .iter()
+                .any(|(k, x)| self.is_config(k) || self.is_config(x)),
             HObj::Test(_) | HObj::Mock(_) => true,
         };
         self.heap.push(Cell {
@@ -704,12 +712,7 @@ impl<'a> Eval<'a> {
         f.captures
             .iter()
             .map(|(outer, own)| {
-                let v = fr
-                    .locals
-                    .get(*outer)
-                    .cloned()
-                    .flatten()
-                    .unwrap_or(V::None);
+                let v = fr.locals.get(*outer).cloned().flatten().unwrap_or(V::None);
                 (*own, v)
             })
             .collect()
@@ -746,44 +749,33 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn aug_assign(&mut self, fr: &mut Frame, t: &Target, op: BinOp, value: &Expr, span: &Span) -> R<()> {
+    fn aug_assign(
+        &mut self,
+        fr: &mut Frame,
+        t: &Target,
+        op: BinOp,
+        value: &Expr,
+        span: &Span,
+    ) -> R<()> {
         // Read the target (its object and key once, as Python does), apply the in-place
         // operator, store back.
-        let (cur, store): (V, Box<dyn Fn(&mut Self, &mut Frame, V) -> R<()>>) = match t {
-            Target::Name(n) => {
-                let cur = self.read_name(fr, n, span)?;
-                let n = n.clone();
-                let sp = span.clone();
-                (
-                    cur,
-                    Box::new(move |ev: &mut Self, fr: &mut Frame, v| {
-                        ev.assign(fr, &Target::Name(n.clone()), v, &sp)
-                    }),
-                )
-            }
+        enum Place {
+            Name(Name),
+            Attr(V, String),
+            Item(V, V),
+        }
+        let (cur, place) = match t {
+            Target::Name(n) => (self.read_name(fr, n, span)?, Place::Name(n.clone())),
             Target::Attr(o, attr) => {
                 let obj = self.eval(fr, o)?;
                 let cur = self.getattr(&obj, attr, span)?;
-                let attr = attr.clone();
-                let sp = span.clone();
-                (
-                    cur,
-                    Box::new(move |ev: &mut Self, _fr: &mut Frame, v| {
-                        ev.setattr(&obj, &attr, v, &sp, ProvKind::Assign)
-                    }),
-                )
+                (cur, Place::Attr(obj, attr.clone()))
             }
             Target::Item(o, k) => {
                 let obj = self.eval(fr, o)?;
                 let key = self.eval(fr, k)?;
                 let cur = self.getitem(&obj, &key, span)?;
-                let sp = span.clone();
-                (
-                    cur,
-                    Box::new(move |ev: &mut Self, _fr: &mut Frame, v| {
-                        ev.setitem(&obj, &key, v, &sp)
-                    }),
-                )
+                (cur, Place::Item(obj, key))
             }
             Target::Unpack(..) => return Err(undecidable("augmented assignment to a tuple", span)),
         };
@@ -812,7 +804,11 @@ impl<'a> Eval<'a> {
             }
             _ => self.binop(op, &cur, &rhs, span)?,
         };
-        store(self, fr, new)
+        match place {
+            Place::Name(n) => self.assign(fr, &Target::Name(n), new, span),
+            Place::Attr(obj, attr) => self.setattr(&obj, &attr, new, span, ProvKind::Assign),
+            Place::Item(obj, key) => self.setitem(&obj, &key, new, span),
+        }
     }
 
     // ----- names and assignment ---------------------------------------------------------
@@ -991,10 +987,17 @@ impl<'a> Eval<'a> {
             }
             ExprKind::Call(f, args) => {
                 // `any(gen)` / `all(gen)` stop at the first decisive element.
-                if let (ExprKind::Name(Name::Builtin(b)), [Arg::Pos(g)]) = (&f.kind, args.as_slice())
+                if let (ExprKind::Name(Name::Builtin(b)), [Arg::Pos(g)]) =
+                    (&f.kind, args.as_slice())
                 {
                     if (b == "any" || b == "all")
-                        && matches!(&g.kind, ExprKind::Comp { kind: CompKind::Gen, .. })
+                        && matches!(
+                            &g.kind,
+                            ExprKind::Comp {
+                                kind: CompKind::Gen,
+                                ..
+                            }
+                        )
                     {
                         return self.any_all(fr, b == "any", g);
                     }
@@ -1097,7 +1100,7 @@ impl<'a> Eval<'a> {
         xs.iter().map(|x| self.eval(fr, x)).collect()
     }
 
-    fn eval_args(&mut self, fr: &mut Frame, args: &[Arg]) -> R<(Vec<V>, Vec<(String, V)>)> {
+    fn eval_args(&mut self, fr: &mut Frame, args: &[Arg]) -> R<Args> {
         let mut pos = Vec::new();
         let mut kw: Vec<(String, V)> = Vec::new();
         for a in args {
@@ -1122,7 +1125,11 @@ impl<'a> Eval<'a> {
                     };
                     for (k, x) in items {
                         let V::Str(k) = k else {
-                            return Err(exc(ExcKind::TypeError, "keywords must be strings", &e.span));
+                            return Err(exc(
+                                ExcKind::TypeError,
+                                "keywords must be strings",
+                                &e.span,
+                            ));
                         };
                         if kw.iter().any(|(n, _)| **n == *k) {
                             return Err(exc(
@@ -1450,8 +1457,7 @@ impl<'a> Eval<'a> {
                 true
             }
             (Set(x), Set(y)) => {
-                let (HObj::Set(p), HObj::Set(q)) = (&self.heap[*x].obj, &self.heap[*y].obj)
-                else {
+                let (HObj::Set(p), HObj::Set(q)) = (&self.heap[*x].obj, &self.heap[*y].obj) else {
                     return Some(false);
                 };
                 if p.len() != q.len() {
@@ -1691,9 +1697,7 @@ impl<'a> Eval<'a> {
                     (V::Class(x), V::Class(y)) => Some(x == y),
                     (V::List(x), V::List(y)) | (V::Dict(x), V::Dict(y)) => Some(x == y),
                     (V::Enum(k1, n1), V::Enum(k2, n2)) => Some(k1 == k2 && n1 == n2),
-                    (V::Unknown(w), _) | (_, V::Unknown(w)) => {
-                        return Ok(V::Unknown(w.clone()))
-                    }
+                    (V::Unknown(w), _) | (_, V::Unknown(w)) => return Ok(V::Unknown(w.clone())),
                     (V::None, _) | (_, V::None) => Some(false),
                     _ => None,
                 };
@@ -1801,15 +1805,26 @@ impl<'a> Eval<'a> {
             Some(x) => Ok(V::Str(rt::fmt::repr(&x).into())),
             None => match v {
                 V::Enum(k, n) => Ok(V::Str(
-                    format!("<{}.{}: {}>", k.name(), n, rt::fmt::str_repr(&self.enum_value(*k, n)))
-                        .into(),
+                    format!(
+                        "<{}.{}: {}>",
+                        k.name(),
+                        n,
+                        rt::fmt::str_repr(&self.enum_value(*k, n))
+                    )
+                    .into(),
                 )),
                 V::Class(c) => Ok(V::Str(
-                    format!("<class '{}.{}'>", self.classes[*c].module, self.classes[*c].name)
-                        .into(),
+                    format!(
+                        "<class '{}.{}'>",
+                        self.classes[*c].module, self.classes[*c].name
+                    )
+                    .into(),
                 )),
                 V::Unknown(w) => Ok(V::Unknown(w.clone())),
-                _ => Ok(unknown("the repr of this value (it shows an address)", span)),
+                _ => Ok(unknown(
+                    "the repr of this value (it shows an address)",
+                    span,
+                )),
             },
         }
     }
@@ -1867,7 +1882,10 @@ impl<'a> Eval<'a> {
                 _ => unreachable!("dict cell"),
             },
             V::Tuple(t) => (t.to_vec(), false),
-            V::Str(s) => (s.chars().map(|c| V::Str(c.to_string().into())).collect(), false),
+            V::Str(s) => (
+                s.chars().map(|c| V::Str(c.to_string().into())).collect(),
+                false,
+            ),
             V::Enum(k, n) => (
                 self.enum_value(*k, n)
                     .chars()
@@ -1886,11 +1904,17 @@ impl<'a> Eval<'a> {
                 if *k == EnumKind::LogType {
                     return Err(undecidable("iterating `LogType`", span));
                 }
-                (names.into_iter().map(|n| V::Enum(*k, n.into())).collect(), false)
+                (
+                    names.into_iter().map(|n| V::Enum(*k, n.into())).collect(),
+                    false,
+                )
             }
             V::Unknown(w) => return Err(Stop::Undecidable(w.clone())),
             V::Stdlib(d) => {
-                return Err(undecidable(format!("`{d}` is only known at run time"), span))
+                return Err(undecidable(
+                    format!("`{d}` is only known at run time"),
+                    span,
+                ))
             }
             V::Class(_) | V::Func(_) | V::Module(_) | V::Obj(_) | V::None | V::Bool(_) => {
                 return Err(exc(
@@ -1910,7 +1934,10 @@ impl<'a> Eval<'a> {
     }
 
     pub fn make_set(&mut self, items: Vec<V>, span: &Span) -> R<V> {
-        if let Some(u) = items.iter().find(|x| matches!(x, V::Unknown(_) | V::Stdlib(_))) {
+        if let Some(u) = items
+            .iter()
+            .find(|x| matches!(x, V::Unknown(_) | V::Stdlib(_)))
+        {
             return Ok(match u {
                 V::Stdlib(d) => unknown(format!("`{d}` is only known at run time"), span),
                 other => other.clone(),
@@ -2031,7 +2058,9 @@ impl<'a> Eval<'a> {
                     match self.py_eq(k, key) {
                         Some(true) => return Ok(v.clone()),
                         Some(false) => {}
-                        None => return Err(undecidable("a dict key that cannot be compared", span)),
+                        None => {
+                            return Err(undecidable("a dict key that cannot be compared", span))
+                        }
                     }
                 }
                 match self.to_rt(key) {
@@ -2170,7 +2199,9 @@ impl<'a> Eval<'a> {
                 let c = *c;
                 self.note_read(obj);
                 match name {
-                    "__name__" | "__qualname__" => return Ok(V::Str(self.classes[c].name.as_str().into())),
+                    "__name__" | "__qualname__" => {
+                        return Ok(V::Str(self.classes[c].name.as_str().into()))
+                    }
                     "__module__" => return Ok(V::Str(self.classes[c].module.as_str().into())),
                     _ => {}
                 }
@@ -2182,12 +2213,18 @@ impl<'a> Eval<'a> {
                         MemberKind::ClassMethod => {
                             Ok(V::Bound(Rc::new((obj.clone(), name.to_string()))))
                         }
-                        MemberKind::Property => Ok(unknown("a property read through its class", span)),
+                        MemberKind::Property => {
+                            Ok(unknown("a property read through its class", span))
+                        }
                     },
                     None if self.classes[c].is_rule
                         && matches!(
                             name,
-                            "override" | "extend" | "validate" | "asdict" | "is_panther_managed"
+                            "override"
+                                | "extend"
+                                | "validate"
+                                | "asdict"
+                                | "is_panther_managed"
                                 | "validate_config"
                         ) =>
                     {
@@ -2232,7 +2269,11 @@ impl<'a> Eval<'a> {
                 }
                 Err(exc(
                     ExcKind::AttributeError,
-                    format!("'{}' object has no attribute '{}'", self.type_name(obj), name),
+                    format!(
+                        "'{}' object has no attribute '{}'",
+                        self.type_name(obj),
+                        name
+                    ),
                     span,
                 ))
             }
@@ -2248,7 +2289,10 @@ impl<'a> Eval<'a> {
                     Ok(V::Str(n.into()))
                 }
                 "__module__" => Ok(V::Str(f.module.as_str().into())),
-                _ => Ok(unknown(format!("the attribute `{name}` of a function"), span)),
+                _ => Ok(unknown(
+                    format!("the attribute `{name}` of a function"),
+                    span,
+                )),
             },
             V::Unknown(w) => Ok(V::Unknown(w.clone())),
             V::Stdlib(d) => Ok(V::Stdlib(format!("{d}.{name}").into())),
@@ -2342,14 +2386,21 @@ impl<'a> Eval<'a> {
                         span,
                     ));
                 }
-                Err(undecidable("instantiating a class in configuration code", span))
+                Err(undecidable(
+                    "instantiating a class in configuration code",
+                    span,
+                ))
             }
             V::Stdlib(d) => {
                 let d = d.clone();
                 self.call_stdlib(&d, pos, kw, span)
             }
             V::Unknown(w) => {
-                if pos.iter().chain(kw.iter().map(|(_, v)| v)).any(|v| self.reaches_config(v)) {
+                if pos
+                    .iter()
+                    .chain(kw.iter().map(|(_, v)| v))
+                    .any(|v| self.reaches_config(v))
+                {
                     return Err(Stop::Undecidable(w.clone()));
                 }
                 Ok(V::Unknown(w.clone()))
@@ -2402,7 +2453,11 @@ impl<'a> Eval<'a> {
                 return self.from_rt_result(r, span);
             }
         }
-        if pos.iter().chain(kw.iter().map(|(_, v)| v)).any(|v| self.reaches_config(v)) {
+        if pos
+            .iter()
+            .chain(kw.iter().map(|(_, v)| v))
+            .any(|v| self.reaches_config(v))
+        {
             return Err(undecidable(
                 format!("`{d}(…)` is given configuration values and runs only at run time"),
                 span,
@@ -2419,7 +2474,10 @@ impl<'a> Eval<'a> {
         span: &Span,
     ) -> R<V> {
         let Some(module) = self.input.modules.get(&fv.module) else {
-            return Err(undecidable("a function of a module that is not loaded", span));
+            return Err(undecidable(
+                "a function of a module that is not loaded",
+                span,
+            ));
         };
         let Some(f) = module.functions.get(fv.index) else {
             return Err(undecidable("a function that is not loaded", span));
@@ -2450,7 +2508,10 @@ impl<'a> Eval<'a> {
                 (None, None) => {
                     return Err(exc(
                         ExcKind::TypeError,
-                        format!("{}() missing 1 required positional argument: '{name}'", f.name),
+                        format!(
+                            "{}() missing 1 required positional argument: '{name}'",
+                            f.name
+                        ),
                         span,
                     ))
                 }
@@ -2485,7 +2546,10 @@ impl<'a> Eval<'a> {
                 (None, None) => {
                     return Err(exc(
                         ExcKind::TypeError,
-                        format!("{}() missing 1 required keyword-only argument: '{name}'", f.name),
+                        format!(
+                            "{}() missing 1 required keyword-only argument: '{name}'",
+                            f.name
+                        ),
                         span,
                     ))
                 }
@@ -2584,7 +2648,10 @@ impl<'a> Eval<'a> {
             _ => {
                 // Methods of plain data (str, int, tuple…): the runtime's.
                 let recv = self.to_rt(obj);
-                let args: Option<Vec<rt::Value>> = pos.iter().map(|v| self.to_rt(&self.as_str_value(v))).collect();
+                let args: Option<Vec<rt::Value>> = pos
+                    .iter()
+                    .map(|v| self.to_rt(&self.as_str_value(v)))
+                    .collect();
                 let kws: Option<Vec<(String, rt::Value)>> = kw
                     .iter()
                     .map(|(k, v)| self.to_rt(&self.as_str_value(v)).map(|x| (k.clone(), x)))
@@ -2625,9 +2692,19 @@ impl<'a> Eval<'a> {
         self.call_method(&v, name, pos, kw, span)
     }
 
-    fn list_method(&mut self, id: Id, name: &str, pos: Vec<V>, kw: Vec<(String, V)>, span: &Span) -> R<V> {
+    fn list_method(
+        &mut self,
+        id: Id,
+        name: &str,
+        pos: Vec<V>,
+        kw: Vec<(String, V)>,
+        span: &Span,
+    ) -> R<V> {
         if !kw.is_empty() && name != "sort" {
-            return Err(undecidable(format!("keyword arguments to `list.{name}`"), span));
+            return Err(undecidable(
+                format!("keyword arguments to `list.{name}`"),
+                span,
+            ));
         }
         let items = match &self.heap[id].obj {
             HObj::List(l) => l.clone(),
@@ -2699,7 +2776,11 @@ impl<'a> Eval<'a> {
                         self.note_mutation(id, "remove", span);
                         Ok(V::None)
                     }
-                    None => Err(exc(ExcKind::ValueError, "list.remove(x): x not in list", span)),
+                    None => Err(exc(
+                        ExcKind::ValueError,
+                        "list.remove(x): x not in list",
+                        span,
+                    )),
                 }
             }
             ("pop", args) => {
@@ -2776,11 +2857,21 @@ impl<'a> Eval<'a> {
                 self.note_mutation(id, "sort", span);
                 Ok(V::None)
             }
-            _ => Err(undecidable(format!("`list.{name}` with these arguments"), span)),
+            _ => Err(undecidable(
+                format!("`list.{name}` with these arguments"),
+                span,
+            )),
         }
     }
 
-    fn dict_method(&mut self, id: Id, name: &str, pos: Vec<V>, kw: Vec<(String, V)>, span: &Span) -> R<V> {
+    fn dict_method(
+        &mut self,
+        id: Id,
+        name: &str,
+        pos: Vec<V>,
+        kw: Vec<(String, V)>,
+        span: &Span,
+    ) -> R<V> {
         let items = match &self.heap[id].obj {
             HObj::Dict(d) => d.clone(),
             _ => unreachable!("dict cell"),
@@ -2869,11 +2960,21 @@ impl<'a> Eval<'a> {
                 self.note_mutation(id, "clear", span);
                 Ok(V::None)
             }
-            _ => Err(undecidable(format!("`dict.{name}` with these arguments"), span)),
+            _ => Err(undecidable(
+                format!("`dict.{name}` with these arguments"),
+                span,
+            )),
         }
     }
 
-    fn set_method(&mut self, id: Id, name: &str, pos: Vec<V>, _kw: Vec<(String, V)>, span: &Span) -> R<V> {
+    fn set_method(
+        &mut self,
+        id: Id,
+        name: &str,
+        pos: Vec<V>,
+        _kw: Vec<(String, V)>,
+        span: &Span,
+    ) -> R<V> {
         let items = match &self.heap[id].obj {
             HObj::Set(s) => s.clone(),
             _ => unreachable!("set cell"),
@@ -2908,7 +3009,13 @@ impl<'a> Eval<'a> {
     }
 
     /// `sorted(items, key=…, reverse=…)`: stable, as CPython's.
-    pub fn sorted(&mut self, items: Vec<V>, key: Option<V>, reverse: bool, span: &Span) -> R<Vec<V>> {
+    pub fn sorted(
+        &mut self,
+        items: Vec<V>,
+        key: Option<V>,
+        reverse: bool,
+        span: &Span,
+    ) -> R<Vec<V>> {
         let mut keyed = Vec::new();
         for x in items {
             let k = match &key {
@@ -2952,11 +3059,12 @@ impl<'a> Eval<'a> {
 
     /// `copy.deepcopy`, as `Rule.__init_subclass__` applies it.
     pub fn deepcopy(&mut self, v: &V, span: &Span) -> R<V> {
+        let _ = span;
         let mut memo: HashMap<Id, V> = HashMap::new();
-        self.deepcopy_memo(v, &mut memo, span)
+        self.deepcopy_memo(v, &mut memo)
     }
 
-    fn deepcopy_memo(&mut self, v: &V, memo: &mut HashMap<Id, V>, span: &Span) -> R<V> {
+    fn deepcopy_memo(&mut self, v: &V, memo: &mut HashMap<Id, V>) -> R<V> {
         Ok(match v {
             V::List(i) | V::Dict(i) | V::Set(i) | V::Obj(i) => {
                 if let Some(c) = memo.get(i) {
@@ -2970,7 +3078,7 @@ impl<'a> Eval<'a> {
                         memo.insert(*i, V::List(id));
                         let mut out = Vec::new();
                         for x in l {
-                            out.push(self.deepcopy_memo(x, memo, span)?);
+                            out.push(self.deepcopy_memo(x, memo)?);
                         }
                         self.heap[id].obj = HObj::List(out);
                         self.heap[id].unordered = cell.unordered;
@@ -2980,8 +3088,8 @@ impl<'a> Eval<'a> {
                     HObj::Dict(d) => {
                         let mut out = Vec::new();
                         for (k, x) in d {
-                            let k = self.deepcopy_memo(k, memo, span)?;
-                            let x = self.deepcopy_memo(x, memo, span)?;
+                            let k = self.deepcopy_memo(k, memo)?;
+                            let x = self.deepcopy_memo(x, memo)?;
                             out.push((k, x));
                         }
                         HObj::Dict(out)
@@ -2989,14 +3097,14 @@ impl<'a> Eval<'a> {
                     HObj::Set(s) => {
                         let mut out = Vec::new();
                         for x in s {
-                            out.push(self.deepcopy_memo(x, memo, span)?);
+                            out.push(self.deepcopy_memo(x, memo)?);
                         }
                         HObj::Set(out)
                     }
                     HObj::Test(t) => {
                         let mut fields = IndexMap::new();
                         for (k, x) in &t.fields {
-                            fields.insert(k.clone(), self.deepcopy_memo(x, memo, span)?);
+                            fields.insert(k.clone(), self.deepcopy_memo(x, memo)?);
                         }
                         HObj::Test(TestObj {
                             fields,
@@ -3007,7 +3115,7 @@ impl<'a> Eval<'a> {
                     HObj::Mock(m) => {
                         let mut fields = IndexMap::new();
                         for (k, x) in m {
-                            fields.insert(k.clone(), self.deepcopy_memo(x, memo, span)?);
+                            fields.insert(k.clone(), self.deepcopy_memo(x, memo)?);
                         }
                         HObj::Mock(fields)
                     }
@@ -3026,7 +3134,7 @@ impl<'a> Eval<'a> {
             V::Tuple(t) => {
                 let mut out = Vec::new();
                 for x in t.iter() {
-                    out.push(self.deepcopy_memo(x, memo, span)?);
+                    out.push(self.deepcopy_memo(x, memo)?);
                 }
                 V::Tuple(out.into())
             }
@@ -3076,8 +3184,10 @@ impl<'a> Eval<'a> {
         let mro = match self.c3(&bases) {
             Some(m) => m,
             None => {
-                let names: Vec<String> =
-                    bases.iter().map(|b| self.classes[*b].name.clone()).collect();
+                let names: Vec<String> = bases
+                    .iter()
+                    .map(|b| self.classes[*b].name.clone())
+                    .collect();
                 return Err(exc(
                     ExcKind::TypeError,
                     format!(
@@ -3132,7 +3242,12 @@ impl<'a> Eval<'a> {
                         // A later statement of the body reads this name through a hidden
                         // global.
                         let hidden = format!("__ferrule_class_{}_{}", c.name, n);
-                        if let Some(slot) = self.input.modules.get(&*fr.module).and_then(|m| m.slot(&hidden)) {
+                        if let Some(slot) = self
+                            .input
+                            .modules
+                            .get(&*fr.module)
+                            .and_then(|m| m.slot(&hidden))
+                        {
                             if let Some(st) = self.mods.get_mut(&*fr.module) {
                                 st.ns[slot] = Some(v.clone());
                             }
@@ -3166,7 +3281,8 @@ impl<'a> Eval<'a> {
                     function,
                     span,
                 } => {
-                    self.func_class.insert((fr.module.to_string(), *function), id);
+                    self.func_class
+                        .insert((fr.module.to_string(), *function), id);
                     let f = V::Func(Rc::new(FuncVal {
                         module: fr.module.to_string(),
                         index: *function,
@@ -3250,10 +3366,8 @@ impl<'a> Eval<'a> {
     /// C3 linearization of `bases` (each base's order is already computed); `None` when no
     /// consistent order exists.
     pub fn c3(&self, bases: &[ClassId]) -> Option<Vec<ClassId>> {
-        let mut seqs: Vec<Vec<ClassId>> = bases
-            .iter()
-            .map(|b| self.classes[*b].mro.clone())
-            .collect();
+        let mut seqs: Vec<Vec<ClassId>> =
+            bases.iter().map(|b| self.classes[*b].mro.clone()).collect();
         seqs.push(bases.to_vec());
         let mut out = Vec::new();
         loop {

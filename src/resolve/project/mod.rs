@@ -14,6 +14,10 @@
 //! set or the control flow of configuration code becomes a diagnostic naming the statement,
 //! never a guess. See [`build`] for what the registered rules become at run time.
 
+// Evaluation stops carry a Python exception and its span; they are rare and short-lived, so
+// their size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
 pub mod build;
 pub mod eval;

@@ -134,11 +134,13 @@ pub fn report(ev: &Eval, registered: &[Registered]) -> Report {
             let e = &ev.classes[owner].dict[*m];
             let (from, at) = match &e.value {
                 V::Func(f) => {
-                    let func = ev.input.modules.get(&f.module).and_then(|md| md.functions.get(f.index));
+                    let func = ev
+                        .input
+                        .modules
+                        .get(&f.module)
+                        .and_then(|md| md.functions.get(f.index));
                     let fname = func.map(|f| f.name.clone()).unwrap_or_default();
-                    let at = func
-                        .map(|f| loc(&f.span))
-                        .unwrap_or_default();
+                    let at = func.map(|f| loc(&f.span)).unwrap_or_default();
                     let cname = &ev.classes[owner].name;
                     let from = if fname == *m {
                         format!("{cname}.{m}")
@@ -208,12 +210,16 @@ fn show(ev: &Eval, v: &V, depth: usize) -> serde_json::Value {
         V::None => J::Null,
         V::Bool(b) => J::Bool(*b),
         V::Int(i) => J::from(*i),
-        V::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+        V::Float(f) => serde_json::Number::from_f64(*f)
+            .map(J::Number)
+            .unwrap_or(J::Null),
         V::Str(s) => J::String(s.to_string()),
         V::Enum(k, n) => J::String(ev.enum_value(*k, n).to_string()),
         V::Tuple(t) => J::Array(t.iter().map(|x| show(ev, x, depth + 1)).collect()),
         V::List(i) | V::Set(i) => match &ev.heap[*i].obj {
-            HObj::List(l) | HObj::Set(l) => J::Array(l.iter().map(|x| show(ev, x, depth + 1)).collect()),
+            HObj::List(l) | HObj::Set(l) => {
+                J::Array(l.iter().map(|x| show(ev, x, depth + 1)).collect())
+            }
             _ => J::Null,
         },
         V::Dict(i) => match &ev.heap[*i].obj {
@@ -241,18 +247,18 @@ fn show(ev: &Eval, v: &V, depth: usize) -> serde_json::Value {
             _ => J::String("RuleMock".into()),
         },
         V::Func(f) => {
-            let func = ev.input.modules.get(&f.module).and_then(|m| m.functions.get(f.index));
+            let func = ev
+                .input
+                .modules
+                .get(&f.module)
+                .and_then(|m| m.functions.get(f.index));
             match func {
                 Some(func) => J::String(format!("function {} ({})", func.name, loc(&func.span))),
                 None => J::String("function".into()),
             }
         }
         V::Class(c) => J::String(format!("class {}", ev.classes[*c].name)),
-        V::Unknown(w) => J::String(format!(
-            "<unknown: {} at {}>",
-            w.reason,
-            loc(&w.span)
-        )),
+        V::Unknown(w) => J::String(format!("<unknown: {} at {}>", w.reason, loc(&w.span))),
         other => J::String(format!("<{}>", ev.type_name(other))),
     }
 }

@@ -220,7 +220,10 @@ pub enum ProvKind {
     /// Set in the body of this class.
     ClassBody(String),
     /// Deep-copied from this class by `Rule.__init_subclass__` when that class was created.
-    Inherited { from: String, into: String },
+    Inherited {
+        from: String,
+        into: String,
+    },
     Override,
     Extend,
     /// `Class.attr = value` / `setattr`.
