@@ -149,7 +149,22 @@ pub fn build(ev: &Eval, registered: &[Registered], base: Program) -> (Program, V
         (ev.rule_id(r.class), c.module.clone(), c.name.clone())
     });
     let mut det_modules: Vec<(Module, Detection, BTreeSet<String>)> = Vec::new();
+    let mut ids: BTreeSet<String> = BTreeSet::new();
     for r in regs {
+        // `register` checked ids when it ran; a later `override(id=…)` can still make two
+        // registered rules share one.
+        let id = ev.rule_id(r.class).unwrap_or_default();
+        if !ids.insert(id.clone()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    r.span.clone(),
+                    format!("two registered rules end with the id `{id}`"),
+                )
+                .for_detection(&id),
+            );
+            continue;
+        }
         match rule_program(ev, r, &mut needs) {
             Ok(x) => det_modules.push(x),
             Err(d) => diags.push(d),

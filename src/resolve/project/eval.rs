@@ -353,9 +353,9 @@ impl<'a> Eval<'a> {
             return Ok(());
         }
         let Some(m) = self.input.modules.get(module) else {
-            return Err(exc(
-                ExcKind::RuntimeError,
-                format!("No module named '{module}'"),
+            // Its lowering already said why (a syntax error, an unknown import).
+            return Err(undecidable(
+                format!("the module `{module}` was not converted"),
                 span,
             ));
         };
