@@ -41,5 +41,18 @@ for dir in "$here"/corpus/projects/*/; do
     echo "projects: $name"
     python3 "$oracle/compare.py" "$dir/oracle/seed0.jsonl" "$work/$name.jsonl" \
         --alt "$dir/oracle/seed1.jsonl" || fail=1
+    # Beyond the contract fields: pypanther's own verdict and the auxiliary errors agree.
+    python3 - "$dir/oracle/seed0.jsonl" "$work/$name.jsonl" "$name" <<'PY' || fail=1
+import json, sys
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return {(r["id"], r["test"]): r for r in map(json.loads, f) if r.get("record") == "test"}
+oracle, ours = load(sys.argv[1]), load(sys.argv[2])
+bad = [k for k in oracle if k in ours and any(
+    oracle[k].get(f) != ours[k].get(f) for f in ("passed", "aux_errors"))]
+for k in bad:
+    print(f"projects: {sys.argv[3]}: {k}: passed/aux_errors differ", file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
 done
 exit $fail

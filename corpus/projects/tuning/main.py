@@ -3,8 +3,8 @@
 Covers: a filtered `get_panther_rules`, `extend` in a loop over its result, `override` of
 attributes and filters, tests attached to managed rules (which have none of their own once
 `@panther_managed` moved them aside), `override(enabled=False)`, plain assignments and an
-in-place `append`, registration through a comprehension, and mocks of names in other
-modules (a mock written in main.py patches main.py's name, not the one the rule's filter
+in-place `append`, a subclass of a managed rule (with `super()` into it and a lambda
+filter), registration through a comprehension, and mocks of names in other modules (a mock written in main.py patches main.py's name, not the one the rule's filter
 reads).
 """
 
@@ -126,5 +126,18 @@ GitHubOrgModeratorsAdd.extend(
     ]
 )
 
+
+
+# A subclass of a managed rule, created after the changes above: it copies them (`enabled`,
+# the test), and its title goes through the managed rule's with `super()`.
+class CorpRepoCreated(GithubRepoCreated):
+    id = "Corp.Repo.Created"
+
+    def title(self, event):
+        return "corp: " + super().title(event)
+
+
+CorpRepoCreated.override(enabled=True, include_filters=[lambda event: event.get("org") == "acme-corp"])
+
 register([r for r in high if r.id != "GitHub.Branch.PolicyOverride-prototype"])
-register([GithubRepoCreated, GitHubOrgModeratorsAdd])
+register([GithubRepoCreated, GitHubOrgModeratorsAdd, CorpRepoCreated])

@@ -602,6 +602,31 @@ fn rule_program(
             members,
         });
     }
+    // pypanther's defaults and the entry points read these members of every rule.
+    let filters_used = ["include_filters", "exclude_filters"].iter().any(|f| {
+        matches!(ev.lookup(c, f).map(|e| e.value), Some(V::List(i)) if matches!(&ev.heap[i].obj, HObj::List(l) if !l.is_empty()))
+    });
+    for name in [
+        "id",
+        "display_name",
+        "default_severity",
+        "default_destinations",
+        "default_runbook",
+        "default_reference",
+        "default_description",
+        "include_filters",
+        "exclude_filters",
+    ] {
+        if name.ends_with("_filters") && !filters_used {
+            continue;
+        }
+        if let Some(why) = reads.omitted.get(name) {
+            return Err(refuse(
+                Code::Unsupported,
+                format!("`{name}` is not represented at run time: {why}"),
+            ));
+        }
+    }
     // Code that runs at run time may only read what run time has.
     let funcs = runtime_functions(ev, c, &classes);
     if let Some(msg) = check_functions(ev, c, &funcs, &reads) {
@@ -626,9 +651,7 @@ fn rule_program(
     }
     deps.extend(routes.iter().cloned());
     // The detection's own module: the run-time classes, the rule object, the entry points.
-    let filters = ["include_filters", "exclude_filters"].iter().any(|f| {
-        matches!(ev.lookup(c, f).map(|e| e.value), Some(V::List(i)) if matches!(&ev.heap[i].obj, HObj::List(l) if !l.is_empty()))
-    });
+    let filters = filters_used;
     let mut src = String::new();
     if filters {
         src.push_str(
