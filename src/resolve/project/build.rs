@@ -32,6 +32,8 @@ use crate::source::python as pysrc;
 
 /// The module with pypanther's `Rule` default methods.
 pub const RULE_BASE: &str = "__ferrule_rule_base";
+/// Its global holding the run-time `Rule` class.
+const RULE_CLASS: &str = "__ferrule_rule_class";
 
 /// `Rule`'s default methods (pypanther's `base.py`), written for ferrule.
 const RULE_BASE_SRC: &str = "\
@@ -132,6 +134,8 @@ struct Needs {
     /// Classes of registered rules' method resolution orders (their methods' `super()`
     /// names them by key).
     rule_classes: BTreeSet<ClassId>,
+    /// pypanther's `Rule` at run time, and the modules its members come from.
+    rule_base: Option<(RtClass, BTreeSet<String>)>,
 }
 
 pub fn build(ev: &Eval, registered: &[Registered], base: Program) -> (Program, Vec<Diagnostic>) {
@@ -222,9 +226,45 @@ pub fn build(ev: &Eval, registered: &[Registered], base: Program) -> (Program, V
         program.modules.insert(name, m);
     }
     if !program.detections.is_empty() {
-        program
-            .modules
-            .insert(RULE_BASE.to_string(), rule_base_module());
+        let mut base = rule_base_module();
+        if let Some((rc, deps)) = needs.rule_base.take() {
+            for m in &deps {
+                if m != RULE_BASE && ev.input.modules.contains_key(m) {
+                    base.body.push(Stmt::ImportModule(m.clone()));
+                    base.imports.push(m.clone());
+                }
+            }
+            base.globals.push(RULE_CLASS.to_string());
+            let slot = base.globals.len() - 1;
+            let members = rc
+                .members
+                .into_iter()
+                .map(|m| {
+                    // The defaults' own functions are this module's globals.
+                    let value = match &m.value.kind {
+                        ExprKind::ModuleRef(md, Some(a)) if md == RULE_BASE => {
+                            let s = base.slot(a).unwrap_or(0);
+                            mk(ExprKind::Name(Name::Global(s, a.clone())), &m.value.span)
+                        }
+                        _ => m.value,
+                    };
+                    ClassMember {
+                        name: m.name,
+                        kind: m.kind,
+                        value: MemberValue::Expr(value),
+                    }
+                })
+                .collect();
+            base.body.push(Stmt::RuleClass {
+                target: Target::Name(Name::Global(slot, RULE_CLASS.to_string())),
+                key: rc.key,
+                name: rc.name,
+                module: rc.module,
+                mro: Vec::new(),
+                members,
+            });
+        }
+        program.modules.insert(RULE_BASE.to_string(), base);
     }
     program.detections.sort_by(|a, b| a.id.cmp(&b.id));
     (program, diags)
@@ -538,6 +578,9 @@ fn rule_program(
     for &k in &class.mro {
         let kc = &ev.classes[k];
         let mut members = Vec::new();
+        // `Rule`'s members come from modules its one run-time class needs.
+        let mut rule_deps: BTreeSet<String> = BTreeSet::new();
+        let deps: &mut BTreeSet<String> = if k == RULE { &mut rule_deps } else { &mut deps };
         for (name, e) in &kc.dict {
             let first = seen_names.insert(name.clone());
             let mut defaults_only = false;
@@ -547,7 +590,7 @@ fn rule_program(
                     &e.value,
                     &kc.span,
                     &mut local_needs,
-                    &mut deps,
+                    deps,
                     &mut defaults_only,
                     0,
                 ),
@@ -568,7 +611,7 @@ fn rule_program(
                     v,
                     &kc.span,
                     &mut local_needs,
-                    &mut deps,
+                    deps,
                     &mut defaults_only,
                     0,
                 ),
@@ -592,8 +635,21 @@ fn rule_program(
             }
         }
         if k == RULE {
-            // `rule` is abstract on `Rule`: a registered rule always overrides it.
+            // `rule` is abstract on `Rule`: a registered rule always overrides it. `Rule` is
+            // one class for every rule, built once by the defaults' module.
             members.retain(|m| m.name != "rule");
+            if needs.rule_base.is_none() {
+                needs.rule_base = Some((
+                    RtClass {
+                        key: kc.key.clone(),
+                        name: kc.name.clone(),
+                        module: kc.module.clone(),
+                        members,
+                    },
+                    rule_deps.clone(),
+                ));
+            }
+            continue;
         }
         classes.push(RtClass {
             key: kc.key.clone(),
@@ -695,7 +751,7 @@ fn rule_program(
     }
     for i in (0..classes.len()).rev() {
         let rc = &classes[i];
-        let mro: Vec<Expr> = ((i + 1)..classes.len())
+        let mut mro: Vec<Expr> = ((i + 1)..classes.len())
             .map(|j| {
                 mk(
                     ExprKind::Name(Name::Global(class_slots[j], format!("__ferrule_c{j}"))),
@@ -703,6 +759,10 @@ fn rule_program(
                 )
             })
             .collect();
+        mro.push(mk(
+            ExprKind::ModuleRef(RULE_BASE.to_string(), Some(RULE_CLASS.to_string())),
+            &span,
+        ));
         pre.push(Stmt::RuleClass {
             target: Target::Name(Name::Global(class_slots[i], format!("__ferrule_c{i}"))),
             key: rc.key.clone(),
