@@ -46,13 +46,17 @@ pub enum Code {
     /// A spec kind ferrule does not compile (correlation rules, simple detections).
     #[serde(rename = "F012")]
     Skipped,
+    /// A detection `--target pypanther` cannot migrate (policies, scheduled rules, what
+    /// pypanther cannot express exactly).
+    #[serde(rename = "F013")]
+    Inexpressible,
     /// PyPanther configuration that cannot be decided at compile time (a value only known at
     /// run time: the environment, a file, the clock, or code ferrule does not model).
-    #[serde(rename = "F013")]
+    #[serde(rename = "F014")]
     Undecidable,
     /// PyPanther configuration that raises in CPython (an unknown `override` argument, a
     /// rule pypanther's validation rejects, a name that does not exist).
-    #[serde(rename = "F014")]
+    #[serde(rename = "F015")]
     ProjectError,
 }
 
@@ -71,8 +75,9 @@ impl Code {
             Code::TestData => "F010",
             Code::Dependency => "F011",
             Code::Skipped => "F012",
-            Code::Undecidable => "F013",
-            Code::ProjectError => "F014",
+            Code::Inexpressible => "F013",
+            Code::Undecidable => "F014",
+            Code::ProjectError => "F015",
         }
     }
 

@@ -34,6 +34,14 @@ enum Cmd {
         /// The Python whose installed pypanther a PyPanther project uses.
         #[arg(long)]
         python: Option<PathBuf>,
+        /// With `--target pypanther`: migrate a fork of panther-analysis against the rules
+        /// pypanther ships (matched by id; pypanther's carry a `-prototype` suffix).
+        #[arg(long)]
+        against_managed: bool,
+        /// With `--target pypanther`: the installed pypanther package directory (default:
+        /// `$FERRULE_PYPANTHER`), for `LogType` members and managed rules.
+        #[arg(long, value_name = "DIR")]
+        pypanther: Option<PathBuf>,
     },
     /// Load, lower and resolve REPO; print diagnostics only.
     Check {
@@ -118,13 +126,15 @@ fn main() -> ExitCode {
             target,
             input: i,
             python,
+            against_managed,
+            pypanther,
         } => match target {
             TargetArg::Rust => {
                 driver::build_with(&repo, &out, input(i), format, &LoadOptions { python })
             }
-            TargetArg::Pypanther => Err(driver::Fatal(
-                "--target pypanther is not supported yet".into(),
-            )),
+            TargetArg::Pypanther => {
+                driver::migrate(&repo, &out, pypanther.as_deref(), against_managed, format)
+            }
         },
         Cmd::Check {
             repo,

@@ -288,6 +288,7 @@ fn clone_function(f: &Function) -> Function {
         name: f.name.clone(),
         params: Params {
             positional: f.params.positional.clone(),
+            n_posonly: f.params.n_posonly,
             varargs: f.params.varargs.clone(),
             kwonly: f.params.kwonly.clone(),
             varkw: f.params.varkw.clone(),
@@ -295,6 +296,8 @@ fn clone_function(f: &Function) -> Function {
         locals: f.locals.clone(),
         body: f.body.clone(),
         captures: f.captures.clone(),
+        cells: f.cells.clone(),
+        dynamic_defaults: f.dynamic_defaults,
         span: f.span.clone(),
     }
 }
@@ -358,6 +361,14 @@ fn walk_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
             }
             Target::Attr(a, _) => expr(a, f),
             Target::Unpack(ts, _) => ts.iter().for_each(|t| target(t, f)),
+            Target::Starred(t) => target(t, f),
+            Target::Slice(a, lo, hi, step) => {
+                expr(a, f);
+                [lo, hi, step]
+                    .into_iter()
+                    .flatten()
+                    .for_each(|x| expr(x, f));
+            }
             Target::Name(_) => {}
         }
     }
@@ -1506,6 +1517,14 @@ fn rewrite_super(stmts: &mut [Stmt], key: &str) {
             }
             Target::Attr(a, _) => expr(a, key),
             Target::Unpack(ts, _) => ts.iter_mut().for_each(|t| target(t, key)),
+            Target::Starred(t) => target(t, key),
+            Target::Slice(a, lo, hi, step) => {
+                expr(a, key);
+                [lo, hi, step]
+                    .into_iter()
+                    .flatten()
+                    .for_each(|x| expr(x, key));
+            }
             Target::Name(_) => {}
         }
     }
@@ -1593,7 +1612,10 @@ fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
                 v.push(x);
             }
         }
-        ExprKind::Attr(x, _) | ExprKind::Unary(_, x) | ExprKind::Super(x, _) => v.push(x),
+        ExprKind::Attr(x, _)
+        | ExprKind::Unary(_, x)
+        | ExprKind::Super(x, _)
+        | ExprKind::Starred(x) => v.push(x),
         ExprKind::Walrus(_, x) => v.push(x),
         ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => {
             v.push(a);
@@ -1630,6 +1652,7 @@ fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
             value,
             iter,
             conds,
+            more,
             ..
         } => {
             v.push(iter);
@@ -1638,6 +1661,10 @@ fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
                 v.push(x);
             }
             v.extend(conds.iter_mut());
+            for f in more {
+                v.push(&mut f.iter);
+                v.extend(f.conds.iter_mut());
+            }
         }
     }
     v

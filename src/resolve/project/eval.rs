@@ -142,8 +142,9 @@ pub fn undecidable(reason: impl Into<String>, span: &Span) -> Stop {
 pub fn stmt_span(s: &Stmt, module_file: &str) -> Span {
     fn target(t: &Target) -> Option<Span> {
         match t {
-            Target::Item(o, _) | Target::Attr(o, _) => Some(o.span.clone()),
+            Target::Item(o, _) | Target::Attr(o, _) | Target::Slice(o, ..) => Some(o.span.clone()),
             Target::Unpack(_, s) => Some(s.clone()),
+            Target::Starred(t) => target(t),
             Target::Name(_) => None,
         }
     }
@@ -616,6 +617,11 @@ impl<'a> Eval<'a> {
                 return Ok(Flow::Return(v));
             }
             Stmt::Pass => {}
+            Stmt::Delete(ts) => {
+                for t in ts {
+                    self.delete(fr, t, &span)?;
+                }
+            }
             Stmt::Raise(e, sp) => {
                 if let Some(Expr {
                     kind: ExprKind::Call(f, args),
@@ -702,6 +708,50 @@ impl<'a> Eval<'a> {
         Ok(Flow::Normal)
     }
 
+    /// `del target`: unbinding a name is modelled; deleting attributes, items or slices
+    /// (which could change a rule's configuration) is refused.
+    fn delete(&mut self, fr: &mut Frame, t: &Target, span: &Span) -> R<()> {
+        match t {
+            Target::Name(Name::Local(i, name)) => match fr.locals.get_mut(*i) {
+                Some(slot @ Some(_)) => {
+                    *slot = None;
+                    Ok(())
+                }
+                _ => Err(exc(
+                    ExcKind::UnboundLocalError,
+                    format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    span,
+                )),
+            },
+            Target::Name(Name::Global(slot, name)) => {
+                let module = fr.module.clone();
+                let bound = self
+                    .mods
+                    .get_mut(&*module)
+                    .and_then(|st| st.ns.get_mut(*slot))
+                    .and_then(|v| v.take());
+                if bound.is_none() {
+                    return Err(exc(
+                        ExcKind::NameError,
+                        format!("name '{name}' is not defined"),
+                        span,
+                    ));
+                }
+                if let Some(cx) = self.stmts.last_mut() {
+                    cx.bound.push((module, *slot));
+                }
+                Ok(())
+            }
+            Target::Unpack(ts, _) => {
+                for t in ts {
+                    self.delete(fr, t, span)?;
+                }
+                Ok(())
+            }
+            _ => Err(undecidable("`del` of this target in configuration code", span)),
+        }
+    }
+
     fn captures(&self, fr: &Frame, idx: usize) -> Vec<(usize, V)> {
         let Some(m) = self.input.modules.get(&*fr.module) else {
             return Vec::new();
@@ -777,7 +827,10 @@ impl<'a> Eval<'a> {
                 let cur = self.getitem(&obj, &key, span)?;
                 (cur, Place::Item(obj, key))
             }
-            Target::Unpack(..) => return Err(undecidable("augmented assignment to a tuple", span)),
+            Target::Unpack(..) | Target::Starred(_) => {
+                return Err(undecidable("augmented assignment to a tuple", span))
+            }
+            Target::Slice(..) => return Err(undecidable("augmented assignment to a slice", span)),
         };
         let rhs = self.eval(fr, value)?;
         let new = match (&cur, op) {
@@ -887,12 +940,27 @@ impl<'a> Eval<'a> {
                 self.setitem(&obj, &key, v, span)
             }
             Target::Unpack(ts, sp) => {
-                let (items, _) = self.iterate(&v, sp)?;
-                if items.len() != ts.len() {
+                let (items, unordered) = self.iterate(&v, sp)?;
+                let star = ts.iter().position(|t| matches!(t, Target::Starred(_)));
+                if unordered && items.len() > 1 {
+                    // Which item lands where is CPython's hash order: not modelled.
+                    return Err(undecidable("unpacking an unordered collection", sp));
+                }
+                let fixed = ts.len() - usize::from(star.is_some());
+                let bad = match star {
+                    Some(_) => items.len() < fixed,
+                    None => items.len() != ts.len(),
+                };
+                if bad {
                     return Err(exc(
                         ExcKind::ValueError,
-                        if items.len() > ts.len() {
+                        if star.is_none() && items.len() > ts.len() {
                             format!("too many values to unpack (expected {})", ts.len())
+                        } else if star.is_some() {
+                            format!(
+                                "not enough values to unpack (expected at least {fixed}, got {})",
+                                items.len()
+                            )
                         } else {
                             format!(
                                 "not enough values to unpack (expected {}, got {})",
@@ -903,11 +971,25 @@ impl<'a> Eval<'a> {
                         sp,
                     ));
                 }
-                for (t, x) in ts.iter().zip(items) {
-                    self.assign(fr, t, x, span)?;
+                let mut items = items.into_iter();
+                for t in ts {
+                    match t {
+                        Target::Starred(inner) => {
+                            let n = items.len() - (fixed - ts_before(ts, t));
+                            let rest: Vec<V> = items.by_ref().take(n).collect();
+                            let l = self.new_list(rest);
+                            self.assign(fr, inner, l, span)?;
+                        }
+                        t => {
+                            let x = items.next().expect("counted above");
+                            self.assign(fr, t, x, span)?;
+                        }
+                    }
                 }
                 Ok(())
             }
+            Target::Starred(_) => Err(undecidable("a starred assignment target", span)),
+            Target::Slice(..) => Err(undecidable("assignment to a slice", span)),
         }
     }
 
@@ -1082,10 +1164,23 @@ impl<'a> Eval<'a> {
                 target,
                 iter,
                 conds,
-            } => self.comp(fr, *kind, elt, value.as_deref(), target, iter, conds, span)?,
+                more,
+            } => self.comp(
+                fr,
+                *kind,
+                elt,
+                value.as_deref(),
+                target,
+                iter,
+                conds,
+                more,
+                span,
+            )?,
             ExprKind::Super(..) => {
                 return Err(undecidable("`super()` in configuration code", span))
             }
+            // Only valid inside a display, which `eval_items` handles.
+            ExprKind::Starred(_) => return Err(undecidable("`*` here", span)),
             ExprKind::Closure(idx) => V::Func(Rc::new(FuncVal {
                 module: fr.module.to_string(),
                 index: *idx,
@@ -1097,7 +1192,21 @@ impl<'a> Eval<'a> {
     }
 
     fn eval_items(&mut self, fr: &mut Frame, xs: &[Expr]) -> R<Vec<V>> {
-        xs.iter().map(|x| self.eval(fr, x)).collect()
+        let mut out = Vec::with_capacity(xs.len());
+        for x in xs {
+            if let ExprKind::Starred(inner) = &x.kind {
+                let v = self.eval(fr, inner)?;
+                let (items, unordered) = self.iterate(&v, &inner.span)?;
+                if unordered {
+                    // The order of a set's items is CPython's hash order: not modelled.
+                    return Err(undecidable("`*` of an unordered collection", &x.span));
+                }
+                out.extend(items);
+            } else {
+                out.push(self.eval(fr, x)?);
+            }
+        }
+        Ok(out)
     }
 
     fn eval_args(&mut self, fr: &mut Frame, args: &[Arg]) -> R<Args> {
@@ -1241,11 +1350,19 @@ impl<'a> Eval<'a> {
             target,
             iter,
             conds,
+            more,
             ..
         } = &g.kind
         else {
             unreachable!("checked by the caller")
         };
+        if !more.is_empty() {
+            // Short-circuiting across nested loops is not modelled: refuse, never guess.
+            return Err(undecidable(
+                "a generator with several `for` clauses in `any()`/`all()`",
+                &g.span,
+            ));
+        }
         let itv = self.eval(fr, iter)?;
         let (items, unordered) = self.iterate(&itv, &iter.span)?;
         let mut result = !any;
@@ -1294,16 +1411,52 @@ impl<'a> Eval<'a> {
         target: &Target,
         iter: &Expr,
         conds: &[Expr],
+        more: &[CompFor],
         span: &Span,
     ) -> R<V> {
+        let mut out = Vec::new();
+        let mut pairs = Vec::new();
+        self.comp_loop(
+            fr,
+            (target, iter, conds),
+            more,
+            (elt, value),
+            (&mut out, &mut pairs),
+            span,
+        )?;
+        Ok(match kind {
+            CompKind::List | CompKind::Gen => self.new_list(out),
+            CompKind::Set => self.make_set(out, span)?,
+            CompKind::Dict => {
+                let id = self.alloc(HObj::Dict(Vec::new()));
+                for (k, v) in pairs {
+                    self.dict_set(id, k, v, span)?;
+                }
+                self.heap[id].mutated = false;
+                self.heap[id].history.clear();
+                V::Dict(id)
+            }
+        })
+    }
+
+    /// One `for … in … if …` of a comprehension and, inside it, the further ones (nested
+    /// loops, innermost last), collecting the elements (or key/value pairs) in order.
+    #[allow(clippy::type_complexity)]
+    fn comp_loop(
+        &mut self,
+        fr: &mut Frame,
+        (target, iter, conds): (&Target, &Expr, &[Expr]),
+        more: &[CompFor],
+        (elt, value): (&Expr, Option<&Expr>),
+        (out, pairs): (&mut Vec<V>, &mut Vec<(V, V)>),
+        span: &Span,
+    ) -> R<()> {
         let itv = self.eval(fr, iter)?;
         let (items, unordered) = self.iterate(&itv, &iter.span)?;
         if unordered {
             self.unordered += 1;
         }
         let r = (|| {
-            let mut out = Vec::new();
-            let mut pairs = Vec::new();
             for x in items {
                 self.assign(fr, target, x, span)?;
                 let mut keep = true;
@@ -1317,6 +1470,17 @@ impl<'a> Eval<'a> {
                 if !keep {
                     continue;
                 }
+                if let Some((f, rest)) = more.split_first() {
+                    self.comp_loop(
+                        fr,
+                        (&f.target, &f.iter, &f.conds),
+                        rest,
+                        (elt, value),
+                        (&mut *out, &mut *pairs),
+                        span,
+                    )?;
+                    continue;
+                }
                 let v = self.eval(fr, elt)?;
                 match value {
                     Some(ve) => {
@@ -1326,28 +1490,12 @@ impl<'a> Eval<'a> {
                     None => out.push(v),
                 }
             }
-            Ok((out, pairs))
+            Ok(())
         })();
-        let made = match r {
-            Ok((out, pairs)) => Ok(match kind {
-                CompKind::List | CompKind::Gen => self.new_list(out),
-                CompKind::Set => self.make_set(out, span)?,
-                CompKind::Dict => {
-                    let id = self.alloc(HObj::Dict(Vec::new()));
-                    for (k, v) in pairs {
-                        self.dict_set(id, k, v, span)?;
-                    }
-                    self.heap[id].mutated = false;
-                    self.heap[id].history.clear();
-                    V::Dict(id)
-                }
-            }),
-            Err(e) => Err(e),
-        };
         if unordered {
             self.unordered -= 1;
         }
-        made
+        r
     }
 
     // ----- truth, equality, operators ---------------------------------------------------
@@ -3502,6 +3650,7 @@ pub fn may_configure(s: &Stmt) -> bool {
         match t {
             Target::Name(_) => false,
             Target::Unpack(ts, _) => ts.iter().any(target),
+            Target::Starred(t) => target(t),
             _ => true,
         }
     }
@@ -3511,6 +3660,7 @@ pub fn may_configure(s: &Stmt) -> bool {
     match s {
         Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e),
         Stmt::Assign(ts, e) => ts.iter().any(target) || expr(e),
+        Stmt::Delete(ts) => ts.iter().any(target),
         Stmt::AugAssign(t, _, e) => target(t) || expr(e),
         Stmt::If(c, a, b) => expr(c) || block(a) || block(b),
         Stmt::While(c, a) => expr(c) || block(a),
@@ -3541,6 +3691,7 @@ pub fn bound_globals(s: &Stmt, out: &mut Vec<usize>) {
         match t {
             Target::Name(Name::Global(slot, _)) => out.push(*slot),
             Target::Unpack(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            Target::Starred(t) => target(t, out),
             _ => {}
         }
     }
@@ -3548,7 +3699,7 @@ pub fn bound_globals(s: &Stmt, out: &mut Vec<usize>) {
         b.iter().for_each(|s| bound_globals(s, out));
     }
     match s {
-        Stmt::Assign(ts, _) => ts.iter().for_each(|t| target(t, out)),
+        Stmt::Assign(ts, _) | Stmt::Delete(ts) => ts.iter().for_each(|t| target(t, out)),
         Stmt::AugAssign(t, _, _)
         | Stmt::Def(t, _)
         | Stmt::ClassDef(t, _)
@@ -3580,6 +3731,13 @@ pub fn bound_globals(s: &Stmt, out: &mut Vec<usize>) {
         }
         _ => {}
     }
+}
+
+/// How many targets of an unpacking precede `t` (by identity).
+fn ts_before(ts: &[Target], t: &Target) -> usize {
+    ts.iter()
+        .position(|x| std::ptr::eq(x, t))
+        .unwrap_or(ts.len())
 }
 
 /// Names of globals a set of slots denotes, for messages.
