@@ -98,7 +98,7 @@ fn broken_projects_name_the_statement() {
         ),
         (
             "broken-override",
-            "F015",
+            "F016",
             "main.py",
             11,
             vec![
@@ -108,7 +108,7 @@ fn broken_projects_name_the_statement() {
         ),
         (
             "broken-runtime",
-            "F014",
+            "F015",
             "main.py",
             13,
             vec!["Corp.Heartbeat"],

@@ -126,7 +126,7 @@ DemoLogin.extend(tags=[\"Demo\"])\nregister(DemoLogin)\n"
     assert!(
         diags
             .iter()
-            .any(|d| d.starts_with("F015") && d.contains("List must be unique")),
+            .any(|d| d.starts_with("F016") && d.contains("List must be unique")),
         "{diags:?}"
     );
     assert!(program.detections.is_empty());
@@ -171,7 +171,7 @@ fn the_order_of_a_rule_set_is_never_observed() {
     assert!(
         diags
             .iter()
-            .any(|d| d.starts_with("F014 main.py:3") && d.contains("order")),
+            .any(|d| d.starts_with("F015 main.py:3") && d.contains("order")),
         "{diags:?}"
     );
     assert!(program.detections.is_empty());
@@ -184,7 +184,7 @@ fn an_inconsistent_method_resolution_order_raises() {
     );
     let (_, diags, _) = resolve("mro", &[("main.py", &main)]);
     assert!(
-        diags.iter().any(|d| d.starts_with("F015 main.py:12")
+        diags.iter().any(|d| d.starts_with("F016 main.py:12")
             && d.contains("consistent method resolution order")),
         "{diags:?}"
     );
@@ -202,7 +202,7 @@ NoMatcher.rule = rule\nregister(NoMatcher)\n"
     assert!(
         diags
             .iter()
-            .any(|d| d.starts_with("F015")
+            .any(|d| d.starts_with("F016")
                 && d.contains("Can't instantiate abstract class NoMatcher")),
         "{diags:?}"
     );
@@ -217,7 +217,7 @@ if os.environ.get(\"STRICT\"):\n    DemoLogin.override(enabled=False)\nregister(
     );
     let (program, diags, _) = resolve("environ", &[("main.py", &main)]);
     assert!(
-        diags.iter().any(|d| d.starts_with("F014 main.py:5")),
+        diags.iter().any(|d| d.starts_with("F015 main.py:5")),
         "{diags:?}"
     );
     assert!(diags.iter().any(|d| d.starts_with("F011")), "{diags:?}");
@@ -257,7 +257,7 @@ DemoLogin.override(\"Demo.Other\", enabled=False)\nDemoFlow.override(runbook=\"x
     );
     let (program, diags, _) = resolve("override", &[("main.py", &main)]);
     assert!(
-        diags.iter().any(|d| d.starts_with("F015 main.py:6")
+        diags.iter().any(|d| d.starts_with("F016 main.py:6")
             && d.contains("unexpected keyword argument 'runbook'")),
         "{diags:?}"
     );
@@ -265,7 +265,7 @@ DemoLogin.override(\"Demo.Other\", enabled=False)\nDemoFlow.override(runbook=\"x
     assert!(
         diags
             .iter()
-            .any(|d| d.starts_with("F015") && d.contains("log_types") && d.contains("valid list")),
+            .any(|d| d.starts_with("F016") && d.contains("log_types") && d.contains("valid list")),
         "{diags:?}"
     );
     let ids: Vec<&str> = program.detections.iter().map(|d| d.id.as_str()).collect();

@@ -145,6 +145,7 @@ pub fn build(ev: &Eval, registered: &[Registered], base: Program) -> (Program, V
         detections: Vec::new(),
         data_models: base.data_models,
         data_files: base.data_files,
+        ..Program::default()
     };
     let mut needs = Needs::default();
     let mut regs: Vec<&Registered> = registered.iter().collect();
