@@ -29,7 +29,7 @@ for dir in "$here"/corpus/projects/*/; do
     code=$?
     set -e
     if [ -f "$dir/oracle/error.txt" ]; then
-        if [ "$code" != 1 ] || ! grep -q ': F0' "$work/$name.diagnostics"; then
+        if [ "$code" != 1 ] || ! grep -q 'error\[F0' "$work/$name.diagnostics"; then
             echo "projects: $name: CPython stops in main.py ($(cat "$dir/oracle/error.txt")); ferrule must report it (exit $code)" >&2
             fail=1
         fi
