@@ -327,6 +327,13 @@ pub struct SuperProxy {
 
 /// `super()` (zero-argument form) in a method of `class` whose first parameter is `this`.
 pub fn super_of(class: &Value, this: &Value) -> PyResult<Value> {
+    // A PyPanther rule class: its method resolution order was settled at compile time.
+    if class.downcast::<crate::rule_class::RuleClass>().is_some() {
+        return crate::rule_class::super_of(class, this);
+    }
+    if let Value::Str(key) = class {
+        return crate::rule_class::super_of_key(key, this);
+    }
     if class.downcast::<ClassObj>().is_none() {
         return Err(PyErr::type_error(
             "super(type, obj): obj must be an instance or subtype of type",
