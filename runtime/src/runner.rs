@@ -757,6 +757,7 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
     let loaded: Vec<Result<(), PyErr>> = selected.iter().map(|d| (d.init)()).collect();
     let mut skipped: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
     let mut pairs: Vec<(&DetectionDef, Value)> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     let mut benched: Vec<&str> = Vec::new();
     for (def, load) in selected.iter().zip(&loaded) {
         if load.is_err() {
@@ -770,7 +771,10 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
                 continue;
             }
             match build_event(def, t, &models) {
-                Ok(ev) => pairs.push((def, ev)),
+                Ok(ev) => {
+                    pairs.push((def, ev));
+                    names.push(t.name);
+                }
                 Err(_) => {
                     *skipped
                         .entry("test events that cannot be built")
@@ -780,8 +784,16 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
         }
     }
     let mut outcomes: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
-    for (def, ev) in &pairs {
+    // Each pair's outcome, so that a baseline can be compared pair by pair.
+    let mut per_pair: Vec<Value> = Vec::new();
+    for ((def, ev), name) in pairs.iter().zip(&names) {
         let r = detection::run(def, ev, true);
+        per_pair.push(Value::list(vec![
+            Value::str(def.id),
+            Value::str(*name),
+            Value::Bool(r.trigger_alert),
+            Value::Bool(r.detection_exception.is_some()),
+        ]));
         *outcomes
             .entry(format!("pairs_{}", def.kind.as_str()))
             .or_default() += 1;
@@ -825,5 +837,6 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
         "detections",
         Value::list(benched.iter().map(|id| Value::str(*id)).collect()),
     );
+    put("per_pair", Value::list(per_pair));
     json_dumps(&Value::dict(d), true, None).unwrap_or_default()
 }
