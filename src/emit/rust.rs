@@ -1171,6 +1171,9 @@ impl<'a> Fx<'a> {
                 )
             }
         };
+        // CPython 3.11 runs a comprehension in a frame of its own, once its first
+        // iterable is evaluated; a generator's frame is resumed by whoever consumes it.
+        let generator = matches!(kind, CompKind::Gen);
         let mut body = push;
         let n = loops.len();
         for (k, (it, assign, guard)) in loops.into_iter().enumerate().rev() {
@@ -1180,9 +1183,15 @@ impl<'a> Fx<'a> {
             } else {
                 quote! {}
             };
+            let frame = if k == 0 {
+                quote! { let __frame = rt::recursion::comprehension_frame(#generator)?; }
+            } else {
+                quote! {}
+            };
             let _ = n;
             body = quote! {
                 let mut #iter_var = rt::call::PyIter::new(&#it)?;
+                #frame
                 #lab while let Some(__item) = #iter_var.next()? {
                     #assign
                     if #guard { #body }
@@ -1287,12 +1296,18 @@ impl<'a> Fx<'a> {
                 }
             }
             if let Some(fname) = builtin_fn_ident(b) {
-                return self.with_args(args, |a, k| quote! { rt::builtins::#fname(#a, #k)? });
+                // A builtin may take one of CPython's C-level recursion units.
+                return self.with_args(args, |a, k| {
+                    quote! { { rt::recursion::native()?; rt::builtins::#fname(#a, #k)? } }
+                });
             }
         }
         // Python evaluates the callee before the arguments.
         let fv = self.expr(f);
-        let call = self.with_args(args, |a, k| quote! { rt::ops::call(&__callee, #a, #k)? });
+        let call = self.with_args(
+            args,
+            |a, k| quote! { rt::ops::call_direct(&__callee, #a, #k)? },
+        );
         quote! { { let __callee: Value = #fv; #call } }
     }
 
@@ -1410,7 +1425,7 @@ impl<'a> Fx<'a> {
         quote! { {
             #defs_decl
             #caps_decl
-            Value::closure(#name, move |a, k| #fid(a, k #caps_arg #defs_arg))
+            Value::py_closure(#name, move |a, k| #fid(a, k #caps_arg #defs_arg))
         } }
     }
 }
@@ -1676,15 +1691,17 @@ pub fn format_tokens(tokens: TokenStream) -> String {
 /// as panther_core looks functions up on the module.
 pub fn entry_fn(ident: &Ident, slot: usize, init_first: bool) -> TokenStream {
     let slot = Literal::usize_unsuffixed(slot);
+    // A data model's method (`init_first`) is called through `PantherEvent.udm`; the
+    // detection's functions directly by panther_core (see `rt::recursion`).
     let init = if init_first {
-        quote! { init()?; }
+        quote! { init()?; let _udm = rt::recursion::udm_frame()?; }
     } else {
         quote! {}
     };
     quote! {
         pub fn #ident(args: &[Value], kw: Kwargs) -> PyResult<Value> {
             #init
-            rt::ops::call(&g(#slot)?, args, kw)
+            rt::ops::call_direct(&g(#slot)?, args, kw)
         }
     }
 }
