@@ -192,9 +192,30 @@ pub fn fnmatchcase(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             )))
         }
     };
-    let re = translate(&pat);
-    let m = crate::stdlib::re::match_(&[Value::str(re), name], &[])?;
-    Ok(Value::Bool(!m.is_none()))
+    let re = translated(&pat);
+    Ok(Value::Bool(crate::stdlib::re::matches_at_start(&re, &name)?))
+}
+
+thread_local! {
+    /// `translate` of the patterns seen so far, as CPython's `fnmatch._compile_pattern`
+    /// caches them (an `lru_cache` of 32,768 entries); `re` caches the compiled regex.
+    static TRANSLATED: std::cell::RefCell<std::collections::HashMap<std::rc::Rc<str>, std::rc::Rc<str>>> =
+        Default::default();
+}
+
+fn translated(pat: &std::rc::Rc<str>) -> std::rc::Rc<str> {
+    if let Some(re) = TRANSLATED.with(|c| c.borrow().get(pat).cloned()) {
+        return re;
+    }
+    let re: std::rc::Rc<str> = translate(pat).into();
+    TRANSLATED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 32_768 {
+            c.clear();
+        }
+        c.insert(pat.clone(), re.clone());
+    });
+    re
 }
 
 /// `fnmatch.fnmatch(name, pat)`.
