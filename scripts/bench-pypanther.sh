@@ -74,9 +74,11 @@ notes = [
 ]
 same = f["pairs"] == c["pairs"] and f["outcomes"] == c["outcomes"]
 if "per_pair" in f:
-    fp = sorted(map(tuple, f["per_pair"]))
-    cp = sorted(map(tuple, c["per_pair"]))
-    diff = sorted(set(fp) ^ set(cp))
+    # As multisets: two tests of a rule may share a name.
+    from collections import Counter
+    fp = Counter(map(tuple, f["per_pair"]))
+    cp = Counter(map(tuple, c["per_pair"]))
+    diff = sorted(((fp - cp) + (cp - fp)).elements())
     notes.append(f"pairs with a different outcome: {len(diff)}")
     for d in diff[:10]:
         notes.append(f"  differs: {d}")
