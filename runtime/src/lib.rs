@@ -34,3 +34,6 @@ pub mod value;
 
 pub use err::{ExcKind, PyErr, PyResult};
 pub use value::{Key, Kwargs, NativeFn, Value};
+
+/// The global allocator of a generated crate's binary (set in its `main.rs`).
+pub use mimalloc::MiMalloc as Allocator;

@@ -1497,8 +1497,9 @@ fn const_tokens(c: &Const) -> TokenStream {
             quote! { Value::Float(#l) }
         }
         Const::Str(s) => {
+            // Built once per thread, then shared (a code object's constant).
             let l = lit_str(s);
-            quote! { Value::from(#l) }
+            quote! { rt::call::lit(#l) }
         }
         Const::Bytes(b) => {
             let l = Literal::byte_string(b);
