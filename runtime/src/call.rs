@@ -23,7 +23,7 @@ pub enum Flow {
 pub fn lit(s: &'static str) -> Value {
     thread_local! {
         static LITS: RefCell<std::collections::HashMap<(usize, usize), Value, AddrHash>> =
-            RefCell::new(std::collections::HashMap::with_hasher(AddrHash));
+            const { RefCell::new(std::collections::HashMap::with_hasher(AddrHash)) };
     }
     // The literal's address and length identify it (equal literals may share storage).
     let key = (s.as_ptr() as usize, s.len());

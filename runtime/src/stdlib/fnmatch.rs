@@ -196,7 +196,9 @@ pub fn fnmatchcase(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         return Ok(Value::Bool(glob_match(&pat, n)));
     }
     let re = translated(&pat);
-    Ok(Value::Bool(crate::stdlib::re::matches_at_start(&re, &name)?))
+    Ok(Value::Bool(crate::stdlib::re::matches_at_start(
+        &re, &name,
+    )?))
 }
 
 /// What `translate(pat)`'s regex answers for a pattern without `[` on a str: every other

@@ -577,9 +577,12 @@ fn build(re: &str) -> PyResult<Regex> {
         .map_err(|e| bad(&format!("that fancy-regex rejects ({e})")))
 }
 
+/// Compiled patterns by pattern text, then by flags.
+type PatternCache = HashMap<String, Vec<(i64, Rc<Compiled>)>>;
+
 thread_local! {
     /// Compiled patterns by pattern text, then flags (a lookup allocates no key).
-    static CACHE: RefCell<HashMap<String, Vec<(i64, Rc<Compiled>)>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<PatternCache> = RefCell::new(HashMap::new());
 }
 
 impl Compiled {
