@@ -18,7 +18,7 @@ rm -rf "$out/project"
 "$ferrule" build "$corpus" --target pypanther --out "$out/project" --pypanther "$pkg" 2>/dev/null || true
 FERRULE_TEST_DIR="$out/v1-crate" "$ferrule" test "$corpus" --jsonl "$out/v1.jsonl" >/dev/null 2>&1 || true
 set +e
-FERRULE_TEST_DIR="$out/pp-crate" "$ferrule" test "$out/project" --input pypanther --jsonl "$out/pp.jsonl" \
+FERRULE_TEST_DIR="$out/pp-crate" "$ferrule" test "$out/project" --input pypanther --python "$PYP_PY" --jsonl "$out/pp.jsonl" \
   > "$out/pp.log" 2>&1
 code=$?
 set -e

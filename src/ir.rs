@@ -53,6 +53,9 @@ pub struct Module {
     pub functions: Vec<Function>,
     /// Global helper modules this one imports (by module name), for init order.
     pub imports: Vec<String>,
+    /// Modules whose globals a unit-test mock named `module::name` patches (a PyPanther
+    /// `RuleMock` patches the module where its `RuleTest` was written).
+    pub patch_routes: Vec<String>,
 }
 
 impl Module {
@@ -182,6 +185,55 @@ pub enum Stmt {
         /// The hidden local holding the `__class__` cell that `super()` reads, if a method
         /// uses it.
         cell: Option<Name>,
+    },
+    /// A class statement of a PyPanther module, as an item the resolve stage evaluates
+    /// (rule classes, their bases and mixins); it never reaches the emitter.
+    ClassDef(Target, Box<ClassDef>),
+    /// In a module of a PyPanther project: the statement that follows was not fully lowered
+    /// (its diagnostic was reported), so the resolve stage must not evaluate it.
+    Unconverted(Span),
+    /// A rule class as the resolve stage settled it: its final members and its method
+    /// resolution order (the classes after it, already built), built at run time.
+    RuleClass {
+        target: Target,
+        /// Unique identity of the class (what `super()` in its methods names).
+        key: String,
+        name: String,
+        /// `__module__`.
+        module: String,
+        mro: Vec<Expr>,
+        members: Vec<ClassMember>,
+    },
+}
+
+/// A class statement of a PyPanther module: bases, decorators and body, in source order.
+#[derive(Clone, Debug)]
+pub struct ClassDef {
+    pub name: String,
+    pub bases: Vec<Expr>,
+    pub decorators: Vec<Expr>,
+    pub body: Vec<ClassItem>,
+    pub span: Span,
+}
+
+/// A statement of a class body.
+#[derive(Clone, Debug)]
+pub enum ClassItem {
+    /// `a = b = value`: the value is evaluated once and bound to each name in turn. A
+    /// later statement of the body that reads one of these names reads the hidden module
+    /// global `__ferrule_class_<Class>_<name>`, which the evaluation also binds.
+    Attr {
+        names: Vec<String>,
+        value: Expr,
+        span: Span,
+    },
+    /// A `def` (plain, `@property`, `@staticmethod` or `@classmethod`): function `function`
+    /// of the module.
+    Method {
+        name: String,
+        kind: MemberKind,
+        function: usize,
+        span: Span,
     },
 }
 

@@ -15,6 +15,58 @@ pub enum Flow {
     Continue,
 }
 
+/// A string literal of compiled code as a `Value`: built on first use in a thread, then
+/// shared, as CPython keeps a code object's constants, instead of a new allocation per
+/// evaluation. Sharing is not observable: strings are immutable and `is` compares them by
+/// value (`Value::is`).
+pub fn lit(s: &'static str) -> Value {
+    thread_local! {
+        static LITS: RefCell<std::collections::HashMap<(usize, usize), Value, AddrHash>> =
+            const { RefCell::new(std::collections::HashMap::with_hasher(AddrHash)) };
+    }
+    // The literal's address and length identify it (equal literals may share storage).
+    let key = (s.as_ptr() as usize, s.len());
+    LITS.with(|m| {
+        if let Some(v) = m.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = Value::from(s);
+        m.borrow_mut().insert(key, v.clone());
+        v
+    })
+}
+
+/// Hashes `lit`'s keys (two machine words) with a multiply-rotate step: the keys are
+/// addresses in the binary, not input data, so no protection against collisions is needed.
+#[derive(Clone, Copy, Default)]
+struct AddrHash;
+
+impl std::hash::BuildHasher for AddrHash {
+    type Hasher = AddrHasher;
+    fn build_hasher(&self) -> AddrHasher {
+        AddrHasher(0)
+    }
+}
+
+struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// A compiled function's signature.
 pub struct Sig {
     pub name: &'static str,
@@ -37,6 +89,10 @@ pub fn bind(
     defaults: &[Option<Value>],
 ) -> PyResult<Vec<Value>> {
     let np = sig.n_positional;
+    // A positional call of exactly the parameters binds them as given (the common case).
+    if args.len() == np && kwargs.is_empty() && !sig.varargs && !sig.varkw && sig.n_kwonly == 0 {
+        return Ok(args.to_vec());
+    }
     let mut slots: Vec<Option<Value>> = vec![None; np];
     let mut extra_pos = Vec::new();
     for (i, a) in args.iter().enumerate() {

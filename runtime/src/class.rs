@@ -2143,6 +2143,13 @@ pub struct SuperProxy {
 /// `super()` in a method: `cell` is the method's `__class__` cell (or the class itself),
 /// `this` its first argument.
 pub fn super_of(cell: &Value, this: &Value) -> PyResult<Value> {
+    // A PyPanther rule class: its method resolution order was settled at compile time.
+    if cell.downcast::<crate::rule_class::RuleClass>().is_some() {
+        return crate::rule_class::super_of(cell, this);
+    }
+    if let Value::Str(key) = cell {
+        return crate::rule_class::super_of_key(key, this);
+    }
     let cls =
         match cell.downcast::<ClassCell>() {
             Some(c) => c.0.borrow().clone().ok_or_else(|| {

@@ -28,6 +28,7 @@ pub mod purity;
 pub mod pyhash;
 pub mod pyset;
 pub mod recursion;
+pub mod rule_class;
 pub mod runner;
 pub mod stdlib;
 pub mod unicode;
@@ -35,3 +36,6 @@ pub mod value;
 
 pub use err::{ExcKind, PyErr, PyResult};
 pub use value::{Key, Kwargs, NativeFn, Value};
+
+/// The global allocator of a generated crate's binary (set in its `main.rs`).
+pub use mimalloc::MiMalloc as Allocator;

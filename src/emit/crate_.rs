@@ -140,6 +140,10 @@ fn render_here(program: &Program) -> BTreeMap<String, String> {
     let main = quote! {
         //! Runs every unit test of the compiled detections (`--jsonl FILE`, `--id ID`), or
         //! measures their throughput (`--bench SECONDS`).
+
+        #[global_allocator]
+        static ALLOCATOR: ferrule_runtime::Allocator = ferrule_runtime::Allocator;
+
         fn main() {
             std::process::exit(ferrule_runtime::runner::main(&ferrule_generated::REGISTRY));
         }

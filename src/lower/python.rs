@@ -32,7 +32,32 @@ pub fn lower_module(
     kind: ModuleKind,
     env: &ImportEnv,
 ) -> (Module, Vec<Diagnostic>) {
+    lower_module_with(py, name, kind, env, &ProjectLowering::default())
+}
+
+/// How a module of a PyPanther project (or of the `pypanther` package) is lowered beyond
+/// the plain rules of [`lower_module`]: its configuration code is evaluated by the resolve
+/// stage, so class statements stay items and pypanther's API is imported virtually.
+#[derive(Default)]
+pub struct ProjectLowering<'a> {
+    /// Modules the resolve stage models (pypanther's API): `from m import x` binds
+    /// `ModuleRef(m, Some(x))` and `import m` binds `ModuleRef(m, None)`, with no import
+    /// at run time (the resolve stage keeps such statements out of run-time code).
+    pub virtual_modules: Option<&'a BTreeSet<String>>,
+    /// Class statements become [`Stmt::ClassDef`] items (several bases, decorators).
+    pub class_items: bool,
+}
+
+/// [`lower_module`] with the PyPanther project rules of `project`.
+pub fn lower_module_with(
+    py: &PyFile,
+    name: &str,
+    kind: ModuleKind,
+    env: &ImportEnv,
+    project: &ProjectLowering,
+) -> (Module, Vec<Diagnostic>) {
     let mut cx = Cx {
+        project,
         py,
         env,
         globals: Vec::new(),
@@ -42,6 +67,10 @@ pub fn lower_module(
         imports: Vec::new(),
         class_stack: Vec::new(),
         current_fn: Vec::new(),
+        class_ctx: None,
+        class_names: None,
+        class_name_read: false,
+        method_errors: 0,
         module_name: name.to_string(),
         module_kind: kind,
         loop_flags: Vec::new(),
@@ -88,6 +117,7 @@ pub fn lower_module(
         body,
         functions,
         imports: cx.imports,
+        patch_routes: Vec::new(),
     };
     (module, cx.diags)
 }
@@ -131,6 +161,15 @@ impl Scope {
     }
 }
 
+/// A name bound in the body of a PyPanther class item being lowered.
+enum ClassName {
+    /// An attribute, whose value is held in this hidden module global while the class is
+    /// built.
+    Attribute(String),
+    /// A method (its plain function).
+    Method,
+}
+
 /// A class body being lowered.
 struct ClassCtx {
     /// `scopes.len()` while the body's own statements are lowered.
@@ -149,6 +188,7 @@ struct ClassCtx {
 struct Cx<'a> {
     py: &'a PyFile,
     env: &'a ImportEnv<'a>,
+    project: &'a ProjectLowering<'a>,
     globals: Vec<String>,
     functions: Vec<Function>,
     diags: Vec<Diagnostic>,
@@ -158,6 +198,16 @@ struct Cx<'a> {
     class_stack: Vec<ClassCtx>,
     /// The qualified names of the functions being lowered, innermost last.
     current_fn: Vec<String>,
+    /// The PyPanther class item whose methods are being lowered (for `super()`).
+    class_ctx: Option<Expr>,
+    /// While a PyPanther class item's body is lowered: the names it has bound so far, which its own
+    /// statements read before globals (CPython's class namespace).
+    class_names: Option<HashMap<String, ClassName>>,
+    /// Whether a class-body statement read one of `class_names`.
+    class_name_read: bool,
+    /// Error diagnostics raised inside method bodies of class items (their statements carry
+    /// their own markers, so the class statement stays evaluable).
+    method_errors: usize,
     module_name: String,
     module_kind: ModuleKind,
     /// For each enclosing loop of the current function, innermost last: the hidden flag a
@@ -290,6 +340,23 @@ impl<'a> Cx<'a> {
     /// Resolves a name that is read.
     fn read_name(&mut self, node: &impl Ranged, id: &str) -> Name {
         let depth = self.scopes.len();
+        // A statement of a PyPanther class item's body (not a function or comprehension
+        // inside it, whose scopes skip the class namespace) reads the class's own names
+        // first.
+        if depth == 1 && self.scopes[0].comps.is_empty() {
+            match self.class_names.as_ref().and_then(|m| m.get(id)) {
+                Some(ClassName::Attribute(hidden)) => {
+                    let hidden = hidden.clone();
+                    self.class_name_read = true;
+                    let slot = self.global_slot(&hidden);
+                    return Name::Global(slot, hidden);
+                }
+                Some(ClassName::Method) => {
+                    self.unsupported(node, "a method read in its own class body");
+                }
+                None => {}
+            }
+        }
         // The class body's own names live in its namespace; a name it binds but has not
         // bound yet is looked up as a global (CPython's LOAD_NAME).
         if self.class_body().is_some_and(|c| c.bound.contains(id)) {
@@ -447,7 +514,11 @@ impl<'a> Cx<'a> {
                 (!sc.is_module && sc.names.contains_key(id))
                     || sc.comps.iter().any(|c| c.contains_key(id))
             })
-            || self.class_body().is_some_and(|c| c.bound.contains(id));
+            || self.class_body().is_some_and(|c| c.bound.contains(id))
+            || self
+                .class_names
+                .as_ref()
+                .is_some_and(|m| m.contains_key(id));
         if shadowed {
             Name::Global(0, id.to_string())
         } else {
@@ -494,6 +565,29 @@ impl<'a> Cx<'a> {
     }
 
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        // A `def` is evaluable even when its body is not: the statements of the body carry
+        // their own markers.
+        if self.project.class_items && !matches!(s, ast::Stmt::FunctionDef(_)) {
+            // The resolve stage evaluates configuration code: a statement that was not
+            // fully lowered is replaced by a marker, so that it is never evaluated as if it
+            // were (its module, having an error, is not emitted).
+            let errors = |cx: &Self| cx.diags.iter().filter(|d| d.code.is_error()).count();
+            let before = errors(self);
+            let methods_before = self.method_errors;
+            let mut lowered = Vec::new();
+            self.stmt_inner(s, &mut lowered);
+            let own = errors(self) - before - (self.method_errors - methods_before);
+            if own > 0 {
+                out.push(Stmt::Unconverted(self.span(s)));
+            } else {
+                out.extend(lowered);
+            }
+            return;
+        }
+        self.stmt_inner(s, out)
+    }
+
+    fn stmt_inner(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
         use ast::Stmt as S;
         match s {
             S::Expr(e) => {
@@ -658,7 +752,19 @@ impl<'a> Cx<'a> {
                 for alias in &i.names {
                     let dotted = alias.name.as_str();
                     let bind = alias.asname.as_ref().map(|a| a.as_str());
-                    if self.env.helpers.contains(dotted) {
+                    if self.is_virtual(dotted) {
+                        // `import pypanther` binds the package; `import pypanther.x` too.
+                        let (name, module) = match bind {
+                            Some(b) => (b.to_string(), dotted.to_string()),
+                            None => {
+                                let top = dotted.split('.').next().unwrap_or(dotted);
+                                (top.to_string(), top.to_string())
+                            }
+                        };
+                        let t = self.write_name(&name);
+                        let e = self.mk(s, ExprKind::ModuleRef(module, None));
+                        out.push(Stmt::Assign(vec![Target::Name(t)], e));
+                    } else if self.env.helpers.contains(dotted) {
                         self.imports.push(dotted.to_string());
                         out.push(Stmt::ImportModule(dotted.to_string()));
                         let t = self.write_name(bind.unwrap_or(dotted));
@@ -687,6 +793,23 @@ impl<'a> Cx<'a> {
                     return;
                 }
                 let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                if self.is_virtual(module) {
+                    for alias in &i.names {
+                        let attr = alias.name.as_str();
+                        if attr == "*" {
+                            self.unsupported(s, "`from … import *`");
+                            continue;
+                        }
+                        let bind = alias.asname.as_ref().map(|a| a.as_str()).unwrap_or(attr);
+                        let t = self.write_name(bind);
+                        let e = self.mk(
+                            s,
+                            ExprKind::ModuleRef(module.to_string(), Some(attr.to_string())),
+                        );
+                        out.push(Stmt::Assign(vec![Target::Name(t)], e));
+                    }
+                    return;
+                }
                 // `from package import helper_module, …`: each name binds a helper module.
                 if self.env.packages.contains(module)
                     && i.names.iter().all(|a| {
@@ -752,6 +875,7 @@ impl<'a> Cx<'a> {
                 }
                 out.push(Stmt::Match(subject, cases));
             }
+            S::ClassDef(c) if self.project.class_items => self.class_item(c, s, out),
             S::ClassDef(c) => self.class(c, s, out),
             S::Delete(d) => {
                 let targets = d.targets.iter().map(|t| self.target(t)).collect();
@@ -783,6 +907,139 @@ impl<'a> Cx<'a> {
             S::AsyncFunctionDef(_) | S::AsyncFor(_) => self.unsupported(s, "`async`"),
             _ => self.unsupported(s, "this statement"),
         }
+    }
+
+    /// Whether `module` is one of pypanther's API modules, which the resolve stage models.
+    fn is_virtual(&self, module: &str) -> bool {
+        self.project
+            .virtual_modules
+            .is_some_and(|v| v.contains(module))
+    }
+
+    /// A class statement of a PyPanther module, kept as an item for the resolve stage:
+    /// bases and decorators as expressions, attributes in order, methods as functions of
+    /// the module (whose `super()` names this class).
+    fn class_item(&mut self, c: &ast::StmtClassDef, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        if !self.scope().is_module {
+            self.unsupported(s, "classes defined inside functions");
+            return;
+        }
+        if !c.keywords.is_empty() {
+            self.unsupported(s, "class keywords (`metaclass=`, …)");
+            return;
+        }
+        if !c.type_params.is_empty() {
+            self.unsupported(s, "type parameters");
+            return;
+        }
+        let decorators: Vec<Expr> = c.decorator_list.iter().map(|d| self.expr(d)).collect();
+        let bases: Vec<Expr> = c.bases.iter().map(|b| self.expr(b)).collect();
+        let target = self.write_name(&c.name);
+        let class_expr = match &target {
+            Name::Global(slot, n) => Expr {
+                kind: ExprKind::Name(Name::Global(*slot, n.clone())),
+                span: self.span(s),
+            },
+            _ => return,
+        };
+        let saved_names = self.class_names.replace(HashMap::new());
+        let saved_read = std::mem::replace(&mut self.class_name_read, false);
+        let hidden = |n: &str| format!("__ferrule_class_{}_{}", c.name, n);
+        let mut body = Vec::new();
+        for b in &c.body {
+            match b {
+                ast::Stmt::Pass(_) => {}
+                ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(_)) => {}
+                ast::Stmt::FunctionDef(f) => {
+                    let kind = match f.decorator_list.as_slice() {
+                        [] => MemberKind::Method,
+                        [ast::Expr::Name(n)] if n.id.as_str() == "property" => MemberKind::Property,
+                        [ast::Expr::Name(n)] if n.id.as_str() == "staticmethod" => {
+                            MemberKind::StaticMethod
+                        }
+                        [ast::Expr::Name(n)] if n.id.as_str() == "classmethod" => {
+                            MemberKind::ClassMethod
+                        }
+                        _ => {
+                            self.unsupported(b, "this method decorator");
+                            continue;
+                        }
+                    };
+                    let saved = self.class_ctx.replace(class_expr.clone());
+                    let before = self.diags.iter().filter(|d| d.code.is_error()).count();
+                    let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), b);
+                    self.method_errors +=
+                        self.diags.iter().filter(|d| d.code.is_error()).count() - before;
+                    self.class_ctx = saved;
+                    if let Some(m) = self.class_names.as_mut() {
+                        m.insert(f.name.to_string(), ClassName::Method);
+                    }
+                    body.push(ClassItem::Method {
+                        name: f.name.to_string(),
+                        kind,
+                        function: idx,
+                        span: self.span(b),
+                    });
+                }
+                ast::Stmt::Assign(a)
+                    if a.targets.iter().all(|t| matches!(t, ast::Expr::Name(_))) =>
+                {
+                    let value = self.expr(&a.value);
+                    let mut names = Vec::new();
+                    for t in &a.targets {
+                        if let ast::Expr::Name(n) = t {
+                            names.push(n.id.to_string());
+                            if let Some(m) = self.class_names.as_mut() {
+                                m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
+                            }
+                        }
+                    }
+                    body.push(ClassItem::Attr {
+                        names,
+                        value,
+                        span: self.span(b),
+                    });
+                }
+                ast::Stmt::AnnAssign(a) if matches!(&*a.target, ast::Expr::Name(_)) => {
+                    let (ast::Expr::Name(n), Some(value)) = (&*a.target, &a.value) else {
+                        continue;
+                    };
+                    let value = self.expr(value);
+                    if let Some(m) = self.class_names.as_mut() {
+                        m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
+                    }
+                    body.push(ClassItem::Attr {
+                        names: vec![n.id.to_string()],
+                        value,
+                        span: self.span(b),
+                    });
+                }
+                other => self.unsupported(other, "this statement in a class body"),
+            }
+        }
+        // The hidden globals a later statement of the body reads must exist as slots.
+        if self.class_name_read {
+            for item in &body {
+                if let ClassItem::Attr { names, .. } = item {
+                    for n in names {
+                        self.global_slot(&hidden(n));
+                    }
+                }
+            }
+        }
+        self.class_names = saved_names;
+        self.class_name_read = saved_read;
+        let span = self.span(s);
+        out.push(Stmt::ClassDef(
+            Target::Name(target),
+            Box::new(ClassDef {
+                name: c.name.to_string(),
+                bases,
+                decorators,
+                body,
+                span,
+            }),
+        ));
     }
 
     /// Before a loop with an `else`: a hidden flag, cleared, that its `break`s set.
@@ -954,6 +1211,12 @@ impl<'a> Cx<'a> {
     fn qualname_of(&mut self, name: &str) -> String {
         if let Some(c) = self.class_body() {
             return format!("{}.{}", c.qualname, name);
+        }
+        // A method of a PyPanther class item (lowered from module level).
+        if let (Some(cls), 1) = (&self.class_ctx, self.scopes.len()) {
+            if let ExprKind::Name(Name::Global(_, class)) = &cls.kind {
+                return format!("{class}.{name}");
+            }
         }
         let in_function = !self.scope().is_module;
         match self.current_fn.last() {
@@ -1250,7 +1513,27 @@ impl<'a> Cx<'a> {
             }
             E::Call(c) if is_super_call(c) && !self.name_is_rebound("super") => {
                 // `super()` in a method: its class's `__class__` cell and the method's
-                // first argument.
+                // first argument. In a method of a PyPanther class item: the class itself
+                // (the resolve stage replaces it by the rule class's key).
+                if let Some(cls) = self.class_ctx.clone() {
+                    match self.scopes.len() {
+                        2 if self.scope().n_positional > 0 => {
+                            let this = Name::Local(0, self.scopes[1].locals[0].clone());
+                            ExprKind::Super(Box::new(cls), this)
+                        }
+                        2 => {
+                            self.unsupported(
+                                e,
+                                "`super()` in a method without a positional parameter",
+                            );
+                            ExprKind::Const(Const::None)
+                        }
+                        _ => {
+                            self.unsupported(e, "`super()` outside a method's own body");
+                            ExprKind::Const(Const::None)
+                        }
+                    }
+                } else {
                 match self.method_class() {
                     Some(ci) if self.scope().n_positional > 0 => {
                         let first = self.scope().locals[0].clone();
@@ -1267,6 +1550,7 @@ impl<'a> Cx<'a> {
                         self.unsupported(e, "`super()` outside a method's own body");
                         ExprKind::Const(Const::None)
                     }
+                }
                 }
             }
             E::Call(c) => {

@@ -212,7 +212,11 @@ impl Walker<'_> {
                     self.target(t, stores, false);
                 }
             }
-            Stmt::ImportModule(_) => {}
+            // PyPanther project items never reach a migrated v1 module; they bind a name.
+            Stmt::ImportModule(_) | Stmt::Unconverted(_) => {}
+            Stmt::ClassDef(t, _) | Stmt::RuleClass { target: t, .. } => {
+                self.target(t, stores, false)
+            }
             Stmt::Class {
                 target,
                 decorators,
