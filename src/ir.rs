@@ -213,6 +213,9 @@ pub struct ClassDef {
     pub bases: Vec<Expr>,
     pub decorators: Vec<Expr>,
     pub body: Vec<ClassItem>,
+    /// Names the body annotates, in order (for `dataclasses`, when the class is built at
+    /// run time).
+    pub annotations: Vec<(String, AnnKind)>,
     pub span: Span,
 }
 
@@ -235,6 +238,31 @@ pub enum ClassItem {
         function: usize,
         span: Span,
     },
+}
+
+/// A member of a rule class ([`Stmt::RuleClass`]).
+#[derive(Clone, Debug)]
+pub struct ClassMember {
+    pub name: String,
+    pub kind: MemberKind,
+    pub value: MemberValue,
+}
+
+/// How a member of a rule class is exposed (mirrors the runtime's `rule_class` kinds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberKind {
+    Method,
+    Property,
+    StaticMethod,
+    ClassMethod,
+    Attribute,
+}
+
+/// A member's value: a function of the module, or an expression (class attributes).
+#[derive(Clone, Debug)]
+pub enum MemberValue {
+    Function(usize),
+    Expr(Expr),
 }
 
 /// What a class-body annotation declares.

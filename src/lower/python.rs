@@ -932,6 +932,29 @@ impl<'a> Cx<'a> {
             self.unsupported(s, "type parameters");
             return;
         }
+        // Special names are consulted by the runtime only when it knows them
+        // (`rt::class::SUPPORTED_HOOKS`); any other is refused by name.
+        let supported = ferrule_runtime::class::SUPPORTED_HOOKS;
+        let mut annotations = Vec::new();
+        for b in &c.body {
+            let mut names = Vec::new();
+            collect_bound(std::slice::from_ref(b), &mut names, false);
+            if let ast::Stmt::AnnAssign(a) = b {
+                collect_target_names(&a.target, &mut names);
+                if let ast::Expr::Name(n) = &*a.target {
+                    annotations.push((n.id.to_string(), ann_kind(&a.annotation)));
+                }
+            }
+            names.dedup();
+            for n in names.iter().filter(|n| {
+                n.starts_with("__") && n.ends_with("__") && n.len() > 4 && !supported.contains(&n.as_str())
+            }) {
+                self.unsupported(
+                    b,
+                    format!("the special method or attribute `{n}` in a class body"),
+                );
+            }
+        }
         let decorators: Vec<Expr> = c.decorator_list.iter().map(|d| self.expr(d)).collect();
         let bases: Vec<Expr> = c.bases.iter().map(|b| self.expr(b)).collect();
         let target = self.write_name(&c.name);
@@ -1037,6 +1060,7 @@ impl<'a> Cx<'a> {
                 bases,
                 decorators,
                 body,
+                annotations,
                 span,
             }),
         ));

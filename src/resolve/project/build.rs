@@ -375,7 +375,8 @@ fn walk_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
     }
     for s in stmts {
         match s {
-            Stmt::Expr(e) | Stmt::Return(Some(e)) | Stmt::Raise(Some(e), _) => expr(e, f),
+            Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e, f),
+            Stmt::Raise(e, cause, _) => e.iter().chain(cause).for_each(|e| expr(e, f)),
             Stmt::Assign(ts, e) => {
                 expr(e, f);
                 ts.iter().for_each(|t| target(t, f));
@@ -402,6 +403,7 @@ fn walk_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
                 body,
                 handlers,
                 orelse,
+                finalbody,
             } => {
                 walk_stmts(body, f);
                 for h in handlers {
@@ -409,6 +411,16 @@ fn walk_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
                     walk_stmts(&h.body, f);
                 }
                 walk_stmts(orelse, f);
+                walk_stmts(finalbody, f);
+            }
+            Stmt::With { items, body } => {
+                for (e, t) in items {
+                    expr(e, f);
+                    if let Some(t) = t {
+                        target(t, f);
+                    }
+                }
+                walk_stmts(body, f);
             }
             Stmt::Match(e, arms) => {
                 expr(e, f);
@@ -420,15 +432,19 @@ fn walk_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
                     walk_stmts(b, f);
                 }
             }
-            Stmt::Class { base, members, .. } => {
-                if let Some(b) = base {
-                    expr(b, f);
-                }
-                for m in members {
-                    if let MemberValue::Expr(e) = &m.value {
-                        expr(e, f);
-                    }
-                }
+            Stmt::Class {
+                decorators,
+                bases,
+                keywords,
+                body,
+                ..
+            } => {
+                decorators
+                    .iter()
+                    .chain(bases)
+                    .chain(keywords.iter().map(|(_, e)| e))
+                    .for_each(|e| expr(e, f));
+                walk_stmts(body, f);
             }
             Stmt::RuleClass { mro, members, .. } => {
                 mro.iter().for_each(|e| expr(e, f));
@@ -1136,12 +1152,24 @@ fn self_assigns(stmts: &[Stmt], out: &mut BTreeSet<String>) {
                 body,
                 handlers,
                 orelse,
+                finalbody,
             } => {
                 self_assigns(body, out);
                 for h in handlers {
                     self_assigns(&h.body, out);
                 }
                 self_assigns(orelse, out);
+                self_assigns(finalbody, out);
+            }
+            Stmt::With { items, body } => {
+                for (_, t) in items {
+                    if let Some(Target::Attr(o, n)) = t {
+                        if matches!(o.kind, ExprKind::Name(Name::Local(0, _))) {
+                            out.insert(n.clone());
+                        }
+                    }
+                }
+                self_assigns(body, out);
             }
             _ => {}
         }
@@ -1182,6 +1210,10 @@ fn bare_self(stmts: &[Stmt]) -> Option<usize> {
             match s {
                 Stmt::Assign(ts, _) => ts.iter().for_each(|t| target(t, allowed)),
                 Stmt::AugAssign(t, _, _) | Stmt::For(t, _, _) => target(t, allowed),
+                Stmt::With { items, .. } => items
+                    .iter()
+                    .filter_map(|(_, t)| t.as_ref())
+                    .for_each(|t| target(t, allowed)),
                 _ => {}
             }
             match s {
@@ -1194,13 +1226,16 @@ fn bare_self(stmts: &[Stmt]) -> Option<usize> {
                     body,
                     handlers,
                     orelse,
+                    finalbody,
                 } => {
                     targets(body, allowed);
                     for h in handlers {
                         targets(&h.body, allowed);
                     }
                     targets(orelse, allowed);
+                    targets(finalbody, allowed);
                 }
+                Stmt::With { body, .. } => targets(body, allowed),
                 Stmt::Match(_, arms) => arms.iter().for_each(|(_, _, b)| targets(b, allowed)),
                 _ => {}
             }
@@ -1480,12 +1515,7 @@ fn runtime_module(ev: &Eval, name: &str, m: &Module, needs: &Needs) -> Module {
                 }
             }
             if !config {
-                body.push(Stmt::Class {
-                    target: target.clone(),
-                    name: c.name.clone(),
-                    base: c.bases.first().cloned(),
-                    members,
-                });
+                body.push(plain_class(target, c, members));
             }
         }
     }
@@ -1499,6 +1529,59 @@ fn runtime_module(ev: &Eval, name: &str, m: &Module, needs: &Needs) -> Module {
         }
     }
     out
+}
+
+/// A class statement of a project module that is not configuration, built at run time as
+/// a helper's class is (`rt::class`): its body binds each member, in source order, in the
+/// class namespace (attributes read from the hidden globals their values went to).
+fn plain_class(target: &Target, c: &ClassDef, members: Vec<ClassMember>) -> Stmt {
+    let mut body = Vec::new();
+    for m in members {
+        let t = Target::Name(Name::ClassNs(
+            m.name.clone(),
+            Box::new(Name::Builtin(m.name.clone())),
+        ));
+        let value = match m.value {
+            MemberValue::Expr(e) => e,
+            MemberValue::Function(idx) => {
+                let f = Expr {
+                    kind: ExprKind::Closure(idx),
+                    span: c.span.clone(),
+                };
+                let decorator = match m.kind {
+                    MemberKind::Property => Some("property"),
+                    MemberKind::StaticMethod => Some("staticmethod"),
+                    MemberKind::ClassMethod => Some("classmethod"),
+                    MemberKind::Method | MemberKind::Attribute => None,
+                };
+                match decorator {
+                    Some(d) => Expr {
+                        kind: ExprKind::Call(
+                            Box::new(Expr {
+                                kind: ExprKind::Name(Name::Builtin(d.to_string())),
+                                span: c.span.clone(),
+                            }),
+                            vec![Arg::Pos(f)],
+                        ),
+                        span: c.span.clone(),
+                    },
+                    None => f,
+                }
+            }
+        };
+        body.push(Stmt::Assign(vec![t], value));
+    }
+    Stmt::Class {
+        target: target.clone(),
+        name: c.name.clone(),
+        qualname: c.name.clone(),
+        decorators: c.decorators.clone(),
+        bases: c.bases.clone(),
+        keywords: Vec::new(),
+        body,
+        annotations: c.annotations.clone(),
+        cell: None,
+    }
 }
 
 fn rewrite_super(stmts: &mut [Stmt], key: &str) {
@@ -1531,7 +1614,8 @@ fn rewrite_super(stmts: &mut [Stmt], key: &str) {
     }
     for s in stmts {
         match s {
-            Stmt::Expr(e) | Stmt::Return(Some(e)) | Stmt::Raise(Some(e), _) => expr(e, key),
+            Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e, key),
+            Stmt::Raise(e, cause, _) => e.iter_mut().chain(cause).for_each(|e| expr(e, key)),
             Stmt::Assign(ts, e) => {
                 expr(e, key);
                 ts.iter_mut().for_each(|t| target(t, key));
@@ -1558,12 +1642,24 @@ fn rewrite_super(stmts: &mut [Stmt], key: &str) {
                 body,
                 handlers,
                 orelse,
+                finalbody,
             } => {
                 rewrite_super(body, key);
                 for h in handlers {
+                    h.types.iter_mut().for_each(|t| expr(t, key));
                     rewrite_super(&mut h.body, key);
                 }
                 rewrite_super(orelse, key);
+                rewrite_super(finalbody, key);
+            }
+            Stmt::With { items, body } => {
+                for (e, t) in items {
+                    expr(e, key);
+                    if let Some(t) = t {
+                        target(t, key);
+                    }
+                }
+                rewrite_super(body, key);
             }
             Stmt::Match(e, arms) => {
                 expr(e, key);

@@ -156,7 +156,7 @@ pub fn stmt_span(s: &Stmt, module_file: &str) -> Span {
         Stmt::AugAssign(t, _, e) => target(t).or(Some(e.span.clone())),
         Stmt::For(_, e, _) => Some(e.span.clone()),
         Stmt::Return(Some(e)) => Some(e.span.clone()),
-        Stmt::Raise(_, s) | Stmt::Unconverted(s) => Some(s.clone()),
+        Stmt::Raise(_, _, s) | Stmt::Unconverted(s) => Some(s.clone()),
         Stmt::ClassDef(_, c) => Some(c.span.clone()),
         Stmt::Try { body, .. } => body.first().map(|b| stmt_span(b, module_file)),
         _ => None,
@@ -622,7 +622,10 @@ impl<'a> Eval<'a> {
                     self.delete(fr, t, &span)?;
                 }
             }
-            Stmt::Raise(e, sp) => {
+            Stmt::Raise(_, Some(_), sp) => {
+                return Err(undecidable("`raise … from …` in configuration code", sp));
+            }
+            Stmt::Raise(e, None, sp) => {
                 if let Some(Expr {
                     kind: ExprKind::Call(f, args),
                     ..
@@ -646,10 +649,15 @@ impl<'a> Eval<'a> {
                 };
                 return Err(self.raise_value(&v, sp));
             }
+            Stmt::Try { finalbody, .. } if !finalbody.is_empty() => {
+                return Err(undecidable("`try … finally` in configuration code", &span));
+            }
+            Stmt::With { .. } => return Err(undecidable("`with` in configuration code", &span)),
             Stmt::Try {
                 body,
                 handlers,
                 orelse,
+                ..
             } => {
                 return match self.exec_block(fr, body) {
                     Ok(Flow::Normal) => self.exec_block(fr, orelse),
@@ -904,6 +912,7 @@ impl<'a> Eval<'a> {
                 }
                 Ok(V::Builtin(b.as_str().into()))
             }
+            Name::ClassNs(..) => Err(undecidable("a class body in configuration code", span)),
         }
     }
 
@@ -930,6 +939,9 @@ impl<'a> Eval<'a> {
                 Ok(())
             }
             Target::Name(Name::Builtin(_)) => Ok(()),
+            Target::Name(Name::ClassNs(..)) => {
+                Err(undecidable("a class body in configuration code", span))
+            }
             Target::Attr(o, attr) => {
                 let obj = self.eval(fr, o)?;
                 self.setattr(&obj, attr, v, span, ProvKind::Assign)
@@ -3669,7 +3681,19 @@ pub fn may_configure(s: &Stmt) -> bool {
             body,
             handlers,
             orelse,
-        } => block(body) || handlers.iter().any(|h| block(&h.body)) || block(orelse),
+            finalbody,
+        } => {
+            block(body)
+                || handlers.iter().any(|h| block(&h.body))
+                || block(orelse)
+                || block(finalbody)
+        }
+        Stmt::With { items, body } => {
+            items
+                .iter()
+                .any(|(e, t)| expr(e) || t.as_ref().is_some_and(target))
+                || block(body)
+        }
         Stmt::Match(e, arms) => expr(e) || arms.iter().any(|(_, _, b)| block(b)),
         Stmt::ClassDef(..)
         | Stmt::ImportModule(_)
@@ -3717,12 +3741,21 @@ pub fn bound_globals(s: &Stmt, out: &mut Vec<usize>) {
             body,
             handlers,
             orelse,
+            finalbody,
         } => {
             block(body, out);
             for h in handlers {
                 block(&h.body, out);
             }
             block(orelse, out);
+            block(finalbody, out);
+        }
+        Stmt::With { items, body } => {
+            items
+                .iter()
+                .filter_map(|(_, t)| t.as_ref())
+                .for_each(|t| target(t, out));
+            block(body, out);
         }
         Stmt::Match(_, arms) => {
             for (_, _, b) in arms {
