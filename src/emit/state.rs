@@ -80,7 +80,9 @@ fn binds_global(s: &Stmt) -> bool {
     match s {
         Stmt::Assign(ts, _) | Stmt::Delete(ts) => ts.iter().any(target_is_global),
         Stmt::AugAssign(t, ..) | Stmt::For(t, ..) | Stmt::Def(t, _) => target_is_global(t),
-        Stmt::Class { target, .. } => target_is_global(target),
+        Stmt::Class { target, .. }
+        | Stmt::RuleClass { target, .. }
+        | Stmt::ClassDef(target, _) => target_is_global(target),
         Stmt::Try { handlers, .. } => handlers
             .iter()
             .any(|h| matches!(h.name, Some(Name::Global(..)))),
@@ -244,6 +246,21 @@ pub fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
             v.extend(decorators);
             v.extend(bases);
             v.extend(keywords.iter().map(|(_, e)| e));
+        }
+        Stmt::RuleClass { mro, members, .. } => {
+            v.extend(mro);
+            v.extend(members.iter().filter_map(|m| match &m.value {
+                MemberValue::Expr(e) => Some(e),
+                MemberValue::Function(_) => None,
+            }));
+        }
+        Stmt::ClassDef(_, c) => {
+            v.extend(&c.decorators);
+            v.extend(&c.bases);
+            v.extend(c.body.iter().filter_map(|i| match i {
+                ClassItem::Attr { value, .. } => Some(value),
+                ClassItem::Method { .. } => None,
+            }));
         }
         _ => {}
     }

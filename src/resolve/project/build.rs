@@ -287,6 +287,7 @@ fn clone_module(m: &Module) -> Module {
 fn clone_function(f: &Function) -> Function {
     Function {
         name: f.name.clone(),
+        qualname: f.qualname.clone(),
         params: Params {
             positional: f.params.positional.clone(),
             n_posonly: f.params.n_posonly,
