@@ -80,9 +80,9 @@ fn binds_global(s: &Stmt) -> bool {
     match s {
         Stmt::Assign(ts, _) | Stmt::Delete(ts) => ts.iter().any(target_is_global),
         Stmt::AugAssign(t, ..) | Stmt::For(t, ..) | Stmt::Def(t, _) => target_is_global(t),
-        Stmt::Class { target, .. }
-        | Stmt::RuleClass { target, .. }
-        | Stmt::ClassDef(target, _) => target_is_global(target),
+        Stmt::Class { target, .. } | Stmt::RuleClass { target, .. } | Stmt::ClassDef(target, _) => {
+            target_is_global(target)
+        }
         Stmt::Try { handlers, .. } => handlers
             .iter()
             .any(|h| matches!(h.name, Some(Name::Global(..)))),

@@ -947,7 +947,10 @@ impl<'a> Cx<'a> {
             }
             names.dedup();
             for n in names.iter().filter(|n| {
-                n.starts_with("__") && n.ends_with("__") && n.len() > 4 && !supported.contains(&n.as_str())
+                n.starts_with("__")
+                    && n.ends_with("__")
+                    && n.len() > 4
+                    && !supported.contains(&n.as_str())
             }) {
                 self.unsupported(
                     b,
@@ -1558,23 +1561,26 @@ impl<'a> Cx<'a> {
                         }
                     }
                 } else {
-                match self.method_class() {
-                    Some(ci) if self.scope().n_positional > 0 => {
-                        let first = self.scope().locals[0].clone();
-                        let cell = self.class_cell_local(ci);
-                        let cell =
-                            self.mk(e, ExprKind::Name(Name::Local(cell, "__class__".into())));
-                        ExprKind::Super(Box::new(cell), Name::Local(0, first))
+                    match self.method_class() {
+                        Some(ci) if self.scope().n_positional > 0 => {
+                            let first = self.scope().locals[0].clone();
+                            let cell = self.class_cell_local(ci);
+                            let cell =
+                                self.mk(e, ExprKind::Name(Name::Local(cell, "__class__".into())));
+                            ExprKind::Super(Box::new(cell), Name::Local(0, first))
+                        }
+                        Some(_) => {
+                            self.unsupported(
+                                e,
+                                "`super()` in a method without a positional parameter",
+                            );
+                            ExprKind::Const(Const::None)
+                        }
+                        None => {
+                            self.unsupported(e, "`super()` outside a method's own body");
+                            ExprKind::Const(Const::None)
+                        }
                     }
-                    Some(_) => {
-                        self.unsupported(e, "`super()` in a method without a positional parameter");
-                        ExprKind::Const(Const::None)
-                    }
-                    None => {
-                        self.unsupported(e, "`super()` outside a method's own body");
-                        ExprKind::Const(Const::None)
-                    }
-                }
                 }
             }
             E::Call(c) => {
