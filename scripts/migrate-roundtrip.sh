@@ -27,5 +27,6 @@ if [[ "$code" == 2 || ! -s "$out/pp.jsonl" ]]; then
   tail -3 "$out/pp.log" >&2
   exit 3
 fi
-python3 "$repo_root/scripts/migrate_gate.py" "$out/v1.jsonl" "$out/pp.jsonl" /dev/null "$out/v1.migrated.jsonl" || true
-python3 "$shared/oracle/compare.py" "$out/v1.migrated.jsonl" "$out/pp.jsonl" --ignore-file --skip-undefined
+python3 "$repo_root/scripts/migrate_gate.py" "$out/v1.jsonl" "$out/pp.jsonl" /dev/null "$out/v1.migrated.jsonl" \
+  "$out/pp.compared.jsonl" || true
+python3 "$shared/oracle/compare.py" "$out/v1.migrated.jsonl" "$out/pp.compared.jsonl" --ignore-file --skip-undefined
