@@ -36,6 +36,9 @@ enum Cmd {
         /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// The Python whose installed pypanther a PyPanther project uses.
+        #[arg(long)]
+        python: Option<PathBuf>,
         /// With `--target pypanther`: migrate a fork of panther-analysis against the rules
         /// pypanther ships (matched by id; pypanther's carry a `-prototype` suffix).
         #[arg(long)]
@@ -55,6 +58,17 @@ enum Cmd {
         /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// The Python whose installed pypanther a PyPanther project uses.
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
+    /// List every rule a PyPanther project registers, with its final metadata and where
+    /// each value was set (`--format json` for JSON).
+    Rules {
+        repo: PathBuf,
+        /// The Python whose installed pypanther the project uses.
+        #[arg(long)]
+        python: Option<PathBuf>,
     },
     /// Compile REPO to Rust, build it with cargo (in $FERRULE_TEST_DIR, default a
     /// directory under the system temp dir) and run every unit test.
@@ -72,6 +86,9 @@ enum Cmd {
         /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// The Python whose installed pypanther a PyPanther project uses.
+        #[arg(long)]
+        python: Option<PathBuf>,
         /// Build in the test directory even if ferrule did not create it.
         #[arg(long)]
         force: bool,
@@ -129,11 +146,13 @@ fn main() -> ExitCode {
             out,
             target,
             input: i,
+            python,
             against_managed,
             pypanther,
             force,
         } => {
             opts.force = force;
+            opts.python = python;
             match target {
                 TargetArg::Rust => driver::build(&repo, &out, input(i), &opts),
                 TargetArg::Pypanther => {
@@ -141,17 +160,30 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Cmd::Check { repo, input: i } => driver::check(&repo, input(i), &opts),
+        Cmd::Check {
+            repo,
+            input: i,
+            python,
+        } => {
+            opts.python = python;
+            driver::check(&repo, input(i), &opts)
+        }
+        Cmd::Rules { repo, python } => {
+            opts.python = python;
+            driver::rules(&repo, &opts)
+        }
         Cmd::Test {
             repo,
             jsonl,
             junit,
             ids,
             input: i,
+            python,
             force,
         } => {
             opts.junit = junit;
             opts.force = force;
+            opts.python = python;
             driver::test(&repo, jsonl.as_deref(), &ids, input(i), &opts)
         }
     };

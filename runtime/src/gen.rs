@@ -122,6 +122,9 @@ pub struct Generator {
     co: Co,
     body: RefCell<Option<Body>>,
     state: Cell<State>,
+    /// The exceptions the suspended body's `except`/`finally` blocks (and `__exit__` calls)
+    /// are handling: off the thread's stack while the consumer runs (`rt::exc::Handling`).
+    exc_saved: RefCell<Vec<PyErr>>,
 }
 
 /// A generator object running `body`, which yields through `co`.
@@ -137,6 +140,7 @@ pub fn new_generator(
         co,
         body: RefCell::new(Some(Box::pin(body))),
         state: Cell::new(State::Created),
+        exc_saved: RefCell::new(Vec::new()),
     })
 }
 
@@ -202,6 +206,8 @@ impl Generator {
             }
         };
         self.state.set(State::Running);
+        let depth = crate::exc::handling_depth();
+        crate::exc::handling_resume(std::mem::take(&mut *self.exc_saved.borrow_mut()));
         let polled = {
             let mut body = self.body.borrow_mut();
             match body.as_mut() {
@@ -214,6 +220,9 @@ impl Generator {
             }
         };
         drop(frame);
+        // What the body's live handlers pushed leaves with it (nothing when it finished:
+        // its guards have been dropped).
+        *self.exc_saved.borrow_mut() = crate::exc::handling_suspend(depth);
         match polled {
             Poll::Pending => {
                 self.state.set(State::Suspended);
@@ -244,7 +253,12 @@ impl Generator {
         self.state.set(State::Closed);
         *self.co.yieldfrom.borrow_mut() = None;
         let body = self.body.borrow_mut().take();
+        // Dropping a suspended body drops its live `Handling` guards, each popping its own
+        // entry: those entries go back on the stack first.
+        let depth = crate::exc::handling_depth();
+        crate::exc::handling_resume(std::mem::take(&mut *self.exc_saved.borrow_mut()));
         drop(body);
+        let _ = crate::exc::handling_suspend(depth);
     }
 
     /// `next(g)` as `tp_iternext`: `Ok(None)` at the end when the body returned None,
@@ -308,6 +322,9 @@ impl Drop for Generator {
         if self.state.get() == State::Suspended {
             let _ = self.close();
         }
+        // A body still suspended (it ignored GeneratorExit) is dropped with its handlers'
+        // entries restored (see `finish`).
+        self.finish();
     }
 }
 
@@ -516,12 +533,19 @@ fn sub_step(it: &Value, input: Resume) -> PyResult<Step> {
             if e.matches(ExcKind::GeneratorExit) {
                 // `close()` the subiterator if it has one, then raise GeneratorExit here
                 // (or what closing it raised).
-                if crate::ops::hasattr(it, "close") {
+                // CPython's `gen_close_iter` only reports a failing lookup as unraisable
+                // and goes on as if there were no `close` (a refusal still stops here).
+                let has_close = match crate::ops::hasattr(it, "close") {
+                    Ok(b) => b,
+                    Err(x) if x.is_refusal() => return Err(x),
+                    Err(_) => false,
+                };
+                if has_close {
                     crate::ops::call_method(it, "close", &[], &[])?;
                 }
                 return Err(e);
             }
-            if !crate::ops::hasattr(it, "throw") {
+            if !crate::ops::hasattr(it, "throw")? {
                 return Err(e);
             }
             let exc = crate::call::exc_value(&e);

@@ -5,6 +5,7 @@ pub mod exceptions;
 pub mod layout;
 pub mod pypanther;
 pub mod pypanther_dm;
+pub mod pypanther_project;
 pub mod python;
 pub mod stdlib;
 pub mod v1;
