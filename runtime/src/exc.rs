@@ -253,7 +253,13 @@ impl PyObject for ExcInstance {
         // `StopIteration.value`: the generator's return value, which CPython's
         // `StopIteration.__init__` sets from the first argument (None without one).
         if name == "value" && matches!(self.err.ty, ExcType::Builtin(ExcKind::StopIteration)) {
-            return Ok(self.state.args.borrow().first().cloned().unwrap_or_default());
+            return Ok(self
+                .state
+                .args
+                .borrow()
+                .first()
+                .cloned()
+                .unwrap_or_default());
         }
         if builtin_extra_attribute(kind, name) {
             return Err(crate::ops::unsupported(&format!(

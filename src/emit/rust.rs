@@ -692,6 +692,7 @@ impl<'a> Fx<'a> {
         let run = self.run_flow(quote! { #b Ok(rt::call::Flow::Normal) });
         quote! {
             {
+                #[allow(clippy::redundant_closure_call)]
                 let __c: PyResult<rt::call::Flow> = #run;
                 __c
             }
@@ -705,13 +706,7 @@ impl<'a> Fx<'a> {
         if self.generator {
             quote! { (async { let __v: PyResult<rt::call::Flow> = { #body }; __v }).await }
         } else {
-            quote! {
-                {
-                    #[allow(clippy::redundant_closure_call)]
-                    let __run: PyResult<rt::call::Flow> = (|| -> PyResult<rt::call::Flow> { #body })();
-                    __run
-                }
-            }
+            quote! { (|| -> PyResult<rt::call::Flow> { #body })() }
         }
     }
 
@@ -806,6 +801,7 @@ impl<'a> Fx<'a> {
             let run = self.run_flow(quote! { #arms else { Err(#err.clone()) } });
             quote! {
                 {
+                    #[allow(clippy::redundant_closure_call)]
                     let __s: PyResult<rt::call::Flow> = #run;
                     __s
                 }
@@ -889,6 +885,7 @@ impl<'a> Fx<'a> {
             {
                 let __mgr: Value = #m;
                 let (#exit, #val) = rt::exc::enter_with(&__mgr)?;
+                #[allow(clippy::redundant_closure_call)]
                 let __r: PyResult<rt::call::Flow> = #run;
                 let __r: PyResult<rt::call::Flow> = match __r {
                     Err(__e) if __e.is_refusal() => Err(__e),
@@ -1997,10 +1994,13 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
     // A generator function binds its arguments now and returns the generator, whose body
     // runs when it is advanced.
     let run = if f.is_generator {
+        // The generator's `__name__` is the function's name, its `__qualname__` the
+        // qualified one (which the function's own argument errors use).
+        let n = lit_str(&f.name);
         let q = lit_str(&f.qualname);
         quote! {
             let __co = rt::gen::channel();
-            Ok(rt::gen::new_generator(#fname, #q, __co.clone(), async move {
+            Ok(rt::gen::new_generator(#n, #q, __co.clone(), async move {
                 #body
                 Ok::<Value, rt::PyErr>(Value::None)
             }))

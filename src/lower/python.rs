@@ -1564,8 +1564,8 @@ impl<'a> Cx<'a> {
         }
         // A class body (main's classes, or a PyPanther class item at module level) is not
         // a function.
-        let in_class_body = self.class_body().is_some()
-            || (self.scopes.len() == 1 && self.class_names.is_some());
+        let in_class_body =
+            self.class_body().is_some() || (self.scopes.len() == 1 && self.class_names.is_some());
         if self.scopes.last().expect("scope").is_module || in_class_body {
             self.syntax_error(e, "'yield' outside function");
             return false;

@@ -1206,7 +1206,10 @@ impl<'a> Eval<'a> {
                 return Err(undecidable("`yield` in configuration code", span))
             }
             ExprKind::GenExp(..) => {
-                return Err(undecidable("a generator expression in configuration code", span))
+                return Err(undecidable(
+                    "a generator expression in configuration code",
+                    span,
+                ))
             }
         })
     }
@@ -2656,7 +2659,10 @@ impl<'a> Eval<'a> {
         // A generator function's call returns a generator object, whose body runs only when
         // it is advanced: not modelled by this evaluator.
         if f.is_generator {
-            return Err(undecidable("a generator (a function containing `yield`)", span));
+            return Err(undecidable(
+                "a generator (a function containing `yield`)",
+                span,
+            ));
         }
         let mut locals: Vec<Option<V>> = vec![None; f.locals.len()];
         let p = &f.params;
