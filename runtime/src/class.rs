@@ -98,7 +98,8 @@ pub const SUPPORTED_HOOKS: &[&str] = &[
     "__ixor__",
     "__ilshift__",
     "__irshift__",
-    // Plain data CPython reads from a class namespace.
+    // Plain data CPython reads from a class namespace (`__match_args__`: class patterns).
+    "__match_args__",
     "__doc__",
     "__module__",
     "__qualname__",
@@ -606,6 +607,15 @@ impl ClassObj {
         v
     }
 
+    /// Whether this class or one of its bases is a dataclass.
+    fn dataclass_in_mro(&self) -> bool {
+        self.dataclass.borrow().is_some()
+            || self.mro.iter().any(|c| {
+                c.downcast::<ClassObj>()
+                    .is_some_and(|u| u.dataclass.borrow().is_some())
+            })
+    }
+
     fn find(&self, name: &str) -> Option<Found> {
         self.find_from(name, 0)
     }
@@ -699,11 +709,18 @@ impl ClassObj {
             | "mro"
             | "__weakref__"
             | "__dataclass_fields__"
-            | "__dataclass_params__"
-            | "__match_args__" => {
+            | "__dataclass_params__" => {
                 return Err(crate::ops::unsupported(&format!(
                     "the class attribute `{name}`"
                 )))
+            }
+            // A dataclass generates `__match_args__` (unless its body defines one), which is
+            // not modelled; a class body's own `__match_args__` is a plain class attribute
+            // (read by class patterns in `match`).
+            "__match_args__" if self.dataclass_in_mro() => {
+                return Err(crate::ops::unsupported(
+                    "the `__match_args__` of a dataclass or its subclasses",
+                ))
             }
             _ => {}
         }

@@ -509,7 +509,9 @@ impl Handling {
 impl Drop for Handling {
     fn drop(&mut self) {
         if self.0 {
-            HANDLING.with(|h| {
+            // `try_with`: a suspended generator's guard may be dropped while the thread's
+            // locals are destroyed.
+            let _ = HANDLING.try_with(|h| {
                 h.borrow_mut().pop();
             });
         }
@@ -517,24 +519,28 @@ impl Drop for Handling {
 }
 
 /// The depth of the exception-info stack (where a resumed generator's entries start).
+/// These three helpers tolerate the stack being gone: a generator can be dropped while the
+/// thread's locals are destroyed (a suspended generator held by a module global).
 pub fn handling_depth() -> usize {
-    HANDLING.with(|h| h.borrow().len())
+    HANDLING.try_with(|h| h.borrow().len()).unwrap_or_default()
 }
 
 /// A generator suspending: the entries its live handlers pushed (those above `depth`) leave
 /// the stack with it, as CPython swaps a generator's `gi_exc_state` out of the thread's
 /// exception info when it yields.
 pub fn handling_suspend(depth: usize) -> Vec<PyErr> {
-    HANDLING.with(|h| {
-        let mut h = h.borrow_mut();
-        let at = depth.min(h.len());
-        h.split_off(at)
-    })
+    HANDLING
+        .try_with(|h| {
+            let mut h = h.borrow_mut();
+            let at = depth.min(h.len());
+            h.split_off(at)
+        })
+        .unwrap_or_default()
 }
 
 /// A generator resuming: its saved entries go back on top of the consumer's.
 pub fn handling_resume(saved: Vec<PyErr>) {
-    HANDLING.with(|h| h.borrow_mut().extend(saved));
+    let _ = HANDLING.try_with(|h| h.borrow_mut().extend(saved));
 }
 
 fn handled_object() -> Option<Value> {

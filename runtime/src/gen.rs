@@ -255,10 +255,15 @@ impl Generator {
         let body = self.body.borrow_mut().take();
         // Dropping a suspended body drops its live `Handling` guards, each popping its own
         // entry: those entries go back on the stack first.
-        let depth = crate::exc::handling_depth();
-        crate::exc::handling_resume(std::mem::take(&mut *self.exc_saved.borrow_mut()));
-        drop(body);
-        let _ = crate::exc::handling_suspend(depth);
+        let saved = std::mem::take(&mut *self.exc_saved.borrow_mut());
+        if saved.is_empty() {
+            drop(body);
+        } else {
+            let depth = crate::exc::handling_depth();
+            crate::exc::handling_resume(saved);
+            drop(body);
+            let _ = crate::exc::handling_suspend(depth);
+        }
     }
 
     /// `next(g)` as `tp_iternext`: `Ok(None)` at the end when the body returned None,
@@ -324,7 +329,9 @@ impl Drop for Generator {
         }
         // A body still suspended (it ignored GeneratorExit) is dropped with its handlers'
         // entries restored (see `finish`).
-        self.finish();
+        if self.body.borrow().is_some() {
+            self.finish();
+        }
     }
 }
 
