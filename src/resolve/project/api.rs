@@ -827,6 +827,12 @@ impl Eval<'_> {
         kw: Vec<(String, V)>,
         span: &Span,
     ) -> R<V> {
+        if self.builtin_shadows(c, name) {
+            return Err(undecidable(
+                format!("`{name}` of a class with a built-in exception base"),
+                span,
+            ));
+        }
         if let Some(e) = self.lookup(c, name) {
             let owner_is_rule_base = self.lookup_owner(c, name) == Some(RULE);
             if !owner_is_rule_base {

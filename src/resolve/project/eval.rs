@@ -251,6 +251,7 @@ impl<'a> Eval<'a> {
             dict,
             is_rule: true,
             is_data_model: false,
+            builtin_bases: Vec::new(),
             abstract_methods: vec!["rule".into()],
             span,
             key: "pypanther.base.Rule".into(),
@@ -2344,6 +2345,26 @@ impl<'a> Eval<'a> {
             .find_map(|k| self.classes[*k].dict.get(name).cloned())
     }
 
+    /// Whether a built-in exception base of a class of `c`'s method resolution order could
+    /// provide or shadow `name` (its members are not modelled): the lookup is undecidable
+    /// unless a class before that base defines it.
+    pub fn builtin_shadows(&self, c: ClassId, name: &str) -> bool {
+        let mro = &self.classes[c].mro;
+        let Some(k0) = mro
+            .iter()
+            .position(|k| !self.classes[*k].builtin_bases.is_empty())
+        else {
+            return false;
+        };
+        match mro
+            .iter()
+            .position(|k| self.classes[*k].dict.contains_key(name))
+        {
+            Some(owner) => owner > k0,
+            None => true,
+        }
+    }
+
     /// The class of the method resolution order of `c` that defines `name`.
     pub fn lookup_owner(&self, c: ClassId, name: &str) -> Option<ClassId> {
         self.classes[c]
@@ -2364,6 +2385,12 @@ impl<'a> Eval<'a> {
                     }
                     "__module__" => return Ok(V::Str(self.classes[c].module.as_str().into())),
                     _ => {}
+                }
+                if self.builtin_shadows(c, name) {
+                    return Err(undecidable(
+                        format!("`{name}` of a class with a built-in exception base"),
+                        span,
+                    ));
                 }
                 match self.lookup(c, name) {
                     Some(e) => match e.kind {
@@ -3326,11 +3353,13 @@ impl<'a> Eval<'a> {
             decorators.push(self.eval(fr, d)?);
         }
         let mut bases = Vec::new();
+        let mut builtin_bases = Vec::new();
         let mut is_dm = false;
         for b in &c.bases {
             match self.eval(fr, b)? {
                 V::Class(k) => bases.push(k),
                 V::Builtin(o) if &*o == "object" => {}
+                V::Builtin(o) if exc_kind(&o).is_some() => builtin_bases.push(o.to_string()),
                 V::Api(Api::DataModel) => is_dm = true,
                 V::Unknown(w) => return Err(Stop::Undecidable(w)),
                 other => {
@@ -3360,6 +3389,13 @@ impl<'a> Eval<'a> {
         };
         let id = self.classes.len();
         let is_rule = mro.contains(&RULE);
+        let is_dm = is_dm || bases.iter().any(|b| self.classes[*b].is_data_model);
+        if (is_rule || is_dm) && !builtin_bases.is_empty() {
+            return Err(undecidable(
+                "a rule or data model class with a built-in exception base",
+                &span,
+            ));
+        }
         let key = format!("{}.{}#{}", module, c.name, id);
         let mut full = vec![id];
         full.extend(mro);
@@ -3370,7 +3406,8 @@ impl<'a> Eval<'a> {
             mro: full,
             dict: IndexMap::new(),
             is_rule,
-            is_data_model: is_dm || bases.iter().any(|b| self.classes[*b].is_data_model),
+            is_data_model: is_dm,
+            builtin_bases: builtin_bases.clone(),
             abstract_methods: Vec::new(),
             span: span.clone(),
             key,
@@ -3379,7 +3416,7 @@ impl<'a> Eval<'a> {
         self.class_stmt.insert(id, here.clone());
         // Rule classes are configuration; so is a plain class that run time could not build
         // as helpers' classes are built (several bases, decorators).
-        if is_rule || is_dm || bases.len() > 1 || !c.decorators.is_empty() {
+        if is_rule || is_dm || bases.len() + builtin_bases.len() > 1 || !c.decorators.is_empty() {
             self.touch();
         }
         // The body, in order.

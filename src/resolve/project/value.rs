@@ -313,6 +313,9 @@ pub struct ClassObj {
     pub is_rule: bool,
     /// A pypanther `DataModel` subclass.
     pub is_data_model: bool,
+    /// Built-in exception classes among the direct bases (`class X(ValueError)`): the class
+    /// is built at run time; configuration code cannot read what those bases provide.
+    pub builtin_bases: Vec<String>,
     /// `__abstractmethods__`, computed when the class was created.
     pub abstract_methods: Vec<String>,
     /// The class statement.
