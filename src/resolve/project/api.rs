@@ -21,7 +21,8 @@ pub fn virtual_module(m: &str) -> Option<Api> {
         | "pypanther.registry"
         | "pypanther.unit_tests"
         | "pypanther.severity"
-        | "pypanther.log_types" => Some(Api::Package(m.to_string())),
+        | "pypanther.log_types"
+        | "pypanther.utils" => Some(Api::Package(m.to_string())),
         _ => None,
     }
 }
@@ -35,6 +36,7 @@ pub const VIRTUAL_MODULES: &[&str] = &[
     "pypanther.unit_tests",
     "pypanther.severity",
     "pypanther.log_types",
+    "pypanther.utils",
 ];
 
 impl Eval<'_> {
@@ -192,8 +194,35 @@ impl Eval<'_> {
                 format!("calling `Rule.{m}` in configuration code"),
                 span,
             )),
-            Api::DataModel | Api::DataModelMapping => Err(undecidable(
-                "data model classes in a project (ferrule compiles pypanther's own)",
+            // pypanther's dataclass `DataModelMapping(name, path=None, method=None)`: only a
+            // `DataModel` built at run time reads it (pypanther 0.1.1a62 applies its managed
+            // data models alone, so a project's classes change nothing by existing).
+            Api::DataModelMapping => {
+                const FIELDS: [&str; 3] = ["name", "path", "method"];
+                let mut bound: Vec<&str> = FIELDS.iter().take(pos.len()).copied().collect();
+                let mut ok = pos.len() <= FIELDS.len();
+                for (k, _) in &kw {
+                    ok &= FIELDS.contains(&k.as_str()) && !bound.contains(&k.as_str());
+                    bound.push(k);
+                }
+                if !ok || !bound.contains(&"name") {
+                    return Err(undecidable(
+                        "`DataModelMapping(…)` with these arguments",
+                        span,
+                    ));
+                }
+                let mut fields: IndexMap<String, V> =
+                    FIELDS.iter().map(|f| (f.to_string(), V::None)).collect();
+                for (f, v) in FIELDS.iter().zip(pos) {
+                    fields.insert(f.to_string(), v);
+                }
+                for (k, v) in kw {
+                    fields.insert(k, v);
+                }
+                Ok(V::Obj(self.alloc(HObj::Mapping(fields))))
+            }
+            Api::DataModel => Err(undecidable(
+                "instantiating `DataModel` in configuration code",
                 span,
             )),
             Api::Package(p) => Err(exc(

@@ -512,7 +512,7 @@ impl<'a> Eval<'a> {
             HObj::Dict(v) => v
                 .iter()
                 .any(|(k, x)| self.is_config(k) || self.is_config(x)),
-            HObj::Test(_) | HObj::Mock(_) => true,
+            HObj::Test(_) | HObj::Mock(_) | HObj::Mapping(_) => true,
         };
         self.heap.push(Cell {
             obj,
@@ -1657,7 +1657,7 @@ impl<'a> Eval<'a> {
                         }
                         true
                     }
-                    (HObj::Mock(p), HObj::Mock(q)) => {
+                    (HObj::Mock(p), HObj::Mock(q)) | (HObj::Mapping(p), HObj::Mapping(q)) => {
                         for ((_, a), (_, b)) in p.iter().zip(q.iter()) {
                             if !self.py_eq(a, b)? {
                                 return Some(false);
@@ -1698,6 +1698,7 @@ impl<'a> Eval<'a> {
             V::Set(_) => "set".into(),
             V::Obj(i) => match &self.heap[*i].obj {
                 HObj::Test(_) => "RuleTest".into(),
+                HObj::Mapping(_) => "DataModelMapping".into(),
                 _ => "RuleMock".into(),
             },
             V::Class(_) => "type".into(),
@@ -2443,7 +2444,7 @@ impl<'a> Eval<'a> {
             V::Obj(i) => {
                 let (fields, is_test) = match &self.heap[*i].obj {
                     HObj::Test(t) => (t.fields.clone(), true),
-                    HObj::Mock(m) => (m.clone(), false),
+                    HObj::Mock(m) | HObj::Mapping(m) => (m.clone(), false),
                     _ => unreachable!("object cell"),
                 };
                 if let Some(v) = fields.get(name) {
@@ -2531,7 +2532,7 @@ impl<'a> Eval<'a> {
                     HObj::Test(t) => {
                         t.fields.insert(name.to_string(), v);
                     }
-                    HObj::Mock(m) => {
+                    HObj::Mock(m) | HObj::Mapping(m) => {
                         m.insert(name.to_string(), v);
                     }
                     _ => {}
@@ -2573,6 +2574,11 @@ impl<'a> Eval<'a> {
                         span,
                     ));
                 }
+                if self.classes[*c].is_data_model {
+                    let c = *c;
+                    self.touch();
+                    return self.data_model_instance(c, pos, kw, span);
+                }
                 Err(undecidable(
                     "instantiating a class in configuration code",
                     span,
@@ -2598,6 +2604,85 @@ impl<'a> Eval<'a> {
                 span,
             )),
         }
+    }
+
+    /// `DataModelSubclass()`: pypanther's `DataModel.__init__` checks every mapping (a name,
+    /// then a path it parses or a method) and raises AssertionError otherwise. The instance
+    /// itself is only known at run time.
+    fn data_model_instance(
+        &mut self,
+        c: ClassId,
+        pos: Vec<V>,
+        kw: Vec<(String, V)>,
+        span: &Span,
+    ) -> R<V> {
+        let own_init = self.classes[c].mro.iter().any(|k| {
+            ["__init__", "__new__", "__getattr__", "__getattribute__"]
+                .iter()
+                .any(|m| self.classes[*k].dict.contains_key(*m))
+        });
+        if own_init || !pos.is_empty() || !kw.is_empty() {
+            return Err(undecidable(
+                "instantiating this data model class in configuration code",
+                span,
+            ));
+        }
+        let id = match self.lookup(c, "id").map(|e| e.value) {
+            Some(V::Str(s)) => Some(s),
+            _ => None,
+        };
+        let mappings = match self.lookup(c, "mappings").map(|e| e.value) {
+            Some(m @ (V::List(_) | V::Tuple(_))) => self.iterate(&m, span)?.0,
+            Some(V::Unknown(w)) => return Err(Stop::Undecidable(w)),
+            _ => {
+                return Err(undecidable(
+                    "a data model whose `mappings` is not a list",
+                    span,
+                ))
+            }
+        };
+        let fail = |what: &str| -> R<V> {
+            match &id {
+                Some(id) => Err(exc(
+                    ExcKind::AssertionError,
+                    format!("DataModel [{id}] {what}"),
+                    span,
+                )),
+                None => Err(undecidable("a data model without a literal `id`", span)),
+            }
+        };
+        for m in mappings {
+            let fields = match &m {
+                V::Obj(i) => match &self.heap[*i].obj {
+                    HObj::Mapping(f) => f.clone(),
+                    _ => return Err(undecidable("a data model mapping of this type", span)),
+                },
+                V::Unknown(w) => return Err(Stop::Undecidable(w.clone())),
+                _ => return Err(undecidable("a data model mapping of this type", span)),
+            };
+            let get = |n: &str| fields.get(n).cloned().unwrap_or(V::None);
+            if !self.truthy(&get("name"), span)? {
+                return fail("is missing required field: [Name]");
+            }
+            let path = get("path");
+            if self.truthy(&path, span)? {
+                match &path {
+                    V::Str(p) if crate::lower::pypanther_dm::jsonpath_parses(p) => {}
+                    _ => {
+                        return Err(undecidable(
+                            "a data model path outside the JSONPath forms ferrule evaluates",
+                            span,
+                        ))
+                    }
+                }
+            } else if !self.truthy(&get("method"), span)? {
+                return fail("must define one of: [Path, Method]");
+            }
+        }
+        Ok(unknown(
+            "a data model instance (built at run time, which ferrule does not do)",
+            span,
+        ))
     }
 
     /// Whether code the evaluator cannot see could change configuration through `v`.
@@ -3299,12 +3384,16 @@ impl<'a> Eval<'a> {
                             span: t.span.clone(),
                         })
                     }
-                    HObj::Mock(m) => {
+                    HObj::Mock(m) | HObj::Mapping(m) => {
                         let mut fields = IndexMap::new();
                         for (k, x) in m {
                             fields.insert(k.clone(), self.deepcopy_memo(x, memo)?);
                         }
-                        HObj::Mock(fields)
+                        if matches!(cell.obj, HObj::Mapping(_)) {
+                            HObj::Mapping(fields)
+                        } else {
+                            HObj::Mock(fields)
+                        }
                     }
                 };
                 let id = self.alloc(obj);

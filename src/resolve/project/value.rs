@@ -244,6 +244,8 @@ pub enum HObj {
     Set(Vec<V>),
     Test(TestObj),
     Mock(IndexMap<String, V>),
+    /// A `DataModelMapping` (a dataclass: `name`, `path`, `method`).
+    Mapping(IndexMap<String, V>),
 }
 
 /// A `RuleTest` instance: its fields and the module whose code created it (`_module`).
