@@ -498,12 +498,12 @@ impl Eval<'_> {
     }
 
     /// `register(arg)`. A rule that fails validation or repeats an id is reported and left
-    /// out (CPython raises there; ferrule goes on with the rest).
+    /// out (CPython raises there; ferrule goes on with the rest). The data models `register`
+    /// accepts are `pypanther.data_models_v2`'s, not the `DataModel` that `pypanther`
+    /// exports: a subclass of that one is a ValueError, as for any other value.
     fn register(&mut self, arg: &V, span: &Span) -> R<()> {
         let items = match arg {
-            V::Class(c) if self.classes[*c].is_rule || self.classes[*c].is_data_model => {
-                vec![arg.clone()]
-            }
+            V::Class(c) if self.classes[*c].is_rule => vec![arg.clone()],
             V::Unknown(w) => return Err(Stop::Undecidable(w.clone())),
             V::List(_) | V::Tuple(_) | V::Set(_) | V::Dict(_) => self.iterate(arg, span)?.0,
             _ => {
@@ -516,7 +516,6 @@ impl Eval<'_> {
         };
         for x in items {
             match x {
-                V::Class(c) if self.classes[c].is_data_model => {}
                 V::Class(c) if self.classes[c].is_rule && c != RULE => {
                     if let Err(stop) = self.validate(c, span) {
                         let d = match stop {
