@@ -26,7 +26,12 @@ set +e
 code=$?
 set -e
 if [[ "$code" == 2 ]]; then cat "$out/build.log" >&2; exit 1; fi
-FERRULE_TEST_DIR="$out/v1-crate" "$ferrule" test "$corpus" --jsonl "$out/v1.jsonl" >/dev/null 2>&1 || true
+FERRULE_TEST_DIR="$out/v1-crate" "$ferrule" test "$corpus" --jsonl "$out/v1.jsonl" > "$out/v1.log" 2>&1 || true
+if [[ ! -s "$out/v1.jsonl" ]]; then
+  echo "migrate-roundtrip: ferrule test $corpus gave no answers:" >&2
+  tail -3 "$out/v1.log" >&2
+  exit 1
+fi
 set +e
 FERRULE_TEST_DIR="$out/pp-crate" "$ferrule" --format json test "$out/project" --input pypanther \
   --python "$PYP_PY" --jsonl "$out/pp.jsonl" > "$out/pp.log" 2>&1
