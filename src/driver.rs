@@ -652,7 +652,9 @@ pub fn migrate(
         _ => None,
     };
     let mut out = Reporter::new(repo, opts.format);
-    let (output, diags) = migrate_repo(repo, &log_types, managed.as_ref());
+    // Lowering recurses as deep as the source nests: on the deep-stack threads, as `load`.
+    let (output, diags) =
+        crate::stack::with_deep_stack(|| migrate_repo(repo, &log_types, managed.as_ref()));
     out.diagnostics(&diags);
     // The same safe writer as the crate's: never into a directory ferrule did not create
     // (unless `--force`), never deleting a file it did not write.
@@ -717,15 +719,19 @@ pub fn migrate_repo(
             },
         );
     }
-    let mut layouts = std::collections::BTreeMap::new();
-    for (name, m) in &program.modules {
-        let Ok(text) = std::fs::read_to_string(repo.join(&m.file)) else {
-            continue;
-        };
-        if let Ok(py) = crate::source::python::parse(&m.file, text) {
-            layouts.insert(name.clone(), crate::lower::layout::layout(&py));
-        }
-    }
+    // Each module's source layout (comments, blank lines), parsed in parallel.
+    let layouts: std::collections::BTreeMap<_, _> = {
+        use rayon::prelude::*;
+        program
+            .modules
+            .par_iter()
+            .filter_map(|(name, m)| {
+                let text = std::fs::read_to_string(repo.join(&m.file)).ok()?;
+                let py = crate::source::python::parse(&m.file, text).ok()?;
+                Some((name.clone(), crate::lower::layout::layout(&py)))
+            })
+            .collect()
+    };
     let mut output = pp::migrate(&pp::Input {
         program: &program,
         specs: &sources,

@@ -97,6 +97,13 @@ fn broken_projects_name_the_statement() {
             vec!["Corp.Alpha", "Corp.Beta"],
         ),
         (
+            "broken-internals",
+            "F007",
+            "rules.py",
+            18,
+            vec!["Corp.Fine"],
+        ),
+        (
             "broken-override",
             "F016",
             "main.py",

@@ -271,3 +271,66 @@ DemoLogin.override(\"Demo.Other\", enabled=False)\nDemoFlow.override(runbook=\"x
     let ids: Vec<&str> = program.detections.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["Demo.Flow"]);
 }
+
+#[test]
+fn a_projects_data_model_is_configuration_checked_when_instantiated() {
+    let dm = "from pypanther import DataModel, DataModelMapping, LogType\n\n\n\
+def actor(event):\n    return event.get(\"who\")\n\n\n\
+class Good(DataModel):\n    id = \"Good\"\n    log_types = [LogType.DEMO_AUDIT]\n    \
+mappings = [DataModelMapping(name=\"actor\", method=actor), DataModelMapping(\"ip\", \"$.src.ip\")]\n\n\n\
+class NoPath(DataModel):\n    id = \"NoPath\"\n    log_types = [\"Demo.Flow\"]\n    mappings = [DataModelMapping(name=\"x\")]\n\n\n\
+GOOD = Good()\n";
+    let main = format!(
+        "{RULE_HEADER}from models import Good, NoPath\n\nassert Good.mappings[1].path == \"$.src.ip\"\n\n\
+NoPath()\n"
+    );
+    let (_, diags, _) = resolve("datamodel", &[("main.py", &main), ("models.py", dm)]);
+    assert_eq!(
+        diags,
+        vec!["F016 main.py:6 raises AssertionError: DataModel [NoPath] must define one of: [Path, Method] when `main` is imported: CPython stops here".to_string()],
+        "{diags:?}"
+    );
+    // `register` accepts only `pypanther.data_models_v2`'s data models.
+    let main = format!("{RULE_HEADER}from models import Good\n\nregister([Good])\n");
+    let (_, diags, _) = resolve(
+        "datamodel-register",
+        &[("main.py", &main), ("models.py", dm)],
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.starts_with("F016 main.py:4") && d.contains("ValueError")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn a_class_may_derive_from_a_builtin_exception() {
+    let errors = "class InputError(ValueError):\n    pass\n\n\nclass Missing(InputError):\n    hint = \"h\"\n";
+    let main = format!(
+        "{RULE_HEADER}from errors import InputError, Missing\n\n\n\
+class R(Rule):\n    id = \"R\"\n    log_types = [LogType.DEMO_AUDIT]\n    default_severity = Severity.LOW\n\n    \
+def rule(self, event):\n        try:\n            raise Missing(\"x\")\n        except InputError:\n            return True\n\n\n\
+assert Missing.hint == \"h\"\nassert issubclass(Missing, InputError)\nregister(R)\n"
+    );
+    let (program, diags, _) = resolve("exc-base", &[("main.py", &main), ("errors.py", errors)]);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(program.detections.len(), 1);
+    // What the built-in base provides is not modelled.
+    for read in [
+        "Missing.args",
+        "issubclass(Missing, ValueError)",
+        "Missing.mro()",
+    ] {
+        let main =
+            format!("{RULE_HEADER}from errors import Missing\n\nif {read}:\n    register([])\n");
+        let (_, diags, _) = resolve(
+            "exc-base-read",
+            &[("main.py", &main), ("errors.py", errors)],
+        );
+        assert!(
+            diags.iter().any(|d| d.starts_with("F015 main.py:4")),
+            "{read}: {diags:?}"
+        );
+    }
+}

@@ -364,6 +364,12 @@ fn dm_class(
     })
 }
 
+/// Whether `jsonpath_ng.ext.parse` accepts the path, for the forms ferrule evaluates (other
+/// forms are not decided).
+pub(crate) fn jsonpath_parses(p: &str) -> bool {
+    path_form(p) != PathForm::Unknown
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum PathForm {
     /// `$`, or field names separated by dots: jsonpath_ng 1.5 and 1.16 parse and print these

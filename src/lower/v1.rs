@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::diag::{Code, Diagnostic, Span};
 use crate::ir::*;
 use crate::lower::python::{lower_module, ImportEnv};
@@ -258,9 +260,31 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         });
     }
 
+    // Detection modules are read, parsed and lowered in parallel (each only reads `env`);
+    // the loop below takes them in spec order, so output never depends on scheduling.
+    let mut premade: Vec<Option<Lowered>> = specs
+        .par_iter()
+        .map(|s| {
+            let id_key = match kind_of(s).as_str() {
+                "rule" | "scheduled_rule" => "RuleID",
+                "policy" => "PolicyID",
+                _ => return None,
+            };
+            let id = str_key(s, id_key)?;
+            let fname = str_key(s, "Filename")?;
+            Some(lower_detection_module(
+                root,
+                s,
+                id,
+                &join(&s.dir, fname),
+                &env,
+            ))
+        })
+        .collect();
+
     // Detections.
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
-    for s in specs {
+    for (index, s) in specs.iter().enumerate() {
         let kind = match kind_of(s).as_str() {
             "rule" => DetectionKind::Rule,
             "scheduled_rule" => DetectionKind::ScheduledRule,
@@ -339,19 +363,17 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             continue;
         };
         let py = join(&s.dir, fname);
-        let file = match load_python(
-            root,
-            &py,
-            &span_of(s, s.yaml.get("Filename").unwrap_or(&s.yaml)),
-        ) {
-            Ok(f) => f,
+        let lowered = premade[index]
+            .take()
+            .unwrap_or_else(|| lower_detection_module(root, s, id, &py, &env));
+        let (module, d) = match lowered {
+            Ok(l) => l,
             Err(d) => {
                 diags.push(d.for_detection(id));
                 continue;
             }
         };
         let module_name = format!("detection:{id}");
-        let (module, d) = lower_module(&file, &module_name, ModuleKind::Detection, &env);
         let mut bad = d.iter().any(|d| d.code.is_error());
         diags.extend(d.into_iter().map(|d| d.for_detection(id)));
         let matcher = if kind == DetectionKind::Policy {
@@ -806,6 +828,28 @@ fn join(dir: &str, fname: &str) -> String {
     } else {
         format!("{dir}/{fname}")
     }
+}
+
+/// A detection's lowered module and its diagnostics, or why its Python file was not read.
+type Lowered = Result<(Module, Vec<Diagnostic>), Diagnostic>;
+
+/// Reads, parses and lowers the Python file `py` of the detection `id` specified by `s`.
+fn lower_detection_module(
+    root: &Path,
+    s: &SpecFile,
+    id: &str,
+    py: &str,
+    env: &ImportEnv,
+) -> Lowered {
+    let from = span_of(s, s.yaml.get("Filename").unwrap_or(&s.yaml));
+    let file = load_python(root, py, &from)?;
+    let module_name = format!("detection:{id}");
+    Ok(lower_module(
+        &file,
+        &module_name,
+        ModuleKind::Detection,
+        env,
+    ))
 }
 
 fn load_python(root: &Path, rel: &str, from: &Span) -> Result<python::PyFile, Diagnostic> {

@@ -21,7 +21,8 @@ pub fn virtual_module(m: &str) -> Option<Api> {
         | "pypanther.registry"
         | "pypanther.unit_tests"
         | "pypanther.severity"
-        | "pypanther.log_types" => Some(Api::Package(m.to_string())),
+        | "pypanther.log_types"
+        | "pypanther.utils" => Some(Api::Package(m.to_string())),
         _ => None,
     }
 }
@@ -35,6 +36,7 @@ pub const VIRTUAL_MODULES: &[&str] = &[
     "pypanther.unit_tests",
     "pypanther.severity",
     "pypanther.log_types",
+    "pypanther.utils",
 ];
 
 impl Eval<'_> {
@@ -192,8 +194,35 @@ impl Eval<'_> {
                 format!("calling `Rule.{m}` in configuration code"),
                 span,
             )),
-            Api::DataModel | Api::DataModelMapping => Err(undecidable(
-                "data model classes in a project (ferrule compiles pypanther's own)",
+            // pypanther's dataclass `DataModelMapping(name, path=None, method=None)`: only a
+            // `DataModel` built at run time reads it (pypanther 0.1.1a62 applies its managed
+            // data models alone, so a project's classes change nothing by existing).
+            Api::DataModelMapping => {
+                const FIELDS: [&str; 3] = ["name", "path", "method"];
+                let mut bound: Vec<&str> = FIELDS.iter().take(pos.len()).copied().collect();
+                let mut ok = pos.len() <= FIELDS.len();
+                for (k, _) in &kw {
+                    ok &= FIELDS.contains(&k.as_str()) && !bound.contains(&k.as_str());
+                    bound.push(k);
+                }
+                if !ok || !bound.contains(&"name") {
+                    return Err(undecidable(
+                        "`DataModelMapping(…)` with these arguments",
+                        span,
+                    ));
+                }
+                let mut fields: IndexMap<String, V> =
+                    FIELDS.iter().map(|f| (f.to_string(), V::None)).collect();
+                for (f, v) in FIELDS.iter().zip(pos) {
+                    fields.insert(f.to_string(), v);
+                }
+                for (k, v) in kw {
+                    fields.insert(k, v);
+                }
+                Ok(V::Obj(self.alloc(HObj::Mapping(fields))))
+            }
+            Api::DataModel => Err(undecidable(
+                "instantiating `DataModel` in configuration code",
                 span,
             )),
             Api::Package(p) => Err(exc(
@@ -469,12 +498,12 @@ impl Eval<'_> {
     }
 
     /// `register(arg)`. A rule that fails validation or repeats an id is reported and left
-    /// out (CPython raises there; ferrule goes on with the rest).
+    /// out (CPython raises there; ferrule goes on with the rest). The data models `register`
+    /// accepts are `pypanther.data_models_v2`'s, not the `DataModel` that `pypanther`
+    /// exports: a subclass of that one is a ValueError, as for any other value.
     fn register(&mut self, arg: &V, span: &Span) -> R<()> {
         let items = match arg {
-            V::Class(c) if self.classes[*c].is_rule || self.classes[*c].is_data_model => {
-                vec![arg.clone()]
-            }
+            V::Class(c) if self.classes[*c].is_rule => vec![arg.clone()],
             V::Unknown(w) => return Err(Stop::Undecidable(w.clone())),
             V::List(_) | V::Tuple(_) | V::Set(_) | V::Dict(_) => self.iterate(arg, span)?.0,
             _ => {
@@ -487,7 +516,6 @@ impl Eval<'_> {
         };
         for x in items {
             match x {
-                V::Class(c) if self.classes[c].is_data_model => {}
                 V::Class(c) if self.classes[c].is_rule && c != RULE => {
                     if let Err(stop) = self.validate(c, span) {
                         let d = match stop {
@@ -827,6 +855,12 @@ impl Eval<'_> {
         kw: Vec<(String, V)>,
         span: &Span,
     ) -> R<V> {
+        if self.builtin_shadows(c, name) {
+            return Err(undecidable(
+                format!("`{name}` of a class with a built-in exception base"),
+                span,
+            ));
+        }
         if let Some(e) = self.lookup(c, name) {
             let owner_is_rule_base = self.lookup_owner(c, name) == Some(RULE);
             if !owner_is_rule_base {

@@ -101,6 +101,33 @@ const RULE_MEMBERS_ABSENT: &[&str] = &[
     "_panther_managed",
 ];
 
+/// Members of pypanther's `Rule` that its `run`, `run_test` and `run_tests` call (or are),
+/// which ferrule's run time implements natively: a rule class may not replace them.
+const RULE_INTERNALS: &[&str] = &[
+    "__init__",
+    "__new__",
+    "__getattribute__",
+    "__getattr__",
+    "__setattr__",
+    "_analysis_type",
+    "_get_alert_context",
+    "_get_dedup",
+    "_get_description",
+    "_get_destinations",
+    "_get_reference",
+    "_get_runbook",
+    "_get_severity",
+    "_get_title",
+    "_require_bool",
+    "_require_mapping",
+    "_require_scalar",
+    "_require_str",
+    "_require_str_list",
+    "run",
+    "run_test",
+    "run_tests",
+];
+
 /// A member of a run-time class.
 struct RtMember {
     name: String,
@@ -605,6 +632,27 @@ fn rule_program(
     let mut classes: Vec<RtClass> = Vec::new();
     let mut seen_names: BTreeSet<String> = BTreeSet::new();
     let mut local_needs = Needs::default();
+    // pypanther's `Rule.run`/`run_test` call these members; ferrule's run time runs
+    // pypanther's own behaviour natively and would not call a class's replacement.
+    for &k in &class.mro {
+        if k == RULE {
+            continue;
+        }
+        if let Some(name) = ev.classes[k]
+            .dict
+            .keys()
+            .find(|n| RULE_INTERNALS.contains(&n.as_str()))
+        {
+            return Err(refuse(
+                Code::Unsupported,
+                format!(
+                    "`{}` defines `{name}`, which pypanther's `Rule` calls internally; ferrule \
+                     runs pypanther's own `{name}` and cannot call a replacement",
+                    ev.classes[k].name
+                ),
+            ));
+        }
+    }
     for &k in &class.mro {
         let kc = &ev.classes[k];
         let mut members = Vec::new();

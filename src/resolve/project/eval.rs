@@ -251,6 +251,7 @@ impl<'a> Eval<'a> {
             dict,
             is_rule: true,
             is_data_model: false,
+            builtin_bases: Vec::new(),
             abstract_methods: vec!["rule".into()],
             span,
             key: "pypanther.base.Rule".into(),
@@ -511,7 +512,7 @@ impl<'a> Eval<'a> {
             HObj::Dict(v) => v
                 .iter()
                 .any(|(k, x)| self.is_config(k) || self.is_config(x)),
-            HObj::Test(_) | HObj::Mock(_) => true,
+            HObj::Test(_) | HObj::Mock(_) | HObj::Mapping(_) => true,
         };
         self.heap.push(Cell {
             obj,
@@ -1667,7 +1668,7 @@ impl<'a> Eval<'a> {
                         }
                         true
                     }
-                    (HObj::Mock(p), HObj::Mock(q)) => {
+                    (HObj::Mock(p), HObj::Mock(q)) | (HObj::Mapping(p), HObj::Mapping(q)) => {
                         for ((_, a), (_, b)) in p.iter().zip(q.iter()) {
                             if !self.py_eq(a, b)? {
                                 return Some(false);
@@ -1708,6 +1709,7 @@ impl<'a> Eval<'a> {
             V::Set(_) => "set".into(),
             V::Obj(i) => match &self.heap[*i].obj {
                 HObj::Test(_) => "RuleTest".into(),
+                HObj::Mapping(_) => "DataModelMapping".into(),
                 _ => "RuleMock".into(),
             },
             V::Class(_) => "type".into(),
@@ -2355,6 +2357,26 @@ impl<'a> Eval<'a> {
             .find_map(|k| self.classes[*k].dict.get(name).cloned())
     }
 
+    /// Whether a built-in exception base of a class of `c`'s method resolution order could
+    /// provide or shadow `name` (its members are not modelled): the lookup is undecidable
+    /// unless a class before that base defines it.
+    pub fn builtin_shadows(&self, c: ClassId, name: &str) -> bool {
+        let mro = &self.classes[c].mro;
+        let Some(k0) = mro
+            .iter()
+            .position(|k| !self.classes[*k].builtin_bases.is_empty())
+        else {
+            return false;
+        };
+        match mro
+            .iter()
+            .position(|k| self.classes[*k].dict.contains_key(name))
+        {
+            Some(owner) => owner > k0,
+            None => true,
+        }
+    }
+
     /// The class of the method resolution order of `c` that defines `name`.
     pub fn lookup_owner(&self, c: ClassId, name: &str) -> Option<ClassId> {
         self.classes[c]
@@ -2375,6 +2397,12 @@ impl<'a> Eval<'a> {
                     }
                     "__module__" => return Ok(V::Str(self.classes[c].module.as_str().into())),
                     _ => {}
+                }
+                if self.builtin_shadows(c, name) {
+                    return Err(undecidable(
+                        format!("`{name}` of a class with a built-in exception base"),
+                        span,
+                    ));
                 }
                 match self.lookup(c, name) {
                     Some(e) => match e.kind {
@@ -2427,7 +2455,7 @@ impl<'a> Eval<'a> {
             V::Obj(i) => {
                 let (fields, is_test) = match &self.heap[*i].obj {
                     HObj::Test(t) => (t.fields.clone(), true),
-                    HObj::Mock(m) => (m.clone(), false),
+                    HObj::Mock(m) | HObj::Mapping(m) => (m.clone(), false),
                     _ => unreachable!("object cell"),
                 };
                 if let Some(v) = fields.get(name) {
@@ -2515,7 +2543,7 @@ impl<'a> Eval<'a> {
                     HObj::Test(t) => {
                         t.fields.insert(name.to_string(), v);
                     }
-                    HObj::Mock(m) => {
+                    HObj::Mock(m) | HObj::Mapping(m) => {
                         m.insert(name.to_string(), v);
                     }
                     _ => {}
@@ -2557,6 +2585,11 @@ impl<'a> Eval<'a> {
                         span,
                     ));
                 }
+                if self.classes[*c].is_data_model {
+                    let c = *c;
+                    self.touch();
+                    return self.data_model_instance(c, pos, kw, span);
+                }
                 Err(undecidable(
                     "instantiating a class in configuration code",
                     span,
@@ -2582,6 +2615,85 @@ impl<'a> Eval<'a> {
                 span,
             )),
         }
+    }
+
+    /// `DataModelSubclass()`: pypanther's `DataModel.__init__` checks every mapping (a name,
+    /// then a path it parses or a method) and raises AssertionError otherwise. The instance
+    /// itself is only known at run time.
+    fn data_model_instance(
+        &mut self,
+        c: ClassId,
+        pos: Vec<V>,
+        kw: Vec<(String, V)>,
+        span: &Span,
+    ) -> R<V> {
+        let own_init = self.classes[c].mro.iter().any(|k| {
+            ["__init__", "__new__", "__getattr__", "__getattribute__"]
+                .iter()
+                .any(|m| self.classes[*k].dict.contains_key(*m))
+        });
+        if own_init || !pos.is_empty() || !kw.is_empty() {
+            return Err(undecidable(
+                "instantiating this data model class in configuration code",
+                span,
+            ));
+        }
+        let id = match self.lookup(c, "id").map(|e| e.value) {
+            Some(V::Str(s)) => Some(s),
+            _ => None,
+        };
+        let mappings = match self.lookup(c, "mappings").map(|e| e.value) {
+            Some(m @ (V::List(_) | V::Tuple(_))) => self.iterate(&m, span)?.0,
+            Some(V::Unknown(w)) => return Err(Stop::Undecidable(w)),
+            _ => {
+                return Err(undecidable(
+                    "a data model whose `mappings` is not a list",
+                    span,
+                ))
+            }
+        };
+        let fail = |what: &str| -> R<V> {
+            match &id {
+                Some(id) => Err(exc(
+                    ExcKind::AssertionError,
+                    format!("DataModel [{id}] {what}"),
+                    span,
+                )),
+                None => Err(undecidable("a data model without a literal `id`", span)),
+            }
+        };
+        for m in mappings {
+            let fields = match &m {
+                V::Obj(i) => match &self.heap[*i].obj {
+                    HObj::Mapping(f) => f.clone(),
+                    _ => return Err(undecidable("a data model mapping of this type", span)),
+                },
+                V::Unknown(w) => return Err(Stop::Undecidable(w.clone())),
+                _ => return Err(undecidable("a data model mapping of this type", span)),
+            };
+            let get = |n: &str| fields.get(n).cloned().unwrap_or(V::None);
+            if !self.truthy(&get("name"), span)? {
+                return fail("is missing required field: [Name]");
+            }
+            let path = get("path");
+            if self.truthy(&path, span)? {
+                match &path {
+                    V::Str(p) if crate::lower::pypanther_dm::jsonpath_parses(p) => {}
+                    _ => {
+                        return Err(undecidable(
+                            "a data model path outside the JSONPath forms ferrule evaluates",
+                            span,
+                        ))
+                    }
+                }
+            } else if !self.truthy(&get("method"), span)? {
+                return fail("must define one of: [Path, Method]");
+            }
+        }
+        Ok(unknown(
+            "a data model instance (built at run time, which ferrule does not do)",
+            span,
+        ))
     }
 
     /// Whether code the evaluator cannot see could change configuration through `v`.
@@ -3291,12 +3403,16 @@ impl<'a> Eval<'a> {
                             span: t.span.clone(),
                         })
                     }
-                    HObj::Mock(m) => {
+                    HObj::Mock(m) | HObj::Mapping(m) => {
                         let mut fields = IndexMap::new();
                         for (k, x) in m {
                             fields.insert(k.clone(), self.deepcopy_memo(x, memo)?);
                         }
-                        HObj::Mock(fields)
+                        if matches!(cell.obj, HObj::Mapping(_)) {
+                            HObj::Mapping(fields)
+                        } else {
+                            HObj::Mock(fields)
+                        }
                     }
                 };
                 let id = self.alloc(obj);
@@ -3345,11 +3461,13 @@ impl<'a> Eval<'a> {
             decorators.push(self.eval(fr, d)?);
         }
         let mut bases = Vec::new();
+        let mut builtin_bases = Vec::new();
         let mut is_dm = false;
         for b in &c.bases {
             match self.eval(fr, b)? {
                 V::Class(k) => bases.push(k),
                 V::Builtin(o) if &*o == "object" => {}
+                V::Builtin(o) if exc_kind(&o).is_some() => builtin_bases.push(o.to_string()),
                 V::Api(Api::DataModel) => is_dm = true,
                 V::Unknown(w) => return Err(Stop::Undecidable(w)),
                 other => {
@@ -3379,6 +3497,13 @@ impl<'a> Eval<'a> {
         };
         let id = self.classes.len();
         let is_rule = mro.contains(&RULE);
+        let is_dm = is_dm || bases.iter().any(|b| self.classes[*b].is_data_model);
+        if (is_rule || is_dm) && !builtin_bases.is_empty() {
+            return Err(undecidable(
+                "a rule or data model class with a built-in exception base",
+                &span,
+            ));
+        }
         let key = format!("{}.{}#{}", module, c.name, id);
         let mut full = vec![id];
         full.extend(mro);
@@ -3389,7 +3514,8 @@ impl<'a> Eval<'a> {
             mro: full,
             dict: IndexMap::new(),
             is_rule,
-            is_data_model: is_dm || bases.iter().any(|b| self.classes[*b].is_data_model),
+            is_data_model: is_dm,
+            builtin_bases: builtin_bases.clone(),
             abstract_methods: Vec::new(),
             span: span.clone(),
             key,
@@ -3398,7 +3524,7 @@ impl<'a> Eval<'a> {
         self.class_stmt.insert(id, here.clone());
         // Rule classes are configuration; so is a plain class that run time could not build
         // as helpers' classes are built (several bases, decorators).
-        if is_rule || is_dm || bases.len() > 1 || !c.decorators.is_empty() {
+        if is_rule || is_dm || bases.len() + builtin_bases.len() > 1 || !c.decorators.is_empty() {
             self.touch();
         }
         // The body, in order.

@@ -244,6 +244,7 @@ fn show(ev: &Eval, v: &V, depth: usize) -> serde_json::Value {
                 };
                 J::String(format!("RuleTest {name:?} ({})", loc(&t.span)))
             }
+            HObj::Mapping(_) => J::String("DataModelMapping".into()),
             _ => J::String("RuleMock".into()),
         },
         V::Func(f) => {

@@ -244,6 +244,8 @@ pub enum HObj {
     Set(Vec<V>),
     Test(TestObj),
     Mock(IndexMap<String, V>),
+    /// A `DataModelMapping` (a dataclass: `name`, `path`, `method`).
+    Mapping(IndexMap<String, V>),
 }
 
 /// A `RuleTest` instance: its fields and the module whose code created it (`_module`).
@@ -313,6 +315,9 @@ pub struct ClassObj {
     pub is_rule: bool,
     /// A pypanther `DataModel` subclass.
     pub is_data_model: bool,
+    /// Built-in exception classes among the direct bases (`class X(ValueError)`): the class
+    /// is built at run time; configuration code cannot read what those bases provide.
+    pub builtin_bases: Vec<String>,
     /// `__abstractmethods__`, computed when the class was created.
     pub abstract_methods: Vec<String>,
     /// The class statement.
