@@ -471,6 +471,7 @@ fn run_functions(def: &DetectionDef, event: &Value, batch_mode: bool) -> Detecti
         .then(|| crate::recursion::rebase(crate::recursion::PYPANTHER_AUX_BASE));
     let a = &def.aux;
     let id = def.id;
+    let _alert_phase = AlertPhase::enter();
     r.title = if def.is_pypanther() {
         match a.get_title {
             Some(f) => match own_get_title(def, f, event) {
@@ -746,6 +747,27 @@ fn own_get_title(def: &DetectionDef, f: NativeFn, event: &Value) -> PyResult<Aux
     })
 }
 
+thread_local! {
+    /// Whether a run is calling the auxiliary functions (pypanther's `Rule.run` has set
+    /// `self.ctx_mgr`, which its `_get_title` uses).
+    static ALERT_PHASE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the auxiliary-function phase of a run until dropped.
+struct AlertPhase(bool);
+
+impl AlertPhase {
+    fn enter() -> AlertPhase {
+        AlertPhase(ALERT_PHASE.with(|p| p.replace(true)))
+    }
+}
+
+impl Drop for AlertPhase {
+    fn drop(&mut self) {
+        ALERT_PHASE.with(|p| p.set(self.0));
+    }
+}
+
 /// pypanther's `Rule._get_title(self, event)` as a method of ferrule's run-time `Rule`
 /// class, for a rule class's own `_get_title` reaching it through `super()`: the
 /// `(title, error)` tuple pypanther returns, the error being the exception instance.
@@ -758,6 +780,13 @@ pub fn rule_get_title(args: &[Value], kwargs: crate::value::Kwargs) -> PyResult<
     if !kwargs.is_empty() {
         return Err(crate::ops::unsupported(
             "calling `Rule._get_title` with keyword arguments",
+        ));
+    }
+    // Before any run of the rule reached its alert phase, `self.ctx_mgr` is unset and
+    // pypanther's `_get_title` fails on it; whether it was set depends on earlier tests.
+    if !ALERT_PHASE.with(|p| p.get()) {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._get_title` outside `Rule.run`'s auxiliary methods",
         ));
     }
     let got = crate::ops::call_method(this, "title", std::slice::from_ref(event), &[]);
