@@ -1440,6 +1440,13 @@ fn unit_test(
                     "test `{name}` ({at}): a mock of the rule's `{object}` (pypanther then reads `__name__` of the mock)"
                 ));
             }
+            if RULE_OWN_INTERNALS.contains(&&*object) {
+                // The runtime's `Rule.run` calls the rule object's `_get_title` only when a
+                // class replaces it, so a mock of pypanther's own would not be called.
+                return Err(format!(
+                    "test `{name}` ({at}): a mock of the rule's `{object}`, which ferrule's `Rule.run` would not call"
+                ));
+            }
             format!("_ferrule_rule_obj.{object}")
         } else {
             return Err(format!(
