@@ -170,6 +170,7 @@ static RULE: DetectionDef = DetectionDef {
         dedup: None,
         alert_context: Some(alert_context),
         unique: None,
+        get_title: None,
     },
     patch: no_patch,
     unpatch: no_unpatch,

@@ -41,6 +41,9 @@ pub struct AuxFns {
     pub dedup: Option<NativeFn>,
     pub alert_context: Option<NativeFn>,
     pub unique: Option<NativeFn>,
+    /// A PyPanther rule class's own `_get_title` (an entry calling the rule object's), which
+    /// pypanther's `Rule.run` and `_get_dedup` call in place of `Rule._get_title`.
+    pub get_title: Option<NativeFn>,
 }
 
 /// One mock of a unit test: `objectName` replaced by a MagicMock returning `returnValue`.
@@ -214,6 +217,10 @@ pub struct DetectionResult {
     /// Set when ferrule refused an operation of this run: every other field is then
     /// meaningless (CPython would have carried on from the refused operation).
     pub refusal: Option<PyErr>,
+    /// An exception that left pypanther's `Rule.run` (a rule's own `_get_title` raising, or
+    /// returning what does not unpack into two values): `run_test` raises it, so the test has
+    /// no result, only this error.
+    pub escaped: Option<PyErr>,
 }
 
 impl DetectionResult {
@@ -464,8 +471,18 @@ fn run_functions(def: &DetectionDef, event: &Value, batch_mode: bool) -> Detecti
         .then(|| crate::recursion::rebase(crate::recursion::PYPANTHER_AUX_BASE));
     let a = &def.aux;
     let id = def.id;
+    let _alert_phase = AlertPhase::enter();
     r.title = if def.is_pypanther() {
-        pypanther_title(def, a.title, event)
+        match a.get_title {
+            Some(f) => match own_get_title(def, f, event) {
+                Ok(t) => t,
+                Err(e) => {
+                    r.escaped = Some(e);
+                    return r;
+                }
+            },
+            None => pypanther_title(def, a.title, event),
+        }
     } else {
         aux(
             a.title,
@@ -519,7 +536,13 @@ fn run_functions(def: &DetectionDef, event: &Value, batch_mode: bool) -> Detecti
         |f| destinations(def, f, event, b),
     );
     r.dedup = match a.dedup {
-        _ if def.is_pypanther() => pypanther_dedup(def, a, event),
+        _ if def.is_pypanther() => match pypanther_dedup(def, a, event) {
+            Ok(d) => d,
+            Err(e) => {
+                r.escaped = Some(e);
+                return r;
+            }
+        },
         None => Aux {
             defined: false,
             output: Some(dedup_fallback(def, r.title.output.as_deref())),
@@ -644,7 +667,10 @@ fn pypanther_title(def: &DetectionDef, f: Option<NativeFn>, event: &Value) -> Au
 /// pypanther's `_get_dedup`: an empty, non-str or raising dedup runs the title again (its
 /// exception is then dropped), then falls back to `defaultDedupString:<id>`; the dedup's
 /// own exception is kept.
-fn pypanther_dedup(def: &DetectionDef, a: &AuxFns, event: &Value) -> Aux<String> {
+///
+/// `Err` is an exception that leaves `Rule.run`: a rule's own `_get_title` raising or
+/// returning what does not unpack into two values.
+fn pypanther_dedup(def: &DetectionDef, a: &AuxFns, event: &Value) -> PyResult<Aux<String>> {
     let (dedup, exception) = match a.dedup {
         Some(f) => match call_str(def, "dedup", f, event) {
             Ok(s) => (s, None),
@@ -653,17 +679,140 @@ fn pypanther_dedup(def: &DetectionDef, a: &AuxFns, event: &Value) -> Aux<String>
         None => (String::new(), None),
     };
     let dedup = if dedup.is_empty() {
-        match pypanther_title(def, a.title, event).output {
+        let title = match a.get_title {
+            // `dedup_string, _ = self._get_title(event)` with the rule's own `_get_title`.
+            Some(f) => {
+                let got = f(std::slice::from_ref(event), &[])?;
+                let mut pair = crate::call::unpack(&got, 2)?;
+                pair.truncate(1);
+                match pair.pop() {
+                    Some(Value::Str(s)) => Some(s.to_string()),
+                    // `dedup_string == ""` may run a user class's `__eq__`.
+                    Some(v) if v.downcast::<crate::class::Instance>().is_some() => {
+                        return Err(crate::ops::unsupported(
+                            "a `_get_title` title that is an instance of a user class",
+                        ))
+                    }
+                    _ => None,
+                }
+            }
+            None => pypanther_title(def, a.title, event).output,
+        };
+        match title {
             Some(t) if !t.is_empty() => t,
             _ => default_dedup(def),
         }
     } else {
         dedup
     };
-    Aux {
+    Ok(Aux {
         defined: true,
         output: Some(truncate(dedup)),
         exception,
+    })
+}
+
+/// `result.title_output, result.title_exception = self._get_title(event)` with a rule
+/// class's own `_get_title`. An exception it raises, or a value that does not unpack into
+/// two, leaves `Rule.run` (`Err`). ferrule's result holds a title that is a `str` and an
+/// error that is `None` or an exception; anything else is refused.
+fn own_get_title(def: &DetectionDef, f: NativeFn, event: &Value) -> PyResult<Aux<String>> {
+    let got = f(std::slice::from_ref(event), &[])?;
+    let pair = crate::call::unpack(&got, 2)?;
+    let output = match &pair[0] {
+        Value::Str(s) => s.to_string(),
+        other => {
+            return Err(crate::ops::unsupported(&format!(
+                "a `_get_title` of {} returning a title of type '{}'",
+                def.id,
+                other.type_name()
+            )))
+        }
+    };
+    let exception = match &pair[1] {
+        Value::None => None,
+        e if crate::exc::is_exception_object(e) => Some(crate::exc::raise(e)),
+        other => {
+            return Err(crate::ops::unsupported(&format!(
+                "a `_get_title` of {} returning an error of type '{}'",
+                def.id,
+                other.type_name()
+            )))
+        }
+    };
+    Ok(Aux {
+        defined: true,
+        output: Some(output),
+        exception,
+    })
+}
+
+thread_local! {
+    /// Whether a run is calling the auxiliary functions (pypanther's `Rule.run` has set
+    /// `self.ctx_mgr`, which its `_get_title` uses).
+    static ALERT_PHASE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the auxiliary-function phase of a run until dropped.
+struct AlertPhase(bool);
+
+impl AlertPhase {
+    fn enter() -> AlertPhase {
+        AlertPhase(ALERT_PHASE.with(|p| p.replace(true)))
+    }
+}
+
+impl Drop for AlertPhase {
+    fn drop(&mut self) {
+        ALERT_PHASE.with(|p| p.set(self.0));
+    }
+}
+
+/// pypanther's `Rule._get_title(self, event)` as a method of ferrule's run-time `Rule`
+/// class, for a rule class's own `_get_title` reaching it through `super()`: the
+/// `(title, error)` tuple pypanther returns, the error being the exception instance.
+pub fn rule_get_title(args: &[Value], kwargs: crate::value::Kwargs) -> PyResult<Value> {
+    let [this, event] = args else {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._get_title` with other than (self, event)",
+        ));
+    };
+    if !kwargs.is_empty() {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._get_title` with keyword arguments",
+        ));
+    }
+    // Before any run of the rule reached its alert phase, `self.ctx_mgr` is unset and
+    // pypanther's `_get_title` fails on it; whether it was set depends on earlier tests.
+    if !ALERT_PHASE.with(|p| p.get()) {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._get_title` outside `Rule.run`'s auxiliary methods",
+        ));
+    }
+    let got = crate::ops::call_method(this, "title", std::slice::from_ref(event), &[]);
+    let got = got.and_then(|v| match v {
+        Value::Str(s) => Ok(s.to_string()),
+        other => {
+            // `self._require_str(self.title.__name__, title)`.
+            let id = crate::ops::getattr(this, "id")?;
+            Err(function_return_type_error(format!(
+                "detection [{}] method [title] returned [{}], expected [str]",
+                crate::fmt::str(&id),
+                other.type_name()
+            )))
+        }
+    });
+    match got {
+        Ok(s) => Ok(Value::tuple(vec![Value::str(truncate(s)), Value::None])),
+        // `except Exception as e`: a refusal and BaseExceptions go on.
+        Err(e) if !e.is_refusal() && e.matches(ExcKind::Exception) => {
+            let mut title = crate::ops::getattr(this, "display_name")?;
+            if !crate::ops::truthy(&title)? || !matches!(title, Value::Str(_)) {
+                title = crate::ops::getattr(this, "id")?;
+            }
+            Ok(Value::tuple(vec![title, crate::exc::exc_value(&e)]))
+        }
+        Err(e) => Err(e),
     }
 }
 

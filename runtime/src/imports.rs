@@ -34,6 +34,15 @@ pub fn import(dotted: &str) -> Option<Value> {
             name: "panther_core.enriched_event",
             attr: |n| (n == "PantherEvent").then(|| panther_type("PantherEvent", is_event)),
         })),
+        // ferrule's own: pypanther `Rule` methods the run-time `Rule` class binds (the
+        // compiler never lets a user module import it).
+        "__ferrule_pypanther_base" => Some(Value::object(ModuleObject {
+            name: "__ferrule_pypanther_base",
+            attr: |n| {
+                (n == "_get_title")
+                    .then(|| Value::impure_func("_get_title", crate::detection::rule_get_title))
+            },
+        })),
         _ => crate::stdlib::import(dotted),
     }
 }

@@ -550,6 +550,12 @@ fn fill_record(
         rec.passed = false;
         return;
     }
+    if let Some(e) = &result.escaped {
+        // `run_test` raised: the oracle records the exception as a harness error.
+        rec.error = Some(format!("harness: {}", fmt_exc(e)));
+        rec.passed = false;
+        return;
+    }
     rec.result = result.detection_output;
     rec.error = result.detection_exception.as_ref().map(fmt_exc);
     if let Some(v) = &result.detection_value {

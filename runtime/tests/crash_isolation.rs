@@ -99,6 +99,7 @@ static DEF: DetectionDef = DetectionDef {
         dedup: None,
         alert_context: None,
         unique: None,
+        get_title: None,
     },
     patch,
     unpatch,

@@ -123,6 +123,7 @@ const NO_AUX: AuxFns = AuxFns {
     dedup: None,
     alert_context: None,
     unique: None,
+    get_title: None,
 };
 
 // ---------------------------------------------------------------------------------------

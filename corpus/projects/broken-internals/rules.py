@@ -18,8 +18,8 @@ class CorpFine(Rule):
 class CorpOwnTitle(CorpFine):
     id = "Corp.OwnTitle"
 
-    def _get_title(self, event):
-        title, error = super()._get_title(event)
-        return (self.id, error) if error else (title, error)
+    def _get_dedup(self, event):
+        dedup, error = super()._get_dedup(event)
+        return (f"defaultDedupString:{self.id}", error) if error else (dedup, error)
 
     tests = []

@@ -32,6 +32,9 @@ use crate::source::python as pysrc;
 
 /// The module with pypanther's `Rule` default methods.
 pub const RULE_BASE: &str = "__ferrule_rule_base";
+/// The detection module's entry calling the rule object's own `_get_title` (read by
+/// `emit::crate_`, which passes it to the runtime as `AuxFns::get_title`).
+pub const OWN_GET_TITLE: &str = "__ferrule_get_title";
 /// Its global holding the run-time `Rule` class.
 const RULE_CLASS: &str = "__ferrule_rule_class";
 
@@ -79,7 +82,6 @@ const RULE_MEMBERS_ABSENT: &[&str] = &[
     "_get_reference",
     "_get_runbook",
     "_get_severity",
-    "_get_title",
     "_require_bool",
     "_require_mapping",
     "_require_scalar",
@@ -117,7 +119,6 @@ const RULE_INTERNALS: &[&str] = &[
     "_get_reference",
     "_get_runbook",
     "_get_severity",
-    "_get_title",
     "_require_bool",
     "_require_mapping",
     "_require_scalar",
@@ -592,6 +593,10 @@ fn materialise(
                 span,
             )
         }
+        V::Api(Api::RuleMethod(m)) if RULE_OWN_INTERNALS.contains(m) => mk(
+            ExprKind::Stdlib(format!("__ferrule_pypanther_base.{m}")),
+            span,
+        ),
         V::Api(Api::RuleMethod(m)) if *m != "rule" => {
             deps.insert(RULE_BASE.to_string());
             mk(
@@ -797,6 +802,17 @@ fn rule_program(
     for m in RULE_METHODS {
         src.push_str(&format!(
             "\n\ndef {m}(event):\n    return _ferrule_rule_obj.{m}(event)\n"
+        ));
+    }
+    // A class of the rule's order replacing `_get_title`: `Rule.run` and `_get_dedup` call
+    // the rule object's, through this entry.
+    let own_get_title = class
+        .mro
+        .iter()
+        .any(|&k| k != RULE && ev.classes[k].dict.contains_key("_get_title"));
+    if own_get_title {
+        src.push_str(&format!(
+            "\n\ndef {OWN_GET_TITLE}(event):\n    return _ferrule_rule_obj._get_title(event)\n"
         ));
     }
     let module_name = format!("detection:{id}");
@@ -1425,6 +1441,13 @@ fn unit_test(
             {
                 return Err(format!(
                     "test `{name}` ({at}): a mock of the rule's `{object}` (pypanther then reads `__name__` of the mock)"
+                ));
+            }
+            if RULE_OWN_INTERNALS.contains(&&*object) {
+                // The runtime's `Rule.run` calls the rule object's `_get_title` only when a
+                // class replaces it, so a mock of pypanther's own would not be called.
+                return Err(format!(
+                    "test `{name}` ({at}): a mock of the rule's `{object}`, which ferrule's `Rule.run` would not call"
                 ));
             }
             format!("_ferrule_rule_obj.{object}")

@@ -231,7 +231,10 @@ impl<'a> Eval<'a> {
         put(self, "default_runbook", V::Str("".into()));
         put(self, "default_reference", V::Str("".into()));
         put(self, "default_description", V::Str("".into()));
-        for m in std::iter::once(&"rule").chain(RULE_METHODS) {
+        for m in std::iter::once(&"rule")
+            .chain(RULE_METHODS)
+            .chain(RULE_OWN_INTERNALS)
+        {
             let m: &'static str = m;
             dict.insert(
                 m.to_string(),

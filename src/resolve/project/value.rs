@@ -187,6 +187,11 @@ pub const RULE_METHODS: &[&str] = &[
     "alert_context",
 ];
 
+/// Internal methods of pypanther's `Rule` that the runtime provides as methods of its
+/// run-time `Rule` class (`ferrule_runtime::detection::rule_get_title`), so that a rule class
+/// may replace them and reach them through `super()`.
+pub const RULE_OWN_INTERNALS: &[&str] = &["_get_title"];
+
 /// `RuleTest`'s dataclass fields, in order (the three location fields are set by its
 /// metaclass).
 pub const RULE_TEST_FIELDS: &[&str] = &[
