@@ -45,6 +45,11 @@ const CASES: &[(&[u8], &str)] = &[
     (b"k: a\x07b\n", "E ReaderError: unacceptable character #x0007: control characters are not allowed in \"<file>\", position 4"),
     (b"k: {a: 1,\n}\n", "{S\"k\":{S\"a\":I1}}"),
     (b"a:\n  k: {a: 1,\n  b: 2\n}\n", "{S\"a\":{S\"k\":{S\"a\":I1,S\"b\":I2}}}"),
+    // A merged mapping that merges itself (seed 851): PyYAML deletes the inner merge key
+    // before flattening the mapping again; ferrule refuses it, and the outer merge must keep
+    // that refusal.
+    (b"t: 1\n<<: &n1 \n  a: x\n  <<:\n      - *n1\n", "{S\"a\":S\"x\",S\"t\":I1}"),
+    (b"a: &x\n  b: 1\n  <<: [*x]\n", "{S\"a\":{S\"b\":I1}}"),
 ];
 
 #[test]

@@ -155,7 +155,7 @@ pub fn expanded_size(node: &YNode) -> u64 {
 }
 
 /// A YAML error with its position (1-based).
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct YamlError {
     pub message: String,
     pub line: usize,
@@ -681,6 +681,16 @@ fn wrong_node(mark: Mark, tag: &str, found: &str) -> YamlError {
     at(mark, format!("expected {expected} node, but found {found}"))
 }
 
+/// The refusal of a node ferrule could not build (see `YValue::Invalid`), if it is one.
+fn refusal(n: &YNode) -> Option<YamlError> {
+    match (&n.value, n.raw.as_deref()) {
+        (YValue::Invalid(e), None) if e.message.starts_with("ferrule refuses") => {
+            Some((**e).clone())
+        }
+        _ => None,
+    }
+}
+
 /// PyYAML's `flatten_mapping` (merge keys) and dict construction: keys must be hashable,
 /// equal keys keep the first key's place and the last value.
 /// Returns the node's pairs after merging (what a later merge of this node takes) and the
@@ -703,6 +713,11 @@ fn construct_mapping(
                     ));
                 }
                 let raw = v.raw.as_deref();
+                // A merged node that ferrule refused keeps its refusal: the merge must not
+                // turn it into an error PyYAML would not raise.
+                if let Some(e) = refusal(&v) {
+                    return Err(e);
+                }
                 let map_entries = match (&v.value, raw) {
                     (_, Some(RawNode::Map(e))) => Some(e.as_slice()),
                     (YValue::Map(e), _) => Some(e.as_slice()),
@@ -730,6 +745,9 @@ fn construct_mapping(
                                 mark,
                                 "ferrule refuses: a merge key (<<) that merges a mapping enclosing it",
                             ));
+                        }
+                        if let Some(e) = refusal(i) {
+                            return Err(e);
                         }
                         match (&i.value, i.raw.as_deref()) {
                             (_, Some(RawNode::Map(e))) => take(e),
