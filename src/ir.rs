@@ -47,6 +47,9 @@ pub struct Module {
     pub functions: Vec<Function>,
     /// Global helper modules this one imports (by module name), for init order.
     pub imports: Vec<String>,
+    /// Modules provided by the runtime that this one imports (`pycountry`,
+    /// `policyuniverse.expander_minimizer`): their installed data travels with the crate.
+    pub libraries: std::collections::BTreeSet<String>,
 }
 
 impl Module {

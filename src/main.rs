@@ -16,6 +16,10 @@ struct Cli {
     /// Diagnostics as text (default) or JSON lines.
     #[arg(long, value_enum, global = true, default_value = "text")]
     format: FormatArg,
+    /// The Python whose environment holds the libraries v1 detections import (as PAT run
+    /// with it would find them); default: the active virtualenv, else `python3` on PATH.
+    #[arg(long, global = true, value_name = "PATH")]
+    python: Option<PathBuf>,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    ferrule::lower::libraries::set_python(cli.python.clone());
     let format = match cli.format {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,

@@ -646,9 +646,7 @@ pub fn main(reg: &Registry) -> i32 {
 /// those libraries.
 pub fn install_data(reg: &Registry) {
     for (name, text) in reg.data_files {
-        if *name == "pycountry/iso3166-1.json" {
-            crate::stdlib::pycountry::install(text);
-        }
+        crate::stdlib::install_data(name, text);
     }
 }
 

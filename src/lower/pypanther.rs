@@ -101,37 +101,6 @@ const STR_DEFAULTS: &[&str] = &[
     "default_runbook",
 ];
 
-/// Third-party libraries that pypanther's rules import, compiled from their installed
-/// source (the directory holding the `pypanther` package, i.e. site-packages), by module.
-/// Each package's `__init__.py` and the modules not listed are modelled by the runtime
-/// (`runtime/src/stdlib/`), because they read data files at import.
-const LIBRARY_SOURCES: &[(&str, &[&str])] = &[(
-    "policyuniverse",
-    &["common", "arn", "organization", "statement", "policy"],
-)];
-
-/// Data files of installed libraries that the runtime's models of them read (name →
-/// path relative to site-packages); a library whose data is absent refuses when used.
-const LIBRARY_DATA: &[(&str, &str)] = &[(
-    "pycountry/iso3166-1.json",
-    "pycountry/databases/iso3166-1.json",
-)];
-
-/// The library modules of [`LIBRARY_SOURCES`] installed next to the package: dotted name →
-/// path relative to `root`.
-fn library_modules(root: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (package, modules) in LIBRARY_SOURCES {
-        for m in *modules {
-            let rel = format!("{package}/{m}.py");
-            if root.join(&rel).is_file() {
-                out.insert(format!("{package}.{m}"), rel);
-            }
-        }
-    }
-    out
-}
-
 /// Lowers the `pypanther` package directory `pkg`.
 pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
     let root = pkg.parent().unwrap_or(Path::new("."));
@@ -151,16 +120,25 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         let dotted = rel.trim_end_matches(".py").replace('/', ".");
         helper_files.insert(dotted, rel);
     }
-    helper_files.extend(library_modules(root));
-    for (name, rel) in LIBRARY_DATA {
-        if let Ok(text) = std::fs::read_to_string(root.join(rel)) {
-            program.data_files.insert(name.to_string(), text);
+    // Third-party libraries the rules import: those installed next to the package.
+    let libs = crate::lower::libraries::Libraries::from_site_packages(root);
+    libs.install_in_compiler();
+    let mut usage = crate::lower::libraries::LibraryUse::default();
+    let mut packages = BTreeSet::new();
+    for (dotted, file) in libs.modules() {
+        let rel = file
+            .strip_prefix(root)
+            .map(|r| r.display().to_string())
+            .unwrap_or_else(|_| file.display().to_string());
+        usage.modules.insert(dotted.clone(), rel.clone());
+        if let Some(package) = dotted.split('.').next() {
+            packages.insert(package.to_string());
         }
+        helper_files.insert(dotted, rel);
     }
     let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
     // `from pypanther.helpers import x` runs the package's `__init__.py` first: supported
     // when it is empty.
-    let mut packages = BTreeSet::new();
     let init = format!("{pkg_name}/helpers/__init__.py");
     if std::fs::read_to_string(root.join(&init)).is_ok_and(|t| t.trim().is_empty()) {
         packages.insert(format!("{pkg_name}.helpers"));
@@ -180,6 +158,7 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
     for ((dotted, _), outcome) in helper_list.into_iter().zip(lowered_helpers) {
         match outcome {
             Ok((m, d)) => {
+                usage.note(dotted, &m.imports);
                 if d.iter().any(|d| d.code.is_error()) {
                     failed.insert(dotted.clone());
                 }
@@ -207,6 +186,7 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
         let Some(m) = dm.module.as_ref().and_then(|m| program.modules.get(m)) else {
             continue;
         };
+        usage.note(&m.name, &m.imports);
         if crate::lower::v1::failed_dependency(m, &program, &failed).is_some() {
             dm_ok = false;
         }
@@ -261,6 +241,7 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
             );
             continue;
         }
+        usage.note(&module.name, &module.imports);
         let bad = d.iter().any(|d| d.code.is_error());
         diags.extend(d.into_iter().map(|d| d.for_detection(&r.id)));
         if bad {
@@ -352,6 +333,7 @@ pub fn lower_package(pkg: &Path) -> (Program, Vec<Diagnostic>) {
     program.modules.retain(|n, m| {
         !failed.contains(n) && (m.kind != ModuleKind::Detection || kept.contains(n))
     });
+    crate::lower::libraries::finish(&mut program, &mut diags, &libs, &usage);
     program.detections.sort_by(|a, b| a.id.cmp(&b.id));
     (program, diags)
 }

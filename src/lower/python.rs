@@ -40,6 +40,7 @@ pub fn lower_module(
         diags: Vec::new(),
         scopes: Vec::new(),
         imports: Vec::new(),
+        libraries: Default::default(),
         class_ctx: None,
         class_names: None,
         class_name_read: false,
@@ -84,6 +85,7 @@ pub fn lower_module(
         body,
         functions,
         imports: cx.imports,
+        libraries: cx.libraries,
     };
     (module, cx.diags)
 }
@@ -138,6 +140,8 @@ struct Cx<'a> {
     diags: Vec<Diagnostic>,
     scopes: Vec<Scope>,
     imports: Vec<String>,
+    /// Runtime-provided library modules this module imports.
+    libraries: BTreeSet<String>,
     /// The class whose methods are being lowered (for `super()`).
     class_ctx: Option<Expr>,
     /// While a class body is lowered: the names it has bound so far, which its own
@@ -612,12 +616,22 @@ impl<'a> Cx<'a> {
                     let dotted = alias.name.as_str();
                     let bind = alias.asname.as_ref().map(|a| a.as_str());
                     if self.env.helpers.contains(dotted) {
+                        if bind.is_none() && dotted.contains('.') {
+                            // Python binds the top-level package, which ferrule does not
+                            // build for compiled library modules.
+                            self.unsupported(
+                                s,
+                                "`import package.module` of a compiled module without `as` (write `from package.module import name` or `import package.module as name`)",
+                            );
+                            continue;
+                        }
                         self.imports.push(dotted.to_string());
                         out.push(Stmt::ImportModule(dotted.to_string()));
                         let t = self.write_name(bind.unwrap_or(dotted));
                         let e = self.mk(s, ExprKind::ModuleRef(dotted.to_string(), None));
                         out.push(Stmt::Assign(vec![Target::Name(t)], e));
                     } else if crate::lower::stdlib::module_exists(dotted) {
+                        self.libraries.insert(dotted.to_string());
                         // `import a.b` binds `a`; `import a.b as c` binds the submodule.
                         let (name, module) = match bind {
                             Some(b) => (b.to_string(), dotted.to_string()),
@@ -666,6 +680,8 @@ impl<'a> Cx<'a> {
                 } else if !crate::lower::stdlib::module_exists(module) {
                     self.unknown_import(s, module);
                     return;
+                } else {
+                    self.libraries.insert(module.to_string());
                 }
                 for alias in &i.names {
                     let attr = alias.name.as_str();

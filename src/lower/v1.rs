@@ -44,11 +44,28 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         }
         helper_files.insert(gid.to_string(), (py, span_of(s, &s.yaml)));
     }
+    // Library modules compiled from the Python environment PAT runs in, unless a global
+    // helper of the same package shadows them.
+    let (libs, _) = crate::lower::libraries::Libraries::for_v1();
+    libs.install_in_compiler();
+    let mut usage = crate::lower::libraries::LibraryUse::default();
+    let mut packages = BTreeSet::new();
+    for (dotted, file) in libs.modules() {
+        let package = dotted.split('.').next().unwrap_or_default().to_string();
+        if helper_files.contains_key(&package) || helper_files.contains_key(&dotted) {
+            continue;
+        }
+        let file = file.display().to_string();
+        usage.modules.insert(dotted.clone(), file.clone());
+        helper_files.insert(dotted, (file.clone(), Span::new(file, 1, 1)));
+        // Its `__init__` is modelled by the runtime: `from package import module` binds
+        // the compiled module.
+        packages.insert(package);
+    }
     let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
-    let no_packages = BTreeSet::new();
     let env = ImportEnv {
         helpers: &helpers,
-        packages: &no_packages,
+        packages: &packages,
     };
     let mut failed_modules: BTreeSet<String> = BTreeSet::new();
 
@@ -56,6 +73,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         match load_python(root, py, span) {
             Ok(file) => {
                 let (m, d) = lower_module(&file, gid, ModuleKind::Helper, &env);
+                usage.note(gid, &m.imports);
                 if d.iter().any(|d| d.code.is_error()) {
                     failed_modules.insert(gid.clone());
                 }
@@ -120,6 +138,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             match load_python(root, &py, &span_of(s, &s.yaml)) {
                 Ok(file) => {
                     let (m, d) = lower_module(&file, &module_name, ModuleKind::DataModel, &env);
+                    usage.note(&module_name, &m.imports);
                     let mut bad = d.iter().any(|d| d.code.is_error());
                     diags.extend(d.into_iter().map(|d| d.for_detection(id)));
                     if !bad {
@@ -312,6 +331,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         };
         let module_name = format!("detection:{id}");
         let (module, d) = lower_module(&file, &module_name, ModuleKind::Detection, &env);
+        usage.note(&module_name, &module.imports);
         let mut bad = d.iter().any(|d| d.code.is_error());
         diags.extend(d.into_iter().map(|d| d.for_detection(id)));
         let matcher = if kind == DetectionKind::Policy {
@@ -453,6 +473,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
     for m in &failed_modules {
         program.modules.remove(m);
     }
+    crate::lower::libraries::finish(&mut program, &mut diags, &libs, &usage);
     program.detections.sort_by(|a, b| a.id.cmp(&b.id));
     (program, diags)
 }

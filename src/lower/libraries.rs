@@ -1,0 +1,395 @@
+//! Third-party libraries that detections import, found where PAT finds them: never copied
+//! into ferrule, read from the installed packages when a repository is compiled.
+//!
+//! For v1 input the libraries are those of the Python environment PAT runs in: the one
+//! `--python PATH` names, else the active virtualenv (`$VIRTUAL_ENV`), else `python3` on
+//! `PATH`; one run of that Python locates the packages. For PyPanther input they are the
+//! packages installed next to `pypanther` (its site-packages).
+//!
+//! What is taken from them:
+//! - modules compiled like global helpers ([`SOURCES`]: `policyuniverse`'s policy,
+//!   statement, ARN, organization and common modules);
+//! - data files handed to the runtime's models of the rest ([`Libraries::data_files`]):
+//!   pycountry's ISO 3166-1 table, the part of policyuniverse's `data.json` its package
+//!   `__init__` reads, and botocore's exception class table, read from
+//!   `botocore/exceptions.py` (names, bases, string class attributes and a fingerprint of
+//!   each class with its own `__init__`, see `runtime/src/stdlib/botocore.rs`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use rustpython_parser::ast::{self, Ranged};
+
+use crate::diag::Diagnostic;
+use crate::ir::Program;
+
+/// Library modules compiled from their installed source, by package.
+pub const SOURCES: &[(&str, &[&str])] = &[(
+    "policyuniverse",
+    &["common", "arn", "organization", "statement", "policy"],
+)];
+
+/// The packages ferrule reads.
+const PACKAGES: &[&str] = &["policyuniverse", "pycountry", "botocore"];
+
+/// Installed packages: name → package directory.
+#[derive(Clone, Debug, Default)]
+pub struct Libraries {
+    packages: BTreeMap<String, PathBuf>,
+    /// How they were found (for messages): the Python that was asked, or the directory.
+    pub origin: String,
+}
+
+/// The Python chosen with `--python`, for the whole process.
+static PYTHON: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Sets the Python interpreter whose environment holds the libraries (`--python`).
+pub fn set_python(python: Option<PathBuf>) {
+    if let Ok(mut p) = PYTHON.lock() {
+        *p = python;
+    }
+}
+
+/// The Python PAT would run under: `--python`, else `$VIRTUAL_ENV/bin/python`, else
+/// `python3` on `PATH`.
+pub fn chosen_python() -> PathBuf {
+    if let Some(p) = PYTHON.lock().ok().and_then(|p| p.clone()) {
+        return p;
+    }
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+        let p = PathBuf::from(venv).join("bin").join("python");
+        if p.exists() {
+            return p;
+        }
+    }
+    PathBuf::from("python3")
+}
+
+/// Asks `python` where each of [`PACKAGES`] is installed, without importing them.
+const LOCATE: &str = r#"
+import importlib.util, json, sys
+out = {}
+for name in sys.argv[1:]:
+    try:
+        spec = importlib.util.find_spec(name)
+    except Exception:
+        spec = None
+    locs = list(spec.submodule_search_locations or []) if spec else []
+    out[name] = locs[0] if locs else None
+print(json.dumps(out))
+"#;
+
+impl Libraries {
+    /// The packages installed in `site` (a site-packages directory).
+    pub fn from_site_packages(site: &Path) -> Libraries {
+        let packages = PACKAGES
+            .iter()
+            .map(|p| (p.to_string(), site.join(p)))
+            .filter(|(_, d)| d.is_dir())
+            .collect();
+        Libraries {
+            packages,
+            origin: site.display().to_string(),
+        }
+    }
+
+    /// The packages the Python environment of `python` has; an empty set (with the reason)
+    /// when that Python cannot be run.
+    pub fn from_python(python: &Path) -> Result<Libraries, String> {
+        let out = Command::new(python)
+            .arg("-c")
+            .arg(LOCATE)
+            .args(PACKAGES)
+            // Not the repository: a directory there must not shadow an installed package.
+            .current_dir(std::env::temp_dir())
+            .output()
+            .map_err(|e| format!("cannot run `{}`: {e}", python.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "`{}` failed: {}",
+                python.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let found: BTreeMap<String, Option<String>> =
+            serde_json::from_slice(&out.stdout).map_err(|e| {
+                format!("unexpected output from `{}`: {e}", python.display())
+            })?;
+        Ok(Libraries {
+            packages: found
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|d| (k, PathBuf::from(d))))
+                .collect(),
+            origin: python.display().to_string(),
+        })
+    }
+
+    /// The libraries for v1 input (see the module documentation), and a note when the
+    /// chosen Python could not be asked.
+    pub fn for_v1() -> (Libraries, Option<String>) {
+        let python = chosen_python();
+        match Libraries::from_python(&python) {
+            Ok(l) => (l, None),
+            Err(why) => (
+                Libraries {
+                    packages: BTreeMap::new(),
+                    origin: python.display().to_string(),
+                },
+                Some(why),
+            ),
+        }
+    }
+
+    /// The directory of an installed package.
+    pub fn package(&self, name: &str) -> Option<&Path> {
+        self.packages.get(name).map(PathBuf::as_path)
+    }
+
+    /// The modules of [`SOURCES`] that are installed: dotted name → file.
+    pub fn modules(&self) -> BTreeMap<String, PathBuf> {
+        let mut out = BTreeMap::new();
+        for (package, modules) in SOURCES {
+            let Some(dir) = self.package(package) else {
+                continue;
+            };
+            for m in *modules {
+                let file = dir.join(format!("{m}.py"));
+                if file.is_file() {
+                    out.insert(format!("{package}.{m}"), file);
+                }
+            }
+        }
+        out
+    }
+
+    /// The data files the runtime's models need for the library modules in `used` (the
+    /// runtime-provided modules the program imports): name → contents. A library whose data
+    /// cannot be read is left out, so that the runtime refuses what needs it.
+    pub fn data_files(&self, used: &BTreeSet<String>) -> BTreeMap<String, String> {
+        let uses = |root: &str| {
+            used.iter()
+                .any(|m| m == root || m.starts_with(&format!("{root}.")))
+        };
+        let mut out = BTreeMap::new();
+        if uses("pycountry") {
+            if let Some(dir) = self.package("pycountry") {
+                if let Ok(text) = std::fs::read_to_string(dir.join("databases/iso3166-1.json")) {
+                    out.insert("pycountry/iso3166-1.json".to_string(), text);
+                }
+            }
+        }
+        if uses("policyuniverse") {
+            if let Some(text) = self
+                .package("policyuniverse")
+                .and_then(|d| policyuniverse_actions(&d.join("data.json")))
+            {
+                out.insert(
+                    ferrule_runtime::stdlib::policyuniverse::DATA_FILE.to_string(),
+                    text,
+                );
+            }
+        }
+        // The caching helpers raise botocore's exceptions without AWS configuration.
+        if uses("botocore") || uses("panther_detection_helpers") {
+            if let Some(text) = self
+                .package("botocore")
+                .and_then(|d| botocore_table(&d.join("exceptions.py")))
+            {
+                out.insert(
+                    ferrule_runtime::stdlib::botocore::DATA_FILE.to_string(),
+                    text,
+                );
+            }
+        }
+        out
+    }
+
+    /// Hands the data files to this process's copy of the runtime, so that the compiler's
+    /// import checks (which ask the runtime) see the installed libraries' names.
+    pub fn install_in_compiler(&self) {
+        let all: BTreeSet<String> = ["pycountry", "policyuniverse", "botocore"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for (name, text) in self.data_files(&all) {
+            ferrule_runtime::stdlib::install_data(&name, Box::leak(text.into_boxed_str()));
+        }
+    }
+}
+
+/// Which compiled library modules a program reaches, noted while its modules are lowered
+/// (also those that fail or are dropped later, so that a library's own diagnostics are kept
+/// exactly when the repository uses it).
+#[derive(Debug, Default)]
+pub struct LibraryUse {
+    /// The compiled library modules: dotted name → source file.
+    pub modules: BTreeMap<String, String>,
+    /// Library modules imported by the repository's own modules.
+    roots: BTreeSet<String>,
+    /// Each library module's imports.
+    deps: BTreeMap<String, Vec<String>>,
+}
+
+impl LibraryUse {
+    /// Notes the imports of a lowered module `name`.
+    pub fn note(&mut self, name: &str, imports: &[String]) {
+        if self.modules.contains_key(name) {
+            self.deps.insert(name.to_string(), imports.to_vec());
+        } else {
+            self.roots.extend(
+                imports
+                    .iter()
+                    .filter(|i| self.modules.contains_key(*i))
+                    .cloned(),
+            );
+        }
+    }
+
+    /// The library modules reached from the repository's modules.
+    fn reached(&self) -> BTreeSet<String> {
+        let mut reached = BTreeSet::new();
+        let mut stack: Vec<String> = self.roots.iter().cloned().collect();
+        while let Some(m) = stack.pop() {
+            if !reached.insert(m.clone()) {
+                continue;
+            }
+            if let Some(d) = self.deps.get(&m) {
+                stack.extend(d.iter().filter(|i| self.modules.contains_key(*i)).cloned());
+            }
+        }
+        reached
+    }
+}
+
+/// Drops the compiled library modules the repository does not reach, with their
+/// diagnostics, and adds the data files the remaining modules need.
+pub fn finish(
+    program: &mut Program,
+    diags: &mut Vec<Diagnostic>,
+    libs: &Libraries,
+    usage: &LibraryUse,
+) {
+    let reached = usage.reached();
+    let dropped: BTreeSet<&String> = usage
+        .modules
+        .iter()
+        .filter(|(n, _)| !reached.contains(*n))
+        .map(|(_, f)| f)
+        .collect();
+    program
+        .modules
+        .retain(|n, _| !usage.modules.contains_key(n) || reached.contains(n));
+    diags.retain(|d| !dropped.contains(&d.span.file));
+    let used: BTreeSet<String> = program
+        .modules
+        .values()
+        .flat_map(|m| m.libraries.iter().cloned())
+        .collect();
+    program.data_files.extend(libs.data_files(&used));
+}
+
+/// The part of policyuniverse's `data.json` that its `__init__` reads: each service's
+/// `prefix` and its actions with their `calculated_action_group`, in file order, as
+/// `[[prefix, [[action, group], …]], …]`.
+fn policyuniverse_actions(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let tree: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let mut services = Vec::new();
+    for (_, service) in tree.as_object()? {
+        let prefix = service.get("prefix")?.as_str()?;
+        let mut actions = Vec::new();
+        for (name, body) in service.get("actions")?.as_object()? {
+            let group = body.get("calculated_action_group")?.as_str()?;
+            actions.push(serde_json::json!([name, group]));
+        }
+        services.push(serde_json::json!([prefix, actions]));
+    }
+    serde_json::to_string(&services).ok()
+}
+
+/// A base class expression as written (`Exception`, `requests.exceptions.SSLError`).
+fn dotted(e: &ast::Expr) -> Option<String> {
+    match e {
+        ast::Expr::Name(n) => Some(n.id.to_string()),
+        ast::Expr::Attribute(a) => Some(format!("{}.{}", dotted(&a.value)?, a.attr)),
+        _ => None,
+    }
+}
+
+/// botocore's exception classes read from `exceptions.py` (see the module documentation).
+pub fn botocore_table(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let file = crate::source::python::parse("botocore/exceptions.py", text).ok()?;
+    let mut classes = Vec::new();
+    for stmt in &file.body {
+        let ast::Stmt::ClassDef(c) = stmt else {
+            continue;
+        };
+        let Some(bases) = c.bases.iter().map(dotted).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        if !c.keywords.is_empty() || !c.decorator_list.is_empty() {
+            continue;
+        }
+        let mut attrs = serde_json::Map::new();
+        let mut init = false;
+        for s in &c.body {
+            match s {
+                ast::Stmt::Assign(a) if a.targets.len() == 1 => {
+                    if let (
+                        ast::Expr::Name(n),
+                        ast::Expr::Constant(ast::ExprConstant {
+                            value: ast::Constant::Str(v),
+                            ..
+                        }),
+                    ) = (&a.targets[0], a.value.as_ref())
+                    {
+                        attrs.insert(n.id.to_string(), serde_json::json!(v));
+                    }
+                }
+                ast::Stmt::FunctionDef(f) if f.name.as_str() == "__init__" => init = true,
+                _ => {}
+            }
+        }
+        let range = stmt.range();
+        let source = &file.text[range.start().to_usize()..range.end().to_usize()];
+        let fingerprint = init.then(|| {
+            format!(
+                "{:016x}",
+                ferrule_runtime::stdlib::botocore::fingerprint(source)
+            )
+        });
+        classes.push(serde_json::json!({
+            "name": c.name.as_str(),
+            "bases": bases,
+            "attrs": attrs,
+            "init": fingerprint,
+        }));
+    }
+    serde_json::to_string(&serde_json::json!({ "classes": classes })).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fingerprints the runtime models must be those of a botocore it was checked
+    /// against; this prints them for the installed botocore (`FERRULE_PAT_SITE`).
+    #[test]
+    fn botocore_fingerprints() {
+        let Some(site) = std::env::var_os("FERRULE_PAT_SITE") else {
+            eprintln!("FERRULE_PAT_SITE not set: skipped");
+            return;
+        };
+        let table = botocore_table(&Path::new(&site).join("botocore/exceptions.py"))
+            .expect("botocore table");
+        let tree: serde_json::Value = serde_json::from_str(&table).expect("json");
+        for c in tree["classes"].as_array().expect("classes") {
+            if !c["init"].is_null() {
+                eprintln!("{} {}", c["name"], c["init"]);
+            }
+        }
+    }
+}
