@@ -38,6 +38,8 @@ const PACKAGES: &[&str] = &["policyuniverse", "pycountry", "botocore"];
 #[derive(Clone, Debug, Default)]
 pub struct Libraries {
     packages: BTreeMap<String, PathBuf>,
+    /// The Python of the environment (v1), which also reads data-model JSONPaths.
+    python: Option<PathBuf>,
     /// How they were found (for messages): the Python that was asked, or the directory.
     pub origin: String,
 }
@@ -91,6 +93,7 @@ impl Libraries {
             .collect();
         Libraries {
             packages,
+            python: None,
             origin: site.display().to_string(),
         }
     }
@@ -122,6 +125,7 @@ impl Libraries {
                 .into_iter()
                 .filter_map(|(k, v)| v.map(|d| (k, PathBuf::from(d))))
                 .collect(),
+            python: Some(python.to_path_buf()),
             origin: python.display().to_string(),
         })
     }
@@ -135,6 +139,7 @@ impl Libraries {
             Err(why) => (
                 Libraries {
                     packages: BTreeMap::new(),
+                    python: None,
                     origin: python.display().to_string(),
                 },
                 Some(why),
@@ -215,6 +220,128 @@ impl Libraries {
             .collect();
         for (name, text) in self.data_files(&all) {
             ferrule_runtime::stdlib::install_data(&name, Box::leak(text.into_boxed_str()));
+        }
+    }
+}
+
+/// jsonpath_ng's reading of data-model paths (stdin: a JSON list of paths; stdout: for each,
+/// the parse tree in [`ferrule_runtime::jsonpath::ast_json`]'s shape and `str()` of it, or
+/// the error `ext.parse` raises).
+const JSONPATH: &str = r#"
+import json, sys
+from jsonpath_ng.ext import parse
+
+def ser(n):
+    c = type(n).__name__
+    if c in ("Root", "This", "Parent"):
+        return [c]
+    if c == "Fields":
+        return ["Fields"] + list(n.fields)
+    if c in ("Child", "Descendants", "Where", "Union", "Intersect"):
+        return [c, ser(n.left), ser(n.right)]
+    if c == "Index":
+        return ["Index", n.index]
+    if c == "Slice":
+        return ["Slice", n.start, n.end, n.step]
+    if c == "Filter":
+        return ["Filter"] + [serx(e) for e in n.expressions]
+    return ["Other", c]
+
+def serx(e):
+    if type(e).__name__ != "Expression":
+        return ["Other", type(e).__name__]
+    v = None if e.value is None else [type(e.value).__name__, repr(e.value)]
+    return ["Expression", ser(e.target), e.op, v]
+
+out = []
+for path in json.load(sys.stdin):
+    try:
+        tree = parse(path)
+        text = str(tree)
+        out.append({"ast": ser(tree), "str": None if " object at 0x" in text else text})
+    except Exception as exc:
+        out.append({"error": "%s: %s" % (type(exc).__name__, exc)})
+print(json.dumps(out))
+"#;
+
+/// How jsonpath_ng reads one path: its parse tree and `str()`, or its error.
+pub type JsonPathReading = Result<(serde_json::Value, Option<String>), String>;
+
+impl Libraries {
+    /// jsonpath_ng's reading of each path, from the environment's Python; `None` when there
+    /// is no Python or it cannot read them.
+    pub fn jsonpath_readings(&self, paths: &[String]) -> Option<BTreeMap<String, JsonPathReading>> {
+        use std::io::Write;
+        let python = self.python.as_ref()?;
+        if paths.is_empty() {
+            return Some(BTreeMap::new());
+        }
+        let mut child = Command::new(python)
+            .arg("-c")
+            .arg(JSONPATH)
+            .current_dir(std::env::temp_dir())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        child
+            .stdin
+            .take()?
+            .write_all(serde_json::to_string(paths).ok()?.as_bytes())
+            .ok()?;
+        let out = child.wait_with_output().ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).ok()?;
+        let mut map = BTreeMap::new();
+        for (p, r) in paths.iter().zip(results) {
+            let reading = match r.get("error").and_then(|e| e.as_str()) {
+                Some(e) => Err(e.to_string()),
+                None => Ok((
+                    r.get("ast").cloned().unwrap_or_default(),
+                    r.get("str").and_then(|s| s.as_str()).map(str::to_string),
+                )),
+            };
+            map.insert(p.clone(), reading);
+        }
+        Some(map)
+    }
+}
+
+/// Whether a data-model path can be evaluated exactly: the runtime's parse of it must be
+/// jsonpath_ng's (same tree, same `str()`); without jsonpath_ng to ask, only plain field
+/// chains (`$.a.b`, `a`, `$.'x y'`) are accepted.
+pub fn check_jsonpath(path: &str, reading: Option<&JsonPathReading>) -> Result<(), String> {
+    use ferrule_runtime::jsonpath::{self as jp, Node};
+    let native = jp::parse(path);
+    match reading {
+        Some(Err(e)) => Err(format!("jsonpath_ng cannot parse `{path}` ({e})")),
+        Some(Ok((ast, text))) => match native {
+            Ok(node) if jp::ast_json(&node) == *ast && jp::to_str(&node) == *text => Ok(()),
+            _ => Err(format!(
+                "the JSONPath `{path}` uses a construct ferrule does not evaluate \
+                 (arithmetic, `len`, `sorted`, `split`, `sub`, `str`, sorting, `parent`, \
+                 or `&` between paths)"
+            )),
+        },
+        None => {
+            fn plain(n: &Node) -> bool {
+                match n {
+                    Node::Root => true,
+                    Node::Fields(f) => f.len() == 1 && f[0] != "*",
+                    Node::Child(l, r) => plain(l) && matches!(&**r, Node::Fields(f) if f.len() == 1 && f[0] != "*"),
+                    _ => false,
+                }
+            }
+            match native {
+                Ok(node) if plain(&node) => Ok(()),
+                _ => Err(format!(
+                    "cannot check the JSONPath `{path}` without jsonpath_ng from PAT's Python \
+                     environment (use --python)"
+                )),
+            }
         }
     }
 }

@@ -120,6 +120,23 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
 
     // Data models (enabled ones only, as PAT; the first one wins a log type).
     let mut claimed: BTreeSet<String> = BTreeSet::new();
+    // Every Path mapping, read once by jsonpath_ng in PAT's environment.
+    let dm_paths: Vec<String> = specs
+        .iter()
+        .filter(|s| kind_of(s) == "datamodel")
+        .filter_map(|s| match s.yaml.get("Mappings") {
+            Some(YNode {
+                value: YValue::Seq(items),
+                ..
+            }) => Some(items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|m| m.get("Path").and_then(|p| p.as_str()).map(str::to_string))
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    let readings = libs.jsonpath_readings(&dm_paths);
     // Log types whose data model could not be converted: detections on them would see no
     // data model where Panther applies one, so they are refused too.
     let mut failed_log_types: BTreeMap<String, String> = BTreeMap::new();
@@ -186,11 +203,21 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
                 let path = m.get("Path").and_then(|n| n.as_str());
                 let method = m.get("Method").and_then(|n| n.as_str());
                 match (name, path, method) {
-                    (Some(n), Some(p), None) => mappings.push(Mapping {
-                        name: n.into(),
-                        path: Some(p.into()),
-                        method: None,
-                    }),
+                    (Some(n), Some(p), None) => {
+                        let reading = readings.as_ref().and_then(|r| r.get(p));
+                        if let Err(why) = crate::lower::libraries::check_jsonpath(p, reading) {
+                            diags.push(
+                                Diagnostic::new(Code::Unsupported, span_of(s, m), why)
+                                    .for_detection(id),
+                            );
+                            ok = false;
+                        }
+                        mappings.push(Mapping {
+                            name: n.into(),
+                            path: Some(p.into()),
+                            method: None,
+                        })
+                    }
                     (Some(n), None, Some(f)) => {
                         let defined = module
                             .as_ref()

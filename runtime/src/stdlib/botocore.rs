@@ -26,7 +26,7 @@ use indexmap::IndexMap;
 
 use crate::class::{ClassObj, Instance, MemberKind};
 use crate::err::{ExcClass, ExcKind, PyErr, PyResult};
-use crate::value::{Dict, Key, Kwargs, ModuleObject, Value};
+use crate::value::{Dict, Key, Kwargs, ModuleObject, PyObject, Value};
 
 /// The class table (JSON) written by `ferrule build`.
 static DATA: OnceLock<&'static str> = OnceLock::new();

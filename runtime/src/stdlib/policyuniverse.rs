@@ -295,7 +295,8 @@ fn build_action_categories_from_service_data(
     Ok(out)
 }
 
-/// `categories_for_actions(actions)`: a `defaultdict(set)` of service → categories.
+/// `categories_for_actions(actions)`: a `defaultdict(set)` of service → categories (None
+/// for an action the data does not know).
 fn categories_for_actions(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = bind_args(
         "categories_for_actions",
@@ -305,11 +306,17 @@ fn categories_for_actions(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         args,
         kwargs,
     )?;
-    let _ = a;
-    // The result is a `collections.defaultdict`, which the runtime does not represent.
-    Err(ops::unsupported(
-        "policyuniverse's `categories_for_actions` (it returns a collections.defaultdict)",
-    ))
+    let actions = a[0].clone().unwrap_or_default();
+    let groups = crate::stdlib::collections::defaultdict(&[builtin("set")?], &[])?;
+    for action in ops::iter(&actions)? {
+        let parts = ops::call_method(&action, "split", &[s(":")], &[])?;
+        let service = ops::getitem(&parts, &Value::Int(0))?;
+        let p = package()?;
+        let category = ops::call_method(&p.action_categories, "get", &[action], &[])?;
+        let set = ops::getitem(&groups, &service)?;
+        ops::call_method(&set, "add", &[category], &[])?;
+    }
+    Ok(groups)
 }
 
 /// `actions_for_category(category)`.
