@@ -122,13 +122,24 @@ thread_local! {
     static CLASSES: RefCell<Option<Rc<IndexMap<String, Value>>>> = const { RefCell::new(None) };
 }
 
+/// The builtin exception class a base name denotes (those botocore derives from).
 fn builtin_base(name: &str) -> Option<ExcKind> {
-    crate::builtins::lookup(name)
-        .and_then(|v| v.downcast::<crate::call::ExcClassObj>().map(|c| c.0.clone()))
-        .and_then(|t| match t {
-            crate::err::ExcType::Builtin(k) => Some(k),
-            crate::err::ExcType::User(_) => None,
-        })
+    use ExcKind::*;
+    [
+        BaseException,
+        Exception,
+        ValueError,
+        TypeError,
+        KeyError,
+        LookupError,
+        AssertionError,
+        AttributeError,
+        RuntimeError,
+        NotImplementedError,
+        OSError,
+    ]
+    .into_iter()
+    .find(|k| k.name() == name)
 }
 
 /// Builds the class objects of the table, skipping those that cannot be represented.
