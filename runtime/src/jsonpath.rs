@@ -3,7 +3,8 @@
 //! `.find(event)`.
 //!
 //! [`parse`] reproduces jsonpath_ng's lexer (PLY's master regex, in its rule order) and its
-//! LALR grammar's precedences for the constructs evaluated here: `$`, `` `this` ``/`@`,
+//! LALR grammar's precedences (`[` has none, so it applies to the whole path on its left)
+//! for the constructs evaluated here: `$`, `` `this` ``/`@`,
 //! fields (bare, quoted, `*`, `a,b`), `.`, `..`, `where`, `|`, `[n]`, `[a:b]`, `[*]` and
 //! filters `[?expr & …]` with `==`, `=`, `!=`, `<`, `<=`, `>`, `>=`, `=~`. Anything else
 //! (arithmetic, `len`, `sorted`, `split`, `sub`, `str`, sorts, `parent`, `&` between paths)
@@ -311,8 +312,9 @@ impl Parser {
         let mut left = self.primary()?;
         loop {
             match self.peek() {
-                // A postfix bracket always shifts: it binds to the path just read.
-                Some(Tok::Lit('[')) => {
+                // `[` has no declared precedence, so PLY reduces every pending binary
+                // operator before it: a bracket applies to the whole path to its left.
+                Some(Tok::Lit('[')) if min == 0 => {
                     self.next();
                     let inner = self.bracket()?;
                     left = Node::Child(Box::new(left), Box::new(inner));
@@ -448,8 +450,8 @@ impl Parser {
             }
             return Ok(inner);
         }
-        // The target path stops before `&` (`&` between paths is refused anyway).
-        let target = self.path(8)?;
+        // A target followed by `&` would be an Intersect, which `path` refuses.
+        let target = self.path(0)?;
         let (op, value) = match self.peek().cloned() {
             Some(Tok::FilterOp(op)) => {
                 self.next();
@@ -953,7 +955,15 @@ mod tests {
         );
         assert_eq!(
             p("a.b[0]"),
-            r#"["Child",["Fields","a"],["Child",["Fields","b"],["Index",0]]]"#
+            r#"["Child",["Child",["Fields","a"],["Fields","b"]],["Index",0]]"#
+        );
+        assert_eq!(
+            p("$.a[*] where b"),
+            r#"["Where",["Child",["Child",["Root"],["Fields","a"]],["Slice",null,null,null]],["Fields","b"]]"#
+        );
+        assert_eq!(
+            p("$.a | $.b"),
+            r#"["Child",["Child",["Root"],["Union",["Fields","a"],["Root"]]],["Fields","b"]]"#
         );
         assert_eq!(
             p("a..b.c"),
