@@ -434,8 +434,11 @@ fn put_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             "panther_oss_helpers.put_dictionary: value is not a dictionary",
         ));
     }
-    let data = match crate::runner::json_dumps(&val, true, None) {
-        Ok(d) => d,
+    // `json.dumps(val)` with the default encoder (immutable event containers included,
+    // which it cannot encode).
+    let data = match crate::stdlib::json::dumps(std::slice::from_ref(&val), &[]) {
+        Ok(Value::Str(d)) => d.to_string(),
+        Ok(other) => crate::fmt::str(&other),
         Err(e) if e.matches(crate::ExcKind::TypeError) => {
             return Err(PyErr::value_error(
                 "panther_oss_helpers.put_dictionary: value is a dictionary, but it is not JSON serializable",
