@@ -94,7 +94,7 @@ const AWS_SETTINGS: &[&str] = &[
 ];
 
 /// Whether this process has an AWS configuration boto3 would use.
-fn aws_configured() -> bool {
+pub fn aws_configured() -> bool {
     if AWS_SETTINGS.iter().any(|v| std::env::var_os(v).is_some()) {
         return true;
     }
