@@ -209,6 +209,13 @@ pub fn instantiate(class: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Va
             }
         }
         None => {
+            // `BaseException.__new__`/`__init__` take no keyword arguments.
+            if c.exc.is_some() && !kwargs.is_empty() {
+                return Err(PyErr::type_error(format!(
+                    "{}() takes no keyword arguments",
+                    c.name
+                )));
+            }
             if c.exc.is_none() && (!args.is_empty() || !kwargs.is_empty()) {
                 return Err(PyErr::type_error(format!(
                     "{}() takes no arguments",

@@ -502,21 +502,59 @@ pub fn botocore_table(path: &Path) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// The fingerprints the runtime models must be those of a botocore it was checked
-    /// against; this prints them for the installed botocore (`FERRULE_PAT_SITE`).
+    /// The PAT environment's Python (`FERRULE_PAT_PY`, else `.venv-pat` or `../.venv-pat`).
+    fn pat_python() -> Option<PathBuf> {
+        if let Ok(p) = std::env::var("FERRULE_PAT_PY") {
+            return Some(PathBuf::from(p));
+        }
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        [repo.join(".venv-pat"), repo.join("../.venv-pat")]
+            .into_iter()
+            .map(|d| d.join("bin/python"))
+            .find(|p| p.exists())
+    }
+
+    /// What `ferrule build` reads from the installed botocore and policyuniverse is what
+    /// CPython reads from them (`runtime/tests/stdlib_gen/libraries_eval.py`, whose
+    /// outcomes `runtime/tests/stdlib_libraries.rs` checks the runtime's models against).
     #[test]
-    fn botocore_fingerprints() {
-        let Some(site) = std::env::var_os("FERRULE_PAT_SITE") else {
-            eprintln!("FERRULE_PAT_SITE not set: skipped");
+    fn reads_the_installed_libraries_as_cpython_does() {
+        let Some(py) = pat_python() else {
+            eprintln!("no PAT Python (set FERRULE_PAT_PY): skipped");
             return;
         };
-        let table = botocore_table(&Path::new(&site).join("botocore/exceptions.py"))
+        let libs = Libraries::from_python(&py).expect("locate libraries");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("runtime/tests/stdlib_gen/libraries_eval.py");
+        let eval = |which: &str| -> serde_json::Value {
+            let out = Command::new(&py)
+                .arg(&script)
+                .arg(which)
+                .output()
+                .expect("run libraries_eval.py");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            serde_json::from_slice(&out.stdout).expect("JSON")
+        };
+        let table = botocore_table(&libs.package("botocore").expect("botocore").join("exceptions.py"))
             .expect("botocore table");
-        let tree: serde_json::Value = serde_json::from_str(&table).expect("json");
-        for c in tree["classes"].as_array().expect("classes") {
-            if !c["init"].is_null() {
-                eprintln!("{} {}", c["name"], c["init"]);
-            }
-        }
+        let table: serde_json::Value = serde_json::from_str(&table).expect("JSON");
+        assert_eq!(table, eval("botocore")["table"]);
+        let actions =
+            policyuniverse_actions(&libs.package("policyuniverse").expect("policyuniverse").join("data.json"))
+                .expect("service actions");
+        let actions: serde_json::Value = serde_json::from_str(&actions).expect("JSON");
+        assert_eq!(actions, eval("policyuniverse")["data"]);
+    }
+
+    #[test]
+    fn plain_paths_need_no_python() {
+        assert!(check_jsonpath("$.a.b", None).is_ok());
+        assert!(check_jsonpath("$.'a b'.c", None).is_ok());
+        assert!(check_jsonpath("$.a[0]", None).is_err());
+        assert!(check_jsonpath("$.a.*", None).is_err());
+        let reading: JsonPathReading = Err("JsonPathLexerError: bad".into());
+        assert!(check_jsonpath("$.a", Some(&reading))
+            .unwrap_err()
+            .contains("jsonpath_ng cannot parse"));
     }
 }
