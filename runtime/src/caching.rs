@@ -711,12 +711,8 @@ fn ttl_expired(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         &[Value::str("Item"), Value::dict(Dict::new())],
         &[],
     )?;
-    let expiration = crate::ops::call_method(
-        &item,
-        "get",
-        &[Value::str("expiresAt"), Value::Int(0)],
-        &[],
-    )?;
+    let expiration =
+        crate::ops::call_method(&item, "get", &[Value::str("expiresAt"), Value::Int(0)], &[])?;
     if !crate::ops::truthy(&expiration)? {
         return Ok(expiration);
     }

@@ -11,9 +11,7 @@ pub fn import(dotted: &str) -> Option<Value> {
             name: "panther_detection_helpers",
             attr: crate::stdlib::detection_helpers::package_attr,
         })),
-        "panther_detection_helpers.mocking" => {
-            Some(crate::stdlib::detection_helpers::mocking())
-        }
+        "panther_detection_helpers.mocking" => Some(crate::stdlib::detection_helpers::mocking()),
         "panther_detection_helpers.monitoring" => {
             Some(crate::stdlib::detection_helpers::monitoring())
         }

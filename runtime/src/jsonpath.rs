@@ -442,10 +442,7 @@ impl Parser {
             let inner = self.expressions()?;
             self.expect(')')?;
             // `(@.a).b` would continue a path: not one of the forms evaluated here.
-            if !matches!(
-                self.peek(),
-                Some(Tok::Lit('&' | ']' | ')')) | None
-            ) {
+            if !matches!(self.peek(), Some(Tok::Lit('&' | ']' | ')')) | None) {
                 return Err("a parenthesised filter followed by more path".into());
             }
             return Ok(inner);
@@ -579,8 +576,10 @@ pub fn to_str(n: &Node) -> Option<String> {
         // `'[%s%s%s]' % (self.start or '', ':%d'%self.end if self.end else '', …)`.
         Node::Slice(a, b) => format!(
             "[{}{}]",
-            a.filter(|x| *x != 0).map_or(String::new(), |x| x.to_string()),
-            b.filter(|x| *x != 0).map_or(String::new(), |x| format!(":{x}"))
+            a.filter(|x| *x != 0)
+                .map_or(String::new(), |x| x.to_string()),
+            b.filter(|x| *x != 0)
+                .map_or(String::new(), |x| format!(":{x}"))
         ),
         Node::Filter(es) => format!("[?{}]", exprs_repr(es)?),
     })

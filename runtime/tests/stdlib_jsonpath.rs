@@ -36,11 +36,7 @@ fn jsonpath_matches_jsonpath_ng() {
                 refused += 1;
                 // A refusal is allowed only for what the runtime does not evaluate.
                 let ast = want["ast"].to_string();
-                let unsupported = [
-                    "\"Other\"",
-                    "\"Parent\"",
-                    "\"Intersect\"",
-                ];
+                let unsupported = ["\"Other\"", "\"Parent\"", "\"Intersect\""];
                 if !unsupported.iter().any(|u| ast.contains(u)) {
                     failures.push(format!("{path}: refused, but jsonpath_ng reads {ast}"));
                 }
@@ -76,7 +72,9 @@ fn jsonpath_matches_jsonpath_ng() {
         if got == want_found {
             found_alike += 1;
         } else {
-            failures.push(format!("{path} on {event}:\n  got  {got}\n  want {want_found}"));
+            failures.push(format!(
+                "{path} on {event}:\n  got  {got}\n  want {want_found}"
+            ));
         }
     }
     eprintln!(

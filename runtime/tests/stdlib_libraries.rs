@@ -78,7 +78,12 @@ fn botocore_exceptions_match_cpython() {
     );
     let bases: Vec<(&str, Value)> = ["BotoCoreError", "ClientError"]
         .into_iter()
-        .map(|n| (n, ferrule_runtime::stdlib::botocore::class(n).expect("class")))
+        .map(|n| {
+            (
+                n,
+                ferrule_runtime::stdlib::botocore::class(n).expect("class"),
+            )
+        })
         .chain(
             [
                 ("ValueError", ferrule_runtime::ExcKind::ValueError),
@@ -102,7 +107,9 @@ fn botocore_exceptions_match_cpython() {
             continue;
         };
         if case["representable"].as_bool() != Some(true) {
-            failures.push(format!("{name}: provided, but its bases are not representable"));
+            failures.push(format!(
+                "{name}: provided, but its bases are not representable"
+            ));
             continue;
         }
         let args: Vec<Value> = case["args"].as_array().unwrap().iter().map(value).collect();
@@ -131,10 +138,7 @@ fn botocore_exceptions_match_cpython() {
                 let mut inst = serde_json::Map::new();
                 for (b, c) in &bases {
                     let r = ops::call(&isinstance, &[e.clone(), c.clone()], &[]);
-                    inst.insert(
-                        b.to_string(),
-                        J::Bool(matches!(r, Ok(Value::Bool(true)))),
-                    );
+                    inst.insert(b.to_string(), J::Bool(matches!(r, Ok(Value::Bool(true)))));
                 }
                 serde_json::json!({
                     "str": ferrule_runtime::fmt::str(&e),
@@ -210,7 +214,7 @@ fn policyuniverse_matches_cpython() {
                 Ok(text) if text.len() > 200_000 => {
                     let head = match &v {
                         Value::Set(_) | Value::List(_) => {
-                            let s = ops::call(&sorted, &[v.clone()], &[]).unwrap();
+                            let s = ops::call(&sorted, std::slice::from_ref(&v), &[]).unwrap();
                             let first = ops::slice(&s, None, Some(&Value::Int(50)), None).unwrap();
                             ferrule_runtime::fmt::repr(&first)
                         }

@@ -116,10 +116,8 @@ impl Libraries {
                 String::from_utf8_lossy(&out.stderr).trim()
             ));
         }
-        let found: BTreeMap<String, Option<String>> =
-            serde_json::from_slice(&out.stdout).map_err(|e| {
-                format!("unexpected output from `{}`: {e}", python.display())
-            })?;
+        let found: BTreeMap<String, Option<String>> = serde_json::from_slice(&out.stdout)
+            .map_err(|e| format!("unexpected output from `{}`: {e}", python.display()))?;
         Ok(Libraries {
             packages: found
                 .into_iter()
@@ -331,7 +329,9 @@ pub fn check_jsonpath(path: &str, reading: Option<&JsonPathReading>) -> Result<(
                 match n {
                     Node::Root => true,
                     Node::Fields(f) => f.len() == 1 && f[0] != "*",
-                    Node::Child(l, r) => plain(l) && matches!(&**r, Node::Fields(f) if f.len() == 1 && f[0] != "*"),
+                    Node::Child(l, r) => {
+                        plain(l) && matches!(&**r, Node::Fields(f) if f.len() == 1 && f[0] != "*")
+                    }
                     _ => false,
                 }
             }
@@ -532,16 +532,29 @@ mod tests {
                 .arg(which)
                 .output()
                 .expect("run libraries_eval.py");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             serde_json::from_slice(&out.stdout).expect("JSON")
         };
-        let table = botocore_table(&libs.package("botocore").expect("botocore").join("exceptions.py"))
-            .expect("botocore table");
+        let table = botocore_table(
+            &libs
+                .package("botocore")
+                .expect("botocore")
+                .join("exceptions.py"),
+        )
+        .expect("botocore table");
         let table: serde_json::Value = serde_json::from_str(&table).expect("JSON");
         assert_eq!(table, eval("botocore")["table"]);
-        let actions =
-            policyuniverse_actions(&libs.package("policyuniverse").expect("policyuniverse").join("data.json"))
-                .expect("service actions");
+        let actions = policyuniverse_actions(
+            &libs
+                .package("policyuniverse")
+                .expect("policyuniverse")
+                .join("data.json"),
+        )
+        .expect("service actions");
         let actions: serde_json::Value = serde_json::from_str(&actions).expect("JSON");
         assert_eq!(actions, eval("policyuniverse")["data"]);
     }

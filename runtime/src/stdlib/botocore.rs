@@ -68,7 +68,11 @@ pub fn fingerprint(text: &str) -> u64 {
 /// botocore 1.42.97 and 1.44.18 (identical text).
 const KNOWN_INITS: &[(&str, u64, Init)] = &[
     ("BotoCoreError", 0xe67f_d646_d4a2_a929, Init::Boto),
-    ("MissingServiceIdError", 0xa7ac_3a1d_24f4_29fc, Init::MissingServiceId),
+    (
+        "MissingServiceIdError",
+        0xa7ac_3a1d_24f4_29fc,
+        Init::MissingServiceId,
+    ),
     ("HTTPClientError", 0x7af3_4709_e82a_3cf7, Init::HttpClient),
     ("WaiterError", 0x0b10_2f3d_9784_1f6a, Init::Waiter),
     ("ClientError", 0x35c7_af3e_491e_bc95, Init::Client),

@@ -5,8 +5,8 @@
 //! is not provided (the compiler reports its use).
 
 use std::any::Any;
-use std::rc::Rc;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::err::{PyErr, PyResult};
 use crate::ops::unsupported;

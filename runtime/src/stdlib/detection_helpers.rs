@@ -32,8 +32,8 @@ pub fn mocking() -> Value {
 fn is_mock(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = bind_args("is_mock", &["func"], 1, false, args, kwargs)?;
     let f = a[0].clone().unwrap_or_default();
-    let isinstance =
-        crate::builtins::lookup("isinstance").ok_or_else(|| crate::ops::unsupported("isinstance"))?;
+    let isinstance = crate::builtins::lookup("isinstance")
+        .ok_or_else(|| crate::ops::unsupported("isinstance"))?;
     crate::ops::call(&isinstance, &[f, crate::mock::magicmock_type()], &[])
 }
 
@@ -95,9 +95,10 @@ fn wrap(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                 Ok(Value::Str(s)) => s.to_string(),
                 _ => "func_wrapper".to_string(),
             };
-            Ok(Value::closure(&name, move |args: &[Value], kwargs: Kwargs| {
-                crate::ops::call(&func, args, kwargs)
-            }))
+            Ok(Value::closure(
+                &name,
+                move |args: &[Value], kwargs: Kwargs| crate::ops::call(&func, args, kwargs),
+            ))
         },
     ))
 }

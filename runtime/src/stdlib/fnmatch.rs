@@ -184,7 +184,10 @@ fn path_arg(v: &Value) -> PyResult<std::rc::Rc<str>> {
 /// the identity on POSIX, so each name goes straight to the compiled pattern's `match`).
 pub fn filter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = crate::event::bind_args("filter", &["names", "pat"], 2, false, args, kwargs)?;
-    let (names, pat) = (a[0].clone().unwrap_or_default(), a[1].clone().unwrap_or_default());
+    let (names, pat) = (
+        a[0].clone().unwrap_or_default(),
+        a[1].clone().unwrap_or_default(),
+    );
     let pat = path_arg(&pat)?;
     let compiled = crate::stdlib::re::compile(&[Value::str(translate(&pat))], &[])?;
     let mut out = Vec::new();

@@ -49,8 +49,11 @@ fn no_data() -> PyErr {
     )
 }
 
+/// A service's prefix and its actions with their `calculated_action_group`.
+type Service = (String, Vec<(String, String)>);
+
 /// The data file: `[[prefix, [[action, calculated_action_group], …]], …]`.
-fn parse(json: &str) -> Option<Vec<(String, Vec<(String, String)>)>> {
+fn parse(json: &str) -> Option<Vec<Service>> {
     let tree: serde_json::Value = serde_json::from_str(json).ok()?;
     let mut out = Vec::new();
     for svc in tree.as_array()? {
@@ -59,7 +62,10 @@ fn parse(json: &str) -> Option<Vec<(String, Vec<(String, String)>)>> {
         let mut actions = Vec::new();
         for a in svc.get(1)?.as_array()? {
             let a = a.as_array()?;
-            actions.push((a.first()?.as_str()?.to_string(), a.get(1)?.as_str()?.to_string()));
+            actions.push((
+                a.first()?.as_str()?.to_string(),
+                a.get(1)?.as_str()?.to_string(),
+            ));
         }
         out.push((prefix, actions));
     }
@@ -97,7 +103,12 @@ fn package() -> PyResult<Rc<Package>> {
         }
     }
     let action_categories = Value::dict(Dict::new());
-    ops::call_method(&action_categories, "update", &[Value::dict(categories)], &[])?;
+    ops::call_method(
+        &action_categories,
+        "update",
+        &[Value::dict(categories)],
+        &[],
+    )?;
     let all_permissions = ops::call(&builtin("set")?, &[], &[])?;
     ops::call_method(&all_permissions, "update", &[permissions], &[])?;
     let p = Rc::new(Package {
@@ -266,10 +277,7 @@ fn translate_aws_action_groups(args: &[Value], kwargs: Kwargs) -> PyResult<Value
 }
 
 /// `build_action_categories_from_service_data(service_data)`.
-fn build_action_categories_from_service_data(
-    args: &[Value],
-    kwargs: Kwargs,
-) -> PyResult<Value> {
+fn build_action_categories_from_service_data(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = bind_args(
         "build_action_categories_from_service_data",
         &["service_data"],
@@ -544,7 +552,12 @@ fn get_desired_actions_fn(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 /// `_get_denied_prefixes_from_desired(desired_actions)`.
 fn get_denied_prefixes(desired: &Value) -> PyResult<Value> {
     let p = package()?;
-    let denied_actions = ops::call_method(&p.all_permissions, "difference", &[desired.clone()], &[])?;
+    let denied_actions = ops::call_method(
+        &p.all_permissions,
+        "difference",
+        std::slice::from_ref(desired),
+        &[],
+    )?;
     let denied_prefixes = new_set(Vec::new())?;
     for denied in ops::iter(&denied_actions)? {
         for prefix in get_prefixes_for_action(&denied)? {
@@ -582,7 +595,7 @@ fn check_min_permission_length(permission: &Value, minchars: &Value) -> PyResult
         return Ok(false);
     }
     let len = ops::len(permission)?;
-    let min = ops::call(&builtin("int")?, &[minchars.clone()], &[])?;
+    let min = ops::call(&builtin("int")?, std::slice::from_ref(minchars), &[])?;
     if ops::compare(ops::CmpOp::Lt, &Value::Int(len as i64), &min)?
         && !ops::compare(ops::CmpOp::Eq, permission, &s(""))?
     {
@@ -726,7 +739,12 @@ fn get_actions_from_statement(args: &[Value], kwargs: Kwargs) -> PyResult<Value>
 /// `_invert_actions(actions)`: `all_permissions.difference(actions)`.
 fn invert_actions(actions: &Value) -> PyResult<Value> {
     let p = package()?;
-    ops::call_method(&p.all_permissions, "difference", &[actions.clone()], &[])
+    ops::call_method(
+        &p.all_permissions,
+        "difference",
+        std::slice::from_ref(actions),
+        &[],
+    )
 }
 
 fn invert_actions_fn(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -790,7 +808,8 @@ fn deepcopy(v: &Value, memo: &mut Vec<(usize, Value)>) -> PyResult<Value> {
             Ok(Value::tuple(copied))
         }
         Value::Object(o)
-            if o.as_any().is::<crate::event::ImmutableCaseInsensitiveDict>()
+            if o.as_any()
+                .is::<crate::event::ImmutableCaseInsensitiveDict>()
                 || o.as_any().is::<crate::event::ImmutableList>() =>
         {
             Ok(v.clone())
@@ -813,7 +832,8 @@ fn delitem(obj: &Value, key: &Value) -> PyResult<()> {
             }
         }
         Value::Object(o)
-            if o.as_any().is::<crate::event::ImmutableCaseInsensitiveDict>()
+            if o.as_any()
+                .is::<crate::event::ImmutableCaseInsensitiveDict>()
                 || o.as_any().is::<crate::event::ImmutableList>() =>
         {
             Err(PyErr::type_error(format!(
