@@ -6,7 +6,10 @@
 //! [`NoAwsStore`]; when the environment does configure AWS, PAT would call DynamoDB, which
 //! ferrule refuses). Each function checks its arguments exactly as far as caching.py does
 //! before it calls `kv_table()`. Checked against the real module by
-//! `tests/caching_noaws.rs`.
+//! `tests/caching_noaws.rs`. panther_detection_helpers 1.x (pypanther's) differs before
+//! the store only in computing the expiry first (`increment_counter`, `add_to_string_set`,
+//! `remove_from_string_set`), which is modelled; its behaviour against a reachable store is
+//! refused.
 //!
 //! A pipeline that embeds the generated crate installs its own store with [`set_store`] (the
 //! production key-value store). [`MemoryStore`] is an in-memory one with the semantics of
@@ -124,9 +127,53 @@ thread_local! {
     static STORE: RefCell<Box<dyn KvStore>> = RefCell::new(Box::new(NoAwsStore));
 }
 
+/// The installed panther_detection_helpers version (`ferrule build` embeds it); caching.py
+/// 0.4.0's semantics are modelled, and what differs in 1.x before the store is reached.
+static VERSION: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Name of the version file in [`crate::runner::Registry::data_files`].
+pub const VERSION_FILE: &str = "panther_detection_helpers/version";
+
+/// Installs the version of the installed panther_detection_helpers. The first call wins.
+pub fn install_version(v: &'static str) {
+    let _ = VERSION.set(v.trim());
+}
+
+/// Whether the installed panther_detection_helpers is 1.x or later.
+fn is_1x() -> bool {
+    VERSION
+        .get()
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| m >= 1)
+}
+
+/// 1.x's `increment_counter`/`add_to_string_set`/`remove_from_string_set` compute
+/// `_finalize_epoch_seconds(epoch_seconds)` before `kv_table()` when it is not None (their
+/// default is 90 days).
+fn finalize_first(epoch: &Option<Value>) -> PyResult<()> {
+    if is_1x() {
+        let e = epoch
+            .clone()
+            .unwrap_or(Value::Int(EPOCH_SECONDS_DELTA_DEFAULT));
+        if !e.is_none() {
+            finalize_epoch_seconds(&e)?;
+        }
+    }
+    Ok(())
+}
+
 /// `kv_table()` as caching.py calls it at the start of each store access.
 fn table() -> PyResult<()> {
-    with_store(|s| s.table())
+    with_store(|s| s.table())?;
+    // The store is reachable: what 1.x does with it (TTL updates, its threshold) is not
+    // modelled.
+    if is_1x() {
+        return Err(crate::ops::unsupported(
+            "the caching helpers of panther_detection_helpers 1.x against a reachable store",
+        ));
+    }
+    Ok(())
 }
 
 /// Replaces this thread's store.
@@ -153,7 +200,9 @@ fn finalize_epoch_seconds(v: &Value) -> PyResult<i64> {
         Value::Bool(b) => i64::from(*b),
         _ => now_int() + EPOCH_SECONDS_DELTA_DEFAULT,
     };
-    Ok(if n < 604801 { now_int() + n } else { n })
+    // Below this, the value is a duration from now (seven days in 0.4.0, 10^9 in 1.x).
+    let threshold = if is_1x() { 1_000_000_000 } else { 604801 };
+    Ok(if n < threshold { now_int() + n } else { n })
 }
 
 fn key_arg(v: &Option<Value>) -> PyResult<String> {
@@ -387,6 +436,7 @@ fn increment_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         kwargs,
     )?;
     let val = a[1].clone().unwrap_or(Value::Int(1));
+    finalize_first(&a[2])?;
     table()?;
     increment(
         &a[0].clone().unwrap_or_default(),
@@ -593,6 +643,7 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
             items
         }
     };
+    finalize_first(&a[2])?;
     table()?;
     let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
     let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
@@ -676,6 +727,7 @@ fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let threshold = a[1].clone().unwrap_or(Value::Int(10));
     let expiry = a[2].clone().unwrap_or(Value::Int(3600));
     // `increment_counter(key, epoch_seconds=expiry_seconds)`.
+    finalize_first(&Some(expiry.clone()))?;
     table()?;
     // The count is a Decimal or the int 1, compared as CPython compares either.
     let count = increment(&key, &Value::Int(1), &expiry)?;

@@ -32,7 +32,12 @@ pub const SOURCES: &[(&str, &[&str])] = &[(
 )];
 
 /// The packages ferrule reads.
-const PACKAGES: &[&str] = &["policyuniverse", "pycountry", "botocore"];
+const PACKAGES: &[&str] = &[
+    "policyuniverse",
+    "pycountry",
+    "botocore",
+    "panther_detection_helpers",
+];
 
 /// Installed packages: name → package directory.
 #[derive(Clone, Debug, Default)]
@@ -150,6 +155,25 @@ impl Libraries {
         self.packages.get(name).map(PathBuf::as_path)
     }
 
+    /// The installed version of a package, from its `*.dist-info` directory beside it.
+    pub fn version(&self, name: &str) -> Option<String> {
+        let dir = self.package(name)?;
+        let site = dir.parent()?;
+        let prefix = format!("{}-", name.replace('-', "_"));
+        let mut found: Vec<String> = std::fs::read_dir(site)
+            .ok()?
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|n| {
+                n.strip_prefix(&prefix)?
+                    .strip_suffix(".dist-info")
+                    .map(str::to_string)
+            })
+            .collect();
+        found.sort();
+        found.pop()
+    }
+
     /// The modules of [`SOURCES`] that are installed: dotted name → file.
     pub fn modules(&self) -> BTreeMap<String, PathBuf> {
         let mut out = BTreeMap::new();
@@ -194,6 +218,11 @@ impl Libraries {
                 );
             }
         }
+        if uses("panther_detection_helpers") {
+            if let Some(v) = self.version("panther_detection_helpers") {
+                out.insert(ferrule_runtime::caching::VERSION_FILE.to_string(), v);
+            }
+        }
         // The caching helpers raise botocore's exceptions without AWS configuration.
         if uses("botocore") || uses("panther_detection_helpers") {
             if let Some(text) = self
@@ -212,10 +241,15 @@ impl Libraries {
     /// Hands the data files to this process's copy of the runtime, so that the compiler's
     /// import checks (which ask the runtime) see the installed libraries' names.
     pub fn install_in_compiler(&self) {
-        let all: BTreeSet<String> = ["pycountry", "policyuniverse", "botocore"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let all: BTreeSet<String> = [
+            "pycountry",
+            "policyuniverse",
+            "botocore",
+            "panther_detection_helpers",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         for (name, text) in self.data_files(&all) {
             ferrule_runtime::stdlib::install_data(&name, Box::leak(text.into_boxed_str()));
         }

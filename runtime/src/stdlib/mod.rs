@@ -94,6 +94,7 @@ pub fn install_data(name: &str, text: &'static str) {
         "pycountry/iso3166-1.json" => pycountry::install(text),
         botocore::DATA_FILE => botocore::install(text),
         policyuniverse::DATA_FILE => policyuniverse::install(text),
+        crate::caching::VERSION_FILE => crate::caching::install_version(text),
         _ => {}
     }
 }
