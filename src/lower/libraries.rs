@@ -342,6 +342,13 @@ impl Libraries {
     }
 }
 
+fn unevaluated(path: &str) -> String {
+    format!(
+        "the JSONPath `{path}` uses a construct ferrule does not evaluate (arithmetic, `len`, \
+         `sorted`, `split`, `sub`, `str`, sorting, `parent`, or `&` between paths)"
+    )
+}
+
 /// Whether a data-model path can be evaluated exactly: the runtime's parse of it must be
 /// jsonpath_ng's (same tree, same `str()`); without jsonpath_ng to ask, only plain field
 /// chains (`$.a.b`, `a`, `$.'x y'`) are accepted.
@@ -352,11 +359,7 @@ pub fn check_jsonpath(path: &str, reading: Option<&JsonPathReading>) -> Result<(
         Some(Err(e)) => Err(format!("jsonpath_ng cannot parse `{path}` ({e})")),
         Some(Ok((ast, text))) => match native {
             Ok(node) if jp::ast_json(&node) == *ast && jp::to_str(&node) == *text => Ok(()),
-            _ => Err(format!(
-                "the JSONPath `{path}` uses a construct ferrule does not evaluate \
-                 (arithmetic, `len`, `sorted`, `split`, `sub`, `str`, sorting, `parent`, \
-                 or `&` between paths)"
-            )),
+            _ => Err(unevaluated(path)),
         },
         None => {
             fn plain(n: &Node) -> bool {
@@ -371,10 +374,11 @@ pub fn check_jsonpath(path: &str, reading: Option<&JsonPathReading>) -> Result<(
             }
             match native {
                 Ok(node) if plain(&node) => Ok(()),
-                _ => Err(format!(
+                Ok(_) => Err(format!(
                     "cannot check the JSONPath `{path}` without jsonpath_ng from PAT's Python \
                      environment (use --python)"
                 )),
+                Err(_) => Err(unevaluated(path)),
             }
         }
     }
