@@ -46,6 +46,10 @@ pub enum Code {
     /// A spec kind ferrule does not compile (correlation rules, simple detections).
     #[serde(rename = "F012")]
     Skipped,
+    /// A detection `--target pypanther` cannot migrate (policies, scheduled rules, what
+    /// pypanther cannot express exactly).
+    #[serde(rename = "F013")]
+    Inexpressible,
 }
 
 impl Code {
@@ -63,6 +67,7 @@ impl Code {
             Code::TestData => "F010",
             Code::Dependency => "F011",
             Code::Skipped => "F012",
+            Code::Inexpressible => "F013",
         }
     }
 

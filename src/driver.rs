@@ -205,3 +205,126 @@ pub fn repo_diag(repo: &Path, msg: &str) -> Diagnostic {
         msg,
     )
 }
+
+/// Where pypanther is installed, for `--target pypanther`: `--pypanther DIR`, else
+/// `$FERRULE_PYPANTHER` (the package directory, holding `log_types.py` and `rules/`).
+pub fn pypanther_dir(flag: Option<&Path>) -> Option<PathBuf> {
+    flag.map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("FERRULE_PYPANTHER").map(PathBuf::from))
+        .filter(|d| d.join("log_types.py").is_file())
+}
+
+/// `ferrule build --target pypanther`: migrates a v1 repository to a PyPanther project in
+/// `out`; returns the exit code.
+pub fn migrate(
+    repo: &Path,
+    out: &Path,
+    pypanther: Option<&Path>,
+    against_managed: bool,
+    format: Format,
+) -> Result<i32, Fatal> {
+    use crate::emit::pypanther as pp;
+    if crate::driver::detect(repo) != Some(Input::V1) {
+        return Err(Fatal(format!(
+            "{}: --target pypanther migrates v1 repositories only",
+            repo.display()
+        )));
+    }
+    let pkg = pypanther_dir(pypanther);
+    if against_managed && pkg.is_none() {
+        return Err(Fatal(
+            "--against-managed needs pypanther: pass --pypanther DIR or set FERRULE_PYPANTHER"
+                .into(),
+        ));
+    }
+    let log_types = pkg
+        .as_deref()
+        .map(crate::emit::pypanther::managed::log_types)
+        .unwrap_or_default();
+    let managed = match (&pkg, against_managed) {
+        (Some(dir), true) => Some(pp::managed::load(dir)),
+        _ => None,
+    };
+    let (output, mut diags) = migrate_repo(repo, &log_types, managed.as_ref());
+    diag::sort(&mut diags);
+    report(repo, &diags, format);
+    write_project(out, &output.files).map_err(|e| Fatal(format!("{}: {e}", out.display())))?;
+    eprintln!(
+        "ferrule: {} rules migrated, {} detections not migrated; project written to {}",
+        output.rules.len(),
+        not_converted(&diags),
+        out.display()
+    );
+    Ok(if has_errors(&diags) { 1 } else { 0 })
+}
+
+/// The migration of a v1 repository (`--target pypanther`): the project's files and every
+/// diagnostic (loading, lowering, migrating). `log_types` are pypanther's `LogType` members
+/// (value → name); `managed`, the managed rules to migrate a fork against.
+pub fn migrate_repo(
+    repo: &Path,
+    log_types: &std::collections::BTreeMap<String, String>,
+    managed: Option<&crate::emit::pypanther::managed::Managed>,
+) -> (crate::emit::pypanther::Output, Vec<Diagnostic>) {
+    use crate::emit::pypanther as pp;
+    let (specs, mut diags) = crate::source::v1::discover(repo);
+    let (program, d) = crate::lower::v1::lower_repo(repo, &specs);
+    diags.extend(d);
+    let mut sources = std::collections::BTreeMap::new();
+    for s in &specs {
+        let text = std::fs::read_to_string(repo.join(&s.rel)).unwrap_or_default();
+        sources.insert(
+            s.rel.clone(),
+            pp::SpecSource {
+                rel: s.rel.clone(),
+                text,
+                yaml: s.yaml.clone(),
+            },
+        );
+    }
+    let mut layouts = std::collections::BTreeMap::new();
+    for (name, m) in &program.modules {
+        let Ok(text) = std::fs::read_to_string(repo.join(&m.file)) else {
+            continue;
+        };
+        if let Ok(py) = crate::source::python::parse(&m.file, text) {
+            layouts.insert(name.clone(), crate::lower::layout::layout(&py));
+        }
+    }
+    let mut output = pp::migrate(&pp::Input {
+        program: &program,
+        specs: &sources,
+        layouts: &layouts,
+        log_types,
+        managed,
+    });
+    diags.append(&mut output.diags);
+    diag::sort(&mut diags);
+    (output, diags)
+}
+
+/// Writes a migrated project, replacing the Python files a previous run left in `out`.
+fn write_project(
+    out: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> std::io::Result<()> {
+    if out.is_dir() {
+        for e in walkdir::WalkDir::new(out).into_iter().flatten() {
+            let p = e.path();
+            if e.file_type().is_file() && p.extension().is_some_and(|x| x == "py") {
+                let rel = crate::source::v1::rel_path(out, p);
+                if !files.contains_key(&rel) {
+                    std::fs::remove_file(p)?;
+                }
+            }
+        }
+    }
+    for (rel, text) in files {
+        let p = out.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(p, text)?;
+    }
+    Ok(())
+}

@@ -66,17 +66,25 @@ pub struct Function {
     /// Local variable names; `Local(i)` refers to `locals[i]`. Parameters come first.
     pub locals: Vec<String>,
     pub body: Vec<Stmt>,
-    /// For nested functions: the enclosing function's locals it captures, as
-    /// (enclosing local index, own local index).
+    /// For nested functions: the enclosing function's cells it captures (its free
+    /// variables), as (enclosing local index, own local index).
     pub captures: Vec<(usize, usize)>,
+    /// Locals held in shared cells: those captured by a nested function or lambda (cell
+    /// variables) and this function's own free variables (`captures`).
+    pub cells: Vec<usize>,
+    /// Defaults that are not constants: evaluated once, where the `def` runs, and kept by
+    /// the function value (mutable defaults are shared between calls, as in Python).
+    pub dynamic_defaults: bool,
     pub span: Span,
 }
 
 /// A parameter list.
 #[derive(Debug, Default)]
 pub struct Params {
-    /// Positional-or-keyword parameters with optional constant defaults.
+    /// Positional parameters (positional-only first) with optional defaults.
     pub positional: Vec<(String, Option<Expr>)>,
+    /// How many of `positional` are positional-only (before `/`).
+    pub n_posonly: usize,
     /// `*args`.
     pub varargs: Option<String>,
     /// Keyword-only parameters with optional constant defaults.
@@ -103,6 +111,15 @@ pub enum Target {
     Item(Box<Expr>, Box<Expr>),
     Attr(Box<Expr>, String),
     Unpack(Vec<Target>, Span),
+    /// `*rest` inside an `Unpack`: binds a list of the remaining items.
+    Starred(Box<Target>),
+    /// `obj[lo:hi:step]`.
+    Slice(
+        Box<Expr>,
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+    ),
 }
 
 /// A statement.
@@ -126,6 +143,8 @@ pub enum Stmt {
     },
     /// `match subject:` with literal, wildcard, capture and `|` patterns.
     Match(Expr, Vec<(Pattern, Option<Expr>, Vec<Stmt>)>),
+    /// `del a, b[k], c.x, d[i:j]`, target by target.
+    Delete(Vec<Target>),
     /// `def` at this point: binds function `index` of the module to `target`.
     Def(Target, usize),
     /// `import helper` / `from helper import x`: initialises module `module` first.
@@ -239,6 +258,14 @@ pub enum CompKind {
     Gen,
 }
 
+/// A further `for … in … if …` of a comprehension.
+#[derive(Clone, Debug)]
+pub struct CompFor {
+    pub target: Target,
+    pub iter: Expr,
+    pub conds: Vec<Expr>,
+}
+
 /// A call argument.
 #[derive(Clone, Debug)]
 pub enum Arg {
@@ -284,7 +311,8 @@ pub enum ExprKind {
     FString(Vec<FPart>),
     /// `target := value`.
     Walrus(Name, Box<Expr>),
-    /// A comprehension: element (key, value for dicts), then (target, iterable, conditions).
+    /// A comprehension: element (key, value for dicts), then (target, iterable, conditions)
+    /// of its first `for`, then its further `for`s (nested loops, innermost last).
     Comp {
         kind: CompKind,
         elt: Box<Expr>,
@@ -292,7 +320,10 @@ pub enum ExprKind {
         target: Target,
         iter: Box<Expr>,
         conds: Vec<Expr>,
+        more: Vec<CompFor>,
     },
+    /// `*x` as an element of a list, tuple or set display.
+    Starred(Box<Expr>),
     /// `super()` in a method: the class (a module global) and the method's first parameter.
     Super(Box<Expr>, Name),
     /// A lambda or nested function value: function index in the module.
@@ -338,7 +369,10 @@ impl Expr {
                     v.push(x);
                 }
             }
-            ExprKind::Attr(x, _) | ExprKind::Unary(_, x) | ExprKind::Super(x, _) => v.push(x),
+            ExprKind::Attr(x, _)
+            | ExprKind::Unary(_, x)
+            | ExprKind::Super(x, _)
+            | ExprKind::Starred(x) => v.push(x),
             ExprKind::Walrus(_, x) => v.push(x),
             ExprKind::Subscript(a, b) | ExprKind::BinOp(_, a, b) => v.extend([&**a, &**b]),
             ExprKind::Slice(a, b, c, d) => {
@@ -364,12 +398,17 @@ impl Expr {
                 value,
                 iter,
                 conds,
+                more,
                 ..
             } => {
                 v.push(iter);
                 v.push(elt);
                 v.extend(value.as_deref());
                 v.extend(conds);
+                for f in more {
+                    v.push(&f.iter);
+                    v.extend(&f.conds);
+                }
             }
         }
         v

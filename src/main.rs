@@ -35,6 +35,14 @@ enum Cmd {
         target: TargetArg,
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// With `--target pypanther`: migrate a fork of panther-analysis against the rules
+        /// pypanther ships (matched by id; pypanther's carry a `-prototype` suffix).
+        #[arg(long)]
+        against_managed: bool,
+        /// With `--target pypanther`: the installed pypanther package directory (default:
+        /// `$FERRULE_PYPANTHER`), for `LogType` members and managed rules.
+        #[arg(long, value_name = "DIR")]
+        pypanther: Option<PathBuf>,
     },
     /// Load, lower and resolve REPO; print diagnostics only.
     Check {
@@ -105,11 +113,13 @@ fn main() -> ExitCode {
             out,
             target,
             input: i,
+            against_managed,
+            pypanther,
         } => match target {
             TargetArg::Rust => driver::build(&repo, &out, input(i), format),
-            TargetArg::Pypanther => Err(driver::Fatal(
-                "--target pypanther is not supported yet".into(),
-            )),
+            TargetArg::Pypanther => {
+                driver::migrate(&repo, &out, pypanther.as_deref(), against_managed, format)
+            }
         },
         Cmd::Check { repo, input: i } => driver::check(&repo, input(i), format),
         Cmd::Test {

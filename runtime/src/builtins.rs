@@ -3,17 +3,23 @@
 //! Each builtin has the [`NativeFn`](crate::value::NativeFn) signature, so generated code
 //! calls it directly and can also pass it around as a value ([`lookup`]).
 //!
-//! `enumerate`, `zip`, `range`, `reversed`, `map` and `filter` return lists rather than
-//! lazy iterators: detections only iterate over them, and a list iterates identically.
+//! Every name of CPython 3.11's `builtins` module is declared once, in [`BUILTINS`]: its
+//! implementation, or why it is refused. The compiler asks this table which builtins exist
+//! (the single source of truth), and generated code calls the functions it names.
+//!
+//! `enumerate`, `zip`, `reversed`, `map` and `filter` return lazy iterators ([`IterObj`]);
+//! `range` still returns a list.
 
 use std::rc::Rc;
 
+use crate::call::PyIter;
 use crate::err::{ExcKind, PyErr, PyResult};
 use crate::fmt;
+use crate::iter::IterObj;
 use crate::methods::{self, int_arg};
 use crate::ops::{self, as_index, unsupported};
 use crate::unicode;
-use crate::value::{Dict, Key, Kwargs, Set, TypeObject, Value};
+use crate::value::{Dict, Key, Kwargs, NativeFn, Set, TypeObject, Value};
 
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> PyResult<()> {
     if args.len() < min || args.len() > max {
@@ -899,7 +905,7 @@ pub fn all(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::Bool(true))
 }
 
-/// `enumerate(iterable, start=0)` as a list of pairs.
+/// `enumerate(iterable, start=0)`: a lazy iterator of pairs.
 pub fn enumerate(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     only_kwargs("enumerate", kwargs, &["iterable", "start"])?;
     let it = args
@@ -908,22 +914,25 @@ pub fn enumerate(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         .ok_or_else(|| {
             PyErr::type_error("enumerate() missing required argument 'iterable' (pos 1)")
         })?;
-    let start = match args.get(1).or_else(|| kwarg(kwargs, "start")) {
+    let mut n = match args.get(1).or_else(|| kwarg(kwargs, "start")) {
         Some(s) => int_arg(s)?,
         None => 0,
     };
-    let items = ops::iter(it)?;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, v) in items.into_iter().enumerate() {
-        let n = start
-            .checked_add(i as i64)
+    let mut src = PyIter::new(it)?;
+    Ok(IterObj::value("enumerate", move || {
+        let Some(v) = src.next()? else {
+            return Ok(None);
+        };
+        let i = n;
+        n = n
+            .checked_add(1)
             .ok_or_else(|| unsupported("ints beyond 64 bits"))?;
-        out.push(Value::tuple(vec![Value::Int(n), v]));
-    }
-    Ok(Value::list(out))
+        Ok(Some(Value::tuple(vec![Value::Int(i), v])))
+    }))
 }
 
-/// `zip(*iterables)` as a list of tuples.
+/// `zip(*iterables)`: a lazy iterator of tuples, stopping at the first exhausted input
+/// (the inputs before it have then given one item more, as in CPython).
 pub fn zip(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     only_kwargs("zip", kwargs, &["strict"])?;
     if kwarg(kwargs, "strict")
@@ -933,13 +942,23 @@ pub fn zip(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     {
         return Err(unsupported("zip(strict=True)"));
     }
-    let lists: Vec<Vec<Value>> = args.iter().map(ops::iter).collect::<PyResult<_>>()?;
-    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
-    Ok(Value::list(
-        (0..n)
-            .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
-            .collect(),
-    ))
+    let mut srcs: Vec<PyIter> = Vec::with_capacity(args.len());
+    for a in args {
+        srcs.push(PyIter::new(a)?);
+    }
+    Ok(IterObj::value("zip", move || {
+        if srcs.is_empty() {
+            return Ok(None);
+        }
+        let mut items = Vec::with_capacity(srcs.len());
+        for s in srcs.iter_mut() {
+            match s.next()? {
+                Some(v) => items.push(v),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(Value::tuple(items)))
+    }))
 }
 
 /// The longest `range` ferrule materialises.
@@ -1205,54 +1224,63 @@ pub fn hasattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     Ok(Value::Bool(ops::hasattr(&args[0], name)))
 }
 
-/// `iter(x)` as a statement: its only effect is the `TypeError` for a non-iterable.
-pub fn __ferrule_iter_check(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    no_kwargs("iter", kwargs)?;
-    arity("iter", args, 1, 1)?;
-    ops::iter(&args[0])?;
-    Ok(Value::None)
-}
-
-/// `reversed(seq)` as a list.
+/// `reversed(seq)`: a lazy iterator; over a list it walks indices from the end as
+/// CPython's `list_reverseiterator` does (a shrinking list ends it).
 pub fn reversed(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("reversed", kwargs)?;
     arity("reversed", args, 1, 1)?;
-    match &args[0] {
-        Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_) | Value::Dict(_) => {
-            let mut items = ops::iter(&args[0])?;
-            items.reverse();
-            Ok(Value::list(items))
+    let (name, items) = match &args[0] {
+        Value::List(l) => {
+            let l = l.clone();
+            let mut i = l.borrow().len() as i64 - 1;
+            return Ok(IterObj::value("list_reverseiterator", move || {
+                let b = l.borrow();
+                if i >= 0 && (i as usize) < b.len() {
+                    let v = b[i as usize].clone();
+                    i -= 1;
+                    Ok(Some(v))
+                } else {
+                    i = -1;
+                    Ok(None)
+                }
+            }));
         }
-        Value::Object(o) if o.is_sequence() => {
-            let mut items = ops::iter(&args[0])?;
-            items.reverse();
-            Ok(Value::list(items))
+        Value::Dict(_) => ("dict_reversekeyiterator", ops::iter(&args[0])?),
+        Value::Str(_) | Value::Tuple(_) | Value::Bytes(_) => ("reversed", ops::iter(&args[0])?),
+        Value::Object(o) if o.is_sequence() => ("reversed", ops::iter(&args[0])?),
+        Value::Object(_) => return Err(unsupported("reversed() of objects")),
+        o => {
+            return Err(PyErr::type_error(format!(
+                "'{}' object is not reversible",
+                o.type_name()
+            )))
         }
-        Value::Object(_) => Err(unsupported("reversed() of objects")),
-        o => Err(PyErr::type_error(format!(
-            "'{}' object is not reversible",
-            o.type_name()
-        ))),
-    }
+    };
+    let mut it = items.into_iter().rev();
+    Ok(IterObj::value(name, move || Ok(it.next())))
 }
 
-/// `map(f, *iterables)` as a list.
+/// `map(f, *iterables)`: a lazy iterator.
 pub fn map(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("map", kwargs)?;
     if args.len() < 2 {
         return Err(PyErr::type_error("map() must have at least two arguments."));
     }
-    let lists: Vec<Vec<Value>> = args[1..].iter().map(ops::iter).collect::<PyResult<_>>()?;
-    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let call_args: Vec<Value> = lists.iter().map(|l| l[i].clone()).collect();
-        out.push(ops::call(&args[0], &call_args, &[])?);
-    }
-    Ok(Value::list(out))
+    let f = args[0].clone();
+    let mut srcs: Vec<PyIter> = args[1..].iter().map(PyIter::new).collect::<PyResult<_>>()?;
+    Ok(IterObj::value("map", move || {
+        let mut call_args = Vec::with_capacity(srcs.len());
+        for s in srcs.iter_mut() {
+            match s.next()? {
+                Some(v) => call_args.push(v),
+                None => return Ok(None),
+            }
+        }
+        ops::call(&f, &call_args, &[]).map(Some)
+    }))
 }
 
-/// `filter(f, iterable)` as a list (`f` may be None).
+/// `filter(f, iterable)`: a lazy iterator (`f` may be None).
 pub fn filter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     no_kwargs("filter", kwargs)?;
     if args.len() != 2 {
@@ -1261,18 +1289,21 @@ pub fn filter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             args.len()
         )));
     }
-    let mut out = Vec::new();
-    for it in ops::iter(&args[1])? {
-        let keep = if args[0].is_none() {
-            ops::truthy(&it)?
-        } else {
-            ops::truthy(&ops::call(&args[0], std::slice::from_ref(&it), &[])?)?
-        };
-        if keep {
-            out.push(it);
+    let f = args[0].clone();
+    let mut src = PyIter::new(&args[1])?;
+    Ok(IterObj::value("filter", move || {
+        while let Some(it) = src.next()? {
+            let keep = if f.is_none() {
+                ops::truthy(&it)?
+            } else {
+                ops::truthy(&ops::call(&f, std::slice::from_ref(&it), &[])?)?
+            };
+            if keep {
+                return Ok(Some(it));
+            }
         }
-    }
-    Ok(Value::list(out))
+        Ok(None)
+    }))
 }
 
 /// `ord(c)`.
@@ -1385,12 +1416,6 @@ pub fn pow(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
 }
 
-/// `print(...)`: detections have no standard output.
-pub fn print(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let _ = (args, kwargs);
-    Err(unsupported("print()"))
-}
-
 fn check_str(v: &Value) -> bool {
     matches!(v, Value::Str(_))
 }
@@ -1434,17 +1459,7 @@ fn check_type(v: &Value) -> bool {
             .is_some()
 }
 
-fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let _ = (args, kwargs);
-    Err(unsupported("type()"))
-}
-
-fn object_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let _ = (args, kwargs);
-    Err(unsupported("object()"))
-}
-
-fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+pub fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     match (args, kwargs) {
         ([], []) => Ok(Value::Bytes(Rc::from(&[][..]))),
         ([Value::Str(_)], []) => Err(PyErr::type_error(
@@ -1544,81 +1559,669 @@ pub fn type_object(name: &str) -> Option<Value> {
 
 thread_local! {
     static TYPES: std::cell::RefCell<Vec<(&'static str, Value)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static STDOUT_CHARS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// `input()`: generated detections never read standard input.
-fn input(_: &[Value], _: Kwargs) -> PyResult<Value> {
-    Err(crate::ops::unsupported(
-        "`input()` (reading standard input)",
+/// How many characters `print` has written since the last call (what the oracle records as
+/// `stdout_chars`: PAT captures a detection's standard output).
+pub fn take_stdout_chars() -> usize {
+    STDOUT_CHARS.with(|c| c.replace(0))
+}
+
+/// `print(*objects, sep=' ', end='\n', file=None, flush=False)`: the text goes where PAT
+/// sends it (a captured buffer nobody reads), so only its length is kept.
+pub fn print(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    only_kwargs("print", kwargs, &["sep", "end", "file", "flush"])?;
+    let text_arg = |name: &str, default: &str| -> PyResult<String> {
+        match kwarg(kwargs, name) {
+            None | Some(Value::None) => Ok(default.to_string()),
+            Some(Value::Str(s)) => Ok(s.to_string()),
+            Some(o) => Err(PyErr::type_error(format!(
+                "{name} must be None or a string, not {}",
+                o.type_name()
+            ))),
+        }
+    };
+    let sep = text_arg("sep", " ")?;
+    let end = text_arg("end", "\n")?;
+    match kwarg(kwargs, "file") {
+        None | Some(Value::None) => {}
+        Some(_) => return Err(unsupported("print(file=...)")),
+    }
+    let mut n = 0;
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            n += sep.chars().count();
+        }
+        let s = match a {
+            Value::Str(s) => s.chars().count(),
+            other => fmt::str_checked(other)?.chars().count(),
+        };
+        n += s;
+    }
+    n += end.chars().count();
+    if let Some(f) = kwarg(kwargs, "flush") {
+        ops::truthy(f)?;
+    }
+    STDOUT_CHARS.with(|c| c.set(c.get() + n));
+    Ok(Value::None)
+}
+
+fn int_prefixed(
+    name: &str,
+    args: &[Value],
+    kwargs: Kwargs,
+    prefix: &str,
+    radix: u32,
+) -> PyResult<Value> {
+    no_kwargs(name, kwargs)?;
+    arity(name, args, 1, 1)?;
+    let i = int_arg(&args[0])?;
+    let digits = |u: u64| match radix {
+        2 => format!("{u:b}"),
+        8 => format!("{u:o}"),
+        _ => format!("{u:x}"),
+    };
+    Ok(Value::from(if i < 0 {
+        format!("-{prefix}{}", digits(i.unsigned_abs()))
+    } else {
+        format!("{prefix}{}", digits(i as u64))
+    }))
+}
+
+/// `bin(i)`.
+pub fn bin(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    int_prefixed("bin", args, kwargs, "0b", 2)
+}
+
+/// `oct(i)`.
+pub fn oct(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    int_prefixed("oct", args, kwargs, "0o", 8)
+}
+
+/// `callable(x)`.
+pub fn callable(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("callable", kwargs)?;
+    arity("callable", args, 1, 1)?;
+    let v = &args[0];
+    Ok(Value::Bool(match v {
+        Value::Func(_) => true,
+        Value::Object(o) => {
+            if check_type(v) || v.downcast::<crate::mock::MagicMock>().is_some() {
+                true
+            } else if v.downcast::<crate::class::Instance>().is_some() {
+                ops::hasattr(v, "__call__")
+            } else if o.is_iterator()
+                || v.downcast::<crate::value::ModuleObject>().is_some()
+                || v.downcast::<ObjectInstance>().is_some()
+                || v.downcast::<ops::Slice>().is_some()
+            {
+                false
+            } else {
+                return Err(unsupported(&format!(
+                    "callable() of a '{}' object",
+                    o.type_name()
+                )));
+            }
+        }
+        _ => false,
+    }))
+}
+
+/// `hash(x)`: CPython's value under `PYTHONHASHSEED=0` where ferrule reproduces it; a value
+/// hashed by its address is refused.
+pub fn hash(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("hash", kwargs)?;
+    arity("hash", args, 1, 1)?;
+    Key::new(args[0].clone())?;
+    let h = crate::pyhash::hash(&args[0]);
+    if !h.exact {
+        return Err(unsupported(
+            "hash() of a value CPython hashes by its address",
+        ));
+    }
+    Ok(Value::Int(h.value))
+}
+
+/// `id(x)`: an address in CPython.
+pub fn id(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let _ = (args, kwargs);
+    Err(unsupported("id() (CPython's value is an address)"))
+}
+
+/// `iter(x)` / `iter(callable, sentinel)`.
+pub fn iter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("iter", kwargs)?;
+    arity("iter", args, 1, 2)?;
+    if args.len() == 1 {
+        return crate::iter::iter(&args[0]);
+    }
+    let f = args[0].clone();
+    if !ops::truthy(&callable(&args[..1], &[])?)? {
+        return Err(PyErr::type_error("iter(v, w): v must be callable"));
+    }
+    let sentinel = args[1].clone();
+    Ok(IterObj::value("callable_iterator", move || {
+        let v = ops::call(&f, &[], &[])?;
+        if ops::eq(&v, &sentinel) {
+            Ok(None)
+        } else {
+            Ok(Some(v))
+        }
+    }))
+}
+
+/// `next(it[, default])`.
+pub fn next(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("next", kwargs)?;
+    arity("next", args, 1, 2)?;
+    match crate::iter::next(&args[0]) {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => match args.get(1) {
+            Some(d) => Ok(d.clone()),
+            None => Err(crate::iter::stop_iteration()),
+        },
+        Err(e) => {
+            if args.len() == 2 && e.matches(ExcKind::StopIteration) {
+                Ok(args[1].clone())
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Whether class `a` is `b` or derives from it.
+fn subclass_of(a: &Value, b: &Value) -> PyResult<bool> {
+    if let Value::Tuple(bs) = b {
+        for b in bs.iter() {
+            if subclass_of(a, b)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    if !check_type(b) {
+        return Err(PyErr::type_error(
+            "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+        ));
+    }
+    if a.is(b) {
+        return Ok(true);
+    }
+    let is_object = |v: &Value| {
+        v.downcast::<TypeObject>()
+            .is_some_and(|t| t.name == "object" && t.module == "builtins")
+    };
+    if is_object(b) {
+        return Ok(true);
+    }
+    if let (Some(ta), Some(tb)) = (a.downcast::<TypeObject>(), b.downcast::<TypeObject>()) {
+        if ta.module == "builtins" && tb.module == "builtins" {
+            return Ok(ta.name == "bool" && tb.name == "int");
+        }
+    }
+    let exc = |v: &Value| -> Option<crate::err::ExcType> {
+        if let Some(c) = v.downcast::<crate::call::ExcClassObj>() {
+            return Some(c.0.clone());
+        }
+        crate::class::exc_type(v)
+    };
+    if let (Some(ea), Some(eb)) = (exc(a), exc(b)) {
+        return Ok(ea.is_subclass_of(&eb));
+    }
+    if let Some(c) = a.downcast::<crate::class::ClassObj>() {
+        return match &c.base {
+            Some(base) => subclass_of(base, b),
+            None => Ok(false),
+        };
+    }
+    if a.downcast::<TypeObject>().is_some() && b.downcast::<crate::class::ClassObj>().is_some() {
+        return Ok(false);
+    }
+    Err(unsupported("issubclass() of these classes"))
+}
+
+/// `issubclass(cls, classinfo)`.
+pub fn issubclass(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("issubclass", kwargs)?;
+    if args.len() != 2 {
+        return Err(PyErr::type_error(format!(
+            "issubclass expected 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    if !check_type(&args[0]) {
+        return Err(PyErr::type_error("issubclass() arg 1 must be a class"));
+    }
+    subclass_of(&args[0], &args[1]).map(Value::Bool)
+}
+
+/// `setattr(obj, name, value)`.
+pub fn setattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("setattr", kwargs)?;
+    if args.len() != 3 {
+        return Err(PyErr::type_error(format!(
+            "setattr expected 3 arguments, got {}",
+            args.len()
+        )));
+    }
+    let name = args[1].as_str().ok_or_else(|| {
+        PyErr::type_error(format!(
+            "attribute name must be string, not '{}'",
+            args[1].type_name()
+        ))
+    })?;
+    crate::call::setattr(&args[0], name, args[2].clone())?;
+    Ok(Value::None)
+}
+
+/// `delattr(obj, name)`.
+pub fn delattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("delattr", kwargs)?;
+    if args.len() != 2 {
+        return Err(PyErr::type_error(format!(
+            "delattr expected 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    let name = args[1].as_str().ok_or_else(|| {
+        PyErr::type_error(format!(
+            "attribute name must be string, not '{}'",
+            args[1].type_name()
+        ))
+    })?;
+    crate::call::delattr(&args[0], name)?;
+    Ok(Value::None)
+}
+
+/// `slice(stop)` / `slice(start, stop[, step])` with int or None bounds.
+pub fn slice(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    no_kwargs("slice", kwargs)?;
+    if args.is_empty() {
+        return Err(PyErr::type_error(
+            "slice expected at least 1 argument, got 0",
+        ));
+    }
+    if args.len() > 3 {
+        return Err(PyErr::type_error(format!(
+            "slice expected at most 3 arguments, got {}",
+            args.len()
+        )));
+    }
+    // CPython accepts any objects and checks them when the slice is used; ferrule's slice
+    // holds ints, so other bounds are refused rather than reported early.
+    if args
+        .iter()
+        .any(|a| !matches!(a, Value::None | Value::Int(_) | Value::Bool(_)))
+    {
+        return Err(unsupported("slice() with bounds that are not ints or None"));
+    }
+    let sl = match args {
+        [stop] => ops::Slice::new(None, Some(stop), None)?,
+        [start, stop] => ops::Slice::new(Some(start), Some(stop), None)?,
+        [start, stop, step] => ops::Slice::new(Some(start), Some(stop), Some(step))?,
+        _ => unreachable!("checked above"),
+    };
+    Ok(Value::object(sl))
+}
+
+/// `type(x)` (the one-argument form).
+pub fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(unsupported("type() with keyword arguments"));
+    }
+    match args {
+        [v] => {
+            let name = match v {
+                Value::None => return Ok(none_type()),
+                Value::Bool(_) => "bool",
+                Value::Int(_) => "int",
+                Value::Float(_) => "float",
+                Value::Str(_) => "str",
+                Value::Bytes(_) => "bytes",
+                Value::List(_) => "list",
+                Value::Tuple(_) => "tuple",
+                Value::Dict(_) => "dict",
+                Value::Set(_) => "set",
+                Value::FrozenSet(_) => "frozenset",
+                Value::Object(_)
+                    if check_type(v) && v.downcast::<crate::class::ClassObj>().is_none() =>
+                {
+                    "type"
+                }
+                Value::Object(_) if v.downcast::<ObjectInstance>().is_some() => "object",
+                Value::Object(_) => {
+                    if let Some(inst) = v.downcast::<crate::class::Instance>() {
+                        return Ok(inst.class.clone());
+                    }
+                    return Err(unsupported(&format!(
+                        "type() of a '{}' object",
+                        v.type_name()
+                    )));
+                }
+                Value::Func(_) => return Err(unsupported("type() of a function")),
+            };
+            Ok(lookup(name).unwrap_or_default())
+        }
+        [_, _, _] => Err(unsupported(
+            "type(name, bases, dict) (creating a class at run time)",
+        )),
+        _ => Err(PyErr::type_error("type() takes 1 or 3 arguments")),
+    }
+}
+
+fn none_type() -> Value {
+    TYPES.with(|t| {
+        if let Some((_, v)) = t.borrow().iter().find(|(n, _)| *n == "NoneType") {
+            return v.clone();
+        }
+        let v = Value::object(TypeObject {
+            name: "NoneType",
+            module: "builtins",
+            check: |v| v.is_none(),
+            construct: Some(|args, kwargs| {
+                if args.is_empty() && kwargs.is_empty() {
+                    Ok(Value::None)
+                } else {
+                    Err(PyErr::type_error("NoneType takes no arguments"))
+                }
+            }),
+            attr: None,
+        });
+        t.borrow_mut().push(("NoneType", v.clone()));
+        v
+    })
+}
+
+/// An instance of `object` (`SENTINEL = object()`): equal only to itself, printed with an
+/// address (refused).
+pub struct ObjectInstance;
+
+impl crate::value::PyObject for ObjectInstance {
+    fn type_name(&self) -> &str {
+        "object"
+    }
+    fn repr_exact(&self) -> bool {
+        false
+    }
+    fn hash(&self) -> Option<u64> {
+        Some(self as *const ObjectInstance as usize as u64)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// `object()`.
+pub fn object_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if !args.is_empty() || !kwargs.is_empty() {
+        return Err(PyErr::type_error("object() takes no arguments"));
+    }
+    // A zero-sized value would share one address: give each instance its own allocation.
+    Ok(Value::Object(
+        std::rc::Rc::new(ObjectInstance) as std::rc::Rc<dyn crate::value::PyObject>
     ))
+}
+
+/// Builtins whose value or behaviour ferrule does not model yet: calling one raises the
+/// runtime's refusal (the detection's tests report it), never a guess.
+macro_rules! refused_at_run_time {
+    ($($f:ident => $what:literal),* $(,)?) => {
+        $(
+            #[doc = concat!("`", $what, "`: refused at run time.")]
+            pub fn $f(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+                let _ = (args, kwargs);
+                Err(unsupported($what))
+            }
+        )*
+    };
+}
+
+refused_at_run_time! {
+    complex => "complex()",
+    bytearray => "bytearray()",
+    memoryview => "memoryview()",
+    globals => "globals()",
+    locals => "locals()",
+    vars => "vars()",
+    dir => "dir()",
+    classmethod => "classmethod() outside a class body",
+    staticmethod => "staticmethod() outside a class body",
+    property => "property() outside a class body",
+    super_ => "super() outside a method",
+}
+
+/// Builtins that do I/O or run code: the compiler refuses them (F007) with the reason, and
+/// these bodies are never reached from generated code.
+macro_rules! refused_at_compile_time {
+    ($($f:ident),* $(,)?) => {
+        $(
+            pub fn $f(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+                let _ = (args, kwargs);
+                Err(unsupported(concat!(stringify!($f), "()")))
+            }
+        )*
+    };
+}
+
+refused_at_compile_time! {
+    open, input, exec, eval, compile, __import__, breakpoint, help, exit, quit, copyright,
+    credits, license, aiter, anext,
+}
+
+/// What a name of the `builtins` module is to ferrule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuiltinKind {
+    /// A builtin function (`<built-in function len>`).
+    Function,
+    /// A builtin class that is not a type ferrule models as such (`enumerate`, `map`…).
+    Class,
+    /// A builtin type with a type object (`str`, `int`…, `object`, `type`).
+    Type,
+    /// Refused by the compiler (F007), with the reason.
+    Refused(&'static str),
+}
+
+/// One name of CPython 3.11's `builtins` module.
+pub struct BuiltinDef {
+    pub name: &'static str,
+    /// The Rust function in this module that implements it (generated code calls it).
+    pub rust: &'static str,
+    pub f: NativeFn,
+    pub kind: BuiltinKind,
+    /// Only computes (no side effects, no calls into Python code of its own): see
+    /// `purity` and the compiler's order-free `any`/`all`.
+    pub pure: bool,
+}
+
+macro_rules! def {
+    (Refused($why:expr), $name:literal, $f:ident) => {
+        BuiltinDef {
+            name: $name,
+            rust: stringify!($f),
+            f: $f,
+            kind: BuiltinKind::Refused($why),
+            pure: false,
+        }
+    };
+    ($kind:ident, $name:literal, $f:ident, $pure:expr) => {
+        BuiltinDef {
+            name: $name,
+            rust: stringify!($f),
+            f: $f,
+            kind: BuiltinKind::$kind,
+            pure: $pure,
+        }
+    };
+}
+
+const IO: &str = "it does I/O";
+const CODE: &str = "it runs code given as data";
+
+/// Every callable name of CPython 3.11's `builtins` module (exception classes are in
+/// [`BUILTIN_EXCEPTIONS`]): the single table that the compiler and generated code use.
+pub static BUILTINS: &[BuiltinDef] = &[
+    def!(Function, "abs", abs, true),
+    def!(
+        Refused("async iteration (`async` is not supported)"),
+        "aiter",
+        aiter
+    ),
+    def!(Function, "all", all, true),
+    def!(
+        Refused("async iteration (`async` is not supported)"),
+        "anext",
+        anext
+    ),
+    def!(Function, "any", any, true),
+    def!(Function, "ascii", ascii, true),
+    def!(Function, "bin", bin, true),
+    def!(Type, "bool", bool, true),
+    def!(Refused("it starts the debugger"), "breakpoint", breakpoint),
+    def!(Class, "bytearray", bytearray, false),
+    def!(Type, "bytes", bytes_, true),
+    def!(Function, "callable", callable, true),
+    def!(Function, "chr", chr, true),
+    def!(Class, "classmethod", classmethod, false),
+    def!(Refused(CODE), "compile", compile),
+    def!(Class, "complex", complex, false),
+    def!(Refused(IO), "copyright", copyright),
+    def!(Refused(IO), "credits", credits),
+    def!(Function, "delattr", delattr, false),
+    def!(Type, "dict", dict, true),
+    def!(Function, "dir", dir, false),
+    def!(Function, "divmod", divmod, true),
+    def!(Class, "enumerate", enumerate, true),
+    def!(Refused(CODE), "eval", eval),
+    def!(Refused(CODE), "exec", exec),
+    def!(Refused("it stops the interpreter"), "exit", exit),
+    def!(Class, "filter", filter, true),
+    def!(Type, "float", float, true),
+    def!(Function, "format", format, false),
+    def!(Type, "frozenset", frozenset, true),
+    def!(Function, "getattr", getattr, true),
+    def!(Function, "globals", globals, false),
+    def!(Function, "hasattr", hasattr, true),
+    def!(Function, "hash", hash, true),
+    def!(Refused(IO), "help", help),
+    def!(Function, "hex", hex, true),
+    def!(Function, "id", id, false),
+    def!(Refused(IO), "input", input),
+    def!(Type, "int", int, true),
+    def!(Function, "isinstance", isinstance, true),
+    def!(Function, "issubclass", issubclass, true),
+    def!(Function, "iter", iter, false),
+    def!(Function, "len", len, true),
+    def!(Refused(IO), "license", license),
+    def!(Type, "list", list, true),
+    def!(Function, "locals", locals, false),
+    def!(Class, "map", map, true),
+    def!(Function, "max", max, true),
+    def!(Class, "memoryview", memoryview, false),
+    def!(Function, "min", min, true),
+    def!(Function, "next", next, false),
+    def!(Type, "object", object_, true),
+    def!(Function, "oct", oct, true),
+    def!(Refused(IO), "open", open),
+    def!(Function, "ord", ord, true),
+    def!(Function, "pow", pow, true),
+    def!(Function, "print", print, false),
+    def!(Class, "property", property, false),
+    def!(Refused("it stops the interpreter"), "quit", quit),
+    def!(Class, "range", range, true),
+    def!(Function, "repr", repr, true),
+    def!(Class, "reversed", reversed, true),
+    def!(Function, "round", round, true),
+    def!(Type, "set", set, true),
+    def!(Function, "setattr", setattr, false),
+    def!(Class, "slice", slice, true),
+    def!(Function, "sorted", sorted, true),
+    def!(Class, "staticmethod", staticmethod, false),
+    def!(Type, "str", str_, true),
+    def!(Function, "sum", sum, true),
+    def!(Class, "super", super_, false),
+    def!(Type, "tuple", tuple, true),
+    def!(Type, "type", type_, true),
+    def!(Function, "vars", vars, false),
+    def!(Class, "zip", zip, true),
+    def!(Refused(CODE), "__import__", __import__),
+];
+
+/// The exception classes of the `builtins` module that ferrule models.
+pub const BUILTIN_EXCEPTIONS: &[ExcKind] = &[
+    ExcKind::BaseException,
+    ExcKind::Exception,
+    ExcKind::ArithmeticError,
+    ExcKind::ZeroDivisionError,
+    ExcKind::OverflowError,
+    ExcKind::LookupError,
+    ExcKind::KeyError,
+    ExcKind::IndexError,
+    ExcKind::ValueError,
+    ExcKind::UnicodeError,
+    ExcKind::UnicodeDecodeError,
+    ExcKind::UnicodeEncodeError,
+    ExcKind::TypeError,
+    ExcKind::AttributeError,
+    ExcKind::NameError,
+    ExcKind::UnboundLocalError,
+    ExcKind::RuntimeError,
+    ExcKind::NotImplementedError,
+    ExcKind::RecursionError,
+    ExcKind::StopIteration,
+    ExcKind::AssertionError,
+    ExcKind::OSError,
+];
+
+/// The builtin exception class named `name`.
+pub fn builtin_exception(name: &str) -> Option<ExcKind> {
+    BUILTIN_EXCEPTIONS
+        .iter()
+        .copied()
+        .find(|k| k.name() == name)
+}
+
+/// The table entry of builtin `name`.
+pub fn def(name: &str) -> Option<&'static BuiltinDef> {
+    BUILTINS.iter().find(|d| d.name == name)
 }
 
 /// The builtin named `name` as a value: a function or a type object. Type objects are
 /// created once per thread, so `type_object("str") is type_object("str")` holds.
 pub fn lookup(name: &str) -> Option<Value> {
-    let f: crate::value::NativeFn = match name {
-        "len" => len,
-        "repr" => repr,
-        "ascii" => ascii,
-        "format" => format,
-        "sorted" => sorted,
-        "min" => min,
-        "max" => max,
-        "sum" => sum,
-        "any" => any,
-        "all" => all,
-        "enumerate" => enumerate,
-        "zip" => zip,
-        "range" => range,
-        "abs" => abs,
-        "round" => round,
-        "isinstance" => isinstance,
-        "getattr" => getattr,
-        "hasattr" => hasattr,
-        "reversed" => reversed,
-        "__ferrule_iter_check" => __ferrule_iter_check,
-        "map" => map,
-        "filter" => filter,
-        "ord" => ord,
-        "chr" => chr,
-        "hex" => hex,
-        "divmod" => divmod,
-        "pow" => pow,
-        "print" => print,
-        "input" => input,
-        _ => {
-            return TYPES.with(|t| {
-                if let Some((_, v)) = t.borrow().iter().find(|(n, _)| *n == name) {
-                    return Some(v.clone());
-                }
-                let v = type_object(name)?;
-                let key: &'static str = match name {
-                    "str" => "str",
-                    "int" => "int",
-                    "float" => "float",
-                    "bool" => "bool",
-                    "list" => "list",
-                    "dict" => "dict",
-                    "set" => "set",
-                    "tuple" => "tuple",
-                    "bytes" => "bytes",
-                    "frozenset" => "frozenset",
-                    "object" => "object",
-                    _ => "type",
-                };
-                t.borrow_mut().push((key, v.clone()));
-                Some(v)
-            })
-        }
-    };
-    // `enumerate`, `zip`, `range`, `reversed`, `map` and `filter` are classes in CPython
-    // (`<class 'zip'>`), so only the others print as builtin functions.
-    if matches!(
-        name,
-        "enumerate" | "zip" | "range" | "reversed" | "map" | "filter" | "__ferrule_iter_check"
-    ) {
-        Some(Value::func(name, f))
-    } else {
-        Some(Value::builtin_function(name, f))
+    if name == "__debug__" {
+        return Some(Value::Bool(true));
+    }
+    let d = def(name)?;
+    match d.kind {
+        BuiltinKind::Type => TYPES.with(|t| {
+            if let Some((_, v)) = t.borrow().iter().find(|(n, _)| *n == d.name) {
+                return Some(v.clone());
+            }
+            let v = type_object(d.name)?;
+            t.borrow_mut().push((d.name, v.clone()));
+            Some(v)
+        }),
+        // Builtin classes print as `<class 'zip'>`, which ferrule does not model for
+        // them: a plain function value refuses to print.
+        BuiltinKind::Class => Some(if d.pure {
+            Value::func(d.name, d.f)
+        } else {
+            Value::impure_func(d.name, d.f)
+        }),
+        BuiltinKind::Function => Some(Value::Func(Rc::new(crate::value::Function {
+            name: d.name.into(),
+            pure: d.pure,
+            builtin: true,
+            call: crate::value::FnBody::Native(d.f),
+        }))),
+        // Named, a refused builtin prints as CPython prints it; called, it refuses.
+        BuiltinKind::Refused(_) => Some(Value::Func(Rc::new(crate::value::Function {
+            name: d.name.into(),
+            pure: false,
+            builtin: true,
+            call: crate::value::FnBody::Native(d.f),
+        }))),
     }
 }

@@ -22,6 +22,8 @@ pub struct Sig {
     /// Positional parameters, then `*args`, then keyword-only, then `**kwargs`.
     pub params: &'static [&'static str],
     pub n_positional: usize,
+    /// How many of the positional parameters are positional-only (before `/`).
+    pub n_posonly: usize,
     pub varargs: bool,
     pub n_kwonly: usize,
     pub varkw: bool,
@@ -50,7 +52,11 @@ pub fn bind(
     let mut kw_slots: Vec<Option<Value>> = vec![None; sig.n_kwonly];
     let mut extra_kw = Dict::new();
     for (name, v) in kwargs {
-        if let Some(i) = sig.params[..np].iter().position(|p| p == name) {
+        if let Some(i) = sig.params[sig.n_posonly..np]
+            .iter()
+            .position(|p| p == name)
+            .map(|i| i + sig.n_posonly)
+        {
             if slots[i].is_some() {
                 return Err(PyErr::type_error(format!(
                     "{}() got multiple values for argument '{}'",
@@ -63,6 +69,18 @@ pub fn bind(
         } else if sig.varkw {
             extra_kw.insert(Key::from_str(name), v.clone());
         } else {
+            let posonly: Vec<&str> = kwargs
+                .iter()
+                .map(|(k, _)| *k)
+                .filter(|k| sig.params[..sig.n_posonly].contains(k))
+                .collect();
+            if !posonly.is_empty() {
+                return Err(PyErr::type_error(format!(
+                    "{}() got some positional-only arguments passed as keyword arguments: '{}'",
+                    sig.name,
+                    posonly.join(", ")
+                )));
+            }
             return Err(PyErr::type_error(format!(
                 "{}() got an unexpected keyword argument '{}'",
                 sig.name, name
@@ -183,6 +201,8 @@ pub enum PyIter {
     Dict(Rc<RefCell<Dict>>, Vec<Value>, usize, usize),
     Set(Rc<RefCell<Set>>, Vec<Value>, usize, usize),
     Items(std::vec::IntoIter<Value>),
+    /// An iterator object (`map`, a generator, `iter(x)`), advanced one item at a time.
+    Lazy(Value),
 }
 
 impl PyIter {
@@ -199,6 +219,7 @@ impl PyIter {
                 let n = items.len();
                 PyIter::Set(s.clone(), items, 0, n)
             }
+            Value::Object(o) if o.is_iterator() => PyIter::Lazy(v.clone()),
             other => PyIter::Items(crate::ops::iter(other)?.into_iter()),
         })
     }
@@ -234,6 +255,7 @@ impl PyIter {
                 Ok(item)
             }
             PyIter::Items(it) => Ok(it.next()),
+            PyIter::Lazy(v) => crate::iter::next(v),
         }
     }
 }
@@ -338,9 +360,276 @@ pub fn dict_spread(d: &Value, m: &Value) -> PyResult<()> {
     }
 }
 
+/// A variable captured by a nested function or lambda (a cell variable of its function, a
+/// free variable of the inner one): one shared, rebindable slot, as CPython's cells.
+pub type Cell = Rc<RefCell<Option<Value>>>;
+
+/// A cell holding `v` (a parameter) or nothing yet.
+pub fn new_cell(v: Option<Value>) -> Cell {
+    Rc::new(RefCell::new(v))
+}
+
+/// Reads a cell: `UnboundLocalError` in the function that owns it, `NameError` in a
+/// function that captured it (a free variable), as CPython 3.11 words them.
+pub fn cell_get(c: &Cell, name: &str, free: bool) -> PyResult<Value> {
+    match &*c.borrow() {
+        Some(v) => Ok(v.clone()),
+        None if free => Err(PyErr::new(
+            ExcKind::NameError,
+            format!(
+                "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+            ),
+        )),
+        None => local(&None, name),
+    }
+}
+
+/// Binds a cell.
+pub fn cell_set(c: &Cell, v: Value) {
+    *c.borrow_mut() = Some(v);
+}
+
+/// `del x` of a local (`local` = its current value): unbound afterwards.
+pub fn del_local(v: &mut Option<Value>, name: &str) -> PyResult<()> {
+    match v.take() {
+        Some(_) => Ok(()),
+        None => local(&None, name).map(|_| ()),
+    }
+}
+
+/// `del x` of a cell variable.
+pub fn del_cell(c: &Cell, name: &str, free: bool) -> PyResult<()> {
+    cell_get(c, name, free)?;
+    *c.borrow_mut() = None;
+    Ok(())
+}
+
+/// The items of an iterator, consuming at most `max` of them (unpacking stops one item
+/// past the targets, as CPython's `unpack_iterable` does).
+fn take_items(v: &Value, max: Option<usize>) -> PyResult<Vec<Value>> {
+    let mut it = PyIter::new(v)?;
+    let mut out = Vec::new();
+    while max.is_none_or(|m| out.len() < m) {
+        match it.next()? {
+            Some(x) => out.push(x),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// `a, *b, c = v`: `before` items, a list of the rest, `after` items.
+pub fn unpack_star(v: &Value, before: usize, after: usize) -> PyResult<Vec<Value>> {
+    let items = match v {
+        Value::Tuple(t) => t.to_vec(),
+        Value::List(l) => l.borrow().clone(),
+        other => match PyIter::new(other) {
+            Ok(_) => take_items(other, None)?,
+            Err(e) if e.matches(ExcKind::TypeError) => {
+                return Err(PyErr::type_error(format!(
+                    "cannot unpack non-iterable {} object",
+                    other.type_name()
+                )))
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    if items.len() < before + after {
+        return Err(PyErr::value_error(format!(
+            "not enough values to unpack (expected at least {}, got {})",
+            before + after,
+            items.len()
+        )));
+    }
+    let mut out: Vec<Value> = items[..before].to_vec();
+    out.push(Value::list(items[before..items.len() - after].to_vec()));
+    out.extend(items[items.len() - after..].iter().cloned());
+    Ok(out)
+}
+
+/// `[*a, b]`, `(*a,)`, `{*a}`: the items `*a` spreads.
+pub fn star_items(v: &Value) -> PyResult<Vec<Value>> {
+    match PyIter::new(v) {
+        Ok(_) => take_items(v, None),
+        Err(e) if e.matches(ExcKind::TypeError) => Err(PyErr::type_error(format!(
+            "Value after * must be an iterable, not {}",
+            v.type_name()
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The bounds of `l[lo:hi]` for assignment and deletion (step 1), clamped as CPython's
+/// `list_ass_slice` does.
+fn simple_bounds(sl: &crate::ops::Slice, len: usize) -> (usize, usize) {
+    let len = len as i64;
+    let norm = |v: i64| {
+        let v = if v < 0 { v + len } else { v };
+        v.clamp(0, len)
+    };
+    let lo = sl.start.map_or(0, norm);
+    let hi = sl.stop.map_or(len, norm).max(lo);
+    (lo as usize, hi as usize)
+}
+
+/// `obj[lo:hi:step] = value`.
+pub fn set_slice(
+    obj: &Value,
+    lo: Option<&Value>,
+    hi: Option<&Value>,
+    step: Option<&Value>,
+    value: Value,
+) -> PyResult<()> {
+    let sl = crate::ops::Slice::new(lo, hi, step)?;
+    set_slice_with(obj, &sl, value)
+}
+
+/// `obj[slice] = value` for a slice object.
+pub fn set_slice_with(obj: &Value, sl: &crate::ops::Slice, value: Value) -> PyResult<()> {
+    let Value::List(l) = obj else {
+        return Err(match obj {
+            Value::Dict(_) => PyErr::type_error("unhashable type: 'slice'"),
+            Value::Object(_) => crate::ops::unsupported(&format!(
+                "slice assignment to a '{}' object",
+                obj.type_name()
+            )),
+            _ => PyErr::type_error(format!(
+                "'{}' object does not support item assignment",
+                obj.type_name()
+            )),
+        });
+    };
+    let step = sl.step.unwrap_or(1);
+    if step == 1 {
+        let items = match &value {
+            Value::List(v) => v.borrow().clone(),
+            Value::Tuple(t) => t.to_vec(),
+            other => match PyIter::new(other) {
+                Ok(_) => take_items(other, None)?,
+                Err(e) if e.matches(ExcKind::TypeError) => {
+                    return Err(PyErr::type_error("can only assign an iterable"))
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        let mut l = l.borrow_mut();
+        let (lo, hi) = simple_bounds(sl, l.len());
+        l.splice(lo..hi, items);
+        return Ok(());
+    }
+    let items = match &value {
+        Value::List(v) => v.borrow().clone(),
+        Value::Tuple(t) => t.to_vec(),
+        other => match PyIter::new(other) {
+            Ok(_) => take_items(other, None)?,
+            Err(e) if e.matches(ExcKind::TypeError) => {
+                return Err(PyErr::type_error("must assign iterable to extended slice"))
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let idx = sl.indices(l.borrow().len())?;
+    if idx.len() != items.len() {
+        return Err(PyErr::value_error(format!(
+            "attempt to assign sequence of size {} to extended slice of size {}",
+            items.len(),
+            idx.len()
+        )));
+    }
+    let mut l = l.borrow_mut();
+    for (i, v) in idx.into_iter().zip(items) {
+        l[i] = v;
+    }
+    Ok(())
+}
+
+/// `del obj[lo:hi:step]`.
+pub fn del_slice(
+    obj: &Value,
+    lo: Option<&Value>,
+    hi: Option<&Value>,
+    step: Option<&Value>,
+) -> PyResult<()> {
+    let sl = crate::ops::Slice::new(lo, hi, step)?;
+    del_slice_with(obj, &sl)
+}
+
+fn del_slice_with(obj: &Value, sl: &crate::ops::Slice) -> PyResult<()> {
+    let Value::List(l) = obj else {
+        return Err(match obj {
+            Value::Dict(_) => PyErr::type_error("unhashable type: 'slice'"),
+            Value::Object(_) => crate::ops::unsupported(&format!(
+                "slice deletion from a '{}' object",
+                obj.type_name()
+            )),
+            _ => PyErr::type_error(format!(
+                "'{}' object doesn't support item deletion",
+                obj.type_name()
+            )),
+        });
+    };
+    let step = sl.step.unwrap_or(1);
+    let mut l = l.borrow_mut();
+    if step == 1 {
+        let (lo, hi) = simple_bounds(sl, l.len());
+        l.drain(lo..hi);
+        return Ok(());
+    }
+    let mut idx = sl.indices(l.len())?;
+    idx.sort_unstable();
+    for i in idx.into_iter().rev() {
+        l.remove(i);
+    }
+    Ok(())
+}
+
+/// `del obj[key]`.
+pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
+    if let Some(sl) = key.downcast::<crate::ops::Slice>() {
+        return del_slice_with(obj, sl);
+    }
+    match obj {
+        Value::List(l) => {
+            let i = crate::ops::as_index(key).ok_or_else(|| {
+                PyErr::type_error(format!(
+                    "list indices must be integers or slices, not {}",
+                    key.type_name()
+                ))
+            })?;
+            let mut l = l.borrow_mut();
+            let j = crate::ops::norm_index(i, l.len())
+                .ok_or_else(|| PyErr::index_error("list assignment index out of range"))?;
+            l.remove(j);
+            Ok(())
+        }
+        Value::Dict(d) => {
+            let k = Key::new(key.clone())?;
+            match d.borrow_mut().shift_remove(&k) {
+                Some(_) => Ok(()),
+                None => Err(PyErr::with_args(
+                    ExcType::Builtin(ExcKind::KeyError),
+                    vec![key.clone()],
+                )),
+            }
+        }
+        Value::Object(o) if o.has_method("__delitem__") => o
+            .call_method(obj, "__delitem__", std::slice::from_ref(key), &[])
+            .map(|_| ()),
+        Value::Object(_) => Err(crate::ops::unsupported(&format!(
+            "item deletion from a '{}' object",
+            obj.type_name()
+        ))),
+        _ => Err(PyErr::type_error(format!(
+            "'{}' object doesn't support item deletion",
+            obj.type_name()
+        ))),
+    }
+}
+
 /// `a, b = v`.
 pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
     let items = match v {
+        Value::Object(o) if o.is_iterator() => take_items(v, Some(n + 1))?,
         Value::Tuple(t) => t.to_vec(),
         Value::List(l) => l.borrow().clone(),
         other => match crate::ops::iter(other) {
@@ -562,6 +851,29 @@ pub fn new_exc_class(name: &str, base: &Value) -> PyResult<Value> {
 pub fn setattr(obj: &Value, name: &str, value: Value) -> PyResult<()> {
     match obj {
         Value::Object(o) => o.setattr(name, value),
+        _ => Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            obj.type_name(),
+            name
+        ))),
+    }
+}
+
+/// `del obj.name`.
+pub fn delattr(obj: &Value, name: &str) -> PyResult<()> {
+    if let Some(inst) = obj.downcast::<crate::class::Instance>() {
+        if inst.dict.borrow_mut().shift_remove(name).is_some() {
+            return Ok(());
+        }
+        return Err(crate::ops::unsupported(
+            "deleting an attribute that is not in the instance's own dict",
+        ));
+    }
+    match obj {
+        Value::Object(_) => Err(crate::ops::unsupported(&format!(
+            "deleting an attribute of a '{}' object",
+            obj.type_name()
+        ))),
         _ => Err(PyErr::attribute_error(format!(
             "'{}' object has no attribute '{}'",
             obj.type_name(),

@@ -17,6 +17,7 @@ pub mod err;
 pub mod event;
 pub mod fmt;
 pub mod imports;
+pub mod iter;
 pub mod jsonpath;
 pub mod methods;
 pub mod mock;

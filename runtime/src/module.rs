@@ -58,6 +58,17 @@ impl Namespace {
         self.slots.borrow_mut()[slot] = Some(v);
     }
 
+    /// `del name` at module level (or of a `global`): `NameError` if it is unbound.
+    pub fn delete(&self, slot: usize) -> PyResult<()> {
+        match self.slots.borrow_mut()[slot].take() {
+            Some(_) => Ok(()),
+            None => Err(PyErr::new(
+                ExcKind::NameError,
+                format!("name '{}' is not defined", self.names[slot]),
+            )),
+        }
+    }
+
     /// Replaces the binding of `name`, returning the previous one (for mocks). Like
     /// `unittest.mock.patch`, it fails when the module has no such attribute.
     pub fn patch(&self, name: &str, v: Value) -> PyResult<Option<Value>> {

@@ -1183,6 +1183,22 @@ impl crate::value::PyObject for Slice {
     fn type_name(&self) -> &str {
         "slice"
     }
+    fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        let f = |b: Option<i64>| b.map_or(Value::None, Value::Int);
+        match name {
+            "start" => Ok(f(self.start)),
+            "stop" => Ok(f(self.stop)),
+            "step" => Ok(f(self.step)),
+            _ => Err(unsupported(&format!("slice.{name}"))),
+        }
+    }
+    fn eq(&self, other: &Value) -> Option<bool> {
+        Some(
+            other
+                .downcast::<Slice>()
+                .is_some_and(|o| (o.start, o.stop, o.step) == (self.start, self.stop, self.step)),
+        )
+    }
     fn repr(&self) -> String {
         let f = |b: Option<i64>| b.map_or_else(|| "None".to_string(), |i| i.to_string());
         format!(
@@ -1287,6 +1303,9 @@ pub fn getitem(obj: &Value, key: &Value) -> PyResult<Value> {
 
 /// `obj[key] = value`.
 pub fn setitem(obj: &Value, key: &Value, value: Value) -> PyResult<()> {
+    if let (Some(sl), Value::List(_)) = (key.downcast::<Slice>(), obj) {
+        return crate::call::set_slice_with(obj, sl, value);
+    }
     match obj {
         Value::List(l) => {
             let i = as_index(key).ok_or_else(|| {

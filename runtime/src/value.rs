@@ -214,6 +214,17 @@ pub trait PyObject: Any {
         None
     }
 
+    /// Whether this is an iterator (has `__next__`); then [`PyObject::next`] advances it.
+    fn is_iterator(&self) -> bool {
+        false
+    }
+
+    /// `next(x)` for iterators: the next item, `None` when exhausted; `None` (outer) for
+    /// objects that are not iterators.
+    fn next(&self) -> Option<PyResult<Option<Value>>> {
+        None
+    }
+
     /// Whether this is a `collections.abc.Mapping` / `Sequence` for `isinstance`.
     fn is_mapping(&self) -> bool {
         false
@@ -615,6 +626,11 @@ impl PyObject for TypeObject {
         }
     }
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        match name {
+            "__name__" | "__qualname__" => return Ok(Value::str(self.name)),
+            "__module__" => return Ok(Value::str(self.module)),
+            _ => {}
+        }
         self.attr.and_then(|f| f(name)).ok_or_else(|| {
             PyErr::attribute_error(format!(
                 "type object '{}' has no attribute '{}'",

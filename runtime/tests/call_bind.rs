@@ -10,6 +10,7 @@ static F: Sig = Sig {
     name: "f",
     params: &["a", "b"],
     n_positional: 2,
+    n_posonly: 0,
     varargs: false,
     n_kwonly: 0,
     varkw: false,
@@ -18,6 +19,7 @@ static G: Sig = Sig {
     name: "g",
     params: &["a", "k"],
     n_positional: 1,
+    n_posonly: 0,
     varargs: false,
     n_kwonly: 1,
     varkw: false,
@@ -26,6 +28,7 @@ static H: Sig = Sig {
     name: "h",
     params: &["a", "k", "m"],
     n_positional: 1,
+    n_posonly: 0,
     varargs: false,
     n_kwonly: 2,
     varkw: false,
@@ -34,6 +37,7 @@ static Z: Sig = Sig {
     name: "z",
     params: &[],
     n_positional: 0,
+    n_posonly: 0,
     varargs: false,
     n_kwonly: 0,
     varkw: false,
@@ -130,4 +134,31 @@ fn binding_errors_match_cpython() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+static P: Sig = Sig {
+    name: "p",
+    params: &["a", "b"],
+    n_positional: 2,
+    n_posonly: 1,
+    varargs: false,
+    n_kwonly: 0,
+    varkw: false,
+};
+
+#[test]
+fn positional_only_parameters_refuse_keywords() {
+    let e = bind(
+        &P,
+        &[],
+        &[("a", Value::Int(1)), ("b", Value::Int(2))],
+        &[None, None],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "TypeError: p() got some positional-only arguments passed as keyword arguments: 'a'"
+    );
+    let ok = bind(&P, &[Value::Int(1)], &[("b", Value::Int(2))], &[None, None]).unwrap();
+    assert_eq!(ok.len(), 2);
 }

@@ -67,46 +67,12 @@ pub fn sanitize(s: &str) -> String {
     }
 }
 
-/// Builtins that only compute, so that a test calling them may run order-free (see
-/// `Fx::any_all`); calls through values are checked at run time instead.
-const PURE_BUILTINS: &[&str] = &[
-    "abs",
-    "all",
-    "any",
-    "bool",
-    "dict",
-    "float",
-    "frozenset",
-    "getattr",
-    "hasattr",
-    "int",
-    "isinstance",
-    "len",
-    "list",
-    "max",
-    "min",
-    "repr",
-    "round",
-    "set",
-    "sorted",
-    "str",
-    "sum",
-    "tuple",
-    "ord",
-    "chr",
-    "hex",
-    "range",
-    "enumerate",
-    "zip",
-    "reversed",
-];
-
 /// Whether `e` can be evaluated order-free: no assignment (walrus) and no builtin with side
 /// effects. Everything else is checked at run time by `rt::purity`.
 fn order_free_ok(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Walrus(..) | ExprKind::Super(..) => false,
-        ExprKind::Call(f, _) if matches!(&f.kind, ExprKind::Name(Name::Builtin(b)) if !PURE_BUILTINS.contains(&b.as_str())) => {
+        ExprKind::Call(f, _) if matches!(&f.kind, ExprKind::Name(Name::Builtin(b)) if !ferrule_runtime::builtins::def(b).is_some_and(|d| d.pure)) => {
             false
         }
         _ => e.children().into_iter().all(order_free_ok),
@@ -118,7 +84,18 @@ fn target_is_names(t: &Target) -> bool {
     match t {
         Target::Name(_) => true,
         Target::Unpack(ts, _) => ts.iter().all(target_is_names),
-        Target::Item(..) | Target::Attr(..) => false,
+        Target::Starred(t) => target_is_names(t),
+        Target::Item(..) | Target::Attr(..) | Target::Slice(..) => false,
+    }
+}
+
+/// The locals a target binds.
+fn target_locals(t: &Target, out: &mut Vec<usize>) {
+    match t {
+        Target::Name(Name::Local(i, _)) => out.push(*i),
+        Target::Unpack(ts, _) => ts.iter().for_each(|t| target_locals(t, out)),
+        Target::Starred(t) => target_locals(t, out),
+        _ => {}
     }
 }
 
@@ -158,6 +135,45 @@ impl<'a> Fx<'a> {
 
     fn local(&self, i: usize) -> Ident {
         local_ident(i, &self.func.locals[i])
+    }
+
+    /// Whether local `i` lives in a cell (captured by an inner scope, or free here).
+    fn is_cell(&self, i: usize) -> bool {
+        self.func.cells.contains(&i)
+    }
+
+    /// Whether local `i` is a free variable of this function (captured from outside).
+    fn is_free(&self, i: usize) -> bool {
+        self.func.captures.iter().any(|(_, own)| *own == i)
+    }
+
+    /// Reads local `i` (a plain local or a cell).
+    fn read_local(&self, i: usize, name: &str) -> TokenStream {
+        let id = self.local(i);
+        let n = lit_str(name);
+        if self.is_cell(i) {
+            let free = self.is_free(i);
+            quote! { rt::call::cell_get(&#id, #n, #free)? }
+        } else {
+            quote! { rt::call::local(&#id, #n)? }
+        }
+    }
+
+    /// Fresh cells for the variables a comprehension binds (each run of a comprehension
+    /// has its own scope, so closures made in one run do not see the next).
+    fn fresh_cells(&self, targets: &[&Target]) -> TokenStream {
+        let mut locals = Vec::new();
+        for t in targets {
+            target_locals(t, &mut locals);
+        }
+        let mut out = TokenStream::new();
+        for i in locals {
+            if self.is_cell(i) {
+                let id = self.local(i);
+                out.extend(quote! { #id = rt::call::new_cell(None); });
+            }
+        }
+        out
     }
 
     // ----- statements ---------------------------------------------------------------
@@ -287,6 +303,13 @@ impl<'a> Fx<'a> {
                 let v = self.function_value(*idx);
                 self.assign(target, v)
             }
+            Stmt::Delete(targets) => {
+                let mut out = TokenStream::new();
+                for t in targets {
+                    out.extend(self.delete(t));
+                }
+                out
+            }
             Stmt::ImportModule(name) => {
                 let m = self.naming.module_ident(name);
                 quote! { crate::m::#m::init()?; }
@@ -382,6 +405,10 @@ impl<'a> Fx<'a> {
             self.current_exc.pop();
             // Python unbinds `except … as e` names when the handler ends.
             let unbind = match &h.name {
+                Some(Name::Local(i, n)) if self.is_cell(*i) => {
+                    let id = local_ident(*i, n);
+                    quote! { *#id.borrow_mut() = None; }
+                }
                 Some(Name::Local(i, n)) => {
                     let id = local_ident(*i, n);
                     quote! { #id = None; }
@@ -442,11 +469,92 @@ impl<'a> Fx<'a> {
         }
     }
 
+    /// `del target`.
+    fn delete(&mut self, t: &Target) -> TokenStream {
+        match t {
+            Target::Name(Name::Local(i, n)) => {
+                let id = self.local(*i);
+                let nl = lit_str(n);
+                if self.is_cell(*i) {
+                    let free = self.is_free(*i);
+                    quote! { rt::call::del_cell(&#id, #nl, #free)?; }
+                } else {
+                    quote! { rt::call::del_local(&mut #id, #nl)?; }
+                }
+            }
+            Target::Name(Name::Global(slot, _)) => {
+                let slot = Literal::usize_unsuffixed(*slot);
+                quote! { d(#slot)?; }
+            }
+            Target::Name(Name::Builtin(n)) => {
+                let nl = lit_str(&format!("name '{n}' is not defined"));
+                quote! { return Err(rt::PyErr::new(rt::ExcKind::NameError, #nl)); }
+            }
+            Target::Item(obj, key) => {
+                let o = self.expr(obj);
+                let k = self.expr(key);
+                quote! { { let __o: Value = #o; let __k: Value = #k; rt::call::del_item(&__o, &__k)?; } }
+            }
+            Target::Attr(obj, name) => {
+                let o = self.expr(obj);
+                let n = lit_str(name);
+                quote! { { let __o: Value = #o; rt::call::delattr(&__o, #n)?; } }
+            }
+            Target::Slice(obj, lo, hi, st) => {
+                let (o, lo, hi, st) = self.slice_parts(obj, lo, hi, st);
+                quote! { { let __o: Value = #o; #lo #hi #st rt::call::del_slice(&__o, __lo.as_ref(), __hi.as_ref(), __st.as_ref())?; } }
+            }
+            Target::Unpack(ts, _) => {
+                let mut out = TokenStream::new();
+                for t in ts {
+                    out.extend(self.delete(t));
+                }
+                out
+            }
+            Target::Starred(t) => self.delete(t),
+        }
+    }
+
+    /// The object and the bounds of a slice target, each bound bound to `__lo`/`__hi`/`__st`
+    /// (`Option<Value>`), in evaluation order.
+    fn slice_parts(
+        &mut self,
+        obj: &Expr,
+        lo: &Option<Box<Expr>>,
+        hi: &Option<Box<Expr>>,
+        st: &Option<Box<Expr>>,
+    ) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+        let o = self.expr(obj);
+        let bound = |fx: &mut Self, x: &Option<Box<Expr>>, name: &str| {
+            let id = format_ident!("{}", name);
+            match x {
+                Some(x) => {
+                    let v = fx.expr(x);
+                    quote! { let #id: Option<Value> = Some(#v); }
+                }
+                None => quote! { let #id: Option<Value> = None; },
+            }
+        };
+        let lo = bound(self, lo, "__lo");
+        let hi = bound(self, hi, "__hi");
+        let st = bound(self, st, "__st");
+        (o, lo, hi, st)
+    }
+
     fn assign(&mut self, t: &Target, v: TokenStream) -> TokenStream {
         match t {
+            Target::Name(Name::Local(i, _)) if self.is_cell(*i) => {
+                let id = self.local(*i);
+                quote! { rt::call::cell_set(&#id, #v); }
+            }
             Target::Name(Name::Local(i, _)) => {
                 let id = self.local(*i);
                 quote! { #id = Some(#v); }
+            }
+            Target::Starred(t) => self.assign(t, v),
+            Target::Slice(obj, lo, hi, st) => {
+                let (o, lo, hi, st) = self.slice_parts(obj, lo, hi, st);
+                quote! { { let __val: Value = #v; let __o: Value = #o; #lo #hi #st rt::call::set_slice(&__o, __lo.as_ref(), __hi.as_ref(), __st.as_ref(), __val)?; } }
             }
             Target::Name(Name::Global(slot, _)) => {
                 let slot = Literal::usize_unsuffixed(*slot);
@@ -462,6 +570,26 @@ impl<'a> Fx<'a> {
                 let o = self.expr(obj);
                 let n = lit_str(name);
                 quote! { { let __val: Value = #v; let __o: Value = #o; rt::call::setattr(&__o, #n, __val)?; } }
+            }
+            Target::Unpack(targets, _)
+                if targets.iter().any(|t| matches!(t, Target::Starred(_))) =>
+            {
+                let star = targets
+                    .iter()
+                    .position(|t| matches!(t, Target::Starred(_)))
+                    .unwrap_or(0);
+                let before = Literal::usize_unsuffixed(star);
+                let after = Literal::usize_unsuffixed(targets.len() - star - 1);
+                let items = self.fresh("items");
+                let assigns: Vec<TokenStream> = targets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let i = Literal::usize_unsuffixed(i);
+                        self.assign(t, quote! { #items[#i].clone() })
+                    })
+                    .collect();
+                quote! { { let #items = rt::call::unpack_star(&#v, #before, #after)?; #(#assigns)* } }
             }
             Target::Unpack(targets, _) => {
                 let n = Literal::usize_unsuffixed(targets.len());
@@ -499,6 +627,16 @@ impl<'a> Fx<'a> {
                     rt::ops::setitem(&__o, &__k, __new)?;
                 } }
             }
+            Target::Slice(obj, lo, hi, st) => {
+                let (o, lo, hi, st) = self.slice_parts(obj, lo, hi, st);
+                let v = self.expr(value);
+                quote! { {
+                    let __o: Value = #o; #lo #hi #st
+                    let __cur = rt::ops::slice(&__o, __lo.as_ref(), __hi.as_ref(), __st.as_ref())?;
+                    let __new = rt::ops::inplace(#op, &__cur, &#v)?;
+                    rt::call::set_slice(&__o, __lo.as_ref(), __hi.as_ref(), __st.as_ref(), __new)?;
+                } }
+            }
             _ => quote! {},
         }
     }
@@ -507,11 +645,7 @@ impl<'a> Fx<'a> {
 
     fn name(&self, n: &Name) -> TokenStream {
         match n {
-            Name::Local(i, name) => {
-                let id = self.local(*i);
-                let n = lit_str(name);
-                quote! { rt::call::local(&#id, #n)? }
-            }
+            Name::Local(i, name) => self.read_local(*i, name),
             Name::Global(slot, _) => {
                 let slot = Literal::usize_unsuffixed(*slot);
                 quote! { g(#slot)? }
@@ -520,6 +654,11 @@ impl<'a> Fx<'a> {
                 let n = lit_str(&b["__name__=".len()..]);
                 quote! { Value::from(#n) }
             }
+            Name::Builtin(b) if b.starts_with("__doc__=") => {
+                let n = lit_str(&b["__doc__=".len()..]);
+                quote! { Value::from(#n) }
+            }
+            Name::Builtin(b) if b == "__doc__" => quote! { Value::None },
             Name::Builtin(b) => {
                 if let Some(k) = crate::lower::exceptions::builtin_exception(b) {
                     let k = format_ident!("{}", format!("{k:?}"));
@@ -566,6 +705,23 @@ impl<'a> Fx<'a> {
         match &e.kind {
             ExprKind::Const(c) => const_tokens(c),
             ExprKind::Name(n) => self.name(n),
+            ExprKind::List(items) if has_starred(items) => {
+                let v = self.spread(items);
+                quote! { Value::list(#v) }
+            }
+            ExprKind::Tuple(items) if has_starred(items) => {
+                let v = self.spread(items);
+                quote! { Value::tuple(#v) }
+            }
+            ExprKind::Set(items) if has_starred(items) => {
+                let v = self.spread(items);
+                quote! { rt::call::make_set(#v)? }
+            }
+            ExprKind::Starred(x) => {
+                // Only valid inside a display (handled above); the parser rejects others.
+                let v = self.expr(x);
+                quote! { Value::tuple(rt::call::star_items(&#v)?) }
+            }
             ExprKind::List(items) => {
                 let items: Vec<TokenStream> = items.iter().map(|i| self.expr(i)).collect();
                 quote! { Value::list(vec![#(#items),*]) }
@@ -733,7 +889,17 @@ impl<'a> Fx<'a> {
                 target,
                 iter,
                 conds,
-            } => self.comp(*kind, elt, value.as_deref(), target, iter, conds, None),
+                more,
+            } => self.comp(
+                *kind,
+                elt,
+                value.as_deref(),
+                target,
+                iter,
+                conds,
+                more,
+                None,
+            ),
             ExprKind::Closure(idx) => self.function_value(*idx),
             ExprKind::Super(cls, this) => {
                 let c = self.expr(cls);
@@ -755,6 +921,24 @@ impl<'a> Fx<'a> {
                 }
             }
         }
+    }
+
+    /// The items of a display with `*x` elements, as a `Vec<Value>` expression.
+    fn spread(&mut self, items: &[Expr]) -> TokenStream {
+        let mut steps = TokenStream::new();
+        for i in items {
+            match &i.kind {
+                ExprKind::Starred(x) => {
+                    let v = self.expr(x);
+                    steps.extend(quote! { __items.extend(rt::call::star_items(&#v)?); });
+                }
+                _ => {
+                    let v = self.expr(i);
+                    steps.extend(quote! { __items.push(#v); });
+                }
+            }
+        }
+        quote! { { let mut __items: Vec<Value> = Vec::new(); #steps __items } }
     }
 
     /// An f-string as a Rust `String` expression.
@@ -836,10 +1020,11 @@ impl<'a> Fx<'a> {
         target: &Target,
         iter: &Expr,
         conds: &[Expr],
+        more: &[CompFor],
         short_circuit: Option<bool>,
     ) -> TokenStream {
         let it = self.iter_expr(iter);
-        self.comp_over(it, kind, elt, value, target, conds, short_circuit)
+        self.comp_over(it, kind, elt, value, target, conds, more, short_circuit)
     }
 
     /// A comprehension's binding of `__item`, its condition and its element.
@@ -869,21 +1054,36 @@ impl<'a> Fx<'a> {
         value: Option<&Expr>,
         target: &Target,
         conds: &[Expr],
+        more: &[CompFor],
         short_circuit: Option<bool>,
     ) -> TokenStream {
-        let iter_var = self.fresh("iter");
+        self.counter += 1;
+        let label = syn::Lifetime::new(&format!("'__comp{}", self.counter), PSpan::call_site());
         // Comprehensions run in their own frame in Python: `break`/`return` cannot cross
         // them, so the loop context does not matter inside.
+        let mut targets: Vec<&Target> = vec![target];
+        targets.extend(more.iter().map(|f| &f.target));
+        let cells = self.fresh_cells(&targets);
+        // The loops, outermost first: (iterable, binding, guard).
+        let mut loops = Vec::new();
         let (assign, guard, e) = self.comp_parts(target, conds, elt);
+        loops.push((it, assign, guard));
+        let mut e = e;
+        for f in more {
+            let it = self.iter_expr(&f.iter);
+            let (assign, guard, e2) = self.comp_parts(&f.target, &f.conds, elt);
+            loops.push((it, assign, guard));
+            e = e2;
+        }
         let (init, push, fin) = match (short_circuit, kind) {
             (Some(true), _) => (
                 quote! { let mut __out = false; },
-                quote! { if rt::ops::truthy(&#e)? { __out = true; break; } },
+                quote! { if rt::ops::truthy(&#e)? { __out = true; break #label; } },
                 quote! { Value::Bool(__out) },
             ),
             (Some(false), _) => (
                 quote! { let mut __out = true; },
-                quote! { if !rt::ops::truthy(&#e)? { __out = false; break; } },
+                quote! { if !rt::ops::truthy(&#e)? { __out = false; break #label; } },
                 quote! { Value::Bool(__out) },
             ),
             (None, CompKind::List) | (None, CompKind::Gen) => (
@@ -907,14 +1107,29 @@ impl<'a> Fx<'a> {
                 )
             }
         };
+        let mut body = push;
+        let n = loops.len();
+        for (k, (it, assign, guard)) in loops.into_iter().enumerate().rev() {
+            let iter_var = self.fresh("iter");
+            let lab = if k == 0 {
+                quote! { #label: }
+            } else {
+                quote! {}
+            };
+            let _ = n;
+            body = quote! {
+                let mut #iter_var = rt::call::PyIter::new(&#it)?;
+                #lab while let Some(__item) = #iter_var.next()? {
+                    #assign
+                    if #guard { #body }
+                }
+            };
+        }
         quote! {
             {
+                #cells
                 #init
-                let mut #iter_var = rt::call::PyIter::new(&#it)?;
-                while let Some(__item) = #iter_var.next()? {
-                    #assign
-                    if #guard { #push }
-                }
+                #body
                 #fin
             }
         }
@@ -940,6 +1155,7 @@ impl<'a> Fx<'a> {
             None,
             target,
             conds,
+            &[],
             Some(want_any),
         );
         let (assign, guard, e) = self.comp_parts(target, conds, elt);
@@ -982,11 +1198,13 @@ impl<'a> Fx<'a> {
                             target,
                             iter,
                             conds,
+                            more,
                         },
                     ..
                 }) = &args[0]
                 {
-                    if order_free_ok(elt)
+                    if more.is_empty()
+                        && order_free_ok(elt)
                         && conds.iter().all(order_free_ok)
                         && target_is_names(target)
                     {
@@ -999,12 +1217,12 @@ impl<'a> Fx<'a> {
                         target,
                         iter,
                         conds,
+                        more,
                         Some(b == "any"),
                     );
                 }
             }
-            if crate::lower::exceptions::builtin_exception(b).is_none() {
-                let fname = builtin_fn_ident(b);
+            if let Some(fname) = builtin_fn_ident(b) {
                 return self.with_args(args, |a, k| quote! { rt::builtins::#fname(#a, #k)? });
             }
         }
@@ -1080,53 +1298,66 @@ impl<'a> Fx<'a> {
         let f = &self.module.functions[idx];
         let fid = fn_ident(idx, &f.name);
         let name = lit_str(&f.name);
-        if f.captures.is_empty() {
-            quote! { Value::py_func(#name, #fid) }
-        } else {
-            // A nested function that calls itself captures its own binding, which only
-            // exists once the function value does: it reads it from a shared cell.
-            let self_cap = f
-                .captures
+        // Defaults that are not constants are evaluated now, in the defining scope, and
+        // kept by the function value.
+        let defs = if f.dynamic_defaults {
+            let p = &f.params;
+            let ds: Vec<TokenStream> = p
+                .positional
                 .iter()
-                .position(|(outer, _)| self.func.locals[*outer] == f.name);
-            let caps: Vec<TokenStream> = f
-                .captures
-                .iter()
-                .map(|(outer, _)| {
-                    let id = self.local(*outer);
-                    quote! { #id.clone() }
+                .chain(p.kwonly.iter())
+                .map(|(_, d)| match d {
+                    Some(e) => {
+                        let v = self.expr(e);
+                        quote! { Some(#v) }
+                    }
+                    None => quote! { None },
                 })
                 .collect();
-            match self_cap {
-                None => {
-                    quote! { { let __caps: Vec<Option<Value>> = vec![#(#caps),*]; Value::closure(#name, move |a, k| #fid(a, k, &__caps)) } }
-                }
-                Some(i) => {
-                    let i = Literal::usize_unsuffixed(i);
-                    quote! { {
-                        let __cell: std::rc::Rc<std::cell::RefCell<Option<Value>>> = Default::default();
-                        let __inner = __cell.clone();
-                        let __caps: Vec<Option<Value>> = vec![#(#caps),*];
-                        let __f = Value::closure(#name, move |a, k| {
-                            let mut __c = __caps.clone();
-                            __c[#i] = __inner.borrow().clone();
-                            #fid(a, k, &__c)
-                        });
-                        *__cell.borrow_mut() = Some(__f.clone());
-                        __f
-                    } }
-                }
-            }
+            Some(quote! { let __defs: Vec<Option<Value>> = vec![#(#ds),*]; })
+        } else {
+            None
+        };
+        if f.captures.is_empty() && defs.is_none() {
+            return quote! { Value::py_func(#name, #fid) };
         }
+        // Free variables are the enclosing scope's cells themselves (late binding, shared
+        // rebinding, recursion through the function's own name).
+        let caps: Vec<TokenStream> = f
+            .captures
+            .iter()
+            .map(|(outer, _)| {
+                let id = self.local(*outer);
+                quote! { #id.clone() }
+            })
+            .collect();
+        let (caps_decl, caps_arg) = if f.captures.is_empty() {
+            (quote! {}, quote! {})
+        } else {
+            (
+                quote! { let __caps: Vec<rt::call::Cell> = vec![#(#caps),*]; },
+                quote! { , &__caps },
+            )
+        };
+        let (defs_decl, defs_arg) = match defs {
+            Some(d) => (d, quote! { , &__defs }),
+            None => (quote! {}, quote! {}),
+        };
+        quote! { {
+            #defs_decl
+            #caps_decl
+            Value::closure(#name, move |a, k| #fid(a, k #caps_arg #defs_arg))
+        } }
     }
 }
 
-fn builtin_fn_ident(b: &str) -> Ident {
-    match b {
-        "str" => format_ident!("str_"),
-        "type" => format_ident!("type_"),
-        other => format_ident!("{}", other),
-    }
+/// The runtime function implementing builtin `b`, as its table names it.
+fn has_starred(items: &[Expr]) -> bool {
+    items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_)))
+}
+
+fn builtin_fn_ident(b: &str) -> Option<Ident> {
+    ferrule_runtime::builtins::def(b).map(|d| format_ident!("{}", d.rust))
 }
 
 fn const_tokens(c: &Const) -> TokenStream {
@@ -1191,50 +1422,69 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
     let varargs = p.varargs.is_some();
     let varkw = p.varkw.is_some();
     let mut defaults = Vec::new();
-    for (_, d) in p.positional.iter().chain(p.kwonly.iter()) {
-        defaults.push(match d {
-            Some(e) => {
-                let v = fx.expr(e);
-                quote! { Some(#v) }
-            }
-            None => quote! { None },
-        });
+    if !f.dynamic_defaults {
+        for (_, d) in p.positional.iter().chain(p.kwonly.iter()) {
+            defaults.push(match d {
+                Some(e) => {
+                    let v = fx.expr(e);
+                    quote! { Some(#v) }
+                }
+                None => quote! { None },
+            });
+        }
     }
+    let defaults = if f.dynamic_defaults {
+        quote! { __defs }
+    } else {
+        quote! { &[#(#defaults),*] }
+    };
+    let n_posonly = Literal::usize_unsuffixed(p.n_posonly);
     let fname = lit_str(&f.name);
     let n_params = names.len();
     let mut decls = TokenStream::new();
     for i in 0..f.locals.len() {
         let id = local_ident(i, &f.locals[i]);
-        if i < n_params {
-            let il = Literal::usize_unsuffixed(i);
+        let il = Literal::usize_unsuffixed(i);
+        if let Some(k) = f.captures.iter().position(|(_, own)| *own == i) {
+            let kl = Literal::usize_unsuffixed(k);
+            decls.extend(quote! { let mut #id: rt::call::Cell = __caps[#kl].clone(); });
+        } else if f.cells.contains(&i) {
+            let init = if i < n_params {
+                quote! { Some(__bound[#il].clone()) }
+            } else {
+                quote! { None }
+            };
+            decls.extend(quote! { let mut #id: rt::call::Cell = rt::call::new_cell(#init); });
+        } else if i < n_params {
             decls.extend(quote! { let mut #id: Option<Value> = Some(__bound[#il].clone()); });
         } else {
             decls.extend(quote! { let mut #id: Option<Value> = None; });
         }
     }
-    for (k, (_, own)) in f.captures.iter().enumerate() {
-        let id = local_ident(*own, &f.locals[*own]);
-        let kl = Literal::usize_unsuffixed(k);
-        decls.extend(quote! { #id = __caps[#kl].clone(); });
-    }
     let body = fx.block(&f.body);
     let caps_param = if f.captures.is_empty() {
         quote! {}
     } else {
-        quote! { , __caps: &[Option<Value>] }
+        quote! { , __caps: &[rt::call::Cell] }
+    };
+    let defs_param = if f.dynamic_defaults {
+        quote! { , __defs: &[Option<Value>] }
+    } else {
+        quote! {}
     };
     quote! {
         #[allow(unused_mut, unused_variables, unreachable_code, unused_assignments)]
-        pub fn #fid(__args: &[Value], __kw: Kwargs #caps_param) -> PyResult<Value> {
+        pub fn #fid(__args: &[Value], __kw: Kwargs #caps_param #defs_param) -> PyResult<Value> {
             static SIG: rt::call::Sig = rt::call::Sig {
                 name: #fname,
                 params: &[#(#name_lits),*],
                 n_positional: #n_pos,
+                n_posonly: #n_posonly,
                 varargs: #varargs,
                 n_kwonly: #n_kwonly,
                 varkw: #varkw,
             };
-            let __bound = rt::call::bind(&SIG, __args, __kw, &[#(#defaults),*])?;
+            let __bound = rt::call::bind(&SIG, __args, __kw, #defaults)?;
             #decls
             #body
             Ok(Value::None)
@@ -1266,7 +1516,11 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
     let mut decls = TokenStream::new();
     for (i, l) in body_locals.locals.iter().enumerate() {
         let id = local_ident(i, l);
-        decls.extend(quote! { let mut #id: Option<Value> = None; });
+        if body_locals.cells.contains(&i) {
+            decls.extend(quote! { let mut #id: rt::call::Cell = rt::call::new_cell(None); });
+        } else {
+            decls.extend(quote! { let mut #id: Option<Value> = None; });
+        }
     }
     let body = fx.block(&module.body);
     let functions: Vec<TokenStream> = (0..body_fn)
@@ -1292,6 +1546,10 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
 
         fn s(slot: usize, v: Value) {
             NS.with(|ns| ns.set(slot, v))
+        }
+
+        fn d(slot: usize) -> PyResult<()> {
+            NS.with(|ns| ns.delete(slot))
         }
 
         /// Runs the module body once (Python's import).
@@ -1483,9 +1741,11 @@ fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Exp
                     expr(r, out, matches!(op, CmpOp::In | CmpOp::NotIn));
                 }
             }
-            ExprKind::Comp { iter, .. } => {
+            ExprKind::Comp { iter, more, .. } => {
                 for c in e.children() {
-                    expr(c, out, std::ptr::eq(c, &**iter));
+                    let is_iter =
+                        std::ptr::eq(c, &**iter) || more.iter().any(|f| std::ptr::eq(c, &f.iter));
+                    expr(c, out, is_iter);
                 }
             }
             _ => {

@@ -46,6 +46,8 @@ pub fn lower_module(
         class_name_read: false,
         module_name: name.to_string(),
         module_kind: kind,
+        loop_flags: Vec::new(),
+        hidden: 0,
     };
     // Module-level names: everything bound at top level, plus `global` names of functions.
     let mut bound = Vec::new();
@@ -75,6 +77,8 @@ pub fn lower_module(
         locals: module_scope.locals,
         body: Vec::new(),
         captures: Vec::new(),
+        cells: module_scope.cells.into_iter().collect(),
+        dynamic_defaults: false,
         span: Span::new(py.file.clone(), 1, 1),
     });
     let module = Module {
@@ -98,10 +102,12 @@ struct Scope {
     declared_global: HashSet<String>,
     /// Comprehension scopes, innermost last.
     comps: Vec<HashMap<String, usize>>,
-    /// Captured enclosing locals: (outer index, own index).
+    /// Captured enclosing cells: (outer index, own index).
     captures: Vec<(usize, usize)>,
-    /// Names assigned more than once in this function (closures may not capture them).
-    rebound: HashSet<String>,
+    /// Locals that live in cells (captured by an inner scope, or free variables).
+    cells: BTreeSet<usize>,
+    /// Names declared `nonlocal`.
+    nonlocals: HashSet<String>,
 }
 
 impl Scope {
@@ -113,7 +119,8 @@ impl Scope {
             declared_global: HashSet::new(),
             comps: Vec::new(),
             captures: Vec::new(),
-            rebound: HashSet::new(),
+            cells: BTreeSet::new(),
+            nonlocals: HashSet::new(),
         }
     }
 
@@ -151,6 +158,11 @@ struct Cx<'a> {
     class_name_read: bool,
     module_name: String,
     module_kind: ModuleKind,
+    /// For each enclosing loop of the current function, innermost last: the hidden flag a
+    /// `break` sets when the loop has an `else` clause.
+    loop_flags: Vec<Option<Name>>,
+    /// Hidden temporaries made so far (unique names).
+    hidden: usize,
 }
 
 /// Python builtins that the runtime provides.
@@ -189,127 +201,20 @@ fn catches_only_import_errors(handlers: &[ast::ExceptHandler]) -> bool {
         })
 }
 
+/// Whether `name` is a builtin the runtime provides (its table is the only list: see
+/// `ferrule_runtime::builtins::BUILTINS`), or a builtin exception class.
 pub fn is_supported_builtin(name: &str) -> bool {
-    SUPPORTED_BUILTINS.contains(&name)
-        || crate::lower::exceptions::builtin_exception(name).is_some()
+    ferrule_runtime::builtins::def(name).is_some()
+        || (name == "__debug__" || crate::lower::exceptions::builtin_exception(name).is_some())
 }
 
-const SUPPORTED_BUILTINS: &[&str] = &[
-    "abs",
-    "input",
-    "all",
-    "any",
-    "bool",
-    "bytes",
-    "chr",
-    "dict",
-    "divmod",
-    "enumerate",
-    "filter",
-    "float",
-    "frozenset",
-    "getattr",
-    "hasattr",
-    "hex",
-    "int",
-    "isinstance",
-    "len",
-    "list",
-    "map",
-    "max",
-    "min",
-    "ord",
-    "pow",
-    "range",
-    "repr",
-    "reversed",
-    "round",
-    "set",
-    "sorted",
-    "str",
-    "sum",
-    "tuple",
-    "zip",
-];
-
-/// Every name of CPython's `builtins` module that detections could plausibly reach.
-const PYTHON_BUILTINS: &[&str] = &[
-    "abs",
-    "aiter",
-    "all",
-    "anext",
-    "any",
-    "ascii",
-    "bin",
-    "bool",
-    "breakpoint",
-    "bytearray",
-    "bytes",
-    "callable",
-    "chr",
-    "classmethod",
-    "compile",
-    "complex",
-    "delattr",
-    "dict",
-    "dir",
-    "divmod",
-    "enumerate",
-    "eval",
-    "exec",
-    "filter",
-    "float",
-    "format",
-    "frozenset",
-    "getattr",
-    "globals",
-    "hasattr",
-    "hash",
-    "help",
-    "hex",
-    "id",
-    "input",
-    "int",
-    "isinstance",
-    "issubclass",
-    "iter",
-    "len",
-    "list",
-    "locals",
-    "map",
-    "max",
-    "memoryview",
-    "min",
-    "next",
-    "object",
-    "oct",
-    "open",
-    "ord",
-    "pow",
-    "print",
-    "property",
-    "range",
-    "repr",
-    "reversed",
-    "round",
-    "set",
-    "setattr",
-    "slice",
-    "sorted",
-    "staticmethod",
-    "str",
-    "sum",
-    "super",
-    "tuple",
-    "type",
-    "vars",
-    "zip",
-    "__import__",
-    "NotImplemented",
-    "Ellipsis",
-    "__name__",
-    "__file__",
-];
+/// Why the runtime refuses builtin `name` (I/O, running code, `async`), if it does.
+pub fn builtin_refusal(name: &str) -> Option<&'static str> {
+    match ferrule_runtime::builtins::def(name)?.kind {
+        ferrule_runtime::builtins::BuiltinKind::Refused(why) => Some(why),
+        _ => None,
+    }
+}
 
 impl<'a> Cx<'a> {
     fn span(&self, node: &impl Ranged) -> Span {
@@ -373,42 +278,11 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        // A free variable of a nested function: capture from the enclosing function.
-        if depth >= 3 {
-            let outer = &self.scopes[depth - 2];
-            let found = outer
-                .comps
-                .iter()
-                .rev()
-                .find_map(|c| c.get(id).copied())
-                .or_else(|| {
-                    if outer.is_module || outer.declared_global.contains(id) {
-                        None
-                    } else {
-                        outer.names.get(id).copied()
-                    }
-                });
-            if let Some(oi) = found {
-                if outer.rebound.contains(id) {
-                    self.unsupported(
-                        node,
-                        format!("a closure over `{id}`, which its function assigns more than once"),
-                    );
-                }
-                let scope = self.scope();
-                let own = scope.add_local(id);
-                scope.names.insert(id.to_string(), own);
-                scope.captures.push((oi, own));
+        // A free variable of a nested function or lambda: a cell of an enclosing function
+        // (or comprehension), captured through every scope in between.
+        if depth >= 2 {
+            if let Some(own) = self.free_var(depth - 1, id) {
                 return Name::Local(own, id.to_string());
-            }
-        }
-        if depth >= 4 {
-            // Deeper nesting: only globals and builtins are reachable without cells.
-            for s in &self.scopes[1..depth - 2] {
-                if s.names.contains_key(id) {
-                    self.unsupported(node, format!("a closure two levels deep over `{id}`"));
-                    break;
-                }
             }
         }
         if let Some(slot) = self.globals.iter().position(|g| g == id) {
@@ -421,14 +295,110 @@ impl<'a> Cx<'a> {
             // A global helper is imported under its GlobalID.
             return Name::Builtin(format!("__name__={}", self.module_name));
         }
-        if PYTHON_BUILTINS.contains(&id) {
-            self.unsupported(node, format!("the builtin `{id}`"));
+        if id == "__doc__" {
+            // The module's docstring (its first statement, if it is a string), or None.
+            return match self.py.body.first() {
+                Some(ast::Stmt::Expr(e)) => match &*e.value {
+                    ast::Expr::Constant(c) => match &c.value {
+                        ast::Constant::Str(d) => Name::Builtin(format!("__doc__={d}")),
+                        _ => Name::Builtin("__doc__".into()),
+                    },
+                    _ => Name::Builtin("__doc__".into()),
+                },
+                _ => Name::Builtin("__doc__".into()),
+            };
+        }
+        if id == "__file__" {
+            self.unsupported(
+                node,
+                "`__file__` (the path PAT loads the module from, which differs per machine)",
+            );
             return Name::Builtin(id.to_string());
         }
+        if id == "__name__" {
+            // PAT names a v1 detection module after its id; pypanther after its path.
+            self.unsupported(node, "`__name__` of a detection or data-model module");
+            return Name::Builtin(id.to_string());
+        }
+
         // Python raises NameError when (and only when) this runs: an unbound global slot
         // does exactly that.
         let slot = self.global_slot(id);
         Name::Global(slot, id.to_string())
+    }
+
+    /// The local of scope `at` holding free variable `id`, captured (as a cell) from the
+    /// nearest enclosing function or comprehension that binds it; `None` for a global.
+    fn free_var(&mut self, at: usize, id: &str) -> Option<usize> {
+        if at == 0 {
+            return None;
+        }
+        if let Some(&(_, own)) = self.scopes[at]
+            .captures
+            .iter()
+            .find(|(_, own)| self.scopes[at].locals[*own] == id)
+        {
+            return Some(own);
+        }
+        let outer = at - 1;
+        let found = {
+            let o = &self.scopes[outer];
+            o.comps
+                .iter()
+                .rev()
+                .find_map(|c| c.get(id).copied())
+                .or_else(|| {
+                    if o.is_module || o.declared_global.contains(id) {
+                        None
+                    } else {
+                        o.names.get(id).copied()
+                    }
+                })
+        };
+        let oi = match found {
+            Some(i) => i,
+            None => self.free_var(outer, id)?,
+        };
+        self.scopes[outer].cells.insert(oi);
+        let s = &mut self.scopes[at];
+        let own = s.add_local(id);
+        s.names.insert(id.to_string(), own);
+        s.captures.push((oi, own));
+        s.cells.insert(own);
+        Some(own)
+    }
+
+    /// A hidden local (or module global) for a value the lowering keeps aside.
+    fn hidden_name(&mut self, what: &str) -> Name {
+        self.hidden += 1;
+        let n = format!("__ferrule_{what}{}", self.hidden);
+        if self.scope().is_module && self.scope().comps.is_empty() {
+            let slot = self.global_slot(&n);
+            Name::Global(slot, n)
+        } else {
+            let scope = self.scope();
+            let i = scope.add_local(&n);
+            Name::Local(i, n)
+        }
+    }
+
+    /// What a read of `id` would resolve to, without side effects (captures, diagnostics):
+    /// only whether it is a builtin matters to callers.
+    fn peek_name(&self, id: &str) -> Name {
+        let shadowed = self.globals.iter().any(|g| g == id)
+            || self.scopes.iter().any(|sc| {
+                (!sc.is_module && sc.names.contains_key(id))
+                    || sc.comps.iter().any(|c| c.contains_key(id))
+            })
+            || self
+                .class_names
+                .as_ref()
+                .is_some_and(|m| m.contains_key(id));
+        if shadowed {
+            Name::Global(0, id.to_string())
+        } else {
+            Name::Builtin(id.to_string())
+        }
     }
 
     /// Resolves a name that is assigned.
@@ -472,35 +442,18 @@ impl<'a> Cx<'a> {
                 if matches!(&*e.value, ast::Expr::Constant(_)) {
                     return;
                 }
-                // `iter(x)` whose result is dropped only checks that `x` is iterable.
-                if let ast::Expr::Call(c) = &*e.value {
-                    if let (ast::Expr::Name(n), [arg], []) =
-                        (&*c.func, c.args.as_slice(), c.keywords.as_slice())
-                    {
-                        if n.id.as_str() == "iter"
-                            && !self.globals.iter().any(|g| g == "iter")
-                            && !self.scopes.iter().any(|sc| {
-                                sc.names.contains_key("iter")
-                                    || sc.comps.iter().any(|c| c.contains_key("iter"))
-                            })
-                        {
-                            let a = self.expr(arg);
-                            let f = self.mk(
-                                &*c.func,
-                                ExprKind::Name(Name::Builtin("__ferrule_iter_check".into())),
-                            );
-                            let call =
-                                self.mk(&*e.value, ExprKind::Call(Box::new(f), vec![Arg::Pos(a)]));
-                            out.push(Stmt::Expr(call));
-                            return;
-                        }
-                    }
-                }
                 let e = self.expr(&e.value);
                 out.push(Stmt::Expr(e));
             }
             S::Pass(_) => out.push(Stmt::Pass),
-            S::Break(_) => out.push(Stmt::Break),
+            S::Break(_) => {
+                // `break` out of a loop with an `else` records that the `else` is skipped.
+                if let Some(Some(flag)) = self.loop_flags.last().cloned() {
+                    let t = self.mk(s, ExprKind::Const(Const::Bool(true)));
+                    out.push(Stmt::Assign(vec![Target::Name(flag)], t));
+                }
+                out.push(Stmt::Break)
+            }
             S::Continue(_) => out.push(Stmt::Continue),
             S::Return(r) => {
                 if self.scope().is_module {
@@ -534,21 +487,23 @@ impl<'a> Cx<'a> {
                 out.push(Stmt::If(test, body, orelse));
             }
             S::While(w) => {
-                if !w.orelse.is_empty() {
-                    self.unsupported(s, "`while … else`");
-                }
+                let flag = self.loop_else_flag(s, &w.orelse, out);
                 let test = self.expr(&w.test);
+                self.loop_flags.push(flag.clone());
                 let body = self.block(&w.body);
+                self.loop_flags.pop();
                 out.push(Stmt::While(test, body));
+                self.loop_else(s, flag, &w.orelse, out);
             }
             S::For(f) => {
-                if !f.orelse.is_empty() {
-                    self.unsupported(s, "`for … else`");
-                }
+                let flag = self.loop_else_flag(s, &f.orelse, out);
                 let iter = self.expr(&f.iter);
                 let target = self.target(&f.target);
+                self.loop_flags.push(flag.clone());
                 let body = self.block(&f.body);
+                self.loop_flags.pop();
                 out.push(Stmt::For(target, iter, body));
+                self.loop_else(s, flag, &f.orelse, out);
             }
             S::Raise(r) => {
                 if r.cause.is_some() {
@@ -604,12 +559,27 @@ impl<'a> Cx<'a> {
                 }
             }
             S::FunctionDef(f) => {
-                if !f.decorator_list.is_empty() {
-                    self.unsupported(s, "decorated functions");
+                // Decorators are evaluated first (top to bottom), then the function is
+                // created, then the decorators are applied bottom-up: `f = d1(d2(<f>))`.
+                let decs: Vec<Expr> = f.decorator_list.iter().map(|d| self.expr(d)).collect();
+                let mut held = Vec::new();
+                for d in decs {
+                    let h = self.hidden_name("dec");
+                    out.push(Stmt::Assign(vec![Target::Name(h.clone())], d));
+                    held.push(h);
                 }
                 let target = self.write_name(&f.name);
                 let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), s);
-                out.push(Stmt::Def(Target::Name(target), idx));
+                if held.is_empty() {
+                    out.push(Stmt::Def(Target::Name(target), idx));
+                } else {
+                    let mut v = self.mk(s, ExprKind::Closure(idx));
+                    for h in held.into_iter().rev() {
+                        let d = self.mk(s, ExprKind::Name(h));
+                        v = self.mk(s, ExprKind::Call(Box::new(d), vec![Arg::Pos(v)]));
+                    }
+                    out.push(Stmt::Assign(vec![Target::Name(target)], v));
+                }
             }
             S::Import(i) => {
                 for alias in &i.names {
@@ -722,13 +692,69 @@ impl<'a> Cx<'a> {
                 out.push(Stmt::Match(subject, cases));
             }
             S::ClassDef(c) => self.class(c, s, out),
-            S::Delete(_) => self.unsupported(s, "`del`"),
+            S::Delete(d) => {
+                let targets = d.targets.iter().map(|t| self.target(t)).collect();
+                out.push(Stmt::Delete(targets));
+            }
             S::With(_) | S::AsyncWith(_) => self.unsupported(s, "`with`"),
-            S::Assert(_) => self.unsupported(s, "`assert`"),
-            S::Nonlocal(_) => self.unsupported(s, "`nonlocal`"),
+            S::Assert(a) => {
+                // `if not test: raise AssertionError(msg)` (PAT does not run Python with -O);
+                // the message is evaluated only when the test fails.
+                let test = self.expr(&a.test);
+                let not = self.mk(s, ExprKind::Unary(UnaryOp::Not, Box::new(test)));
+                let cls = self.mk(s, ExprKind::Name(Name::Builtin("AssertionError".into())));
+                let exc = match &a.msg {
+                    None => cls,
+                    Some(m) => {
+                        let m = self.expr(m);
+                        self.mk(s, ExprKind::Call(Box::new(cls), vec![Arg::Pos(m)]))
+                    }
+                };
+                let span = self.span(s);
+                out.push(Stmt::If(
+                    not,
+                    vec![Stmt::Raise(Some(exc), span)],
+                    Vec::new(),
+                ));
+            }
+            // Resolved when the function's scope is set up (see `function`).
+            S::Nonlocal(_) => {}
             S::AsyncFunctionDef(_) | S::AsyncFor(_) => self.unsupported(s, "`async`"),
             _ => self.unsupported(s, "this statement"),
         }
+    }
+
+    /// Before a loop with an `else`: a hidden flag, cleared, that its `break`s set.
+    fn loop_else_flag(
+        &mut self,
+        s: &ast::Stmt,
+        orelse: &[ast::Stmt],
+        out: &mut Vec<Stmt>,
+    ) -> Option<Name> {
+        if orelse.is_empty() {
+            return None;
+        }
+        let flag = self.hidden_name("broke");
+        let f = self.mk(s, ExprKind::Const(Const::Bool(false)));
+        out.push(Stmt::Assign(vec![Target::Name(flag.clone())], f));
+        Some(flag)
+    }
+
+    /// After a loop with an `else`: the `else` runs unless a `break` left the loop.
+    fn loop_else(
+        &mut self,
+        s: &ast::Stmt,
+        flag: Option<Name>,
+        orelse: &[ast::Stmt],
+        out: &mut Vec<Stmt>,
+    ) {
+        let Some(flag) = flag else {
+            return;
+        };
+        let body = self.block(orelse);
+        let f = self.mk(s, ExprKind::Name(flag));
+        let test = self.mk(s, ExprKind::Unary(UnaryOp::Not, Box::new(f)));
+        out.push(Stmt::If(test, body, Vec::new()));
     }
 
     fn unknown_import(&mut self, node: &impl Ranged, module: &str) {
@@ -915,10 +941,13 @@ impl<'a> Cx<'a> {
         match t {
             E::Name(n) => Target::Name(self.write_name(&n.id)),
             E::Subscript(s) => {
-                if matches!(&*s.slice, E::Slice(_)) {
-                    self.unsupported(t, "slice assignment");
-                }
                 let obj = self.expr(&s.value);
+                if let E::Slice(sl) = &*s.slice {
+                    let lo = sl.lower.as_ref().map(|x| Box::new(self.expr(x)));
+                    let hi = sl.upper.as_ref().map(|x| Box::new(self.expr(x)));
+                    let st = sl.step.as_ref().map(|x| Box::new(self.expr(x)));
+                    return Target::Slice(Box::new(obj), lo, hi, st);
+                }
                 let key = self.expr(&s.slice);
                 Target::Item(Box::new(obj), Box::new(key))
             }
@@ -926,19 +955,12 @@ impl<'a> Cx<'a> {
                 let obj = self.expr(&a.value);
                 Target::Attr(Box::new(obj), a.attr.to_string())
             }
-            E::Tuple(tu) => {
+            E::Tuple(ast::ExprTuple { elts, .. }) | E::List(ast::ExprList { elts, .. }) => {
                 let span = self.span(t);
-                Target::Unpack(
-                    tu.elts.iter().map(|e| self.starless_target(e)).collect(),
-                    span,
-                )
-            }
-            E::List(l) => {
-                let span = self.span(t);
-                Target::Unpack(
-                    l.elts.iter().map(|e| self.starless_target(e)).collect(),
-                    span,
-                )
+                if elts.iter().filter(|e| matches!(e, E::Starred(_))).count() > 1 {
+                    self.unsupported(t, "multiple starred expressions in assignment");
+                }
+                Target::Unpack(elts.iter().map(|e| self.starless_target(e)).collect(), span)
             }
             _ => {
                 self.unsupported(t, "this assignment target");
@@ -947,9 +969,10 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// An element of a tuple or list target: `*rest` binds a list.
     fn starless_target(&mut self, t: &ast::Expr) -> Target {
-        if matches!(t, ast::Expr::Starred(_)) {
-            self.unsupported(t, "starred assignment targets");
+        if let ast::Expr::Starred(st) = t {
+            return Target::Starred(Box::new(self.target(&st.value)));
         }
         self.target(t)
     }
@@ -970,14 +993,15 @@ impl<'a> Cx<'a> {
             declared_global: HashSet::new(),
             comps: Vec::new(),
             captures: Vec::new(),
-            rebound: HashSet::new(),
+            cells: BTreeSet::new(),
+            nonlocals: HashSet::new(),
         };
         let mut params = Params::default();
-        if !args.posonlyargs.is_empty() {
-            self.unsupported(node, "positional-only parameters");
-        }
+        let positional: Vec<&ast::ArgWithDefault> =
+            args.posonlyargs.iter().chain(args.args.iter()).collect();
+        params.n_posonly = args.posonlyargs.len();
         let mut param_names = Vec::new();
-        for a in &args.args {
+        for a in &positional {
             param_names.push(a.def.arg.to_string());
         }
         if let Some(v) = &args.vararg {
@@ -993,48 +1017,51 @@ impl<'a> Cx<'a> {
             let i = scope.add_local(p);
             scope.names.insert(p.clone(), i);
         }
-        // Locals: every name bound in the body that is not declared global.
+        // Locals: every name bound in the body that is not declared global or nonlocal.
         let mut decls = Vec::new();
+        let mut nonlocals = Vec::new();
         let mut bound = Vec::new();
         match body {
             FnBody::Stmts(stmts) => {
                 collect_global_decls_shallow(stmts, &mut decls);
+                collect_nonlocal_decls(stmts, &mut nonlocals);
                 collect_bound(stmts, &mut bound, false);
             }
             FnBody::Lambda(e) => collect_walrus(e, &mut bound),
         }
         scope.declared_global = decls.into_iter().collect();
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for n in &param_names {
-            *counts.entry(n.clone()).or_default() += 1;
-        }
-        for n in &bound {
-            *counts.entry(n.clone()).or_default() += 1;
-        }
-        scope.rebound = counts
-            .into_iter()
-            .filter(|(_, c)| *c > 1)
-            .map(|(n, _)| n)
-            .collect();
+        scope.nonlocals = nonlocals.iter().cloned().collect();
         for n in bound {
-            if !scope.declared_global.contains(&n) && !scope.names.contains_key(&n) {
+            if !scope.declared_global.contains(&n)
+                && !scope.nonlocals.contains(&n)
+                && !scope.names.contains_key(&n)
+            {
                 let i = scope.add_local(&n);
                 scope.names.insert(n, i);
             }
         }
-        // Defaults are evaluated in the enclosing scope, at definition time; ferrule
-        // accepts constants only (mutable defaults never occur).
+        // Defaults are evaluated in the enclosing scope when the `def` runs (positional
+        // ones first, then keyword-only ones); constants may be re-made at each call.
         let mut defaults = Vec::new();
-        for a in args.args.iter().chain(args.kwonlyargs.iter()) {
+        let mut dynamic_defaults = false;
+        for a in positional.iter().copied().chain(args.kwonlyargs.iter()) {
             let d = a.default.as_ref().map(|d| {
-                if !is_constant_expr(d) {
-                    self.unsupported(&**d, "non-constant default values");
-                }
+                dynamic_defaults |= !is_constant_expr(d);
                 self.expr(d)
             });
             defaults.push(d);
         }
+        let saved_loops = std::mem::take(&mut self.loop_flags);
         self.scopes.push(scope);
+        // `nonlocal x`: `x` is the enclosing function's cell.
+        let depth = self.scopes.len() - 1;
+        for n in &nonlocals {
+            if param_names.contains(n) {
+                self.unsupported(node, format!("`{n}` is a parameter and nonlocal"));
+            } else if self.free_var(depth, n).is_none() {
+                self.unsupported(node, format!("no binding for nonlocal `{n}` found"));
+            }
+        }
         let body = match body {
             FnBody::Stmts(stmts) => self.block(stmts),
             FnBody::Lambda(e) => {
@@ -1043,8 +1070,9 @@ impl<'a> Cx<'a> {
             }
         };
         let scope = self.scopes.pop().expect("function scope");
+        self.loop_flags = saved_loops;
         let mut defaults = defaults.into_iter();
-        for a in &args.args {
+        for a in &positional {
             params
                 .positional
                 .push((a.def.arg.to_string(), defaults.next().flatten()));
@@ -1063,6 +1091,8 @@ impl<'a> Cx<'a> {
             locals: scope.locals,
             body,
             captures: scope.captures,
+            cells: scope.cells.into_iter().collect(),
+            dynamic_defaults,
             span,
         });
         self.functions.len() - 1
@@ -1149,6 +1179,17 @@ impl<'a> Cx<'a> {
                 }
             }
             E::Call(c) => {
+                // A builtin that does I/O or runs code may be named (it prints as
+                // `<built-in function input>`), but not called.
+                if let E::Name(n) = &*c.func {
+                    if let (Name::Builtin(b), Some(why)) =
+                        (self.peek_name(&n.id), builtin_refusal(&n.id))
+                    {
+                        if b == n.id.as_str() {
+                            self.unsupported(e, format!("the builtin `{b}`: {why}"));
+                        }
+                    }
+                }
                 let args = self.args(&c.args, &c.keywords);
                 match &*c.func {
                     E::Attribute(a) => {
@@ -1266,13 +1307,15 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The elements of a display: `*x` is spread.
     fn elts(&mut self, elts: &[ast::Expr]) -> Vec<Expr> {
         elts.iter()
-            .map(|x| {
-                if matches!(x, ast::Expr::Starred(_)) {
-                    self.unsupported(x, "starred elements in a literal");
+            .map(|x| match x {
+                ast::Expr::Starred(st) => {
+                    let v = self.expr(&st.value);
+                    self.mk(x, ExprKind::Starred(Box::new(v)))
                 }
-                self.expr(x)
+                _ => self.expr(x),
             })
             .collect()
     }
@@ -1303,25 +1346,38 @@ impl<'a> Cx<'a> {
         value: Option<&ast::Expr>,
         gens: &[ast::Comprehension],
     ) -> ExprKind {
-        if gens.len() != 1 {
-            self.unsupported(e, "comprehensions with more than one `for`");
-        }
-        let g = &gens[0];
-        if g.is_async {
+        if gens.iter().any(|g| g.is_async) {
             self.unsupported(e, "async comprehensions");
         }
-        // The first iterable is evaluated in the enclosing scope.
+        // The first iterable is evaluated in the enclosing scope; everything else in the
+        // comprehension's own scope, whose variables are all the targets of its `for`s.
+        let g = &gens[0];
         let iter = self.expr(&g.iter);
         let mut names = Vec::new();
-        collect_target_names(&g.target, &mut names);
+        for g in gens {
+            collect_target_names(&g.target, &mut names);
+        }
         let mut map = HashMap::new();
         for n in names {
-            let i = self.scope().add_local(&n);
-            map.insert(n, i);
+            if let std::collections::hash_map::Entry::Vacant(slot) = map.entry(n) {
+                let i = self.scopes.last_mut().expect("scope").add_local(slot.key());
+                slot.insert(i);
+            }
         }
         self.scope().comps.push(map);
         let target = self.target(&g.target);
         let conds = g.ifs.iter().map(|c| self.expr(c)).collect();
+        let mut more = Vec::new();
+        for g in &gens[1..] {
+            let iter = self.expr(&g.iter);
+            let target = self.target(&g.target);
+            let conds = g.ifs.iter().map(|c| self.expr(c)).collect();
+            more.push(CompFor {
+                target,
+                iter,
+                conds,
+            });
+        }
         let elt = self.expr(elt);
         let value = value.map(|v| Box::new(self.expr(v)));
         self.scope().comps.pop();
@@ -1332,6 +1388,7 @@ impl<'a> Cx<'a> {
             target,
             iter: Box::new(iter),
             conds,
+            more,
         }
     }
 
@@ -1436,6 +1493,7 @@ pub(crate) fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: 
             }
             S::AnnAssign(a) if a.value.is_some() => collect_target_names(&a.target, out),
             S::AnnAssign(_) => {}
+            S::Delete(d) => d.targets.iter().for_each(|t| collect_target_names(t, out)),
             S::AugAssign(a) => collect_target_names(&a.target, out),
             S::For(f) => {
                 collect_target_names(&f.target, out);
@@ -1605,6 +1663,17 @@ fn collect_global_decls_deep(stmts: &[ast::Stmt], out: &mut Vec<String>) {
     }
 }
 
+/// `nonlocal` declarations of one function body (not of nested functions).
+fn collect_nonlocal_decls(stmts: &[ast::Stmt], out: &mut Vec<String>) {
+    for s in stmts {
+        match s {
+            ast::Stmt::Nonlocal(g) => out.extend(g.names.iter().map(|n| n.to_string())),
+            ast::Stmt::FunctionDef(_) | ast::Stmt::ClassDef(_) => {}
+            other => for_each_child_block(other, |b| collect_nonlocal_decls(b, out)),
+        }
+    }
+}
+
 /// `global` declarations of one function body (not of nested functions).
 fn collect_global_decls_shallow(stmts: &[ast::Stmt], out: &mut Vec<String>) {
     for s in stmts {
@@ -1646,5 +1715,75 @@ fn for_each_child_block(s: &ast::Stmt, mut f: impl FnMut(&[ast::Stmt])) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use ferrule_runtime::builtins::{BuiltinKind, BUILTINS, BUILTIN_EXCEPTIONS};
+
+    fn lower(src: &str) -> Vec<Diagnostic> {
+        let py = crate::source::python::parse("m.py", src.to_string()).expect("parses");
+        let helpers = BTreeSet::new();
+        let packages = BTreeSet::new();
+        let env = ImportEnv {
+            helpers: &helpers,
+            packages: &packages,
+        };
+        lower_module(&py, "m", ModuleKind::Helper, &env).1
+    }
+
+    /// The compiler's builtins are the runtime's table: every entry the runtime implements
+    /// is accepted, every entry it refuses is F007 with the runtime's reason, and no name
+    /// outside the table is a builtin.
+    #[test]
+    fn builtin_tables_come_from_the_runtime() {
+        for d in BUILTINS {
+            // Every builtin may be named (a value that prints as CPython prints it).
+            assert!(is_supported_builtin(d.name), "{}", d.name);
+            let diags = lower(&format!("x = {}\n", d.name));
+            assert!(diags.is_empty(), "{}: {diags:?}", d.name);
+            let diags = lower(&format!("x = {}()\n", d.name));
+            match d.kind {
+                BuiltinKind::Refused(why) => {
+                    assert_eq!(diags.len(), 1, "{}: {diags:?}", d.name);
+                    assert!(diags[0].message.contains(why), "{}: {diags:?}", d.name);
+                }
+                // `super()` is lowered by the compiler itself (only inside a method).
+                _ if d.name == "super" => {}
+                _ => assert!(diags.is_empty(), "{}: {diags:?}", d.name),
+            }
+        }
+        for k in BUILTIN_EXCEPTIONS {
+            assert!(is_supported_builtin(k.name()), "{}", k.name());
+        }
+        assert!(!is_supported_builtin("not_a_builtin"));
+        // The runtime implements `format`, so the compiler accepts `format(x, "d")`.
+        assert!(lower("y = format(3, 'd')\n").is_empty());
+    }
+
+    /// What the issue names as refused (I/O, running code, `async`) is refused, with a
+    /// reason naming why.
+    #[test]
+    fn io_and_code_execution_builtins_are_refused_with_a_reason() {
+        for (name, why) in [
+            ("open", "I/O"),
+            ("input", "I/O"),
+            ("exec", "runs code"),
+            ("eval", "runs code"),
+            ("compile", "runs code"),
+            ("__import__", "runs code"),
+            ("breakpoint", "debugger"),
+            ("help", "I/O"),
+            ("aiter", "async"),
+            ("anext", "async"),
+        ] {
+            let diags = lower(&format!("def f():\n    return {name}('x')\n"));
+            assert_eq!(diags.len(), 1, "{name}: {diags:?}");
+            assert!(diags[0].message.contains(why), "{name}: {diags:?}");
+        }
     }
 }

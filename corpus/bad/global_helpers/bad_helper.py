@@ -1,4 +1,4 @@
 # expect: F007
 def normalise(name):
-    assert isinstance(name, str)
-    return name.lower()
+    with_newline = open("names.txt").read()
+    return name.lower() + with_newline

@@ -1,10 +1,9 @@
 # expect: F007
 def rule(event):
-    count = 0
-
     def bump():
+        # No enclosing function binds `count`: CPython's compiler rejects this.
         nonlocal count
-        count += 1
+        count = 1
 
     bump()
-    return count > 0
+    return True

@@ -802,6 +802,7 @@ impl Gen {
             ("str_method", 16, Gen::f_str_method),
             ("container_method", 8, Gen::f_container_method),
             ("builtin", 14, Gen::f_builtin),
+            ("builtin_more", 5, Gen::f_builtin_more),
             ("format", 10, Gen::f_format),
             ("event", 6, Gen::f_event),
             ("json", 5, Gen::f_json),
@@ -1647,6 +1648,90 @@ impl Gen {
             }
             22 => call("bool", vec![v(self.value(1))]),
             _ => call("str", vec![v(self.value(1))]),
+        }
+    }
+
+    /// A container whose iteration order is CPython's whatever the hashes (a set of more
+    /// than one member becomes a list).
+    fn ordered_container(&mut self) -> V {
+        match self.container() {
+            V::Set(xs) if xs.len() > 1 => V::List(xs),
+            c => c,
+        }
+    }
+
+    /// The builtins added with the runtime's builtin table: `bin`/`oct`/`hex`, `hash`,
+    /// `callable`, `iter`/`next`, and the lazy `map`/`filter`/`reversed`/`zip`/`enumerate`
+    /// consumed by `list` or `next`.
+    fn f_builtin_more(&mut self) -> E {
+        fn has_none(v: &V) -> bool {
+            match v {
+                V::None => true,
+                V::Tuple(xs) => xs.iter().any(has_none),
+                _ => false,
+            }
+        }
+        match self.r.below(9) {
+            0 => {
+                let x = if self.r.pct(85) {
+                    V::Int(self.int())
+                } else {
+                    self.atom()
+                };
+                call(self.r.ps(&["bin", "oct", "hex"]), vec![v(x)])
+            }
+            1 => {
+                // `None` hashes by address in CPython 3.11 (the runtime refuses it).
+                let k = loop {
+                    let k = if self.r.pct(90) {
+                        self.key()
+                    } else {
+                        self.value(1)
+                    };
+                    if !has_none(&k) {
+                        break k;
+                    }
+                };
+                call("hash", vec![v(k)])
+            }
+            2 => call("callable", vec![v(self.value(1))]),
+            3 => {
+                let c = self.ordered_container();
+                let it = call("iter", vec![v(c)]);
+                if self.r.pct(50) {
+                    call("next", vec![it, v(self.atom())])
+                } else {
+                    call("next", vec![it])
+                }
+            }
+            4 => {
+                let f = self.r.ps(&["str", "repr", "bool", "len", "abs"]);
+                let c = self.ordered_container();
+                call("list", vec![call("map", vec![E::Name(f), v(c)])])
+            }
+            5 => {
+                let c = self.ordered_container();
+                let f = if self.r.pct(50) {
+                    v(V::None)
+                } else {
+                    E::Name("bool")
+                };
+                call("list", vec![call("filter", vec![f, v(c)])])
+            }
+            6 => {
+                let c = self.ordered_container();
+                call("list", vec![call("reversed", vec![v(c)])])
+            }
+            7 => {
+                let a = self.ordered_container();
+                let b = self.ordered_container();
+                let z = call("zip", vec![v(a), v(b)]);
+                call("next", vec![z, v(V::None)])
+            }
+            _ => {
+                let c = self.ordered_container();
+                call("next", vec![call("enumerate", vec![v(c)]), v(V::None)])
+            }
         }
     }
 
