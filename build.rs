@@ -40,15 +40,15 @@ fn main() {
     std::fs::write(dest, out).expect("write runtime_files.rs");
 }
 
-/// The manifest without its `[dev-dependencies]` and `[[bench]]` tables (and the comment
-/// lines just above each).
+/// The manifest without its `[dev-dependencies]`, `[[bench]]` and `[[test]]` tables (and
+/// the comment lines just above each): the generated crate's copy has no tests or benches.
 fn strip_bench_sections(manifest: &str) -> String {
     let mut kept: Vec<&str> = Vec::new();
     let mut skipping = false;
     for line in manifest.lines() {
         let t = line.trim();
         if t.starts_with('[') {
-            skipping = matches!(t, "[dev-dependencies]" | "[[bench]]");
+            skipping = matches!(t, "[dev-dependencies]" | "[[bench]]" | "[[test]]");
             if skipping {
                 while kept.last().is_some_and(|l| l.trim().starts_with('#')) {
                     kept.pop();

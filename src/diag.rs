@@ -1,8 +1,9 @@
 //! Diagnostics: one per problem, with a stable code, a location, a one-line reason and the
 //! source line it points at.
 
-use std::fmt::Write as _;
 use std::path::Path;
+
+use annotate_snippets::{Level, Renderer, Snippet};
 
 use serde::Serialize;
 
@@ -50,9 +51,29 @@ pub enum Code {
     /// pypanther cannot express exactly).
     #[serde(rename = "F013")]
     Inexpressible,
+    /// A global helper that PAT never imports because a standard-library or installed
+    /// module of the same name wins — a warning, not an error.
+    #[serde(rename = "F014")]
+    ShadowedHelper,
 }
 
 impl Code {
+    /// Every code, in order (the rules of a SARIF log).
+    pub const ALL: [Code; 12] = [
+        Code::YamlSyntax,
+        Code::SpecInvalid,
+        Code::MissingPython,
+        Code::PythonSyntax,
+        Code::DuplicateId,
+        Code::UnknownImport,
+        Code::Unsupported,
+        Code::UndefinedName,
+        Code::MissingMatcher,
+        Code::TestData,
+        Code::Dependency,
+        Code::Skipped,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::YamlSyntax => "F001",
@@ -68,12 +89,89 @@ impl Code {
             Code::Dependency => "F011",
             Code::Skipped => "F012",
             Code::Inexpressible => "F013",
+            Code::ShadowedHelper => "F014",
+        }
+    }
+
+    /// A one-line description of the code (README's table, SARIF's rule descriptions).
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::YamlSyntax => "YAML syntax error",
+            Code::SpecInvalid => "invalid spec (missing or mistyped key)",
+            Code::MissingPython => "the spec's Python file is missing",
+            Code::PythonSyntax => "Python syntax error",
+            Code::DuplicateId => "duplicate detection id",
+            Code::UnknownImport => {
+                "unknown import (neither a global helper nor a supported library)"
+            }
+            Code::Unsupported => "construct outside the supported subset",
+            Code::UndefinedName => "undefined name",
+            Code::MissingMatcher => "`rule()` / `policy()` missing",
+            Code::TestData => "test data that cannot be represented exactly",
+            Code::Dependency => "depends on a helper or data model that was not converted",
+            Code::Skipped => "a kind of detection ferrule does not compile (not an error)",
+            Code::Inexpressible => "`--target pypanther`: a detection PyPanther cannot express exactly",
+            Code::ShadowedHelper => {
+                "a global helper named like a standard-library or installed module (it wins under PAT)"
+            }
+        }
+    }
+
+    /// How serious a diagnostic with this code is.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::Skipped => Severity::Info,
+            Code::ShadowedHelper => Severity::Warning,
+            _ => Severity::Error,
         }
     }
 
     /// Whether this diagnostic means a detection was not converted (exit code 1).
     pub fn is_error(self) -> bool {
-        !matches!(self, Code::Skipped)
+        self.severity() == Severity::Error
+    }
+
+    /// Whether the input is broken as PAT itself would see it (the detection fails to load
+    /// under PAT too), rather than refused by ferrule.
+    pub fn is_load_failure(self) -> bool {
+        matches!(
+            self,
+            Code::YamlSyntax
+                | Code::SpecInvalid
+                | Code::MissingPython
+                | Code::PythonSyntax
+                | Code::DuplicateId
+                | Code::MissingMatcher
+        )
+    }
+}
+
+/// The severity of a diagnostic: an error costs a detection (exit code 1); a warning
+/// reports a behaviour worth knowing that costs nothing; info notes what was skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// The SARIF `level` of a result.
+    pub fn sarif_level(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "note",
+        }
     }
 }
 
@@ -122,59 +220,144 @@ impl Diagnostic {
         self
     }
 
-    /// Renders as `file:line:col: CODE message` followed by the source line and a caret.
-    /// `root` is where relative file names are resolved to read the snippet.
+    /// The severity of this diagnostic (from its code).
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// The source line the diagnostic points at, read from `root` (None when it has no
+    /// line or the file cannot be read).
+    pub fn source_line(&self, root: &Path) -> Option<String> {
+        if self.span.line == 0 {
+            return None;
+        }
+        let text = std::fs::read_to_string(root.join(&self.span.file)).ok()?;
+        text.lines().nth(self.span.line - 1).map(String::from)
+    }
+
+    /// Renders without colour, as [`Diagnostic::render_with`] does.
     pub fn render(&self, root: &Path) -> String {
-        let mut out = format!(
-            "{}:{}:{}: {} {}",
-            self.span.file,
-            self.span.line,
-            self.span.col,
-            self.code.as_str(),
-            self.message
-        );
-        if let Some(id) = &self.detection {
-            let _ = write!(out, " [{id}]");
-        }
-        out.push('\n');
-        if self.span.line > 0 {
-            if let Ok(text) = std::fs::read_to_string(root.join(&self.span.file)) {
-                if let Some(line) = text.lines().nth(self.span.line - 1) {
-                    let num = self.span.line.to_string();
-                    let _ = writeln!(out, "{} | {}", num, line);
-                    let pad = " ".repeat(num.len());
-                    let caret_pad: String = line
-                        .chars()
-                        .take(self.span.col.saturating_sub(1))
-                        .map(|c| if c == '\t' { '\t' } else { ' ' })
-                        .collect();
-                    let _ = writeln!(out, "{} | {}^", pad, caret_pad);
-                }
+        self.render_with(root, &Style::plain())
+    }
+
+    /// Renders as rustc and ruff do: `error[CODE]: message`, ` --> file:line:col`, the
+    /// source line with the span underlined (cut around the span when it is wider than the
+    /// terminal) and the detection it costs. `root` is where relative file names are
+    /// resolved to read the snippet.
+    pub fn render_with(&self, root: &Path, style: &Style) -> String {
+        let level = match self.severity() {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Note,
+        };
+        let origin = if self.span.line > 0 {
+            format!("{}:{}:{}", self.span.file, self.span.line, self.span.col)
+        } else {
+            self.span.file.clone()
+        };
+        let footer = self.detection.as_ref().map(|id| {
+            if self.code == Code::DuplicateId {
+                format!("this spec is not loaded: `{id}` is taken")
+            } else {
+                format!("detection `{id}` is not converted")
             }
+        });
+        let footer_level = match self.severity() {
+            Severity::Error => Level::Note,
+            _ => Level::Info,
+        };
+        let line = self.source_line(root);
+        let renderer = if style.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
         }
+        .term_width(style.width);
+        let mut msg = level.title(&self.message).id(self.code.as_str());
+        match &line {
+            Some(text) => {
+                let span = token_span(text, self.span.col);
+                // annotate-snippets appends the line and column to the origin.
+                msg = msg.snippet(
+                    Snippet::source(text)
+                        .line_start(self.span.line)
+                        .origin(&self.span.file)
+                        .annotation(level.span(span)),
+                );
+            }
+            // Without a readable line, the location still shows, as its own line.
+            None => msg = msg.footer(Level::Info.title(&origin)),
+        }
+        if let (Some(f), true) = (&footer, self.severity() == Severity::Error) {
+            msg = msg.footer(footer_level.title(f));
+        }
+        let mut out = renderer.render(msg).to_string();
+        out.push('\n');
         out
     }
 
-    /// One JSON object: the fields above plus `snippet`, the source line (if readable).
-    pub fn to_json(&self, root: &Path) -> String {
+    /// One JSON object: `code`, `severity`, `file`, `line`, `col`, `message`, `detection`
+    /// (when the diagnostic costs one) and `snippet`, the source line (or null).
+    pub fn to_json_value(&self, root: &Path) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or_default();
         if let Some(obj) = v.as_object_mut() {
-            let snippet = if self.span.line > 0 {
-                std::fs::read_to_string(root.join(&self.span.file))
-                    .ok()
-                    .and_then(|t| t.lines().nth(self.span.line - 1).map(String::from))
-            } else {
-                None
-            };
+            obj.insert(
+                "severity".into(),
+                serde_json::Value::String(self.severity().as_str().into()),
+            );
             obj.insert(
                 "snippet".into(),
-                snippet
+                self.source_line(root)
                     .map(serde_json::Value::String)
                     .unwrap_or(serde_json::Value::Null),
             );
         }
-        v.to_string()
+        v
     }
+
+    /// [`Diagnostic::to_json_value`] as one line of text.
+    pub fn to_json(&self, root: &Path) -> String {
+        self.to_json_value(root).to_string()
+    }
+}
+
+/// How text diagnostics are drawn: colour (on a TTY) and the width long lines are cut to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Style {
+    /// No colour; lines cut to 140 columns, as rustc does when not writing to a terminal.
+    pub fn plain() -> Style {
+        Style {
+            color: false,
+            width: 140,
+        }
+    }
+}
+
+/// The byte range to underline: the identifier or number starting at the 1-based
+/// character column `col`, else the one character there (or the line's end).
+fn token_span(line: &str, col: usize) -> std::ops::Range<usize> {
+    let start = line
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    let rest = &line[start..];
+    let word: usize = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .map(char::len_utf8)
+        .sum();
+    let len = if word > 0 {
+        word
+    } else {
+        rest.chars().next().map(char::len_utf8).unwrap_or(0)
+    };
+    start..start + len
 }
 
 /// Sorts diagnostics by file, position and code, so that output is deterministic.

@@ -21,7 +21,13 @@ pub struct Program {
     /// (`pycountry/iso3166-1.json`), by name → contents: embedded in the generated crate,
     /// never part of ferrule.
     pub data_files: BTreeMap<String, String>,
+    /// The Rust module name of every module, computed once by the emitter
+    /// (`emit::rust::module_rust_name`) and keyed by the module count it was made for.
+    pub rust_names: std::sync::Mutex<Option<RustNames>>,
 }
+
+/// The emitter's table of Rust module names and the module count it was made for.
+pub type RustNames = (usize, std::sync::Arc<BTreeMap<String, String>>);
 
 /// What kind of module this is, which decides its Rust module name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,5 +9,7 @@ pub mod driver;
 pub mod emit;
 pub mod ir;
 pub mod lower;
+pub mod report;
 pub mod resolve;
 pub mod source;
+pub mod stack;

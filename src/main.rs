@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use ferrule::driver::{self, Format, Input};
+use ferrule::driver::{self, Format, Input, Options};
 
 #[derive(Parser)]
 #[command(
@@ -13,7 +13,9 @@ use ferrule::driver::{self, Format, Input};
     about = "Compile Panther detections to native Rust"
 )]
 struct Cli {
-    /// Diagnostics as text (default) or JSON lines.
+    /// Output: `text` (diagnostics and summary on stderr, coloured on a terminal), `json`
+    /// (one object per diagnostic, then a summary object, on stdout) or `sarif` (a SARIF
+    /// 2.1.0 log on stdout, for code-scanning upload).
     #[arg(long, value_enum, global = true, default_value = "text")]
     format: FormatArg,
     /// The Python whose environment holds the libraries v1 detections import (as PAT run
@@ -29,10 +31,13 @@ enum Cmd {
     /// Compile REPO into a Cargo crate in DIR.
     Build {
         repo: PathBuf,
+        /// The directory the crate is written to.
         #[arg(long)]
         out: PathBuf,
+        /// What to emit: the Rust crate, or a PyPanther project (migration).
         #[arg(long, value_enum, default_value = "rust")]
         target: TargetArg,
+        /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
         /// With `--target pypanther`: migrate a fork of panther-analysis against the rules
@@ -43,24 +48,37 @@ enum Cmd {
         /// `$FERRULE_PYPANTHER`), for `LogType` members and managed rules.
         #[arg(long, value_name = "DIR")]
         pypanther: Option<PathBuf>,
+        /// Write into DIR even if it is not empty and ferrule did not create it (files
+        /// ferrule did not write are never deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Load, lower and resolve REPO; print diagnostics only.
     Check {
         repo: PathBuf,
+        /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
     },
-    /// Compile REPO to Rust, build it and run every unit test.
+    /// Compile REPO to Rust, build it with cargo (in $FERRULE_TEST_DIR, default a
+    /// directory under the system temp dir) and run every unit test.
     Test {
         repo: PathBuf,
         /// Write one JSON record per unit test to FILE.
         #[arg(long)]
         jsonl: Option<PathBuf>,
-        /// Only these detection ids (repeatable).
+        /// Write the results as JUnit XML to FILE (for CI test reports).
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// Only these detection ids (repeatable; an id matching no detection is an error).
         #[arg(long = "id")]
         ids: Vec<String>,
+        /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+        /// Build in the test directory even if ferrule did not create it.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -68,6 +86,7 @@ enum Cmd {
 enum FormatArg {
     Text,
     Json,
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -106,7 +125,9 @@ fn main() -> ExitCode {
     let format = match cli.format {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
     };
+    let mut opts = Options::new(format);
     let result = match cli.command {
         Cmd::Build {
             repo,
@@ -115,19 +136,29 @@ fn main() -> ExitCode {
             input: i,
             against_managed,
             pypanther,
-        } => match target {
-            TargetArg::Rust => driver::build(&repo, &out, input(i), format),
-            TargetArg::Pypanther => {
-                driver::migrate(&repo, &out, pypanther.as_deref(), against_managed, format)
+            force,
+        } => {
+            opts.force = force;
+            match target {
+                TargetArg::Rust => driver::build(&repo, &out, input(i), &opts),
+                TargetArg::Pypanther => {
+                    driver::migrate(&repo, &out, pypanther.as_deref(), against_managed, &opts)
+                }
             }
-        },
-        Cmd::Check { repo, input: i } => driver::check(&repo, input(i), format),
+        }
+        Cmd::Check { repo, input: i } => driver::check(&repo, input(i), &opts),
         Cmd::Test {
             repo,
             jsonl,
+            junit,
             ids,
             input: i,
-        } => driver::test(&repo, jsonl.as_deref(), &ids, input(i), format),
+            force,
+        } => {
+            opts.junit = junit;
+            opts.force = force;
+            driver::test(&repo, jsonl.as_deref(), &ids, input(i), &opts)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

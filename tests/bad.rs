@@ -72,7 +72,7 @@ fn every_broken_file_has_its_diagnostic() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = manifest.join("target/gen/bad");
     let files = ferrule::emit::crate_::render(&program);
-    ferrule::emit::crate_::write(&out, &files).expect("write crate");
+    ferrule::emit::crate_::write(&out, &files, true).expect("write crate");
     let status =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["test", "--quiet", "--target-dir"])

@@ -61,7 +61,7 @@ fn generated_crate_builds_and_passes() {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/gen/v1");
     let (program, _) = driver::load(&corpus(), None).expect("corpus/v1 loads");
     let files = ferrule::emit::crate_::render(&program);
-    ferrule::emit::crate_::write(&out, &files).expect("write crate");
+    ferrule::emit::crate_::write(&out, &files, true).expect("write crate");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["test", "--quiet", "--target-dir"])
         .arg(gen_target())

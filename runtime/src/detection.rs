@@ -391,6 +391,15 @@ pub fn live_severity(def: &DetectionDef) -> Option<String> {
 /// (live alerts) they run only on an alert, fall back to defaults on exceptions, and the
 /// severity is the spec's.
 pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResult {
+    // panther_core calls the detection's functions a fixed number of frames deep.
+    if crate::recursion::depth() == 0 {
+        let base = if def.is_pypanther() {
+            crate::recursion::PYPANTHER_RULE_BASE
+        } else {
+            crate::recursion::ENTRY_BASE
+        };
+        return crate::recursion::at_base(base, || run(def, event, batch_mode));
+    }
     let mut r = DetectionResult::default();
     let (name, alert_value) = match def.kind {
         Kind::Policy => ("policy", false),
@@ -421,6 +430,10 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
     }
     let b = batch_mode;
     let severity = if batch_mode { live_severity(def) } else { None };
+    // pypanther calls the auxiliary methods one frame deeper than `rule()`.
+    let _aux_base = def
+        .is_pypanther()
+        .then(|| crate::recursion::rebase(crate::recursion::PYPANTHER_AUX_BASE));
     let a = &def.aux;
     let id = def.id;
     r.title = if def.is_pypanther() {

@@ -778,6 +778,9 @@ fn format_float(f: f64, sp: &Spec, tn: &str) -> PyResult<String> {
 /// `format(v, spec)`: Python's format-spec mini-language for the core types, and the
 /// object's `__format__` hook for objects.
 pub fn format(v: &Value, spec: &str) -> PyResult<String> {
+    if !matches!(v, Value::Str(_)) {
+        crate::recursion::native()?;
+    }
     if let Value::Object(o) = v {
         if let Some(r) = o.format(spec) {
             return r;

@@ -26,6 +26,7 @@ pub mod ops;
 pub mod purity;
 pub mod pyhash;
 pub mod pyset;
+pub mod recursion;
 pub mod runner;
 pub mod stdlib;
 pub mod unicode;

@@ -135,8 +135,13 @@ impl Namespace {
             InitState::Done | InitState::Running => Ok(()),
             InitState::Failed => Err(self.error.borrow().clone().expect("stored import error")),
             InitState::New => {
+                // The module's frame and the import machinery's: an import that fails
+                // there leaves the module unimported, as CPython does.
+                let frame = crate::recursion::import_frame()?;
                 self.state.set(InitState::Running);
-                match body() {
+                let result = body();
+                drop(frame);
+                match result {
                     Ok(()) => {
                         self.state.set(InitState::Done);
                         Ok(())

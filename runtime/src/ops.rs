@@ -100,8 +100,23 @@ fn set_eq(a: &crate::value::Set, b: &crate::value::Set) -> bool {
     a.len() == b.len() && a.iter().all(|k| b.contains(k))
 }
 
+/// `f(*args, **kwargs)` at a call site of compiled code: a compiled callee's frame is
+/// exact (see `recursion`).
+pub fn call_direct(f: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    if let Value::Func(func) = f {
+        if func.is_python() {
+            crate::recursion::direct();
+        }
+    }
+    call(f, args, kwargs)
+}
+
 /// `f(*args, **kwargs)`.
 pub fn call(f: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    match f {
+        Value::Func(func) if func.is_python() => {}
+        _ => crate::recursion::native()?,
+    }
     if crate::purity::active() {
         crate::purity::check_call(f)?;
     }
@@ -129,6 +144,7 @@ pub fn unsupported(what: &str) -> PyErr {
 
 /// `a <op> b` for the comparison operators (`in`/`is` included).
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
+    crate::recursion::native()?;
     match op {
         CmpOp::Eq => Ok(eq(a, b)),
         CmpOp::Ne => Ok(!eq(a, b)),
@@ -1439,6 +1455,7 @@ pub fn hasattr(obj: &Value, name: &str) -> bool {
 
 /// `obj.name(*args, **kwargs)`: methods of built-in types, then object methods.
 pub fn call_method(obj: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    crate::recursion::native()?;
     match obj {
         Value::Object(o) => o.call_method(obj, name, args, kwargs),
         _ => crate::methods::call_method(obj, name, args, kwargs),

@@ -269,11 +269,17 @@ pub struct TestRecord {
     pub alert: bool,
     /// The alert fields, when `alert` is true.
     pub live: Option<LiveView>,
+    /// The record's JSON line as a worker process wrote it (then the fields above only
+    /// hold what the supervisor counts).
+    pub raw: Option<String>,
 }
 
 impl TestRecord {
     /// The record as one JSON line (without the newline), with the oracle's field names.
     pub fn to_json(&self) -> String {
+        if let Some(raw) = &self.raw {
+            return raw.clone();
+        }
         let mut d = Dict::new();
         let mut put = |k: &str, v: Value| {
             d.insert(Key::from_str(k), v);
@@ -438,6 +444,7 @@ fn run_test(
         passed: false,
         alert: false,
         live: None,
+        raw: None,
     };
     let event = match build_event(def, test, models) {
         Ok(ev) => ev,
@@ -527,25 +534,125 @@ fn load_error(def: &DetectionDef, e: &PyErr) -> TestRecord {
         passed: false,
         alert: false,
         live: None,
+        raw: None,
     }
 }
 
-/// Runs the tests of every detection (or of those whose id is in `ids`, when not empty) in
-/// registry order, in the current thread: every module is imported first, as PAT loads
-/// every detection before running any test.
-pub fn run_all(reg: &Registry, ids: &[String]) -> Vec<TestRecord> {
-    let models = data_models_by_log_type(reg);
-    let selected: Vec<&DetectionDef> = reg
-        .detections
+/// The detections of `reg` whose id is in `ids` (every one when `ids` is empty).
+fn select(reg: &Registry, ids: &[String]) -> Vec<&'static DetectionDef> {
+    reg.detections
         .iter()
         .copied()
         .filter(|d| ids.is_empty() || ids.iter().any(|i| i == d.id))
-        .collect();
-    let loaded: Vec<Result<(), PyErr>> = selected.iter().map(|d| (d.init)()).collect();
+        .collect()
+}
+
+/// One unit of a test run, in PAT's order: every selected detection is loaded (its module
+/// imported) first, then every test of every loaded detection runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Imports the module of the n-th selected detection.
+    Load(usize),
+    /// Runs test t of the n-th selected detection.
+    Test(usize, usize),
+}
+
+fn steps(selected: &[&DetectionDef]) -> Vec<Step> {
+    let mut out: Vec<Step> = (0..selected.len()).map(Step::Load).collect();
+    for (n, def) in selected.iter().enumerate() {
+        out.extend((0..def.tests.len()).map(|t| Step::Test(n, t)));
+    }
+    out
+}
+
+/// What one step gave: a load error (or None when the module loaded), or a test record.
+enum Outcome {
+    Load(Option<String>),
+    Test(Box<TestRecord>),
+}
+
+/// Runs one step in the current thread; a Rust panic costs only this step, reported as a
+/// refusal (module state is left as the panic left it).
+fn run_step(
+    selected: &[&'static DetectionDef],
+    step: Step,
+    models: &HashMap<&'static str, Rc<DataModel>>,
+) -> Outcome {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match step {
+        Step::Load(n) => {
+            let def = selected[n];
+            // PAT imports a v1 detection module at a measured depth; pypanther's package
+            // imports are not measured.
+            let slack = if def.is_pypanther() {
+                crate::recursion::UNMEASURED_SLACK
+            } else {
+                0
+            };
+            let loaded =
+                crate::recursion::at_uncertain_base(crate::recursion::ENTRY_BASE, slack, def.init);
+            Outcome::Load(loaded.err().map(|e| fmt_exc(&e)))
+        }
+        Step::Test(n, t) => Outcome::Test(Box::new(run_test(
+            selected[n],
+            &selected[n].tests[t],
+            models,
+        ))),
+    }));
+    caught.unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let msg = crash_message(&format!("a panic in the runtime ({what})"));
+        match step {
+            Step::Load(_) => Outcome::Load(Some(msg)),
+            Step::Test(n, t) => Outcome::Test(Box::new(crashed_test(selected[n], t, msg))),
+        }
+    })
+}
+
+/// The error recorded for a step that panicked or crashed the process: a refusal, since
+/// CPython would have given an answer there.
+fn crash_message(what: &str) -> String {
+    fmt_exc(&crate::ops::unsupported(&format!(
+        "this test ended in {what}, which"
+    )))
+}
+
+/// The record of a test that did not finish.
+fn crashed_test(def: &'static DetectionDef, t: usize, error: String) -> TestRecord {
+    let test = &def.tests[t];
+    TestRecord {
+        record: "test",
+        id: def.id,
+        file: def.file,
+        kind: def.kind,
+        test: Some(test.name),
+        expected: value_from_json(test.expected_json).unwrap_or_default(),
+        result: None,
+        result_value: None,
+        error: Some(error),
+        passed: false,
+        alert: false,
+        live: None,
+        raw: None,
+    }
+}
+
+/// The outcomes of every step, assembled into the records of `ferrule test --jsonl`:
+/// per detection in order, its load error, `no_tests`, or its test records.
+fn assemble(
+    selected: &[&'static DetectionDef],
+    mut loads: Vec<Option<String>>,
+    mut tests: Vec<Vec<Option<TestRecord>>>,
+) -> Vec<TestRecord> {
     let mut out = Vec::new();
-    for (def, load) in selected.iter().zip(loaded) {
-        if let Err(e) = load {
-            out.push(load_error(def, &e));
+    for (n, def) in selected.iter().enumerate() {
+        if let Some(err) = loads[n].take() {
+            let mut rec = load_error(def, &PyErr::new(ExcKind::Exception, ""));
+            rec.error = Some(err);
+            out.push(rec);
             continue;
         }
         if def.tests.is_empty() {
@@ -562,55 +669,462 @@ pub fn run_all(reg: &Registry, ids: &[String]) -> Vec<TestRecord> {
                 passed: true,
                 alert: false,
                 live: None,
+                raw: None,
             });
             continue;
         }
-        for t in def.tests {
-            out.push(run_test(def, t, &models));
+        for (t, rec) in tests[n].iter_mut().enumerate() {
+            out.push(rec.take().unwrap_or_else(|| {
+                crashed_test(def, t, crash_message("no result (the runner lost it)"))
+            }));
         }
     }
     out
 }
 
-/// The command line of a generated crate's test binary:
-/// `[--jsonl FILE] [--id ID]... [--repo-root DIR] [--bench SECONDS]` (see [`bench`] for the
-/// last). Prints
-/// `ferrule-tests: N detections, T tests: P passed, F failed` and returns the exit code
-/// (0 when every test passed and every detection loaded, 1 otherwise, 2 on usage errors).
-pub fn main(reg: &Registry) -> i32 {
-    install_data(reg);
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut jsonl: Option<String> = None;
-    let mut ids: Vec<String> = Vec::new();
-    let mut bench_seconds: Option<f64> = None;
+/// Runs the tests of every detection (or of those whose id is in `ids`, when not empty) in
+/// registry order, in the current thread: every module is imported first, as PAT loads
+/// every detection before running any test. A panic costs only its step.
+pub fn run_all(reg: &Registry, ids: &[String]) -> Vec<TestRecord> {
+    let models = data_models_by_log_type(reg);
+    let selected: Vec<&'static DetectionDef> = select(reg, ids);
+    let mut loads: Vec<Option<String>> = vec![None; selected.len()];
+    let mut tests: Vec<Vec<Option<TestRecord>>> = selected
+        .iter()
+        .map(|d| d.tests.iter().map(|_| None).collect())
+        .collect();
+    for step in steps(&selected) {
+        if let Step::Test(n, _) = step {
+            if loads[n].is_some() {
+                continue;
+            }
+        }
+        match (step, run_step(&selected, step, &models)) {
+            (Step::Load(n), Outcome::Load(e)) => loads[n] = e,
+            (Step::Test(n, t), Outcome::Test(r)) => tests[n][t] = Some(*r),
+            _ => {}
+        }
+    }
+    assemble(&selected, loads, tests)
+}
+
+/// Stack size of the thread that runs detections. Python's recursion limit is modelled
+/// (`recursion.rs`), so the stack only has to hold that many Python frames of generated
+/// code; this leaves room for unoptimised builds. Only the pages used are committed.
+pub const EVAL_STACK_BYTES: usize = 1 << 30;
+
+/// Runs `f` on a new thread with [`EVAL_STACK_BYTES`] of stack and returns its result
+/// (None if it panicked).
+/// (`FERRULE_EVAL_STACK_MB` overrides the size, for measurements and tight `ulimit -v`s.)
+pub fn on_eval_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let bytes = std::env::var("FERRULE_EVAL_STACK_MB")
+        .ok()
+        .and_then(|m| m.parse::<usize>().ok())
+        .map_or(EVAL_STACK_BYTES, |m| m << 20);
+    std::thread::Builder::new()
+        .name("ferrule-eval".into())
+        .stack_size(bytes)
+        .spawn(f)
+        .ok()?
+        .join()
+        .ok()
+}
+
+/// The options of a generated crate's test binary.
+#[derive(Clone, Debug, Default)]
+struct Args {
+    jsonl: Option<String>,
+    ids: Vec<String>,
+    repo_root: Option<String>,
+    bench_seconds: Option<f64>,
+    /// Print `progress DONE TOTAL` lines on stdout (for `ferrule test`).
+    progress: bool,
+    /// Internal: run as the worker of a supervising runner, writing to this file.
+    worker: Option<String>,
+    /// Internal: the steps the worker runs without reporting (state replay) or skips.
+    resume: usize,
+    skip: Vec<usize>,
+}
+
+const USAGE: &str = "usage: ferrule-tests [--jsonl FILE] [--id ID]... [--repo-root DIR] [--progress] [--bench SECONDS]";
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut a = Args::default();
     let mut i = 0;
     while i < args.len() {
-        let value = args.get(i + 1).cloned();
-        match (args[i].as_str(), value) {
-            ("--jsonl", Some(v)) => jsonl = Some(v),
-            ("--id", Some(v)) => ids.push(v),
-            ("--repo-root", Some(v)) => set_repo_root(&v),
-            ("--bench", Some(v)) if v.parse::<f64>().is_ok_and(|x| x >= 0.0) => {
-                bench_seconds = v.parse().ok()
+        let flag = args[i].as_str();
+        if flag == "--progress" {
+            a.progress = true;
+            i += 1;
+            continue;
+        }
+        let Some(v) = args.get(i + 1).cloned() else {
+            return Err(format!("{USAGE} (missing value for {flag:?})"));
+        };
+        match flag {
+            "--jsonl" => a.jsonl = Some(v),
+            "--id" => a.ids.push(v),
+            "--repo-root" => a.repo_root = Some(v),
+            "--bench" if v.parse::<f64>().is_ok_and(|x| x >= 0.0) => {
+                a.bench_seconds = v.parse().ok()
             }
-            (other, _) => {
-                eprintln!(
-                    "usage: [--jsonl FILE] [--id ID]... [--repo-root DIR] [--bench SECONDS] (bad argument {other:?})"
-                );
-                return 2;
+            "--worker" => a.worker = Some(v),
+            "--resume" if v.parse::<usize>().is_ok() => a.resume = v.parse().unwrap_or(0),
+            "--skip" => {
+                a.skip = v
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.parse::<usize>().map_err(|_| format!("bad --skip {v:?}")))
+                    .collect::<Result<_, _>>()?
             }
+            other => return Err(format!("{USAGE} (bad argument {other:?})")),
         }
         i += 2;
     }
-    if let Some(secs) = bench_seconds {
-        println!("{}", bench(reg, &ids, secs));
-        return 0;
+    Ok(a)
+}
+
+/// The command line of a generated crate's test binary:
+/// `[--jsonl FILE] [--id ID]... [--repo-root DIR] [--progress] [--bench SECONDS]` (see
+/// [`bench`] for the last). Runs every test as [`run_all`] does, but in a child process of
+/// itself (a worker), so that a test that crashes the process (a stack overflow, an abort)
+/// costs only its own result: the crash is recorded as a refusal and a new worker resumes
+/// after it, first replaying the steps before it without reporting them so that module
+/// state is as it was. Prints
+/// `ferrule-tests: N detections, T tests: P passed, F failed, R refused` and returns the exit
+/// code (0 when every test passed and every detection loaded, 1 otherwise, 2 on usage
+/// errors).
+pub fn main(reg: &'static Registry) -> i32 {
+    install_data(reg);
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse_args(&argv) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    if let Some(root) = &args.repo_root {
+        set_repo_root(root);
     }
-    let records = run_all(reg, &ids);
-    if let Some(path) = jsonl {
+    if let Some(secs) = args.bench_seconds {
+        let ids = args.ids.clone();
+        let root = args.repo_root.clone();
+        let out = on_eval_stack(move || {
+            if let Some(r) = &root {
+                set_repo_root(r);
+            }
+            bench(reg, &ids, secs)
+        });
+        return match out {
+            Some(text) => {
+                println!("{text}");
+                0
+            }
+            None => 2,
+        };
+    }
+    if let Some(file) = args.worker.clone() {
+        let code = on_eval_stack(move || worker(reg, &args, &file));
+        return code.unwrap_or(3);
+    }
+    supervise(reg, &args)
+}
+
+/// Appends one line to the worker's report file, unbuffered, so that it survives a crash.
+fn report_line(f: &mut std::fs::File, line: &str) {
+    let _ = f.write_all(format!("{line}\n").as_bytes());
+}
+
+/// The worker: runs the steps (replaying those before `--resume` silently, never running
+/// those in `--skip`), writing `S k` before step k and `D k JSON` after it.
+fn worker(reg: &'static Registry, args: &Args, file: &str) -> i32 {
+    if let Some(root) = &args.repo_root {
+        set_repo_root(root);
+    }
+    let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(file) else {
+        eprintln!("ferrule-tests: cannot open {file}");
+        return 2;
+    };
+    let models = data_models_by_log_type(reg);
+    let selected = select(reg, &args.ids);
+    let mut failed_load = vec![false; selected.len()];
+    for (k, step) in steps(&selected).into_iter().enumerate() {
+        if args.skip.contains(&k) {
+            if let Step::Load(n) = step {
+                failed_load[n] = true;
+            }
+            continue;
+        }
+        if let Step::Test(n, _) = step {
+            if failed_load[n] {
+                continue;
+            }
+        }
+        let report = k >= args.resume;
+        if report {
+            report_line(&mut f, &format!("S {k}"));
+        }
+        let outcome = run_step(&selected, step, &models);
+        if let Outcome::Load(Some(_)) = &outcome {
+            if let Step::Load(n) = step {
+                failed_load[n] = true;
+            }
+        }
+        if report {
+            let payload = match &outcome {
+                Outcome::Load(e) => {
+                    let mut s = String::new();
+                    match e {
+                        Some(e) => json_string(e, &mut s),
+                        None => s.push_str("null"),
+                    }
+                    s
+                }
+                Outcome::Test(r) => r.to_json(),
+            };
+            report_line(&mut f, &format!("D {k} {payload}"));
+        }
+    }
+    0
+}
+
+/// What the supervisor learnt from a worker's report file.
+#[derive(Default)]
+struct Reported {
+    started: Option<usize>,
+    done: Vec<(usize, String)>,
+}
+
+fn read_report(text: &str) -> Reported {
+    let mut r = Reported::default();
+    for line in text.lines() {
+        let mut parts = line.splitn(3, ' ');
+        match (
+            parts.next(),
+            parts.next().and_then(|k| k.parse::<usize>().ok()),
+        ) {
+            (Some("S"), Some(k)) => r.started = Some(k),
+            (Some("D"), Some(k)) => {
+                r.done.push((k, parts.next().unwrap_or("").to_string()));
+                r.started = None;
+            }
+            _ => {}
+        }
+    }
+    r
+}
+
+/// Reads a worker's report as it grows, counting finished tests.
+#[derive(Default)]
+struct Follow {
+    offset: u64,
+    partial: String,
+    done: usize,
+}
+
+impl Follow {
+    fn tests_done(&mut self, path: &std::path::Path, all: &[Step]) -> usize {
+        use std::io::{Read, Seek, SeekFrom};
+        let Ok(mut f) = std::fs::File::open(path) else {
+            return self.done;
+        };
+        let mut fresh = String::new();
+        if f.seek(SeekFrom::Start(self.offset)).is_err() || f.read_to_string(&mut fresh).is_err() {
+            return self.done;
+        }
+        self.offset += fresh.len() as u64;
+        self.partial.push_str(&fresh);
+        let complete = self.partial.rfind('\n').map_or(0, |i| i + 1);
+        let lines: String = self.partial.drain(..complete).collect();
+        self.done += read_report(&lines)
+            .done
+            .iter()
+            .filter(|(k, _)| matches!(all.get(*k), Some(Step::Test(..))))
+            .count();
+        self.done
+    }
+}
+
+/// Describes how a worker process ended.
+fn describe_exit(status: &std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            let name = match sig {
+                libc::SIGSEGV => "SIGSEGV, a stack overflow or invalid memory access",
+                libc::SIGBUS => "SIGBUS, a stack overflow or invalid memory access",
+                libc::SIGABRT => "SIGABRT, an abort",
+                libc::SIGKILL => "SIGKILL, killed (out of memory?)",
+                _ => "a signal",
+            };
+            return format!("a crash of the test process (signal {sig}: {name})");
+        }
+    }
+    format!("a crash of the test process ({status})")
+}
+
+/// Runs workers until every step has an outcome, and writes the records.
+fn supervise(reg: &'static Registry, args: &Args) -> i32 {
+    let selected = select(reg, &args.ids);
+    let all = steps(&selected);
+    let total_tests: usize = selected.iter().map(|d| d.tests.len()).sum();
+    let mut loads: Vec<Option<String>> = vec![None; selected.len()];
+    let mut tests: Vec<Vec<Option<TestRecord>>> = selected
+        .iter()
+        .map(|d| d.tests.iter().map(|_| None).collect())
+        .collect();
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("ferrule-tests: cannot find its own executable: {e}");
+            return 2;
+        }
+    };
+    let report_path = std::env::temp_dir().join(format!(
+        "ferrule-tests-{}-{}.report",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    let mut skip: Vec<usize> = Vec::new();
+    let mut resume = 0usize;
+    let mut tests_done = 0usize;
+    let mut failed_load = vec![false; selected.len()];
+    loop {
+        if std::fs::write(&report_path, "").is_err() {
+            eprintln!("ferrule-tests: cannot write {}", report_path.display());
+            return 2;
+        }
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("--worker").arg(&report_path);
+        cmd.arg("--resume").arg(resume.to_string());
+        if !skip.is_empty() {
+            let list: Vec<String> = skip.iter().map(|k| k.to_string()).collect();
+            cmd.arg("--skip").arg(list.join(","));
+        }
+        for id in &args.ids {
+            cmd.arg("--id").arg(id);
+        }
+        if let Some(root) = &args.repo_root {
+            cmd.arg("--repo-root").arg(root);
+        }
+        let mut child = match cmd.stdin(std::process::Stdio::null()).spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("ferrule-tests: cannot start a worker: {e}");
+                return 2;
+            }
+        };
+        // Follow the report while the worker runs, for progress: only what was appended
+        // since the last look is read.
+        let mut seen = 0usize;
+        let mut follow = Follow::default();
+        let status = loop {
+            let finished = child.try_wait();
+            if args.progress {
+                let done = follow.tests_done(&report_path, &all);
+                if done != seen {
+                    seen = done;
+                    println!("progress {} {}", tests_done + done, total_tests);
+                }
+            }
+            match finished {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(25)),
+                Err(_) => break None,
+            }
+        };
+        let text = std::fs::read_to_string(&report_path).unwrap_or_default();
+        let rep = read_report(&text);
+        for (k, payload) in &rep.done {
+            match all.get(*k) {
+                Some(Step::Load(n)) => {
+                    let err: Option<String> = if payload == "null" {
+                        None
+                    } else {
+                        match value_from_json(payload) {
+                            Ok(Value::Str(s)) => Some(s.to_string()),
+                            _ => Some(payload.clone()),
+                        }
+                    };
+                    failed_load[*n] = err.is_some();
+                    loads[*n] = err;
+                }
+                Some(Step::Test(n, t)) => {
+                    tests_done += 1;
+                    tests[*n][*t] = Some(record_from_json(selected[*n], *t, payload));
+                }
+                None => {}
+            }
+        }
+        let clean = status.as_ref().is_some_and(|s| s.success());
+        if clean && rep.started.is_none() {
+            break;
+        }
+        // The worker died: the step it had started costs its result, the rest resumes.
+        let Some(k) = rep.started else {
+            eprintln!("ferrule-tests: a worker failed before running any test");
+            let _ = std::fs::remove_file(&report_path);
+            return 2;
+        };
+        let what = status
+            .as_ref()
+            .map(describe_exit)
+            .unwrap_or_else(|| "a crash of the test process".into());
+        let msg = crash_message(&what);
+        match all[k] {
+            Step::Load(n) => {
+                failed_load[n] = true;
+                loads[n] = Some(msg);
+            }
+            Step::Test(n, t) => {
+                tests_done += 1;
+                tests[n][t] = Some(crashed_test(selected[n], t, msg));
+            }
+        }
+        if skip.contains(&k) {
+            // The same step cannot crash twice; stop rather than loop.
+            break;
+        }
+        skip.push(k);
+        resume = k + 1;
+        if args.progress {
+            println!("progress {tests_done} {total_tests}");
+        }
+    }
+    let _ = std::fs::remove_file(&report_path);
+    let records = assemble(&selected, loads, tests);
+    finish(&records, args, selected.len())
+}
+
+/// A test record read back from a worker's report. Only the fields the supervisor counts
+/// are rebuilt; the line itself is written to the JSONL file unchanged.
+fn record_from_json(def: &'static DetectionDef, t: usize, line: &str) -> TestRecord {
+    let mut rec = crashed_test(def, t, String::new());
+    rec.error = None;
+    if let Ok(Value::Dict(d)) = value_from_json(line) {
+        let d = d.borrow();
+        let get = |k: &str| d.get(&Key::from_str(k)).cloned().unwrap_or_default();
+        rec.passed = matches!(get("passed"), Value::Bool(true));
+        rec.alert = matches!(get("alert"), Value::Bool(true));
+        if let Value::Str(e) = get("error") {
+            rec.error = Some(e.to_string());
+        }
+    }
+    rec.raw = Some(line.to_string());
+    rec
+}
+
+/// Writes the JSONL file, prints the summary line and returns the exit code.
+fn finish(records: &[TestRecord], args: &Args, detections: usize) -> i32 {
+    if let Some(path) = &args.jsonl {
         let write = || -> std::io::Result<()> {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
-            for r in &records {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+            for r in records {
                 writeln!(f, "{}", r.to_json())?;
             }
             f.flush()
@@ -620,26 +1134,32 @@ pub fn main(reg: &Registry) -> i32 {
             return 2;
         }
     }
-    let detections = reg
-        .detections
+    let tests: Vec<&TestRecord> = records.iter().filter(|r| r.record == "test").collect();
+    let passed = tests.iter().filter(|r| r.passed).count();
+    let refused = tests
         .iter()
-        .filter(|d| ids.is_empty() || ids.iter().any(|i| i == d.id))
-        .count();
-    let tests = records.iter().filter(|r| r.record == "test").count();
-    let passed = records
-        .iter()
-        .filter(|r| r.record == "test" && r.passed)
+        .filter(|r| !r.passed && r.error.as_deref().is_some_and(is_refusal))
         .count();
     let load_errors = records.iter().filter(|r| r.record == "load_error").count();
-    println!(
-        "ferrule-tests: {detections} detections, {tests} tests: {passed} passed, {} failed",
-        tests - passed
-    );
-    if passed == tests && load_errors == 0 {
+    if !args.progress {
+        println!(
+            "ferrule-tests: {detections} detections, {} tests: {passed} passed, {} failed, {refused} refused",
+            tests.len(),
+            tests.len() - passed - refused
+        );
+    }
+    if passed == tests.len() && load_errors == 0 {
         0
     } else {
         1
     }
+}
+
+/// Whether a record's error is ferrule's refusal (the runtime lacks the behaviour), as
+/// opposed to an error CPython raises too.
+pub fn is_refusal(error: &str) -> bool {
+    let e = error.strip_prefix("harness: ").unwrap_or(error);
+    e.starts_with("NotImplementedError: ferrule runtime:")
 }
 
 /// Hands the library data files embedded in the generated crate to the runtime's models of
@@ -658,7 +1178,7 @@ pub fn check_test(reg: &Registry, det_index: usize, test_index: usize) -> Result
     let data_files = reg.data_files;
     install_data(reg);
     let handle = std::thread::Builder::new()
-        .stack_size(64 * 1024 * 1024)
+        .stack_size(EVAL_STACK_BYTES)
         .spawn(move || -> Result<(), String> {
             let reg = Registry {
                 detections,

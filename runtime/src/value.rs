@@ -67,6 +67,10 @@ pub struct Function {
 pub enum FnBody {
     Native(NativeFn),
     Closure(ClosureFn),
+    /// Compiled from Python: each call is a Python frame (see `recursion`).
+    Python(NativeFn),
+    /// A compiled nested function or lambda with its captured variables.
+    PyClosure(ClosureFn),
 }
 
 impl Function {
@@ -74,7 +78,20 @@ impl Function {
         match &self.call {
             FnBody::Native(f) => f(args, kwargs),
             FnBody::Closure(f) => f(args, kwargs),
+            FnBody::Python(f) => {
+                let _frame = crate::recursion::enter()?;
+                f(args, kwargs)
+            }
+            FnBody::PyClosure(f) => {
+                let _frame = crate::recursion::enter()?;
+                f(args, kwargs)
+            }
         }
+    }
+
+    /// Whether the function was compiled from Python (its calls are Python frames).
+    pub fn is_python(&self) -> bool {
+        matches!(self.call, FnBody::Python(_) | FnBody::PyClosure(_))
     }
 }
 
@@ -339,7 +356,25 @@ impl Value {
 
     /// A function compiled from Python: it may do anything.
     pub fn py_func(name: &str, f: NativeFn) -> Value {
-        Value::impure_func(name, f)
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            pure: false,
+            builtin: false,
+            call: FnBody::Python(f),
+        }))
+    }
+
+    /// A nested function or lambda compiled from Python, with what it captures.
+    pub fn py_closure(
+        name: &str,
+        f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static,
+    ) -> Value {
+        Value::Func(Rc::new(Function {
+            name: name.into(),
+            pure: false,
+            builtin: false,
+            call: FnBody::PyClosure(Box::new(f)),
+        }))
     }
 
     pub fn closure(name: &str, f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static) -> Value {

@@ -25,6 +25,12 @@ const PRELUDE: &str =
     "import base64, collections, datetime, decimal, fnmatch, ipaddress, json, math, re, shlex, urllib.parse\n\
                        from panther_core.enriched_event import PantherEvent\n";
 
+/// CI sets `FERRULE_REQUIRE_ORACLE=1`: a missing CPython environment is then a failure,
+/// never a skip.
+fn require_oracle() -> bool {
+    std::env::var("FERRULE_REQUIRE_ORACLE").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
 fn python() -> (PathBuf, bool) {
     if let Ok(p) = std::env::var("FERRULE_PAT_PY") {
         return (PathBuf::from(p), true);
@@ -145,6 +151,12 @@ fn runtime_matches_cpython() {
     // The semantics contract is CPython 3.11's; other versions differ in small ways (float
     // sums, messages), so comparing with them would report noise.
     if header["version"] != json!([3, 11]) {
+        assert!(
+            !require_oracle(),
+            "differential: {} is Python {}, not 3.11, and FERRULE_REQUIRE_ORACLE is set",
+            py.display(),
+            header["version"]
+        );
         eprintln!(
             "\n*** differential: {} is Python {}, not 3.11: SKIPPING the differential test. \
              Run scripts/setup-oracle.sh or set FERRULE_PAT_PY. ***\n",
@@ -159,6 +171,11 @@ fn runtime_matches_cpython() {
         with_events = false;
     }
     if !with_events {
+        assert!(
+            !require_oracle(),
+            "differential: {} has no panther_core, and FERRULE_REQUIRE_ORACLE is set",
+            py.display()
+        );
         eprintln!(
             "\n*** differential: {} has no panther_core: SKIPPING the PantherEvent family. \
              Run scripts/setup-oracle.sh or set FERRULE_PAT_PY. ***\n",

@@ -21,6 +21,11 @@ use std::time::Instant;
 #[test]
 fn pycountry_matches_cpython_on_the_installed_database() {
     let Ok(db_path) = std::env::var("FERRULE_PYCOUNTRY_DB") else {
+        // CI sets FERRULE_REQUIRE_ORACLE=1: there a missing database is a failure.
+        assert!(
+            std::env::var("FERRULE_REQUIRE_ORACLE").map_or(true, |v| v.is_empty() || v == "0"),
+            "stdlib_pycountry: FERRULE_PYCOUNTRY_DB is not set, and FERRULE_REQUIRE_ORACLE is"
+        );
         eprintln!(
             "\n*** stdlib_pycountry SKIPPED: set FERRULE_PYCOUNTRY_DB to pycountry's \
              databases/iso3166-1.json (and FERRULE_PYCOUNTRY_PY to a python with pycountry \

@@ -24,29 +24,93 @@ impl Naming<'_> {
     }
 }
 
-/// The Rust module name of a Python module: a prefix by kind and a sanitised name,
-/// disambiguated by position in the (sorted) module map.
+/// The Rust module name of a Python module: a prefix by kind and a sanitised name, at most
+/// `MODULE_NAME_MAX` characters of it, so that file names stay short whatever the id. A
+/// name that was cut or that two modules share gets a hash of the full module name, and
+/// any clash left after that gets a counter, so names are collision-free and depend only
+/// on the set of module names.
 pub fn module_rust_name(program: &Program, name: &str) -> String {
-    let (prefix, base) = match name.split_once(':') {
-        Some(("detection", id)) => ("det", id),
-        Some(("datamodel", id)) => ("dm", id),
-        _ => ("helper", name),
+    let table = {
+        let mut cache = program
+            .rust_names
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        match &*cache {
+            Some((n, t)) if *n == program.modules.len() && t.contains_key(name) => t.clone(),
+            _ => {
+                let t = std::sync::Arc::new(module_rust_names(program.modules.keys()));
+                *cache = Some((program.modules.len(), t.clone()));
+                t
+            }
+        }
     };
-    let mut s = format!("{}_{}", prefix, sanitize(base));
-    // Two names may sanitise to the same identifier: append the module's index.
-    let clash = program.modules.keys().filter(|k| *k != name).any(|k| {
-        let (p2, b2) = match k.split_once(':') {
+    table
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| module_rust_names(std::iter::once(&name.to_string()))[name].clone())
+}
+
+/// The longest sanitised name kept in a module name before a hash replaces the rest.
+pub const MODULE_NAME_MAX: usize = 48;
+
+/// Rust module names for a set of Python module names (see `module_rust_name`).
+pub fn module_rust_names<'a>(
+    names: impl Iterator<Item = &'a String>,
+) -> std::collections::BTreeMap<String, String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let base = |name: &str| -> (String, bool) {
+        let (prefix, rest) = match name.split_once(':') {
             Some(("detection", id)) => ("det", id),
             Some(("datamodel", id)) => ("dm", id),
-            _ => ("helper", k.as_str()),
+            _ => ("helper", name),
         };
-        p2 == prefix && sanitize(b2) == sanitize(base)
-    });
-    if clash {
-        let idx = program.modules.keys().position(|k| k == name).unwrap_or(0);
-        s = format!("{s}_{idx}");
+        let s = sanitize(rest);
+        let cut = s.len() > MODULE_NAME_MAX;
+        let s: String = s.chars().take(MODULE_NAME_MAX).collect();
+        (format!("{prefix}_{}", s.trim_end_matches('_')), cut)
+    };
+    let names: Vec<&String> = names.collect();
+    let bases: Vec<(String, bool)> = names.iter().map(|n| base(n)).collect();
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (b, _) in &bases {
+        *count.entry(b.as_str()).or_default() += 1;
     }
-    s
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for (name, (b, cut)) in names.iter().zip(&bases) {
+        let v = if *cut || count[b.as_str()] > 1 {
+            format!("{b}_{:08x}", fnv1a32(name))
+        } else {
+            b.clone()
+        };
+        out.insert((*name).clone(), v);
+    }
+    // A hash collision, or an id that sanitises to another's hashed name: counters make
+    // every name unique (in sorted order of the Python names, so deterministically).
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut dups: BTreeMap<String, usize> = BTreeMap::new();
+    for v in out.values() {
+        *dups.entry(v.clone()).or_default() += 1;
+    }
+    for (_, v) in out.iter_mut() {
+        if dups[v.as_str()] > 1 || used.contains(v.as_str()) {
+            let mut i = 1;
+            while used.contains(&format!("{v}_{i}")) || dups.contains_key(&format!("{v}_{i}")) {
+                i += 1;
+            }
+            *v = format!("{v}_{i}");
+        }
+        used.insert(v.clone());
+    }
+    out
+}
+
+/// FNV-1a (32 bits): a stable hash for name suffixes (never Rust's randomised hasher).
+fn fnv1a32(s: &str) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for b in s.bytes() {
+        h = (h ^ b as u32).wrapping_mul(0x01000193);
+    }
+    h
 }
 
 /// A Rust identifier fragment from any text.
@@ -1107,6 +1171,9 @@ impl<'a> Fx<'a> {
                 )
             }
         };
+        // CPython 3.11 runs a comprehension in a frame of its own, once its first
+        // iterable is evaluated; a generator's frame is resumed by whoever consumes it.
+        let generator = matches!(kind, CompKind::Gen);
         let mut body = push;
         let n = loops.len();
         for (k, (it, assign, guard)) in loops.into_iter().enumerate().rev() {
@@ -1116,9 +1183,15 @@ impl<'a> Fx<'a> {
             } else {
                 quote! {}
             };
+            let frame = if k == 0 {
+                quote! { let __frame = rt::recursion::comprehension_frame(#generator)?; }
+            } else {
+                quote! {}
+            };
             let _ = n;
             body = quote! {
                 let mut #iter_var = rt::call::PyIter::new(&#it)?;
+                #frame
                 #lab while let Some(__item) = #iter_var.next()? {
                     #assign
                     if #guard { #body }
@@ -1223,12 +1296,18 @@ impl<'a> Fx<'a> {
                 }
             }
             if let Some(fname) = builtin_fn_ident(b) {
-                return self.with_args(args, |a, k| quote! { rt::builtins::#fname(#a, #k)? });
+                // A builtin may take one of CPython's C-level recursion units.
+                return self.with_args(args, |a, k| {
+                    quote! { { rt::recursion::native()?; rt::builtins::#fname(#a, #k)? } }
+                });
             }
         }
         // Python evaluates the callee before the arguments.
         let fv = self.expr(f);
-        let call = self.with_args(args, |a, k| quote! { rt::ops::call(&__callee, #a, #k)? });
+        let call = self.with_args(
+            args,
+            |a, k| quote! { rt::ops::call_direct(&__callee, #a, #k)? },
+        );
         quote! { { let __callee: Value = #fv; #call } }
     }
 
@@ -1346,7 +1425,7 @@ impl<'a> Fx<'a> {
         quote! { {
             #defs_decl
             #caps_decl
-            Value::closure(#name, move |a, k| #fid(a, k #caps_arg #defs_arg))
+            Value::py_closure(#name, move |a, k| #fid(a, k #caps_arg #defs_arg))
         } }
     }
 }
@@ -1612,15 +1691,17 @@ pub fn format_tokens(tokens: TokenStream) -> String {
 /// as panther_core looks functions up on the module.
 pub fn entry_fn(ident: &Ident, slot: usize, init_first: bool) -> TokenStream {
     let slot = Literal::usize_unsuffixed(slot);
+    // A data model's method (`init_first`) is called through `PantherEvent.udm`; the
+    // detection's functions directly by panther_core (see `rt::recursion`).
     let init = if init_first {
-        quote! { init()?; }
+        quote! { init()?; let _udm = rt::recursion::udm_frame()?; }
     } else {
         quote! {}
     };
     quote! {
         pub fn #ident(args: &[Value], kw: Kwargs) -> PyResult<Value> {
             #init
-            rt::ops::call(&g(#slot)?, args, kw)
+            rt::ops::call_direct(&g(#slot)?, args, kw)
         }
     }
 }
@@ -1857,6 +1938,7 @@ mod tests {
             detections: Vec::new(),
             data_models: Vec::new(),
             data_files: BTreeMap::new(),
+            ..Program::default()
         };
         emit_module(&program, "m", TokenStream::new())
     }

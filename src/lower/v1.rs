@@ -10,6 +10,21 @@ use crate::source::python;
 use crate::source::v1::SpecFile;
 use crate::source::yaml::{YNode, YValue};
 
+/// The `AnalysisType` values PAT accepts (`schemas.TYPE_SCHEMA`).
+const ANALYSIS_TYPES: &[&str] = &[
+    "correlation_rule",
+    "datamodel",
+    "global",
+    "pack",
+    "policy",
+    "rule",
+    "saved_query",
+    "scheduled_rule",
+    "scheduled_query",
+    "lookup_table",
+    "scheduled_prompt",
+];
+
 /// Lowers a whole v1 repository. Every problem is a diagnostic; whatever is sound is kept.
 pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -34,6 +49,19 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             continue;
         };
         let py = join(&s.dir, fname);
+        // PAT appends the helpers' directory to `sys.path` and reloads a module already
+        // imported under the helper's name: a standard-library or installed module of
+        // that name wins, and the helper is never imported.
+        if crate::source::stdlib_names::is_stdlib(gid) || crate::lower::stdlib::module_exists(gid) {
+            diags.push(Diagnostic::new(
+                Code::ShadowedHelper,
+                span_of(s, s.yaml.get("GlobalID").unwrap_or(&s.yaml)),
+                format!(
+                    "global helper `{gid}` has the name of a standard-library or installed module, which wins under PAT: `import {gid}` gets that module, never this helper"
+                ),
+            ));
+            continue;
+        }
         if helper_files.contains_key(gid) {
             diags.push(Diagnostic::new(
                 Code::DuplicateId,
@@ -128,7 +156,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             Some(YNode {
                 value: YValue::Seq(items),
                 ..
-            }) => Some(items),
+            }) => Some(items.iter()),
             _ => None,
         })
         .flatten()
@@ -198,7 +226,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             ..
         }) = s.yaml.get("Mappings")
         {
-            for m in items {
+            for m in items.iter() {
                 let name = m.get("Name").and_then(|n| n.as_str());
                 let path = m.get("Path").and_then(|n| n.as_str());
                 let method = m.get("Method").and_then(|n| n.as_str());
@@ -291,7 +319,19 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
                 ));
                 continue;
             }
-            _ => continue,
+            k if ANALYSIS_TYPES.contains(&k) => continue,
+            _ => {
+                let at = s.yaml.get("AnalysisType").unwrap_or(&s.yaml);
+                diags.push(Diagnostic::new(
+                    Code::SpecInvalid,
+                    span_of(s, at),
+                    format!(
+                        "`AnalysisType` must be one of {} (PAT rejects this spec)",
+                        ANALYSIS_TYPES.join(", ")
+                    ),
+                ));
+                continue;
+            }
         };
         let id_key = if kind == DetectionKind::Policy {
             "PolicyID"
@@ -533,11 +573,42 @@ pub(crate) fn failed_dependency(
     None
 }
 
+/// How much test data a spec may expand to (nodes plus string bytes, aliases expanded),
+/// per byte of the spec file: generous for any real use of anchors, small enough that a
+/// file of nested aliases cannot exhaust memory.
+const EXPANSION_PER_BYTE: u64 = 64;
+/// The deepest test data the runtime's JSON reader takes (see `ferrule_runtime::event`).
+const TEST_DATA_MAX_DEPTH: usize = 900;
+const EXPANSION_BASE: u64 = 1 << 16;
+
 fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagnostic> {
     let mut out = Vec::new();
     let Some(tests) = s.yaml.get("Tests") else {
         return Ok(out);
     };
+    let limit = EXPANSION_BASE.saturating_add(EXPANSION_PER_BYTE.saturating_mul(s.size as u64));
+    let size = crate::source::yaml::expanded_size(tests);
+    if size > limit {
+        return Err(Diagnostic::new(
+            Code::TestData,
+            span_of(s, tests),
+            format!(
+                "the unit tests expand to more than {limit} values and characters once YAML aliases are copied ({} per byte of the spec); refusing to build them",
+                EXPANSION_PER_BYTE
+            ),
+        ));
+    }
+    // A policy receives its resource as a plain, mutable dict: a collection that YAML
+    // aliases into two places is one shared object there, which copied JSON cannot be.
+    if kind == DetectionKind::Policy {
+        if let Some(shared) = shared_collection(tests) {
+            return Err(Diagnostic::new(
+                Code::TestData,
+                span_of(s, shared),
+                "a YAML alias shares this collection between places of a policy's test data (one mutable Python object there); ferrule cannot copy it faithfully",
+            ));
+        }
+    }
     let YValue::Seq(items) = &tests.value else {
         return Err(Diagnostic::new(
             Code::SpecInvalid,
@@ -545,7 +616,7 @@ fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagn
             "`Tests` must be a list",
         ));
     };
-    for t in items {
+    for t in items.iter() {
         let name = match t.get("Name") {
             Some(n) => scalar_text(n),
             None => {
@@ -588,7 +659,7 @@ fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagn
             ..
         }) = t.get("Mocks")
         {
-            for m in ms {
+            for m in ms.iter() {
                 if let (Some(on), Some(rv)) = (m.get("objectName"), m.get("returnValue")) {
                     let on = scalar_text(on);
                     mocks.push((on, to_json(s, rv)?));
@@ -625,9 +696,32 @@ fn lower_tests(s: &SpecFile, kind: DetectionKind) -> Result<Vec<UnitTest>, Diagn
     Ok(out)
 }
 
+/// The first collection reached twice (through an alias) under `n`.
+fn shared_collection(n: &YNode) -> Option<&YNode> {
+    fn go<'a>(n: &'a YNode, seen: &mut BTreeSet<usize>) -> Option<&'a YNode> {
+        let key = match &n.value {
+            YValue::Seq(v) => std::sync::Arc::as_ptr(v) as usize,
+            YValue::Map(v) => std::sync::Arc::as_ptr(v) as usize,
+            _ => return None,
+        };
+        if !seen.insert(key) {
+            return Some(n);
+        }
+        match &n.value {
+            YValue::Seq(v) => v.iter().find_map(|i| go(i, seen)),
+            YValue::Map(v) => v
+                .iter()
+                .find_map(|(k, x)| go(k, seen).or_else(|| go(x, seen))),
+            _ => None,
+        }
+    }
+    go(n, &mut BTreeSet::new())
+}
+
 fn scalar_text(n: &YNode) -> String {
     match &n.value {
-        YValue::Str(s) => s.clone(),
+        YValue::Str(s) => s.to_string(),
+        YValue::BigInt(s) => s.to_string(),
         YValue::Int(i) => i.to_string(),
         YValue::Bool(b) => {
             if *b {
@@ -644,7 +738,18 @@ fn scalar_text(n: &YNode) -> String {
 
 /// Test data as JSON text; refuses what JSON cannot carry exactly.
 fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
-    fn conv(s: &SpecFile, n: &YNode) -> Result<serde_json::Value, Diagnostic> {
+    fn conv(s: &SpecFile, n: &YNode, depth: usize) -> Result<serde_json::Value, Diagnostic> {
+        // The runtime reads test data with its `json.loads` model, which stops at 900
+        // levels (CPython's RecursionError); PAT hands YAML's dicts over directly.
+        if depth > TEST_DATA_MAX_DEPTH {
+            return Err(Diagnostic::new(
+                Code::TestData,
+                span_of(s, n),
+                format!(
+                    "test data nested deeper than {TEST_DATA_MAX_DEPTH} levels is not supported"
+                ),
+            ));
+        }
         Ok(match &n.value {
             YValue::Null => serde_json::Value::Null,
             YValue::Bool(b) => serde_json::Value::Bool(*b),
@@ -658,6 +763,27 @@ fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
                     ))
                 }
             },
+            YValue::BigInt(_) => {
+                return Err(Diagnostic::new(
+                    Code::TestData,
+                    span_of(s, n),
+                    "integers beyond 64 bits in test data are not supported",
+                ))
+            }
+            YValue::Other(ty) => {
+                return Err(Diagnostic::new(
+                    Code::TestData,
+                    span_of(s, n),
+                    format!("a Python `{ty}` (from a YAML tag) in test data is not supported"),
+                ))
+            }
+            YValue::Recursive(_) | YValue::Invalid(_) => {
+                return Err(Diagnostic::new(
+                    Code::TestData,
+                    span_of(s, n),
+                    "a collection that contains itself (through a YAML alias) cannot be test data",
+                ))
+            }
             YValue::Float(f) => match serde_json::Number::from_f64(*f) {
                 Some(num) => serde_json::Value::Number(num),
                 None => {
@@ -668,13 +794,16 @@ fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
                     ))
                 }
             },
-            YValue::Str(t) => serde_json::Value::String(t.clone()),
+            YValue::Str(t) => serde_json::Value::String(t.to_string()),
             YValue::Seq(items) => serde_json::Value::Array(
-                items.iter().map(|i| conv(s, i)).collect::<Result<_, _>>()?,
+                items
+                    .iter()
+                    .map(|i| conv(s, i, depth + 1))
+                    .collect::<Result<_, _>>()?,
             ),
             YValue::Map(entries) => {
                 let mut m = serde_json::Map::new();
-                for (k, v) in entries {
+                for (k, v) in entries.iter() {
                     let YValue::Str(key) = &k.value else {
                         return Err(Diagnostic::new(
                             Code::TestData,
@@ -683,13 +812,13 @@ fn to_json(s: &SpecFile, n: &YNode) -> Result<String, Diagnostic> {
                         ));
                     };
                     // PyYAML keeps the last of duplicate keys, in the first key's place.
-                    m.insert(key.clone(), conv(s, v)?);
+                    m.insert(key.to_string(), conv(s, v, depth + 1)?);
                 }
                 serde_json::Value::Object(m)
             }
         })
     }
-    let v = conv(s, n)?;
+    let v = conv(s, n, 1)?;
     Ok(serde_json::to_string(&v).unwrap_or_default())
 }
 
@@ -718,8 +847,9 @@ fn spec_error(s: &SpecFile, msg: &str) -> Diagnostic {
     Diagnostic::new(Code::SpecInvalid, span_of(s, &s.yaml), msg.to_string())
 }
 
+/// `os.path.join(dir, fname)`: an absolute `fname` replaces the directory.
 fn join(dir: &str, fname: &str) -> String {
-    if dir.is_empty() {
+    if dir.is_empty() || fname.starts_with('/') {
         fname.to_string()
     } else {
         format!("{dir}/{fname}")
@@ -727,12 +857,39 @@ fn join(dir: &str, fname: &str) -> String {
 }
 
 fn load_python(root: &Path, rel: &str, from: &Span) -> Result<python::PyFile, Diagnostic> {
-    match std::fs::read_to_string(root.join(rel)) {
-        Ok(text) => python::parse(rel, text),
-        Err(e) => Err(Diagnostic::new(
-            Code::MissingPython,
-            from.clone(),
-            format!("cannot read Python file `{rel}`: {e}"),
-        )),
+    let path = root.join(rel);
+    let missing = |what: String| Diagnostic::new(Code::MissingPython, from.clone(), what);
+    if path.canonicalize().is_err() {
+        return Err(missing(format!(
+            "cannot read Python file `{rel}`: not found"
+        )));
+    }
+    // A `Filename` (or a link it names) leading out of the repository is never read, and
+    // where it leads is never shown.
+    if !crate::source::v1::allowed_roots(root)
+        .iter()
+        .any(|r| crate::source::v1::resolves_inside(&path, r))
+    {
+        return Err(missing(format!(
+            "Python file `{rel}` resolves outside the repository; it is not read"
+        )));
+    }
+    match std::fs::read(&path) {
+        Ok(bytes) => match python::decode(&bytes) {
+            Ok(text) => python::parse(rel, text),
+            Err((msg, offset)) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let (line, col) = crate::diag::line_col(&text, offset);
+                Err(Diagnostic::new(
+                    Code::PythonSyntax,
+                    Span::new(rel, line, col),
+                    format!("Python syntax error: {msg}"),
+                ))
+            }
+        },
+        Err(e) => Err(missing(format!(
+            "cannot read Python file `{rel}`: {}",
+            e.kind()
+        ))),
     }
 }

@@ -950,7 +950,7 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
                 },
             ) => {
                 let mut out = Vec::new();
-                for i in items {
+                for i in items.iter() {
                     let s = i.as_str().ok_or_else(|| {
                         refuse(
                             spec,
@@ -1133,7 +1133,7 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
             YValue::Map(entries) => {
                 let mut parts = Vec::new();
                 let mut canon = Vec::new();
-                for (k, v) in entries {
+                for (k, v) in entries.iter() {
                     let k = k
                         .as_str()
                         .ok_or_else(|| refuse(spec, k, "`Reports` keys must be strings"))?;
@@ -1141,10 +1141,10 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
                         return Err(refuse(spec, v, "`Reports` values must be lists"));
                     };
                     let mut vals: Vec<String> = Vec::new();
-                    for i in items {
+                    for i in items.iter() {
                         // pypanther requires strings; v1 writes technique ids such as 1.2 bare.
                         let s = match &i.value {
-                            YValue::Str(s) => s.clone(),
+                            YValue::Str(s) => s.to_string(),
                             YValue::Int(x) => x.to_string(),
                             YValue::Float(f) => pylit::py_float(*f),
                             _ => return Err(refuse(spec, i, "`Reports` items must be scalars")),
@@ -1197,7 +1197,7 @@ fn metadata(input: &Input, spec: &SpecSource, attrs: &mut Vec<Attr>) -> Result<M
         "Tests",
     ];
     if let YValue::Map(entries) = &root.value {
-        for (k, v) in entries {
+        for (k, v) in entries.iter() {
             let Some(k) = k.as_str() else { continue };
             if HANDLED.contains(&k) {
                 continue;

@@ -110,6 +110,11 @@ pub fn from_yaml(n: &YNode) -> String {
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
+        YValue::BigInt(digits) => digits.to_string(),
+        // Only comments carry these: a spec with them as data is refused before this.
+        YValue::Other(name) => format!("<{name}>"),
+        YValue::Recursive(_) => "[...]".into(),
+        YValue::Invalid(_) => "<invalid>".into(),
     }
 }
 

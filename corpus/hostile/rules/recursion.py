@@ -1,0 +1,6 @@
+def f(n):
+    return f(n + 1)
+
+
+def rule(event):
+    return f(0)

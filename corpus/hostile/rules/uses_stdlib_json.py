@@ -1,0 +1,4 @@
+import json
+
+def rule(event):
+    return bool(json.dumps([1]) == '[1]')
