@@ -155,10 +155,26 @@ fn hostile_diagnostics_render_stably() {
     let (_, diags) = driver::load(&root(), None).expect("corpus/hostile loads");
     // Snippets of files outside the repository must never be shown.
     let text: String = diags.iter().map(|d| d.render(&root())).collect();
-    let heads: String = text
-        .lines()
-        .filter(|l| l.contains(": F0"))
-        .map(|l| format!("{l}\n"))
+    // One line per diagnostic (location, code, message, detection): the snapshot pins what
+    // is reported, not how the renderer draws it.
+    let heads: String = diags
+        .iter()
+        .map(|d| {
+            let det = d
+                .detection
+                .as_deref()
+                .map(|id| format!(" [{id}]"))
+                .unwrap_or_default();
+            let s = &d.span;
+            format!(
+                "{}:{}:{}: {} {}{det}\n",
+                s.file,
+                s.line,
+                s.col,
+                d.code.as_str(),
+                d.message
+            )
+        })
         .collect();
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     for line in passwd.lines().filter(|l| l.len() > 8) {

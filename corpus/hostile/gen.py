@@ -184,7 +184,7 @@ LINKS["rules/spec_link_outside.yml"] = "/etc/passwd"
 
 # A global helper named like a standard-library module: under PAT the standard module wins.
 FILES["global_helpers/json.yml"] = (
-    "# expect: F013\n"
+    "# expect: F014\n"
     "AnalysisType: global\n"
     "Filename: json.py\n"
     "GlobalID: json\n"
