@@ -5,7 +5,10 @@
 # (compare.py --ignore-file --skip-undefined: 0 differing, 0 missing), every detection not
 # migrated being named by a diagnostic.
 #
-# Usage: scripts/migrate-check.sh CORPUS OUT_DIR [--tests-may-fail] [-- FERRULE_ARGS...]
+# Usage: scripts/migrate-check.sh CORPUS OUT_DIR [--tests-may-fail] [--harness-dependent ID]...
+#          [-- FERRULE_ARGS...]
+# --harness-dependent ID: a detection whose answers depend on the stack depth at which the
+#   harness calls it (see scripts/migrate_gate.py); it is migrated and tested, not compared.
 # Environment: PYP_PY (a Python with pypanther==0.1.1a62; default /work/.venv-pyp/bin/python),
 #   RUFF (a ruff from PyPI; default: installed into OUT_DIR/ruff-venv), FERRULE_BIN,
 #   FERRULE_SHARED (the directory holding oracle/).
@@ -15,6 +18,8 @@ shared="${FERRULE_SHARED:-$repo_root/../shared}"
 corpus="$(realpath "$1")"; out="$(realpath -m "$2")"; shift 2
 may_fail=0
 if [[ "${1:-}" == "--tests-may-fail" ]]; then may_fail=1; shift; fi
+harness=()
+while [[ "${1:-}" == "--harness-dependent" ]]; do harness+=(--harness-dependent "$2"); shift 2; done
 if [[ "${1:-}" == "--" ]]; then shift; fi
 PYP_PY="${PYP_PY:-/work/.venv-pyp/bin/python}"
 ferrule="${FERRULE_BIN:-$repo_root/target/debug/ferrule}"
@@ -31,8 +36,9 @@ pkg="$("$PYP_PY" -c 'import os, pypanther; print(os.path.dirname(pypanther.__fil
 proj="$out/project"
 rm -rf "$proj"
 set +e
+# `--format json` writes its JSON lines to stdout; anything on stderr is shown as it is.
 "$ferrule" --format json build "$corpus" --target pypanther --out "$proj" --pypanther "$pkg" "$@" \
-  2> "$out/diagnostics.jsonl"
+  > "$out/diagnostics.jsonl" 2>&1
 code=$?
 set -e
 if [[ "$code" == 2 ]]; then cat "$out/diagnostics.jsonl" >&2; exit 1; fi
@@ -56,6 +62,6 @@ fi
 echo "-- oracle_v2.py --main vs the v1 oracle's answers"
 PYTHONHASHSEED=0 "$PYP_PY" "$shared/oracle/oracle_v2.py" "$out/migrated.jsonl" --main "$proj" > "$out/oracle_v2.summary.json"
 python3 "$repo_root/scripts/migrate_gate.py" "$corpus/expected.jsonl" "$out/migrated.jsonl" \
-  "$out/diags.jsonl" "$out/expected.migrated.jsonl"
-python3 "$shared/oracle/compare.py" "$out/expected.migrated.jsonl" "$out/migrated.jsonl" \
+  "$out/diags.jsonl" "$out/expected.migrated.jsonl" "$out/migrated.compared.jsonl" ${harness[@]+"${harness[@]}"}
+python3 "$shared/oracle/compare.py" "$out/expected.migrated.jsonl" "$out/migrated.compared.jsonl" \
   --ignore-file --skip-undefined --max 100000

@@ -18,7 +18,7 @@ rm -rf "$out/project"
 "$ferrule" build "$corpus" --target pypanther --out "$out/project" --pypanther "$pkg" 2>/dev/null || true
 FERRULE_TEST_DIR="$out/v1-crate" "$ferrule" test "$corpus" --jsonl "$out/v1.jsonl" >/dev/null 2>&1 || true
 set +e
-FERRULE_TEST_DIR="$out/pp-crate" "$ferrule" test "$out/project" --input pypanther --jsonl "$out/pp.jsonl" \
+FERRULE_TEST_DIR="$out/pp-crate" "$ferrule" test "$out/project" --input pypanther --python "$PYP_PY" --jsonl "$out/pp.jsonl" \
   > "$out/pp.log" 2>&1
 code=$?
 set -e
@@ -27,5 +27,6 @@ if [[ "$code" == 2 || ! -s "$out/pp.jsonl" ]]; then
   tail -3 "$out/pp.log" >&2
   exit 3
 fi
-python3 "$repo_root/scripts/migrate_gate.py" "$out/v1.jsonl" "$out/pp.jsonl" /dev/null "$out/v1.migrated.jsonl" || true
-python3 "$shared/oracle/compare.py" "$out/v1.migrated.jsonl" "$out/pp.jsonl" --ignore-file --skip-undefined
+python3 "$repo_root/scripts/migrate_gate.py" "$out/v1.jsonl" "$out/pp.jsonl" /dev/null "$out/v1.migrated.jsonl" \
+  "$out/pp.compared.jsonl" || true
+python3 "$shared/oracle/compare.py" "$out/v1.migrated.jsonl" "$out/pp.compared.jsonl" --ignore-file --skip-undefined

@@ -55,11 +55,19 @@ pub enum Code {
     /// module of the same name wins — a warning, not an error.
     #[serde(rename = "F014")]
     ShadowedHelper,
+    /// PyPanther configuration that cannot be decided at compile time (a value only known at
+    /// run time: the environment, a file, the clock, or code ferrule does not model).
+    #[serde(rename = "F015")]
+    Undecidable,
+    /// PyPanther configuration that raises in CPython (an unknown `override` argument, a
+    /// rule pypanther's validation rejects, a name that does not exist).
+    #[serde(rename = "F016")]
+    ProjectError,
 }
 
 impl Code {
     /// Every code, in order (the rules of a SARIF log).
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 16] = [
         Code::YamlSyntax,
         Code::SpecInvalid,
         Code::MissingPython,
@@ -72,6 +80,10 @@ impl Code {
         Code::TestData,
         Code::Dependency,
         Code::Skipped,
+        Code::Inexpressible,
+        Code::ShadowedHelper,
+        Code::Undecidable,
+        Code::ProjectError,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,6 +102,8 @@ impl Code {
             Code::Skipped => "F012",
             Code::Inexpressible => "F013",
             Code::ShadowedHelper => "F014",
+            Code::Undecidable => "F015",
+            Code::ProjectError => "F016",
         }
     }
 
@@ -113,6 +127,12 @@ impl Code {
             Code::Inexpressible => "`--target pypanther`: a detection PyPanther cannot express exactly",
             Code::ShadowedHelper => {
                 "a global helper named like a standard-library or installed module (it wins under PAT)"
+            }
+            Code::Undecidable => {
+                "PyPanther configuration that cannot be decided at compile time (a value only known at run time)"
+            }
+            Code::ProjectError => {
+                "PyPanther configuration that raises in CPython (unknown override argument, invalid rule, missing name)"
             }
         }
     }
@@ -256,7 +276,10 @@ impl Diagnostic {
             self.span.file.clone()
         };
         let footer = self.detection.as_ref().map(|id| {
-            if self.code == Code::DuplicateId {
+            if self.code == Code::DuplicateId && self.span.file.ends_with(".py") {
+                // A PyPanther `register` (CPython raises there): the first rule stays.
+                format!("this rule is not registered: `{id}` is taken")
+            } else if self.code == Code::DuplicateId {
                 format!("this spec is not loaded: `{id}` is taken")
             } else {
                 format!("detection `{id}` is not converted")

@@ -38,6 +38,8 @@ pub struct Options {
     pub junit: Option<PathBuf>,
     /// Write into an output directory ferrule did not create (`--force`).
     pub force: bool,
+    /// The Python whose installed `pypanther` a PyPanther project uses (`--python`).
+    pub python: Option<PathBuf>,
 }
 
 impl Options {
@@ -46,6 +48,13 @@ impl Options {
             format,
             junit: None,
             force: false,
+            python: None,
+        }
+    }
+
+    fn load(&self) -> LoadOptions {
+        LoadOptions {
+            python: self.python.clone(),
         }
     }
 }
@@ -56,13 +65,34 @@ pub struct Fatal(pub String);
 
 /// Detects the input format of `repo`.
 pub fn detect(repo: &Path) -> Option<Input> {
-    if crate::source::v1::is_v1_repo(repo) {
+    if is_project(repo) {
+        Some(Input::PyPanther)
+    } else if crate::source::v1::is_v1_repo(repo) {
         Some(Input::V1)
     } else if repo.join("rules").is_dir() && repo.join("base.py").is_file() {
         Some(Input::PyPanther)
     } else {
         None
     }
+}
+
+/// Whether `repo` is a PyPanther project (a directory with `main.py` that is not the
+/// `pypanther` package itself, whose `main.py` is its command line).
+pub fn is_project(repo: &Path) -> bool {
+    repo.join("main.py").is_file() && !is_package(repo)
+}
+
+/// Whether `repo` is a `pypanther` package directory (its rules and `base.py`).
+pub fn is_package(repo: &Path) -> bool {
+    repo.join("rules").is_dir() && repo.join("base.py").is_file()
+}
+
+/// Options of loading beyond the input format.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The Python whose installed `pypanther` a project uses (default: the active
+    /// virtualenv's, else `python3` on PATH).
+    pub python: Option<PathBuf>,
 }
 
 /// The name of an input format on the command line.
@@ -75,10 +105,63 @@ pub fn input_name(i: Input) -> &'static str {
 
 /// Loads, lowers and resolves `repo` (on deep-stack threads: see `stack.rs`).
 pub fn load(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnostic>), Fatal> {
-    crate::stack::with_deep_stack(|| load_here(repo, input))
+    load_with(repo, input, &LoadOptions::default())
 }
 
-fn load_here(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnostic>), Fatal> {
+/// What loading a PyPanther project yields: the program, the diagnostics and the
+/// `ferrule rules` report.
+pub type Loaded = (
+    Program,
+    Vec<Diagnostic>,
+    crate::resolve::project::report::Report,
+);
+
+/// Lowers and resolves a PyPanther project, or the `pypanther` package with the resolve
+/// stage (on deep-stack threads: see `stack.rs`).
+pub fn load_pypanther(repo: &Path, opts: &LoadOptions) -> Result<Loaded, Fatal> {
+    crate::stack::with_deep_stack(|| load_pypanther_here(repo, opts))
+}
+
+fn load_pypanther_here(repo: &Path, opts: &LoadOptions) -> Result<Loaded, Fatal> {
+    let (input, base, mut diags) = if is_project(repo) {
+        let pkg = crate::lower::pypanther_project::find_pypanther(opts.python.as_deref())
+            .map_err(Fatal)?;
+        crate::lower::pypanther_project::lower_project(repo, &pkg)
+    } else {
+        crate::lower::pypanther_project::lower_package(repo)
+    };
+    let project = is_project(repo);
+    let (program, d, report) = crate::resolve::project::resolve(input, base);
+    if project {
+        // Lowering diagnostics of the installed package matter only for what the project
+        // compiles (the rest of the package is not part of it).
+        let used: std::collections::BTreeSet<&str> =
+            program.modules.values().map(|m| m.file.as_str()).collect();
+        diags.retain(|d| {
+            d.detection.is_some()
+                || repo.join(&d.span.file).is_file()
+                || used.contains(d.span.file.as_str())
+        });
+    }
+    diags.extend(d);
+    diag::sort(&mut diags);
+    Ok((program, diags, report))
+}
+
+/// Loads, lowers and resolves `repo` with `opts` (on deep-stack threads).
+pub fn load_with(
+    repo: &Path,
+    input: Option<Input>,
+    opts: &LoadOptions,
+) -> Result<(Program, Vec<Diagnostic>), Fatal> {
+    crate::stack::with_deep_stack(|| load_here(repo, input, opts))
+}
+
+fn load_here(
+    repo: &Path,
+    input: Option<Input>,
+    opts: &LoadOptions,
+) -> Result<(Program, Vec<Diagnostic>), Fatal> {
     if !repo.is_dir() {
         return Err(Fatal(format!("{}: not a directory", repo.display())));
     }
@@ -121,8 +204,7 @@ fn load_here(repo: &Path, input: Option<Input>) -> Result<(Program, Vec<Diagnost
             Ok((program, diags))
         }
         Input::PyPanther => {
-            let (program, mut diags) = crate::lower::pypanther::lower_package(repo);
-            diag::sort(&mut diags);
+            let (program, diags, _) = load_pypanther_here(repo, opts)?;
             Ok((program, diags))
         }
     }
@@ -250,6 +332,7 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 fn load_reported(
     repo: &Path,
     input: Option<Input>,
+    opts: &Options,
     out: &mut Reporter,
 ) -> Result<(Program, Vec<Diagnostic>), Fatal> {
     let pb = progress(
@@ -257,7 +340,7 @@ fn load_reported(
         None,
         format!("compiling the detections of {}", repo.display()),
     );
-    let loaded = load(repo, input);
+    let loaded = load_with(repo, input, &opts.load());
     pb.finish_and_clear();
     let (program, diags) = loaded?;
     out.diagnostics(&diags);
@@ -272,7 +355,7 @@ pub fn build(
     opts: &Options,
 ) -> Result<i32, Fatal> {
     let mut out = Reporter::new(repo, opts.format);
-    let (program, diags) = load_reported(repo, input, &mut out)?;
+    let (program, diags) = load_reported(repo, input, opts, &mut out)?;
     let pb = progress(
         opts.format,
         None,
@@ -297,7 +380,7 @@ pub fn build(
 /// `ferrule check`: diagnostics only.
 pub fn check(repo: &Path, input: Option<Input>, opts: &Options) -> Result<i32, Fatal> {
     let mut out = Reporter::new(repo, opts.format);
-    let (program, diags) = load_reported(repo, input, &mut out)?;
+    let (program, diags) = load_reported(repo, input, opts, &mut out)?;
     let summary = Summary {
         command: "check".into(),
         detections: report::count_detections(&program, &diags, &BTreeMap::new(), &[]),
@@ -371,7 +454,7 @@ pub fn test(
     opts: &Options,
 ) -> Result<i32, Fatal> {
     let mut out = Reporter::new(repo, opts.format);
-    let (mut program, diags) = load_reported(repo, input, &mut out)?;
+    let (mut program, diags) = load_reported(repo, input, opts, &mut out)?;
     check_ids(repo, &program, &diags, ids)?;
     if !ids.is_empty() {
         program.detections.retain(|d| ids.contains(&d.id));
@@ -481,6 +564,43 @@ pub fn test(
         std::fs::write(path, xml).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
     }
     Ok(out.finish(&summary))
+}
+
+/// `ferrule rules`: every rule a PyPanther project registers, with its final metadata and
+/// where each value was set. Diagnostics go to stderr; exit 1 when there are any.
+pub fn rules(repo: &Path, opts: &Options) -> Result<i32, Fatal> {
+    if !repo.is_dir() {
+        return Err(Fatal(format!("{}: not a directory", repo.display())));
+    }
+    if !is_project(repo) {
+        return Err(Fatal(format!(
+            "{}: not a PyPanther project (no main.py)",
+            repo.display()
+        )));
+    }
+    if opts.format == Format::Sarif {
+        return Err(Fatal(
+            "ferrule rules: --format sarif is not supported (text or json)".into(),
+        ));
+    }
+    let (_, diags, listing) = load_pypanther(repo, &opts.load())?;
+    // The rules go to stdout (text, or one JSON document); the diagnostics to stderr.
+    match opts.format {
+        Format::Json => {
+            for d in &diags {
+                eprintln!("{}", report::diagnostic_json(d, repo));
+            }
+            print!("{}", listing.render_json());
+        }
+        _ => {
+            let style = text_style();
+            for d in &diags {
+                eprint!("{}", d.render_with(repo, &style));
+            }
+            print!("{}", listing.render_text());
+        }
+    }
+    Ok(if has_errors(&diags) { 1 } else { 0 })
 }
 
 /// A diagnostic for a problem with the repository as a whole.

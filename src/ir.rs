@@ -56,6 +56,9 @@ pub struct Module {
     /// Modules provided by the runtime that this one imports (`pycountry`,
     /// `policyuniverse.expander_minimizer`): their installed data travels with the crate.
     pub libraries: std::collections::BTreeSet<String>,
+    /// Modules whose globals a unit-test mock named `module::name` patches (a PyPanther
+    /// `RuleMock` patches the module where its `RuleTest` was written).
+    pub patch_routes: Vec<String>,
 }
 
 impl Module {
@@ -68,6 +71,9 @@ impl Module {
 #[derive(Debug)]
 pub struct Function {
     pub name: String,
+    /// `__qualname__` (`Class.method`, `outer.<locals>.inner`), which CPython's argument
+    /// errors name.
+    pub qualname: String,
     pub params: Params,
     /// Local variable names; `Local(i)` refers to `locals[i]`. Parameters come first.
     pub locals: Vec<String>,
@@ -108,6 +114,9 @@ pub enum Name {
     Global(usize, String),
     /// A Python builtin (`len`, `ValueError`).
     Builtin(String),
+    /// A name bound in the class body being run: its namespace first, then (for reads)
+    /// the name as the enclosing scope resolves it.
+    ClassNs(String, Box<Name>),
 }
 
 /// An assignment target.
@@ -141,11 +150,18 @@ pub enum Stmt {
     Continue,
     Return(Option<Expr>),
     Pass,
-    Raise(Option<Expr>, Span),
+    /// `raise`, `raise exc`, `raise exc from cause`.
+    Raise(Option<Expr>, Option<Expr>, Span),
     Try {
         body: Vec<Stmt>,
         handlers: Vec<Handler>,
         orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    /// `with a as x, b: body` (items entered left to right, exited in reverse).
+    With {
+        items: Vec<(Expr, Option<Target>)>,
+        body: Vec<Stmt>,
     },
     /// `match subject:` with literal, wildcard, capture and `|` patterns.
     Match(Expr, Vec<(Pattern, Option<Expr>, Vec<Stmt>)>),
@@ -155,16 +171,79 @@ pub enum Stmt {
     Def(Target, usize),
     /// `import helper` / `from helper import x`: initialises module `module` first.
     ImportModule(String),
-    /// `class Name(Base): …` with its methods and class attributes.
+    /// `@decorators class Name(*bases, **keywords): body`. The body runs with its own
+    /// namespace (`Name::ClassNs`); the class is built from it, the decorators (evaluated
+    /// first) applied bottom-up, and the result bound to `target`.
     Class {
         target: Target,
         name: String,
-        base: Option<Expr>,
+        qualname: String,
+        decorators: Vec<Expr>,
+        bases: Vec<Expr>,
+        keywords: Vec<(String, Expr)>,
+        body: Vec<Stmt>,
+        /// Names the body annotates, in order, with what they were annotated as (for
+        /// `dataclasses`).
+        annotations: Vec<(String, AnnKind)>,
+        /// The hidden local holding the `__class__` cell that `super()` reads, if a method
+        /// uses it.
+        cell: Option<Name>,
+    },
+    /// A class statement of a PyPanther module, as an item the resolve stage evaluates
+    /// (rule classes, their bases and mixins); it never reaches the emitter.
+    ClassDef(Target, Box<ClassDef>),
+    /// In a module of a PyPanther project: the statement that follows was not fully lowered
+    /// (its diagnostic was reported), so the resolve stage must not evaluate it.
+    Unconverted(Span),
+    /// A rule class as the resolve stage settled it: its final members and its method
+    /// resolution order (the classes after it, already built), built at run time.
+    RuleClass {
+        target: Target,
+        /// Unique identity of the class (what `super()` in its methods names).
+        key: String,
+        name: String,
+        /// `__module__`.
+        module: String,
+        mro: Vec<Expr>,
         members: Vec<ClassMember>,
     },
 }
 
-/// A member of a class body.
+/// A class statement of a PyPanther module: bases, decorators and body, in source order.
+#[derive(Clone, Debug)]
+pub struct ClassDef {
+    pub name: String,
+    pub bases: Vec<Expr>,
+    pub decorators: Vec<Expr>,
+    pub body: Vec<ClassItem>,
+    /// Names the body annotates, in order (for `dataclasses`, when the class is built at
+    /// run time).
+    pub annotations: Vec<(String, AnnKind)>,
+    pub span: Span,
+}
+
+/// A statement of a class body.
+#[derive(Clone, Debug)]
+pub enum ClassItem {
+    /// `a = b = value`: the value is evaluated once and bound to each name in turn. A
+    /// later statement of the body that reads one of these names reads the hidden module
+    /// global `__ferrule_class_<Class>_<name>`, which the evaluation also binds.
+    Attr {
+        names: Vec<String>,
+        value: Expr,
+        span: Span,
+    },
+    /// A `def` (plain, `@property`, `@staticmethod` or `@classmethod`): function `function`
+    /// of the module.
+    Method {
+        name: String,
+        kind: MemberKind,
+        function: usize,
+        span: Span,
+    },
+}
+
+/// A member of a rule class ([`Stmt::RuleClass`]).
 #[derive(Clone, Debug)]
 pub struct ClassMember {
     pub name: String,
@@ -172,7 +251,7 @@ pub struct ClassMember {
     pub value: MemberValue,
 }
 
-/// How a class member is exposed (mirrors the runtime's `MemberKind`).
+/// How a member of a rule class is exposed (mirrors the runtime's `rule_class` kinds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MemberKind {
     Method,
@@ -188,6 +267,9 @@ pub enum MemberValue {
     Function(usize),
     Expr(Expr),
 }
+
+/// What a class-body annotation declares.
+pub use ferrule_runtime::class::AnnKind;
 
 /// An `except` clause.
 #[derive(Clone, Debug)]

@@ -18,8 +18,10 @@ struct Cli {
     /// 2.1.0 log on stdout, for code-scanning upload).
     #[arg(long, value_enum, global = true, default_value = "text")]
     format: FormatArg,
-    /// The Python whose environment holds the libraries v1 detections import (as PAT run
-    /// with it would find them); default: the active virtualenv, else `python3` on PATH.
+    /// The Python of the environment PAT or `pypanther` runs in: where the libraries v1
+    /// detections import are found (as PAT run with it finds them) and the installed
+    /// `pypanther` a PyPanther project uses; default: the active virtualenv, else `python3`
+    /// on PATH.
     #[arg(long, global = true, value_name = "PATH")]
     python: Option<PathBuf>,
     #[command(subcommand)]
@@ -59,6 +61,11 @@ enum Cmd {
         /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
+    },
+    /// List every rule a PyPanther project registers, with its final metadata and where
+    /// each value was set (`--format json` for JSON).
+    Rules {
+        repo: PathBuf,
     },
     /// Compile REPO to Rust, build it with cargo (in $FERRULE_TEST_DIR, default a
     /// directory under the system temp dir) and run every unit test.
@@ -128,6 +135,7 @@ fn main() -> ExitCode {
         FormatArg::Sarif => Format::Sarif,
     };
     let mut opts = Options::new(format);
+    opts.python = cli.python;
     let result = match cli.command {
         Cmd::Build {
             repo,
@@ -146,7 +154,12 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Cmd::Check { repo, input: i } => driver::check(&repo, input(i), &opts),
+        Cmd::Check { repo, input: i } => {
+            driver::check(&repo, input(i), &opts)
+        }
+        Cmd::Rules { repo } => {
+            driver::rules(&repo, &opts)
+        }
         Cmd::Test {
             repo,
             jsonl,

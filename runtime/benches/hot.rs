@@ -174,6 +174,7 @@ static RULE: DetectionDef = DetectionDef {
     patch: no_patch,
     unpatch: no_unpatch,
     tests: TESTS,
+    state_modules: &[],
 };
 
 // ---------------------------------------------------------------------------------------

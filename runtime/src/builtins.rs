@@ -1021,6 +1021,14 @@ pub fn abs(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             .ok_or_else(|| unsupported("ints beyond 64 bits")),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Object(_) if args[0].downcast::<crate::class::Instance>().is_some() => {
+            crate::class::unary("__abs__", &args[0]).unwrap_or_else(|| {
+                Err(PyErr::type_error(format!(
+                    "bad operand type for abs(): '{}'",
+                    args[0].type_name()
+                )))
+            })
+        }
         Value::Object(_) => match crate::decimal::as_decimal(&args[0]) {
             Some(d) => d.abs_op().map(Value::from),
             None => Err(unsupported("abs() of objects")),
@@ -1221,7 +1229,7 @@ pub fn hasattr(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let name = args[1]
         .as_str()
         .ok_or_else(|| PyErr::type_error("attribute name must be string"))?;
-    Ok(Value::Bool(ops::hasattr(&args[0], name)))
+    Ok(Value::Bool(ops::hasattr(&args[0], name)?))
 }
 
 /// `reversed(seq)`: a lazy iterator; over a list it walks indices from the end as
@@ -1449,6 +1457,11 @@ fn check_frozenset(v: &Value) -> bool {
 fn check_object(_: &Value) -> bool {
     true
 }
+/// Whether `v` is a class object (`isinstance(v, type)`).
+pub fn is_type(v: &Value) -> bool {
+    check_type(v)
+}
+
 fn check_type(v: &Value) -> bool {
     // Every class object ferrule models is an instance of `type`.
     v.downcast::<TypeObject>().is_some()
@@ -1544,7 +1557,12 @@ pub fn type_object(name: &str) -> Option<Value> {
         "tuple" => ("tuple", check_tuple, tuple, Some(tuple_attr)),
         "bytes" => ("bytes", check_bytes, bytes_, Some(bytes_attr)),
         "frozenset" => ("frozenset", check_frozenset, frozenset, None),
-        "object" => ("object", check_object, object_, None),
+        "object" => (
+            "object",
+            check_object,
+            object_,
+            Some(crate::class::object_attr),
+        ),
         "type" => ("type", check_type, type_, None),
         _ => return None,
     };
@@ -1649,8 +1667,9 @@ pub fn callable(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         Value::Object(o) => {
             if check_type(v) || v.downcast::<crate::mock::MagicMock>().is_some() {
                 true
-            } else if v.downcast::<crate::class::Instance>().is_some() {
-                ops::hasattr(v, "__call__")
+            } else if let Some(inst) = v.downcast::<crate::class::Instance>() {
+                // CPython asks the type, not the instance (no `__getattr__`).
+                inst.cls().user_hook("__call__").is_some()
             } else if o.is_iterator()
                 || v.downcast::<crate::value::ModuleObject>().is_some()
                 || v.downcast::<ObjectInstance>().is_some()
@@ -1770,11 +1789,8 @@ fn subclass_of(a: &Value, b: &Value) -> PyResult<bool> {
     if let (Some(ea), Some(eb)) = (exc(a), exc(b)) {
         return Ok(ea.is_subclass_of(&eb));
     }
-    if let Some(c) = a.downcast::<crate::class::ClassObj>() {
-        return match &c.base {
-            Some(base) => subclass_of(base, b),
-            None => Ok(false),
-        };
+    if let Some(r) = crate::class::issubclass(a, b) {
+        return Ok(r);
     }
     if a.downcast::<TypeObject>().is_some() && b.downcast::<crate::class::ClassObj>().is_some() {
         return Ok(false);
@@ -1895,6 +1911,12 @@ pub fn type_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                     if let Some(inst) = v.downcast::<crate::class::Instance>() {
                         return Ok(inst.class.clone());
                     }
+                    if let Some(e) = v.downcast::<crate::exc::ExcInstance>() {
+                        return Ok(Value::object(crate::exc::ExcClassObj(e.err.ty.clone())));
+                    }
+                    if let Some(t) = crate::class::builtin_type_of(v) {
+                        return Ok(t);
+                    }
                     return Err(unsupported(&format!(
                         "type() of a '{}' object",
                         v.type_name()
@@ -1986,11 +2008,13 @@ refused_at_run_time! {
     locals => "locals()",
     vars => "vars()",
     dir => "dir()",
-    classmethod => "classmethod() outside a class body",
-    staticmethod => "staticmethod() outside a class body",
-    property => "property() outside a class body",
-    super_ => "super() outside a method",
 }
+
+/// The class builtins (`runtime/src/class.rs`), callable by their builtin names.
+pub use crate::class::{
+    classmethod_new as classmethod, property_new as property, staticmethod_new as staticmethod,
+    super_builtin as super_,
+};
 
 /// Builtins that do I/O or run code: the compiler refuses them (F007) with the reason, and
 /// these bodies are never reached from generated code.
@@ -2182,6 +2206,9 @@ pub fn builtin_exception(name: &str) -> Option<ExcKind> {
         .find(|k| k.name() == name)
 }
 
+/// The builtin constants other than `None`/`True`/`False` (keywords) that `lookup` gives.
+pub const BUILTIN_CONSTANTS: &[&str] = &["__debug__", "NotImplemented"];
+
 /// The table entry of builtin `name`.
 pub fn def(name: &str) -> Option<&'static BuiltinDef> {
     BUILTINS.iter().find(|d| d.name == name)
@@ -2192,6 +2219,9 @@ pub fn def(name: &str) -> Option<&'static BuiltinDef> {
 pub fn lookup(name: &str) -> Option<Value> {
     if name == "__debug__" {
         return Some(Value::Bool(true));
+    }
+    if name == "NotImplemented" {
+        return Some(crate::class::not_implemented());
     }
     let d = def(name)?;
     match d.kind {

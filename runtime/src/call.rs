@@ -1,12 +1,11 @@
 //! Support for generated code: argument binding, locals, iteration, literals, exceptions
 //! as values, and the control-flow signal of `try` bodies.
 
-use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::err::{ExcClass, ExcKind, ExcType, PyErr, PyResult};
-use crate::value::{Dict, Key, Kwargs, PyObject, Set, Value};
+use crate::err::{ExcKind, ExcType, PyErr, PyResult};
+use crate::value::{Dict, Key, Kwargs, Set, Value};
 
 /// How a `try` body (compiled to a closure) ended.
 pub enum Flow {
@@ -14,6 +13,58 @@ pub enum Flow {
     Return(Value),
     Break,
     Continue,
+}
+
+/// A string literal of compiled code as a `Value`: built on first use in a thread, then
+/// shared, as CPython keeps a code object's constants, instead of a new allocation per
+/// evaluation. Sharing is not observable: strings are immutable and `is` compares them by
+/// value (`Value::is`).
+pub fn lit(s: &'static str) -> Value {
+    thread_local! {
+        static LITS: RefCell<std::collections::HashMap<(usize, usize), Value, AddrHash>> =
+            const { RefCell::new(std::collections::HashMap::with_hasher(AddrHash)) };
+    }
+    // The literal's address and length identify it (equal literals may share storage).
+    let key = (s.as_ptr() as usize, s.len());
+    LITS.with(|m| {
+        if let Some(v) = m.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = Value::from(s);
+        m.borrow_mut().insert(key, v.clone());
+        v
+    })
+}
+
+/// Hashes `lit`'s keys (two machine words) with a multiply-rotate step: the keys are
+/// addresses in the binary, not input data, so no protection against collisions is needed.
+#[derive(Clone, Copy, Default)]
+struct AddrHash;
+
+impl std::hash::BuildHasher for AddrHash {
+    type Hasher = AddrHasher;
+    fn build_hasher(&self) -> AddrHasher {
+        AddrHasher(0)
+    }
+}
+
+struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A compiled function's signature.
@@ -38,6 +89,10 @@ pub fn bind(
     defaults: &[Option<Value>],
 ) -> PyResult<Vec<Value>> {
     let np = sig.n_positional;
+    // A positional call of exactly the parameters binds them as given (the common case).
+    if args.len() == np && kwargs.is_empty() && !sig.varargs && !sig.varkw && sig.n_kwonly == 0 {
+        return Ok(args.to_vec());
+    }
     let mut slots: Vec<Option<Value>> = vec![None; np];
     let mut extra_pos = Vec::new();
     for (i, a) in args.iter().enumerate() {
@@ -201,7 +256,8 @@ pub enum PyIter {
     Dict(Rc<RefCell<Dict>>, Vec<Value>, usize, usize),
     Set(Rc<RefCell<Set>>, Vec<Value>, usize, usize),
     Items(std::vec::IntoIter<Value>),
-    /// An iterator object (`map`, a generator, `iter(x)`), advanced one item at a time.
+    /// An iterator object (`map`, a generator, `iter(x)`, what a user class's `__iter__`
+    /// returned), advanced one item at a time: the loop body runs between two steps.
     Lazy(Value),
 }
 
@@ -219,7 +275,15 @@ impl PyIter {
                 let n = items.len();
                 PyIter::Set(s.clone(), items, 0, n)
             }
-            Value::Object(o) if o.is_iterator() => PyIter::Lazy(v.clone()),
+            // `iter(x)` first (a user `__iter__`, even on an object that is its own
+            // iterator), as CPython's `for` does.
+            Value::Object(o) => match o.iterator() {
+                Some(it) => PyIter::Lazy(it?),
+                None if o.is_iterator() && v.downcast::<crate::class::Instance>().is_none() => {
+                    PyIter::Lazy(v.clone())
+                }
+                None => PyIter::Items(crate::ops::iter(v)?.into_iter()),
+            },
             other => PyIter::Items(crate::ops::iter(other)?.into_iter()),
         })
     }
@@ -406,8 +470,7 @@ pub fn del_cell(c: &Cell, name: &str, free: bool) -> PyResult<()> {
 
 /// The items of an iterator, consuming at most `max` of them (unpacking stops one item
 /// past the targets, as CPython's `unpack_iterable` does).
-fn take_items(v: &Value, max: Option<usize>) -> PyResult<Vec<Value>> {
-    let mut it = PyIter::new(v)?;
+fn take_items(mut it: PyIter, max: Option<usize>) -> PyResult<Vec<Value>> {
     let mut out = Vec::new();
     while max.is_none_or(|m| out.len() < m) {
         match it.next()? {
@@ -424,8 +487,8 @@ pub fn unpack_star(v: &Value, before: usize, after: usize) -> PyResult<Vec<Value
         Value::Tuple(t) => t.to_vec(),
         Value::List(l) => l.borrow().clone(),
         other => match PyIter::new(other) {
-            Ok(_) => take_items(other, None)?,
-            Err(e) if e.matches(ExcKind::TypeError) => {
+            Ok(it) => take_items(it, None)?,
+            Err(e) if !e.is_refusal() && is_not_iterable(&e, other) => {
                 return Err(PyErr::type_error(format!(
                     "cannot unpack non-iterable {} object",
                     other.type_name()
@@ -450,8 +513,8 @@ pub fn unpack_star(v: &Value, before: usize, after: usize) -> PyResult<Vec<Value
 /// `[*a, b]`, `(*a,)`, `{*a}`: the items `*a` spreads.
 pub fn star_items(v: &Value) -> PyResult<Vec<Value>> {
     match PyIter::new(v) {
-        Ok(_) => take_items(v, None),
-        Err(e) if e.matches(ExcKind::TypeError) => Err(PyErr::type_error(format!(
+        Ok(it) => take_items(it, None),
+        Err(e) if !e.is_refusal() && is_not_iterable(&e, v) => Err(PyErr::type_error(format!(
             "Value after * must be an iterable, not {}",
             v.type_name()
         ))),
@@ -505,8 +568,8 @@ pub fn set_slice_with(obj: &Value, sl: &crate::ops::Slice, value: Value) -> PyRe
             Value::List(v) => v.borrow().clone(),
             Value::Tuple(t) => t.to_vec(),
             other => match PyIter::new(other) {
-                Ok(_) => take_items(other, None)?,
-                Err(e) if e.matches(ExcKind::TypeError) => {
+                Ok(it) => take_items(it, None)?,
+                Err(e) if !e.is_refusal() && is_not_iterable(&e, other) => {
                     return Err(PyErr::type_error("can only assign an iterable"))
                 }
                 Err(e) => return Err(e),
@@ -521,8 +584,8 @@ pub fn set_slice_with(obj: &Value, sl: &crate::ops::Slice, value: Value) -> PyRe
         Value::List(v) => v.borrow().clone(),
         Value::Tuple(t) => t.to_vec(),
         other => match PyIter::new(other) {
-            Ok(_) => take_items(other, None)?,
-            Err(e) if e.matches(ExcKind::TypeError) => {
+            Ok(it) => take_items(it, None)?,
+            Err(e) if !e.is_refusal() && is_not_iterable(&e, other) => {
                 return Err(PyErr::type_error("must assign iterable to extended slice"))
             }
             Err(e) => return Err(e),
@@ -612,13 +675,16 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
                 )),
             }
         }
-        Value::Object(o) if o.has_method("__delitem__") => o
-            .call_method(obj, "__delitem__", std::slice::from_ref(key), &[])
-            .map(|_| ()),
-        Value::Object(_) => Err(crate::ops::unsupported(&format!(
-            "item deletion from a '{}' object",
-            obj.type_name()
-        ))),
+        Value::Object(o) => match o.delitem(key) {
+            Some(r) => r,
+            None if o.has_method("__delitem__") => o
+                .call_method(obj, "__delitem__", std::slice::from_ref(key), &[])
+                .map(|_| ()),
+            None => Err(crate::ops::unsupported(&format!(
+                "item deletion from a '{}' object",
+                obj.type_name()
+            ))),
+        },
         _ => Err(PyErr::type_error(format!(
             "'{}' object doesn't support item deletion",
             obj.type_name()
@@ -629,11 +695,26 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
 /// `a, b = v`.
 pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
     let items = match v {
-        Value::Object(o) if o.is_iterator() => take_items(v, Some(n + 1))?,
+        // An iterator or a user iterable: at most n + 1 items are taken, as CPython does.
+        Value::Object(o) if o.is_iterator() || v.downcast::<crate::class::Instance>().is_some() => {
+            match PyIter::new(v) {
+                Ok(it) => take_items(it, Some(n + 1))?,
+                Err(e) if !e.is_refusal() && is_not_iterable(&e, v) => {
+                    return Err(PyErr::type_error(format!(
+                        "cannot unpack non-iterable {} object",
+                        v.type_name()
+                    )))
+                }
+                Err(e) => return Err(e),
+            }
+        }
         Value::Tuple(t) => t.to_vec(),
         Value::List(l) => l.borrow().clone(),
         other => match crate::ops::iter(other) {
             Ok(items) => items,
+            // Only "not iterable" becomes the unpacking error; what an iterator raised
+            // (and a refusal) propagates.
+            Err(e) if e.is_refusal() || !is_not_iterable(&e, other) => return Err(e),
             Err(_) => {
                 return Err(PyErr::type_error(format!(
                     "cannot unpack non-iterable {} object",
@@ -659,12 +740,20 @@ pub fn unpack(v: &Value, n: usize) -> PyResult<Vec<Value>> {
 
 /// `f(*xs)`.
 pub fn star_args(v: &Value) -> PyResult<Vec<Value>> {
-    crate::ops::iter(v).map_err(|_| {
+    crate::ops::iter(v).map_err(|e| {
+        if e.is_refusal() || !is_not_iterable(&e, v) {
+            return e;
+        }
         PyErr::type_error(format!(
             "Value after * must be an iterable, not {}",
             v.type_name()
         ))
     })
+}
+
+/// Whether `e` is the "not iterable" TypeError `ops::iter` gives for `v` itself.
+fn is_not_iterable(e: &PyErr, v: &Value) -> bool {
+    e.matches(ExcKind::TypeError) && e.str() == crate::ops::not_iterable(v).str()
 }
 
 /// `f(**d)`.
@@ -686,169 +775,15 @@ pub fn builtin(name: &str) -> PyResult<Value> {
         .ok_or_else(|| PyErr::new(ExcKind::NameError, format!("name '{name}' is not defined")))
 }
 
-/// An exception class as a value (`ValueError`, or a class defined by a helper).
-pub struct ExcClassObj(pub ExcType);
-
-impl PyObject for ExcClassObj {
-    fn repr_exact(&self) -> bool {
-        matches!(self.0, ExcType::Builtin(_))
-    }
-
-    fn type_name(&self) -> &str {
-        "type"
-    }
-    fn repr(&self) -> String {
-        match &self.0 {
-            ExcType::Builtin(k) => format!("<class '{}'>", k.name()),
-            ExcType::User(c) => format!("<class '{}'>", c.name),
-        }
-    }
-    fn call(&self, args: &[Value], _kwargs: Kwargs) -> PyResult<Value> {
-        Ok(Value::object(ExcInstance(PyErr::with_args(
-            self.0.clone(),
-            args.to_vec(),
-        ))))
-    }
-    fn instancecheck(&self, value: &Value) -> Option<bool> {
-        Some(crate::class::exc_instance_check(&self.0, value))
-    }
-    fn eq(&self, other: &Value) -> Option<bool> {
-        Some(match other.downcast::<ExcClassObj>() {
-            Some(o) => match (&self.0, &o.0) {
-                (ExcType::Builtin(a), ExcType::Builtin(b)) => a == b,
-                (ExcType::User(a), ExcType::User(b)) => Rc::ptr_eq(a, b),
-                _ => false,
-            },
-            None => false,
-        })
-    }
-    fn hash(&self) -> Option<u64> {
-        Some(match &self.0 {
-            ExcType::Builtin(k) => *k as u64,
-            ExcType::User(c) => Rc::as_ptr(c) as usize as u64,
-        })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// A raised exception as a value (`except E as e`).
-pub struct ExcInstance(pub PyErr);
-
-impl PyObject for ExcInstance {
-    fn type_name(&self) -> &str {
-        self.0.ty.name()
-    }
-    fn repr(&self) -> String {
-        self.0.repr()
-    }
-    fn str(&self) -> String {
-        self.0.str()
-    }
-    fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
-        match name {
-            "args" => Ok(Value::tuple(self.0.args.clone())),
-            _ => Err(PyErr::attribute_error(format!(
-                "'{}' object has no attribute '{}'",
-                self.0.ty.name(),
-                name
-            ))),
-        }
-    }
-    fn hash(&self) -> Option<u64> {
-        Some(self as *const ExcInstance as usize as u64)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// The value of a builtin exception class.
-pub fn builtin_exc(kind: ExcKind) -> Value {
-    Value::object(ExcClassObj(ExcType::Builtin(kind)))
-}
-
-fn exc_type_of(v: &Value) -> Option<ExcType> {
-    if let Some(t) = crate::class::exc_type(v) {
-        return Some(t);
-    }
-    if let Some(c) = v.downcast::<crate::stdlib::ExcClassObject>() {
-        return Some(ExcType::Builtin(c.0));
-    }
-    v.downcast::<ExcClassObj>().map(|c| c.0.clone())
-}
-
-/// Whether `except cls` catches `err` (`cls` may be a tuple of classes).
-pub fn exc_matches(err: &PyErr, cls: &Value) -> PyResult<bool> {
-    if let Value::Tuple(items) = cls {
-        for c in items.iter() {
-            if exc_matches(err, c)? {
-                return Ok(true);
-            }
-        }
-        return Ok(false);
-    }
-    match exc_type_of(cls) {
-        Some(t) => Ok(err.ty.is_subclass_of(&t)),
-        None => Err(PyErr::type_error(
-            "catching classes that do not inherit from BaseException is not allowed",
-        )),
-    }
-}
-
-/// The exception object bound by `except … as e`.
-pub fn exc_value(err: &PyErr) -> Value {
-    if let Some(inst) = &err.instance {
-        return inst.clone();
-    }
-    Value::object(ExcInstance(err.clone()))
-}
-
-/// `raise v`: an exception instance, or a class (instantiated without arguments).
-pub fn raise(v: &Value) -> PyErr {
-    if let Some(inst) = v.downcast::<ExcInstance>() {
-        return inst.0.clone();
-    }
-    if let Some(inst) = v.downcast::<crate::class::Instance>() {
-        if let Some(e) = inst.to_err(v) {
-            return e;
-        }
-    }
-    if crate::class::exc_type(v).is_some() {
-        return match crate::class::instantiate(v, &[], &[]) {
-            Ok(inst) => raise(&inst),
-            Err(e) => e,
-        };
-    }
-    if let Some(t) = exc_type_of(v) {
-        return PyErr::with_args(t, Vec::new());
-    }
-    PyErr::type_error("exceptions must derive from BaseException")
-}
-
-/// `class Name(Base): pass` for an exception class.
-pub fn new_exc_class(name: &str, base: &Value) -> PyResult<Value> {
-    let Some(bt) = exc_type_of(base) else {
-        return Err(crate::ops::unsupported(
-            "classes that do not derive from an exception class",
-        ));
-    };
-    let (builtin_base, user_base) = match bt {
-        ExcType::Builtin(k) => (k, None),
-        ExcType::User(c) => (c.builtin_base, Some(c)),
-    };
-    Ok(Value::object(ExcClassObj(ExcType::User(Rc::new(
-        ExcClass {
-            name: name.to_string(),
-            builtin_base,
-            user_base,
-        },
-    )))))
-}
+pub use crate::exc::{
+    builtin_exc, exc_matches, exc_value, raise, ExcClassObj, ExcInstance, Handling,
+};
 
 /// `obj.name = value`.
 pub fn setattr(obj: &Value, name: &str, value: Value) -> PyResult<()> {
+    if crate::purity::active() {
+        return Err(crate::purity::refusal());
+    }
     match obj {
         Value::Object(o) => o.setattr(name, value),
         _ => Err(PyErr::attribute_error(format!(
@@ -859,25 +794,11 @@ pub fn setattr(obj: &Value, name: &str, value: Value) -> PyResult<()> {
     }
 }
 
-/// `del obj.name`.
+/// `del obj.name`: a user instance's own `__delattr__`, property deleter or dict entry;
+/// other objects' attribute deletion is not modelled (refused).
 pub fn delattr(obj: &Value, name: &str) -> PyResult<()> {
-    if let Some(inst) = obj.downcast::<crate::class::Instance>() {
-        if inst.dict.borrow_mut().shift_remove(name).is_some() {
-            return Ok(());
-        }
-        return Err(crate::ops::unsupported(
-            "deleting an attribute that is not in the instance's own dict",
-        ));
+    if crate::purity::active() {
+        return Err(crate::purity::refusal());
     }
-    match obj {
-        Value::Object(_) => Err(crate::ops::unsupported(&format!(
-            "deleting an attribute of a '{}' object",
-            obj.type_name()
-        ))),
-        _ => Err(PyErr::attribute_error(format!(
-            "'{}' object has no attribute '{}'",
-            obj.type_name(),
-            name
-        ))),
-    }
+    crate::ops::delattr(obj, name)
 }

@@ -1051,8 +1051,7 @@ impl PyObject for Decimal {
             Value::Float(f) if f.is_nan() => Some(false),
             // Operands whose exact comparison ferrule refuses cannot be equal (their
             // magnitudes differ by more than the shift limit).
-            _ => self
-                .cmp_value(other)
+            _ => crate::err::probe(|| self.cmp_value(other))
                 .map(|r| r.map(|o| o == Ordering::Equal).unwrap_or(false)),
         }
     }

@@ -112,6 +112,9 @@ pub struct DetectionDef {
     /// Restores what `patch` replaced.
     pub unpatch: fn(&str, Option<Value>),
     pub tests: &'static [TestDef],
+    /// The modules (and `panther_detection_helpers.caching` for the caching store) whose
+    /// state this detection can observe: a refusal leaves it unknown (see `runner`).
+    pub state_modules: &'static [&'static str],
 }
 
 impl DetectionDef {
@@ -148,11 +151,13 @@ thread_local! {
         name: "FunctionReturnTypeError".into(),
         builtin_base: ExcKind::Exception,
         user_base: Some(crate::event::panther_error_class()),
+        class: std::rc::Weak::new(),
     });
     static UNKNOWN_DESTINATION_ERROR: Rc<ExcClass> = Rc::new(ExcClass {
         name: "UnknownDestinationError".into(),
         builtin_base: ExcKind::Exception,
         user_base: Some(crate::event::panther_error_class()),
+        class: std::rc::Weak::new(),
     });
 }
 
@@ -206,6 +211,9 @@ pub struct DetectionResult {
     /// The JSON text panther_core serialises.
     pub alert_context: Aux<String>,
     pub unique: Aux<String>,
+    /// Set when ferrule refused an operation of this run: every other field is then
+    /// meaningless (CPython would have carried on from the refused operation).
+    pub refusal: Option<PyErr>,
 }
 
 impl DetectionResult {
@@ -269,6 +277,14 @@ fn aux<T>(
             exception: None,
         };
     };
+    // After a refusal nothing else runs: the run is refused as a whole.
+    if crate::err::refused() {
+        return Aux {
+            defined: true,
+            output: None,
+            exception: None,
+        };
+    }
     match get(f) {
         Ok(v) => Aux {
             defined: true,
@@ -400,6 +416,18 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
         };
         return crate::recursion::at_base(base, || run(def, event, batch_mode));
     }
+    crate::err::take_refusal();
+    let r = run_functions(def, event, batch_mode);
+    match crate::err::take_refusal() {
+        Some(e) => DetectionResult {
+            refusal: Some(e),
+            ..DetectionResult::default()
+        },
+        None => r,
+    }
+}
+
+fn run_functions(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResult {
     let mut r = DetectionResult::default();
     let (name, alert_value) = match def.kind {
         Kind::Policy => ("policy", false),
@@ -424,8 +452,8 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
     }
     r.trigger_alert = r.detection_output == Some(alert_value);
     // panther_core's unit-test runs call every auxiliary function; pypanther's `Rule.run`
-    // returns as soon as no alert is due.
-    if (batch_mode || def.is_pypanther()) && !r.trigger_alert {
+    // returns as soon as no alert is due. A refusal ends the run.
+    if (batch_mode || def.is_pypanther()) && !r.trigger_alert || crate::err::refused() {
         return r;
     }
     let b = batch_mode;

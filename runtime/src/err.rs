@@ -109,14 +109,18 @@ impl ExcKind {
     }
 }
 
-/// A user-defined exception class (from a helper module): its name and its bases.
+/// A user-defined exception class: its name, the most derived built-in exception class in
+/// its MRO, and the class object (for `issubclass` between user classes).
 #[derive(Debug)]
 pub struct ExcClass {
     pub name: String,
-    /// The built-in class it ultimately derives from.
+    /// The most derived built-in exception class among its bases (its layout).
     pub builtin_base: ExcKind,
-    /// The user-defined base, if the direct base is itself user-defined.
+    /// For classes the runtime defines natively (`PantherError`): the parent class.
     pub user_base: Option<Rc<ExcClass>>,
+    /// For classes defined by Python code: the class object (`crate::class::ClassObj`),
+    /// whose MRO decides `issubclass`.
+    pub class: std::rc::Weak<crate::class::ClassObj>,
 }
 
 /// The class of a raised exception.
@@ -141,6 +145,9 @@ impl ExcType {
             (ExcType::User(a), ExcType::Builtin(b)) => a.builtin_base.is_subclass_of(*b),
             (ExcType::Builtin(_), ExcType::User(_)) => false,
             (ExcType::User(a), ExcType::User(b)) => {
+                if let (Some(x), Some(y)) = (a.class.upgrade(), b.class.upgrade()) {
+                    return x.is_subclass_of(&y);
+                }
                 let mut cur = Some(a.clone());
                 while let Some(c) = cur {
                     if Rc::ptr_eq(&c, b) {
@@ -166,6 +173,8 @@ pub struct PyErr {
     /// The instance of a helper-defined exception class that was raised (so that
     /// `except E as e` sees its attributes).
     pub instance: Option<Value>,
+    /// Set on a refusal (see [`refusal`]): no `except` clause matches it.
+    pub refusal: bool,
 }
 
 impl PyErr {
@@ -176,6 +185,7 @@ impl PyErr {
             args: vec![Value::str(msg.into())],
             message: None,
             instance: None,
+            refusal: false,
         }
     }
 
@@ -186,7 +196,13 @@ impl PyErr {
             args,
             message: None,
             instance: None,
+            refusal: false,
         }
+    }
+
+    /// Whether this is ferrule's refusal rather than a Python exception.
+    pub fn is_refusal(&self) -> bool {
+        self.refusal
     }
 
     pub fn type_error(msg: impl Into<String>) -> PyErr {
@@ -217,23 +233,44 @@ impl PyErr {
         }
     }
 
-    /// Whether an `except` clause naming `kind` catches this exception.
+    /// Whether an `except` clause naming `kind` catches this exception (never a refusal).
     pub fn matches(&self, kind: ExcKind) -> bool {
+        if self.refusal {
+            return false;
+        }
         match &self.ty {
             ExcType::Builtin(k) => k.is_subclass_of(kind),
             ExcType::User(c) => c.builtin_base.is_subclass_of(kind),
         }
     }
 
-    /// `str(exc)`.
+    /// The built-in exception class whose layout the exception has.
+    pub fn base_kind(&self) -> ExcKind {
+        match &self.ty {
+            ExcType::Builtin(k) => *k,
+            ExcType::User(c) => c.builtin_base,
+        }
+    }
+
+    /// `str(exc)`: a user class's `__str__` when it has one.
     pub fn str(&self) -> String {
+        if let Some(v) = &self.instance {
+            if v.downcast::<crate::class::Instance>().is_some() {
+                return crate::fmt::str(v);
+            }
+        }
+        self.args_str()
+    }
+
+    /// `BaseException.__str__` (`KeyError.__str__` for key errors) of the exception's args.
+    pub fn args_str(&self) -> String {
         if let Some(m) = &self.message {
             return m.clone();
         }
         match self.args.len() {
             0 => String::new(),
             1 => {
-                if matches!(self.ty, ExcType::Builtin(ExcKind::KeyError)) {
+                if self.base_kind() == ExcKind::KeyError {
                     crate::fmt::repr(&self.args[0])
                 } else {
                     crate::fmt::str(&self.args[0])
@@ -243,8 +280,18 @@ impl PyErr {
         }
     }
 
-    /// `repr(exc)`, e.g. `KeyError('x')` or `ValueError('a', 1)`.
+    /// `repr(exc)`: a user class's `__repr__` when it has one.
     pub fn repr(&self) -> String {
+        if let Some(v) = &self.instance {
+            if v.downcast::<crate::class::Instance>().is_some() {
+                return crate::fmt::repr(v);
+            }
+        }
+        self.args_repr()
+    }
+
+    /// `BaseException.__repr__`, e.g. `KeyError('x')` or `ValueError('a', 1)`.
+    pub fn args_repr(&self) -> String {
         // Exceptions such as UnicodeEncodeError keep their constructor arguments in `args`;
         // their repr shows those, not the message.
         if let (Some(m), 0 | 1) = (&self.message, self.args.len()) {
@@ -270,4 +317,81 @@ impl fmt::Display for PyErr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.type_and_message())
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Refusals
+// ---------------------------------------------------------------------------------------
+
+thread_local! {
+    /// The first refusal made since the last [`take_refusal`].
+    static REFUSED: std::cell::RefCell<Option<PyErr>> = const { std::cell::RefCell::new(None) };
+    /// Inside [`probe`]: refusals are made but not recorded.
+    static PROBING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, a computation of the runtime's own that may make a refusal it then handles
+/// itself (a `Decimal` comparison whose refusal means "not equal"): such a refusal is not
+/// recorded. `f` must not run Python code.
+pub fn probe<T>(f: impl FnOnce() -> T) -> T {
+    PROBING.with(|p| p.set(p.get() + 1));
+    let out = f();
+    PROBING.with(|p| p.set(p.get() - 1));
+    out
+}
+
+/// ferrule's refusal: "the runtime cannot reproduce what CPython does here". It renders as
+/// `NotImplementedError: ferrule runtime: …`, but it is not a Python exception: no `except`
+/// clause matches it (typed, bare, tuples, user classes), and `finally`, `with` and every
+/// runtime path that handles exceptions let it through.
+///
+/// A refusal is also recorded in a thread-local flag the moment it is made, so that an
+/// evaluation that somehow carried on after it (a runtime helper that turned an error into
+/// a default, a hook whose error an infallible protocol cannot return) still ends as a
+/// refusal: the runner checks the flag after every detection function.
+pub fn refusal(message: String) -> PyErr {
+    let e = PyErr {
+        ty: ExcType::Builtin(ExcKind::NotImplementedError),
+        args: vec![Value::str(message)],
+        message: None,
+        instance: None,
+        refusal: true,
+    };
+    if PROBING.with(|p| p.get()) == 0 {
+        note_refusal(&e);
+    }
+    e
+}
+
+/// Records `e` as this evaluation's refusal unless one is recorded already.
+pub fn note_refusal(e: &PyErr) {
+    REFUSED.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.is_none() {
+            *r = Some(e.clone());
+        }
+    });
+}
+
+/// Turns an error that cannot propagate (raised inside a protocol ferrule evaluates
+/// infallibly, such as a user `__eq__` during a dict lookup) into a recorded refusal.
+pub fn refuse_unpropagated(e: &PyErr, context: &str) {
+    if e.is_refusal() {
+        note_refusal(e);
+    } else {
+        let _ = refusal(format!(
+            "ferrule runtime: an exception ({}) raised by {context} is not supported",
+            e.type_and_message()
+        ));
+    }
+}
+
+/// Whether a refusal was recorded since the last [`take_refusal`].
+pub fn refused() -> bool {
+    REFUSED.with(|r| r.borrow().is_some())
+}
+
+/// The refusal recorded since the last call, clearing it.
+pub fn take_refusal() -> Option<PyErr> {
+    REFUSED.with(|r| r.borrow_mut().take())
 }

@@ -884,6 +884,7 @@ thread_local! {
         name: "PantherError".into(),
         builtin_base: ExcKind::Exception,
         user_base: None,
+        class: std::rc::Weak::new(),
     });
 }
 
@@ -899,6 +900,7 @@ pub fn panther_error(message: &str, args: Vec<Value>) -> PyErr {
         args,
         message: Some(message.to_string()),
         instance: None,
+        refusal: false,
     }
 }
 

@@ -62,16 +62,18 @@ pub fn check_order(v: &Value) -> PyResult<()> {
     }
 }
 
-/// `repr(x)`, or `unsupported` when it would show a set in an unknown order.
+/// `repr(x)`, or `unsupported` when it would show a set in an unknown order; the exception
+/// a user `__repr__` raised.
 pub fn repr_checked(v: &Value) -> PyResult<String> {
     check_order(v)?;
-    Ok(repr(v))
+    crate::class::capture(|| repr(v))
 }
 
-/// `str(x)`, or `unsupported` when it would show a set in an unknown order.
+/// `str(x)`, or `unsupported` when it would show a set in an unknown order; the exception
+/// a user `__str__`/`__repr__` raised.
 pub fn str_checked(v: &Value) -> PyResult<String> {
     check_order(v)?;
-    Ok(str(v))
+    crate::class::capture(|| str(v))
 }
 
 /// `repr(x)`.

@@ -112,7 +112,14 @@ pub fn is_iterator(v: &Value) -> bool {
 
 /// `iter(v)`: `v` itself for an iterator, else a fresh iterator over it.
 pub fn iter(v: &Value) -> PyResult<Value> {
-    if is_iterator(v) {
+    // A user class's `__iter__` (or `__getitem__`) decides, even on an iterator; one with
+    // only `__next__` is not iterable.
+    if let Value::Object(o) = v {
+        if let Some(it) = o.iterator() {
+            return it;
+        }
+    }
+    if is_iterator(v) && v.downcast::<crate::class::Instance>().is_none() {
         return Ok(v.clone());
     }
     let name = match v {

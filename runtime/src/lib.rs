@@ -10,11 +10,13 @@ pub mod builtins;
 pub mod caching;
 pub mod call;
 pub mod class;
+pub mod dataclass;
 pub mod datamodel;
 pub mod decimal;
 pub mod detection;
 pub mod err;
 pub mod event;
+pub mod exc;
 pub mod fmt;
 pub mod imports;
 pub mod iter;
@@ -27,6 +29,7 @@ pub mod purity;
 pub mod pyhash;
 pub mod pyset;
 pub mod recursion;
+pub mod rule_class;
 pub mod runner;
 pub mod stdlib;
 pub mod unicode;
@@ -34,3 +37,6 @@ pub mod value;
 
 pub use err::{ExcKind, PyErr, PyResult};
 pub use value::{Key, Kwargs, NativeFn, Value};
+
+/// The global allocator of a generated crate's binary (set in its `main.rs`).
+pub use mimalloc::MiMalloc as Allocator;

@@ -1267,7 +1267,7 @@ fn str_method_impl(
             "join" => {
                 let p = bind(name, args, kwargs, &["iterable"], 1, false)?;
                 let items = ops::iter(p[0].as_ref().unwrap_or(&Value::None)).map_err(|e| {
-                    if e.matches(ExcKind::NotImplementedError) {
+                    if e.is_refusal() || !e.matches(ExcKind::TypeError) {
                         e
                     } else {
                         PyErr::type_error("can only join an iterable")

@@ -76,6 +76,9 @@ impl Namespace {
         // rule's own method or constant patches the rule object), saved as its own entry.
         if let Some((object, attribute)) = name.split_once('.') {
             let target = self.member_target(object)?;
+            if let Some(dict) = crate::rule_class::instance_dict(&target) {
+                return Ok(dict.borrow_mut().insert(attribute.to_string(), v));
+            }
             let instance = target
                 .downcast::<crate::class::Instance>()
                 .ok_or_else(|| crate::ops::unsupported("a mock of this object's attribute"))?;
@@ -108,8 +111,12 @@ impl Namespace {
             let Ok(target) = self.member_target(object) else {
                 return;
             };
-            if let Some(instance) = target.downcast::<crate::class::Instance>() {
-                let mut dict = instance.dict.borrow_mut();
+            let dict = match crate::rule_class::instance_dict(&target) {
+                Some(d) => Some(d),
+                None => target.downcast::<crate::class::Instance>().map(|i| &i.dict),
+            };
+            if let Some(dict) = dict {
+                let mut dict = dict.borrow_mut();
                 match old {
                     Some(v) => {
                         dict.insert(attribute.to_string(), v);

@@ -37,6 +37,8 @@ pub fn truthy(v: &Value) -> PyResult<bool> {
         Value::Set(s) => !s.borrow().is_empty(),
         Value::FrozenSet(s) => !s.is_empty(),
         Value::Func(_) => true,
+        // A user class decides with `__bool__` before `__len__`.
+        Value::Object(o) if o.as_any().is::<crate::class::Instance>() => o.truthy()?,
         Value::Object(o) => match o.len() {
             Some(n) => n? != 0,
             None => o.truthy()?,
@@ -44,9 +46,28 @@ pub fn truthy(v: &Value) -> PyResult<bool> {
     })
 }
 
-/// `a == b`.
+fn is_instance(v: &Value) -> bool {
+    v.downcast::<crate::class::Instance>().is_some()
+}
+
+/// `a == b` where a user `__eq__` may raise: its exception, not a refusal.
+pub fn eq_checked(a: &Value, b: &Value) -> PyResult<bool> {
+    if is_instance(a) || is_instance(b) {
+        return crate::class::rich_compare(CmpOp::Eq, a, b).and_then(|r| truthy(&r));
+    }
+    crate::class::capture(|| eq(a, b))
+}
+
+/// `a == b`. User `__eq__` hooks run here too; an exception they raise cannot propagate
+/// from this infallible form (see `class::capture`, `eq_checked`).
 pub fn eq(a: &Value, b: &Value) -> bool {
     use Value::*;
+    if is_instance(b) && !is_instance(a) {
+        return match b {
+            Object(o) => o.eq(a).unwrap_or(false),
+            _ => false,
+        };
+    }
     match (a, b) {
         (None, None) => true,
         (Bool(x), Bool(y)) => x == y,
@@ -133,21 +154,37 @@ pub fn call(f: &Value, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
 }
 
-/// An error for an operation that ferrule's runtime does not implement yet. Generated code
-/// never reaches it for supported input: the compiler rejects what the runtime lacks.
+/// The refusal of an operation whose CPython result ferrule's runtime cannot reproduce (see
+/// [`crate::err::refusal`]: it can be neither caught nor suppressed).
 pub fn unsupported(what: &str) -> PyErr {
-    PyErr::new(
-        ExcKind::NotImplementedError,
-        format!("ferrule runtime: {what} is not supported"),
-    )
+    crate::err::refusal(format!("ferrule runtime: {what} is not supported"))
 }
 
-/// `a <op> b` for the comparison operators (`in`/`is` included).
+/// `a <op> b` as a value: what a user comparison hook returned, else a bool.
+pub fn compare_value(op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+    if matches!(
+        op,
+        CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
+    ) && (is_instance(a) || is_instance(b))
+    {
+        return crate::class::rich_compare(op, a, b);
+    }
+    compare(op, a, b).map(Value::Bool)
+}
+
+/// `a <op> b` for the comparison operators (`in`/`is` included), as a condition.
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
     crate::recursion::native()?;
+    if matches!(
+        op,
+        CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
+    ) && (is_instance(a) || is_instance(b))
+    {
+        return crate::class::rich_compare(op, a, b).and_then(|r| truthy(&r));
+    }
     match op {
-        CmpOp::Eq => Ok(eq(a, b)),
-        CmpOp::Ne => Ok(!eq(a, b)),
+        CmpOp::Eq => eq_checked(a, b),
+        CmpOp::Ne => eq_checked(a, b).map(|r| !r),
         CmpOp::Is => Ok(a.is(b)),
         CmpOp::IsNot => Ok(!a.is(b)),
         CmpOp::In => contains(b, a),
@@ -324,6 +361,15 @@ fn lt_of_reflected(obj: &Value, other: &Value) -> Option<PyResult<bool>> {
 }
 
 fn order(op: Ord4, a: &Value, b: &Value) -> PyResult<bool> {
+    if is_instance(a) || is_instance(b) {
+        let cmp = match op {
+            Ord4::Lt => CmpOp::Lt,
+            Ord4::Le => CmpOp::Le,
+            Ord4::Gt => CmpOp::Gt,
+            Ord4::Ge => CmpOp::Ge,
+        };
+        return crate::class::rich_compare(cmp, a, b).and_then(|r| truthy(&r));
+    }
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         return Ok(cmp_num(x, y).is_some_and(|o| op.test(o)));
     }
@@ -411,21 +457,21 @@ pub fn contains(container: &Value, item: &Value) -> PyResult<bool> {
         },
         Value::List(l) => {
             let items = l.borrow().clone();
-            Ok(items.iter().any(|x| x.is(item) || eq(x, item)))
+            seq_contains(&items, item)
         }
-        Value::Tuple(t) => Ok(t.iter().any(|x| x.is(item) || eq(x, item))),
+        Value::Tuple(t) => seq_contains(t, item),
         Value::Dict(d) => {
             // Only sets look a set up as a frozenset; dicts refuse it as unhashable.
             let k = Key::new(item.clone())?;
-            Ok(d.borrow().contains_key(&k))
+            crate::class::capture(|| d.borrow().contains_key(&k))
         }
         Value::Set(s) => {
             let k = lookup_key(item)?;
-            Ok(s.borrow().contains(&k))
+            crate::class::capture(|| s.borrow().contains(&k))
         }
         Value::FrozenSet(s) => {
             let k = lookup_key(item)?;
-            Ok(s.contains(&k))
+            crate::class::capture(|| s.contains(&k))
         }
         Value::Object(o) => {
             if let Some(r) = o.contains(item) {
@@ -444,6 +490,17 @@ pub fn contains(container: &Value, item: &Value) -> PyResult<bool> {
             container.type_name()
         ))),
     }
+}
+
+/// `item in seq` for a list or tuple: identity, then `==` element by element (stopping at
+/// the first match, and at the first exception a user `__eq__` raises).
+fn seq_contains(items: &[Value], item: &Value) -> PyResult<bool> {
+    for x in items {
+        if x.is(item) || eq_checked(x, item)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The first index of `needle` in `hay` at or after `from`.
@@ -840,6 +897,11 @@ fn object_binop(op: BinOp, a: &Value, b: &Value) -> Option<PyResult<Value>> {
 }
 
 fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value> {
+    if is_instance(a) || is_instance(b) {
+        if let Some(r) = crate::class::binop(op, a, b, inplace) {
+            return r;
+        }
+    }
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         let bools = Some((matches!(a, Value::Bool(_)), matches!(b, Value::Bool(_))));
         if let Some(v) = num_binop(op, x, y, bools)? {
@@ -1015,6 +1077,9 @@ pub fn binop(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
 
 /// `a <op>= b`: in place for lists (`+=` extends), sets and dicts (`|=`), else `binop`.
 pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
+    if is_instance(a) || is_instance(b) {
+        return binop_impl(op, a, b, true);
+    }
     match (op, a) {
         (BinOp::Add, Value::List(l)) => {
             let items = iter(b)?;
@@ -1084,6 +1149,9 @@ pub fn neg(v: &Value) -> PyResult<Value> {
             .map(Value::Int)
             .ok_or_else(|| overflow("unary -")),
         Value::Float(f) => Ok(Value::Float(-f)),
+        Value::Object(_) if is_instance(v) => {
+            crate::class::unary("__neg__", v).unwrap_or_else(|| Err(unary_error("-", v)))
+        }
         Value::Object(_) => match crate::decimal::as_decimal(v) {
             Some(d) => d.neg_op().map(Value::from),
             None => Err(unsupported("unary - on objects")),
@@ -1097,6 +1165,9 @@ pub fn pos(v: &Value) -> PyResult<Value> {
     match v {
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Int(_) | Value::Float(_) => Ok(v.clone()),
+        Value::Object(_) if is_instance(v) => {
+            crate::class::unary("__pos__", v).unwrap_or_else(|| Err(unary_error("+", v)))
+        }
         Value::Object(_) => match crate::decimal::as_decimal(v) {
             Some(d) => d.pos_op().map(Value::from),
             None => Err(unsupported("unary + on objects")),
@@ -1110,6 +1181,9 @@ pub fn invert(v: &Value) -> PyResult<Value> {
     match v {
         Value::Bool(b) => Ok(Value::Int(!(*b as i64))),
         Value::Int(i) => Ok(Value::Int(!i)),
+        Value::Object(_) if is_instance(v) => {
+            crate::class::unary("__invert__", v).unwrap_or_else(|| Err(unary_error("~", v)))
+        }
         Value::Object(_) if crate::decimal::as_decimal(v).is_some() => Err(unary_error("~", v)),
         Value::Object(_) => Err(unsupported("unary ~ on objects")),
         _ => Err(unary_error("~", v)),
@@ -1295,7 +1369,8 @@ pub fn getitem(obj: &Value, key: &Value) -> PyResult<Value> {
         }
         Value::Dict(d) => {
             let k = Key::new(key.clone())?;
-            let found = d.borrow().get(&k).cloned();
+            // A user `__eq__`/`__hash__` may raise during the lookup.
+            let found = crate::class::capture(|| d.borrow().get(&k).cloned())?;
             match found {
                 Some(v) => Ok(v),
                 // `defaultdict.__missing__`.
@@ -1338,15 +1413,39 @@ pub fn setitem(obj: &Value, key: &Value, value: Value) -> PyResult<()> {
         }
         Value::Dict(d) => {
             let k = Key::new(key.clone())?;
-            d.borrow_mut().insert(k, value);
-            Ok(())
+            crate::class::capture(|| {
+                d.borrow_mut().insert(k, value);
+            })
         }
         Value::Object(o) if o.has_method("__setitem__") => o
             .call_method(obj, "__setitem__", &[key.clone(), value], &[])
             .map(|_| ()),
+        Value::Object(o) => match o.setitem(key, value) {
+            Some(r) => r,
+            None => Err(PyErr::type_error(format!(
+                "'{}' object does not support item assignment",
+                obj.type_name()
+            ))),
+        },
         _ => Err(PyErr::type_error(format!(
             "'{}' object does not support item assignment",
             obj.type_name()
+        ))),
+    }
+}
+
+/// `del obj.name`.
+pub fn delattr(obj: &Value, name: &str) -> PyResult<()> {
+    match obj {
+        Value::Object(o) if obj.downcast::<crate::class::Instance>().is_some() => o.delattr(name),
+        Value::Object(_) => Err(unsupported(&format!(
+            "deleting an attribute of a '{}' object",
+            obj.type_name()
+        ))),
+        _ => Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            obj.type_name(),
+            name
         ))),
     }
 }
@@ -1445,11 +1544,18 @@ pub fn getattr(obj: &Value, name: &str) -> PyResult<Value> {
     }
 }
 
-/// `hasattr(obj, name)`.
-pub fn hasattr(obj: &Value, name: &str) -> bool {
-    match obj {
-        Value::Object(o) => o.has_method(name) || o.getattr(obj, name).is_ok(),
-        _ => getattr(obj, name).is_ok(),
+/// `hasattr(obj, name)`: only an AttributeError means "no"; any other exception
+/// propagates, as in CPython.
+pub fn hasattr(obj: &Value, name: &str) -> PyResult<bool> {
+    if let Value::Object(o) = obj {
+        if o.has_method(name) {
+            return Ok(true);
+        }
+    }
+    match getattr(obj, name) {
+        Ok(_) => Ok(true),
+        Err(e) if e.matches(ExcKind::AttributeError) => Ok(false),
+        Err(e) => Err(e),
     }
 }
 

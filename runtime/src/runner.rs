@@ -425,6 +425,38 @@ fn build_event(
     })
 }
 
+thread_local! {
+    /// Module states left unknown by a refused test: module → the refused test.
+    static UNKNOWN_STATE: std::cell::RefCell<std::collections::BTreeMap<&'static str, String>> =
+        const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// The refusal of a test that can observe a module state an earlier refusal left unknown
+/// (CPython would have carried on from the refused operation, perhaps changing it).
+fn unknown_state_refusal(def: &DetectionDef) -> Option<PyErr> {
+    UNKNOWN_STATE.with(|u| {
+        let u = u.borrow();
+        def.state_modules.iter().find_map(|m| {
+            u.get(m).map(|by| {
+                crate::ops::unsupported(&format!(
+                    "the state of `{m}` after the refusal in {by} (a test observing it)"
+                ))
+            })
+        })
+    })
+}
+
+/// Records that a refused test left the state of `def`'s modules unknown.
+fn mark_state_unknown(def: &DetectionDef, test: &str) {
+    UNKNOWN_STATE.with(|u| {
+        let mut u = u.borrow_mut();
+        for m in def.state_modules {
+            u.entry(m)
+                .or_insert_with(|| format!("test '{}' of {}", test, def.id));
+        }
+    });
+}
+
 /// Runs one unit test (tests of `def` before it must have run already, in this thread).
 fn run_test(
     def: &DetectionDef,
@@ -486,9 +518,21 @@ fn run_test(
             }
         }
     }
-    let result = detection::run(def, &event, false);
+    let result = match unknown_state_refusal(def) {
+        Some(e) => {
+            crate::err::take_refusal();
+            DetectionResult {
+                refusal: Some(e),
+                ..DetectionResult::default()
+            }
+        }
+        None => detection::run(def, &event, false),
+    };
     for (n, old) in saved.into_iter().rev() {
         (def.unpatch)(n, old);
+    }
+    if result.refusal.is_some() {
+        mark_state_unknown(def, test.name);
     }
     fill_record(&mut rec, def, test, &result);
     rec
@@ -500,6 +544,12 @@ fn fill_record(
     test: &crate::detection::TestDef,
     result: &DetectionResult,
 ) {
+    if let Some(e) = &result.refusal {
+        // A refused test: only the refusal is known.
+        rec.error = Some(fmt_exc(e));
+        rec.passed = false;
+        return;
+    }
     rec.result = result.detection_output;
     rec.error = result.detection_exception.as_ref().map(fmt_exc);
     if let Some(v) = &result.detection_value {
@@ -1258,6 +1308,23 @@ fn measure(pairs: usize, min_seconds: f64, min_reps: usize, mut pass: impl FnMut
     Value::dict(d)
 }
 
+/// One pass of `Detection.run(batch_mode=True)` over every pair. A function of its own (never
+/// inlined) so that callgrind counts its instructions apart: scripts/bench-callgrind.sh.
+#[inline(never)]
+fn bench_pass_full(pairs: &[(&DetectionDef, Value)]) {
+    for (def, ev) in pairs {
+        std::hint::black_box(detection::run(def, ev, true));
+    }
+}
+
+/// One pass of the bare `rule()`/`policy()` call over every pair (see `bench_pass_full`).
+#[inline(never)]
+fn bench_pass_rule_only(pairs: &[(&DetectionDef, Value)]) {
+    for (def, ev) in pairs {
+        let _ = std::hint::black_box((def.matcher)(std::slice::from_ref(ev), &[]));
+    }
+}
+
 /// `--bench SECONDS`: the throughput of the compiled detections, measured as
 /// `oracle/bench_v1.py` measures CPython's. Every detection (or those in `ids`) is loaded;
 /// each unit test without Mocks gives one (detection, event) pair whose event is built once,
@@ -1275,6 +1342,7 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
     let loaded: Vec<Result<(), PyErr>> = selected.iter().map(|d| (d.init)()).collect();
     let mut skipped: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
     let mut pairs: Vec<(&DetectionDef, Value)> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     let mut benched: Vec<&str> = Vec::new();
     for (def, load) in selected.iter().zip(&loaded) {
         if load.is_err() {
@@ -1288,7 +1356,10 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
                 continue;
             }
             match build_event(def, t, &models) {
-                Ok(ev) => pairs.push((def, ev)),
+                Ok(ev) => {
+                    pairs.push((def, ev));
+                    names.push(t.name);
+                }
                 Err(_) => {
                     *skipped
                         .entry("test events that cannot be built")
@@ -1298,8 +1369,16 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
         }
     }
     let mut outcomes: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
-    for (def, ev) in &pairs {
+    // Each pair's outcome, so that a baseline can be compared pair by pair.
+    let mut per_pair: Vec<Value> = Vec::new();
+    for ((def, ev), name) in pairs.iter().zip(&names) {
         let r = detection::run(def, ev, true);
+        per_pair.push(Value::list(vec![
+            Value::str(def.id),
+            Value::str(*name),
+            Value::Bool(r.trigger_alert),
+            Value::Bool(r.detection_exception.is_some()),
+        ]));
         *outcomes
             .entry(format!("pairs_{}", def.kind.as_str()))
             .or_default() += 1;
@@ -1311,16 +1390,8 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
         }
     }
     let n = pairs.len();
-    let full = measure(n, min_seconds, 5, || {
-        for (def, ev) in &pairs {
-            std::hint::black_box(detection::run(def, ev, true));
-        }
-    });
-    let rule_only = measure(n, min_seconds, 5, || {
-        for (def, ev) in &pairs {
-            let _ = std::hint::black_box((def.matcher)(std::slice::from_ref(ev), &[]));
-        }
-    });
+    let full = measure(n, min_seconds, 5, || bench_pass_full(&pairs));
+    let rule_only = measure(n, min_seconds, 5, || bench_pass_rule_only(&pairs));
     let mut d = Dict::new();
     let mut put = |k: &str, v: Value| {
         d.insert(Key::from_str(k), v);
@@ -1343,5 +1414,6 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
         "detections",
         Value::list(benched.iter().map(|id| Value::str(*id)).collect()),
     );
+    put("per_pair", Value::list(per_pair));
     json_dumps(&Value::dict(d), true, None).unwrap_or_default()
 }

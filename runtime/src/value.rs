@@ -146,6 +146,15 @@ pub trait PyObject: Any {
         )))
     }
 
+    /// `del x.name`.
+    fn delattr(&self, name: &str) -> PyResult<()> {
+        Err(PyErr::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            self.type_name(),
+            name
+        )))
+    }
+
     /// `isinstance(value, x)` when `x` is a class-like object; `None` if it is not one.
     fn instancecheck(&self, value: &Value) -> Option<bool> {
         let _ = value;
@@ -215,6 +224,20 @@ pub trait PyObject: Any {
     }
     fn contains(&self, item: &Value) -> Option<PyResult<bool>> {
         let _ = item;
+        None
+    }
+    /// `x[key] = value` / `del x[key]`; `None` when the object does not support it.
+    fn setitem(&self, key: &Value, value: Value) -> Option<PyResult<()>> {
+        let _ = (key, value);
+        None
+    }
+    fn delitem(&self, key: &Value) -> Option<PyResult<()>> {
+        let _ = key;
+        None
+    }
+
+    /// `iter(x)` for objects iterated lazily (user classes): the iterator object.
+    fn iterator(&self) -> Option<PyResult<Value>> {
         None
     }
 
@@ -354,7 +377,7 @@ impl Value {
         }))
     }
 
-    /// A function compiled from Python: it may do anything.
+    /// A function compiled from Python: it may do anything, and binds as a method.
     pub fn py_func(name: &str, f: NativeFn) -> Value {
         Value::Func(Rc::new(Function {
             name: name.into(),
@@ -377,6 +400,7 @@ impl Value {
         }))
     }
 
+    /// A function of the runtime that captures state.
     pub fn closure(name: &str, f: impl Fn(&[Value], Kwargs) -> PyResult<Value> + 'static) -> Value {
         Value::Func(Rc::new(Function {
             name: name.into(),
@@ -542,6 +566,20 @@ fn check_hashable(v: &Value) -> PyResult<()> {
             .unwrap_or_default()
             .iter()
             .try_for_each(check_hashable),
+        Value::Object(o) if o.as_any().is::<crate::class::Instance>() => {
+            // A user `__hash__` runs here, where its exception can propagate.
+            let inst = o
+                .as_any()
+                .downcast_ref::<crate::class::Instance>()
+                .expect("checked");
+            match inst.hash_res()? {
+                Some(_) => Ok(()),
+                None => Err(PyErr::type_error(format!(
+                    "unhashable type: '{}'",
+                    o.type_name()
+                ))),
+            }
+        }
         Value::Object(o) => {
             if o.hash().is_some() {
                 Ok(())
@@ -562,68 +600,20 @@ impl Hash for Key {
     }
 }
 
+/// A key hashes as CPython hashes it (`pyhash`), so that values CPython may compare (a user
+/// `__eq__` can make an object equal to a string) meet in the same bucket: every pair of
+/// equal values has equal CPython hashes.
 fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
-    match v {
-        Value::None => 0u8.hash(state),
-        Value::Bool(b) => (*b as i64).hash(state),
-        Value::Int(i) => i.hash(state),
-        Value::Float(f) => {
-            // Integral floats hash like the equal int, as in CPython.
-            if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(f)
-            {
-                (*f as i64).hash(state)
-            } else {
-                f.to_bits().hash(state)
-            }
-        }
-        Value::Str(s) => s.hash(state),
-        Value::Bytes(b) => b.hash(state),
-        Value::Tuple(items) => hash_items(items, state),
-        // A namedtuple is the same key as the equal tuple.
-        Value::Object(o) if o.as_tuple().is_some() => {
-            hash_items(o.as_tuple().unwrap_or_default(), state)
-        }
-        Value::FrozenSet(s) => {
-            // Order-independent: the sum of the element hashes.
-            let mut acc: u64 = 0;
-            for k in s.iter() {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                k.hash(&mut h);
-                acc = acc.wrapping_add(h.finish());
-            }
-            acc.hash(state)
-        }
-        Value::Func(f) => (Rc::as_ptr(f) as *const u8 as usize).hash(state),
-        Value::Object(o) => match o.as_any().downcast_ref::<crate::decimal::Decimal>() {
-            // A Decimal is the same key as an equal int or float, so it hashes as they do.
-            Some(d) => match d.as_i64() {
-                Some(i) => i.hash(state),
-                None => {
-                    let f = d.to_f64();
-                    if crate::ops::eq(v, &Value::Float(f)) {
-                        hash_value(&Value::Float(f), state)
-                    } else {
-                        d.py_hash().hash(state)
-                    }
-                }
-            },
-            None => o.hash().unwrap_or(0).hash(state),
-        },
-        Value::List(_) | Value::Dict(_) | Value::Set(_) => 0u8.hash(state),
-    }
-}
-
-fn hash_items<H: Hasher>(items: &[Value], state: &mut H) {
-    items.len().hash(state);
-    for it in items {
-        hash_value(it, state);
-    }
+    crate::pyhash::hash(v).value.hash(state)
 }
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        // Keys are hashable, so equality cannot raise.
-        crate::ops::eq(&self.0, &other.0)
+        // Identity first, as CPython's dict and set lookups do. A user `__eq__` that raises
+        // here is reported through `class::capture` (or refused).
+        // `self` is the probe and `other` the stored key (hashbrown's order); CPython asks
+        // the stored key first.
+        self.0.is(&other.0) || crate::ops::eq(&other.0, &self.0)
     }
 }
 impl Eq for Key {}

@@ -103,6 +103,7 @@ static DEF: DetectionDef = DetectionDef {
     patch,
     unpatch,
     tests: &TESTS,
+    state_modules: &[],
 };
 
 static DETECTIONS: [&DetectionDef; 1] = [&DEF];

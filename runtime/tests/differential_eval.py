@@ -45,6 +45,53 @@ try:
 except ImportError:
     HAVE_PAT = False
 
+
+
+class K:
+    """The user class of the `user_class` family (runtime/tests/differential/classes.rs)."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __eq__(self, o):
+        return self.v == (o.v if isinstance(o, K) else o)
+
+    def __hash__(self):
+        return hash(self.v)
+
+    def __lt__(self, o):
+        return self.v < (o.v if isinstance(o, K) else o)
+
+    def __le__(self, o):
+        return self.v <= (o.v if isinstance(o, K) else o)
+
+    def __repr__(self):
+        return "K(" + repr(self.v) + ")"
+
+    def __add__(self, o):
+        return K(self.v + (o.v if isinstance(o, K) else o))
+
+    def __radd__(self, o):
+        return K(o + self.v)
+
+    def __len__(self):
+        return len(self.v)
+
+    def __contains__(self, x):
+        return x in self.v
+
+    def __getitem__(self, i):
+        return self.v[i]
+
+    def __iter__(self):
+        return iter(self.v)
+
+    def __format__(self, spec):
+        return format(self.v, spec)
+
+
+G["K"] = K
+
 I64 = range(-(2**63), 2**63)
 
 

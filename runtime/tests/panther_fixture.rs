@@ -109,6 +109,7 @@ const fn rule(
         patch: no_patch,
         unpatch: no_unpatch,
         tests,
+        state_modules: &[],
     }
 }
 
@@ -466,6 +467,7 @@ fn re_rule(a: &[Value], _k: Kwargs) -> PyResult<Value> {
                 name: "SystemExit".into(),
                 builtin_base: ExcKind::BaseException,
                 user_base: None,
+                class: std::rc::Weak::new(),
             });
             Err(PyErr::with_args(ExcType::User(cls), vec![Value::Int(3)]))
         }

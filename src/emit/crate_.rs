@@ -43,7 +43,7 @@ fn render_here(program: &Program) -> BTreeMap<String, String> {
             let rust_name = module_rust_name(program, name);
             let extra = match module.kind {
                 ModuleKind::Detection => match det_index.get(name.as_str()) {
-                    Some(&i) => detection_items(&program.detections[i], module, i),
+                    Some(&i) => detection_items(program, &program.detections[i], module, i),
                     None => return None,
                 },
                 ModuleKind::DataModel => match dm_of.get(name.as_str()) {
@@ -140,6 +140,10 @@ fn render_here(program: &Program) -> BTreeMap<String, String> {
     let main = quote! {
         //! Runs every unit test of the compiled detections (`--jsonl FILE`, `--id ID`), or
         //! measures their throughput (`--bench SECONDS`).
+
+        #[global_allocator]
+        static ALLOCATOR: ferrule_runtime::Allocator = ferrule_runtime::Allocator;
+
         fn main() {
             std::process::exit(ferrule_runtime::runner::main(&ferrule_generated::REGISTRY));
         }
@@ -328,7 +332,7 @@ fn defines(module: &Module, name: &str) -> Option<usize> {
     })
 }
 
-fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream {
+fn detection_items(program: &Program, d: &Detection, module: &Module, index: usize) -> TokenStream {
     let matcher = if d.kind == DetectionKind::Policy {
         "policy"
     } else {
@@ -411,6 +415,10 @@ fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream 
     let enabled = d.enabled;
     let create_alert = d.create_alert;
     let idx = Literal::usize_unsuffixed(index);
+    let state: Vec<Literal> = crate::emit::state::state_modules(program, d)
+        .iter()
+        .map(|m| Literal::string(m))
+        .collect();
     let test_fns: Vec<TokenStream> = d
         .tests
         .iter()
@@ -445,6 +453,7 @@ fn detection_items(d: &Detection, module: &Module, index: usize) -> TokenStream 
             patch,
             unpatch,
             tests: &[#(#tests),*],
+            state_modules: &[#(#state),*],
         };
 
         #[cfg(test)]

@@ -4,3 +4,4 @@
 pub mod crate_;
 pub mod pypanther;
 pub mod rust;
+pub mod state;

@@ -184,9 +184,10 @@ struct Fx<'a> {
     try_depth: usize,
     /// Whether a loop encloses the statement inside the innermost `try` closure.
     loop_in_closure: bool,
-    /// The variables holding the exceptions of enclosing `except` clauses (for bare
-    /// `raise`).
-    current_exc: Vec<Ident>,
+    /// The namespaces of the class bodies being emitted, innermost last.
+    class_ns: Vec<Ident>,
+    /// The module's `__name__` (a class's `__module__`).
+    mod_name: String,
     counter: usize,
     is_module_body: bool,
 }
@@ -328,23 +329,25 @@ impl<'a> Fx<'a> {
                     quote! { return Ok(#v); }
                 }
             }
-            Stmt::Raise(e, _) => match e {
-                Some(e) => {
+            Stmt::Raise(e, cause, _) => match (e, cause) {
+                (Some(e), None) => {
                     let v = self.expr(e);
-                    quote! { return Err(rt::call::raise(&#v)); }
+                    quote! { return Err(rt::exc::raise_stmt(&#v, None)); }
                 }
-                None => match self.current_exc.last() {
-                    Some(var) => quote! { return Err(#var.clone()); },
-                    None => {
-                        quote! { return Err(rt::PyErr::new(rt::ExcKind::RuntimeError, "No active exception to reraise")); }
-                    }
-                },
+                (Some(e), Some(c)) => {
+                    let v = self.expr(e);
+                    let c = self.expr(c);
+                    quote! { { let __exc: Value = #v; let __cause: Value = #c; return Err(rt::exc::raise_stmt(&__exc, Some(&__cause))); } }
+                }
+                (None, _) => quote! { return Err(rt::exc::reraise()); },
             },
             Stmt::Try {
                 body,
                 handlers,
                 orelse,
-            } => self.try_stmt(body, handlers, orelse),
+                finalbody,
+            } => self.try_stmt(body, handlers, orelse, finalbody),
+            Stmt::With { items, body } => self.with_stmt(items, body),
             Stmt::Match(subject, cases) => {
                 let subj = self.expr(subject);
                 let mut chain = TokenStream::new();
@@ -381,16 +384,83 @@ impl<'a> Fx<'a> {
             Stmt::Class {
                 target,
                 name,
-                base,
+                qualname,
+                decorators,
+                bases,
+                keywords,
+                body,
+                annotations,
+                cell,
+            } => {
+                let mut steps = TokenStream::new();
+                let mut decs = Vec::new();
+                for d in decorators {
+                    let v = self.expr(d);
+                    let id = self.fresh("dec");
+                    steps.extend(quote! { let #id: Value = #v; });
+                    decs.push(id);
+                }
+                let bases: Vec<TokenStream> = bases.iter().map(|b| self.expr(b)).collect();
+                let mut kws = TokenStream::new();
+                for (k, v) in keywords {
+                    let k = lit_str(k);
+                    let v = self.expr(v);
+                    kws.extend(quote! { __kws.push((#k.to_string(), #v)); });
+                }
+                let (cell_init, cell_ref) = match cell {
+                    Some(n @ Name::Local(..)) => {
+                        let init =
+                            self.assign(&Target::Name(n.clone()), quote! { __class_cell.clone() });
+                        (
+                            quote! { let __class_cell: Value = rt::class::class_cell(); #init },
+                            quote! { Some(&__class_cell) },
+                        )
+                    }
+                    _ => (quote! {}, quote! { None }),
+                };
+                let ns = self.fresh("ns");
+                self.class_ns.push(ns.clone());
+                let b = self.block(body);
+                self.class_ns.pop();
+                let anns: Vec<TokenStream> = annotations
+                    .iter()
+                    .map(|(n, k)| {
+                        let n = lit_str(n);
+                        let k = format_ident!("{}", format!("{k:?}"));
+                        quote! { (#n.to_string(), rt::class::AnnKind::#k) }
+                    })
+                    .collect();
+                let n = lit_str(name);
+                let q = lit_str(qualname);
+                let module = lit_str(&self.mod_name);
+                let apply: Vec<TokenStream> = decs
+                    .iter()
+                    .rev()
+                    .map(|d| quote! { let __cls = rt::ops::call(&#d, &[__cls], &[])?; })
+                    .collect();
+                let assign = self.assign(target, quote! { __cls });
+                quote! { {
+                    #steps
+                    let __bases: Vec<Value> = vec![#(#bases),*];
+                    let mut __kws: Vec<(String, Value)> = Vec::new();
+                    #kws
+                    #cell_init
+                    let mut #ns = rt::class::new_ns(#module, #q);
+                    #b
+                    let __cls = rt::class::new_class(#n, #q, #module, __bases, __kws, #ns, vec![#(#anns),*], #cell_ref)?;
+                    #(#apply)*
+                    #assign
+                } }
+            }
+            Stmt::RuleClass {
+                target,
+                key,
+                name,
+                module,
+                mro,
                 members,
             } => {
-                let b = match base {
-                    Some(b) => {
-                        let b = self.expr(b);
-                        quote! { Some(&#b) }
-                    }
-                    None => quote! { None },
-                };
+                let mro: Vec<TokenStream> = mro.iter().map(|e| self.expr(e)).collect();
                 let ms: Vec<TokenStream> = members
                     .iter()
                     .map(|m| {
@@ -400,21 +470,32 @@ impl<'a> Fx<'a> {
                             match m.kind {
                                 MemberKind::Method => "Method",
                                 MemberKind::Property => "Property",
-                                MemberKind::StaticMethod | MemberKind::Attribute => "StaticMethod",
+                                MemberKind::StaticMethod => "StaticMethod",
                                 MemberKind::ClassMethod => "ClassMethod",
+                                MemberKind::Attribute => "Attribute",
                             }
                         );
                         let v = match &m.value {
                             MemberValue::Function(idx) => self.function_value(*idx),
                             MemberValue::Expr(e) => self.expr(e),
                         };
-                        quote! { (#n, rt::class::MemberKind::#kind, #v) }
+                        quote! { (#n, rt::rule_class::Kind::#kind, #v) }
                     })
                     .collect();
+                let k = lit_str(key);
                 let n = lit_str(name);
-                let module = lit_str(&self.module.name);
-                let v = quote! { rt::class::new_class(#n, #module, #b, vec![#(#ms),*])? };
+                let module = lit_str(module);
+                let v = quote! {
+                    rt::rule_class::new_class(#k, #n, #module, vec![#(#mro),*], vec![#(#ms),*])?
+                };
                 self.assign(target, v)
+            }
+            // The resolve stage replaces every class item; one left over is refused when it
+            // runs rather than guessed.
+            Stmt::ClassDef(..) | Stmt::Unconverted(_) => {
+                quote! {
+                    return Err(rt::ops::unsupported("a class statement of a PyPanther project"));
+                }
             }
         }
     }
@@ -441,57 +522,26 @@ impl<'a> Fx<'a> {
         }
     }
 
-    fn try_stmt(&mut self, body: &[Stmt], handlers: &[Handler], orelse: &[Stmt]) -> TokenStream {
+    /// A block run as an immediately called closure returning `PyResult<Flow>`: its
+    /// `return`, `break` and `continue` become `Flow` values for the caller to act on.
+    fn closure_block(&mut self, stmts: &[Stmt]) -> TokenStream {
         self.try_depth += 1;
         let saved_loop = std::mem::replace(&mut self.loop_in_closure, false);
-        let b = self.block(body);
+        let b = self.block(stmts);
         self.loop_in_closure = saved_loop;
         self.try_depth -= 1;
-        let err = self.fresh("err");
-        let flow = self.fresh("flow");
-        let mut arms = TokenStream::new();
-        for (i, h) in handlers.iter().enumerate() {
-            let test = if h.types.is_empty() {
-                quote! { true }
-            } else {
-                let tys: Vec<TokenStream> = h.types.iter().map(|t| self.expr(t)).collect();
-                quote! { #(rt::call::exc_matches(&#err, &#tys)?)||* }
-            };
-            let bind = match &h.name {
-                Some(n) => self.assign(
-                    &Target::Name(n.clone()),
-                    quote! { rt::call::exc_value(&#err) },
-                ),
-                None => quote! {},
-            };
-            self.current_exc.push(err.clone());
-            let hb = self.block(&h.body);
-            self.current_exc.pop();
-            // Python unbinds `except … as e` names when the handler ends.
-            let unbind = match &h.name {
-                Some(Name::Local(i, n)) if self.is_cell(*i) => {
-                    let id = local_ident(*i, n);
-                    quote! { *#id.borrow_mut() = None; }
-                }
-                Some(Name::Local(i, n)) => {
-                    let id = local_ident(*i, n);
-                    quote! { #id = None; }
-                }
-                _ => quote! {},
-            };
-            let kw = if i == 0 {
-                quote! { if }
-            } else {
-                quote! { else if }
-            };
-            arms.extend(quote! { #kw #test { #bind #hb #unbind rt::call::Flow::Normal } });
+        quote! {
+            {
+                #[allow(clippy::redundant_closure_call)]
+                let __c: PyResult<rt::call::Flow> = (|| -> PyResult<rt::call::Flow> { #b Ok(rt::call::Flow::Normal) })();
+                __c
+            }
         }
-        let on_err = if handlers.is_empty() {
-            quote! { return Err(#err); }
-        } else {
-            quote! { #arms else { return Err(#err); } }
-        };
-        let o = self.block(orelse);
+    }
+
+    /// Acts on the `PyResult<Flow>` in `r`: continue, return, break, continue the loop, or
+    /// propagate the exception.
+    fn dispatch(&self, r: TokenStream) -> TokenStream {
         let ret = if self.try_depth > 0 {
             quote! { return Ok(rt::call::Flow::Return(__v)); }
         } else if self.is_module_body {
@@ -499,37 +549,211 @@ impl<'a> Fx<'a> {
         } else {
             quote! { return Ok(__v); }
         };
+        let err = quote! { return Err(__e); };
         // A `break`/`continue` leaving the closure continues outward: to the loop around
-        // the `try` if there is one in this frame, or out of an enclosing closure.
+        // the statement if there is one in this frame, or out of an enclosing closure.
         let loop_arms = if self.try_depth > 0 && !self.loop_in_closure {
             quote! {
-                rt::call::Flow::Break => { return Ok(rt::call::Flow::Break); }
-                rt::call::Flow::Continue => { return Ok(rt::call::Flow::Continue); }
+                Ok(rt::call::Flow::Break) => { return Ok(rt::call::Flow::Break); }
+                Ok(rt::call::Flow::Continue) => { return Ok(rt::call::Flow::Continue); }
             }
         } else if self.loop_in_closure {
             quote! {
-                rt::call::Flow::Break => { break; }
-                rt::call::Flow::Continue => { continue; }
+                Ok(rt::call::Flow::Break) => { break; }
+                Ok(rt::call::Flow::Continue) => { continue; }
             }
         } else {
-            quote! { rt::call::Flow::Break | rt::call::Flow::Continue => {} }
+            quote! { Ok(rt::call::Flow::Break | rt::call::Flow::Continue) => {} }
         };
-        let ret_ty = quote! { PyResult<rt::call::Flow> };
         quote! {
-            {
-                #[allow(clippy::redundant_closure_call)]
-                let __r: #ret_ty = (|| -> #ret_ty { #b Ok(rt::call::Flow::Normal) })();
-                let #flow: rt::call::Flow = match __r {
-                    Ok(rt::call::Flow::Normal) => { #o rt::call::Flow::Normal }
-                    Ok(__f) => __f,
-                    Err(#err) => { #on_err }
+            match #r {
+                Ok(rt::call::Flow::Normal) => {}
+                Ok(rt::call::Flow::Return(__v)) => { #ret }
+                #loop_arms
+                Err(__e) => { #err }
+            }
+        }
+    }
+
+    /// `try` with `except` clauses, `else` and `finally`. A refusal skips every clause:
+    /// nothing in Python may observe it.
+    fn try_stmt(
+        &mut self,
+        body: &[Stmt],
+        handlers: &[Handler],
+        orelse: &[Stmt],
+        finalbody: &[Stmt],
+    ) -> TokenStream {
+        let b = self.closure_block(body);
+        let err = self.fresh("err");
+        let selection = if handlers.is_empty() {
+            quote! { Err(#err) }
+        } else {
+            let mut arms = TokenStream::new();
+            for (i, h) in handlers.iter().enumerate() {
+                let test = if h.types.is_empty() {
+                    quote! { true }
+                } else {
+                    let tys: Vec<TokenStream> = h.types.iter().map(|t| self.expr(t)).collect();
+                    quote! { #(rt::call::exc_matches(&#err, &#tys)?)||* }
                 };
-                match #flow {
-                    rt::call::Flow::Normal => {}
-                    rt::call::Flow::Return(__v) => { #ret }
-                    #loop_arms
+                let bind = match &h.name {
+                    Some(n) => self.assign(
+                        &Target::Name(n.clone()),
+                        quote! { rt::call::exc_value(&#err) },
+                    ),
+                    None => quote! {},
+                };
+                let hb = self.closure_block(&h.body);
+                // Python unbinds `except … as e` names when the handler ends.
+                let unbind = match &h.name {
+                    Some(n) => self.unbind(n),
+                    None => quote! {},
+                };
+                let kw = if i == 0 {
+                    quote! { if }
+                } else {
+                    quote! { else if }
+                };
+                arms.extend(quote! {
+                    #kw #test {
+                        #bind
+                        let __hr: PyResult<rt::call::Flow> = {
+                            let __handling = rt::call::Handling::enter(&#err);
+                            #hb
+                        };
+                        #unbind
+                        __hr.map_err(|__x| rt::exc::chain(__x, &#err))
+                    }
+                });
+            }
+            quote! {
+                {
+                    #[allow(clippy::redundant_closure_call)]
+                    let __s: PyResult<rt::call::Flow> = (|| -> PyResult<rt::call::Flow> {
+                        #arms else { Err(#err.clone()) }
+                    })();
+                    __s
                 }
             }
+        };
+        let else_part = if orelse.is_empty() {
+            quote! { Ok(rt::call::Flow::Normal) }
+        } else {
+            self.closure_block(orelse)
+        };
+        let finally_part = if finalbody.is_empty() {
+            quote! {}
+        } else {
+            let f = self.closure_block(finalbody);
+            quote! {
+                let __r: PyResult<rt::call::Flow> = match __r {
+                    Err(__e) if __e.is_refusal() => Err(__e),
+                    __r => {
+                        let __r = match __r {
+                            Err(__e) => Err(rt::exc::caught(__e)),
+                            __ok => __ok,
+                        };
+                        let __f: PyResult<rt::call::Flow> = {
+                            let __handling = rt::call::Handling::enter_pending(&__r);
+                            #f
+                        };
+                        match __f {
+                            Ok(rt::call::Flow::Normal) => __r,
+                            Ok(__flow) => Ok(__flow),
+                            Err(__x) => Err(rt::exc::chain_pending(__x, &__r)),
+                        }
+                    }
+                };
+            }
+        };
+        let dispatch = self.dispatch(quote! { __r });
+        quote! {
+            {
+                let __r: PyResult<rt::call::Flow> = #b;
+                let __r: PyResult<rt::call::Flow> = match __r {
+                    Ok(rt::call::Flow::Normal) => #else_part,
+                    Err(#err) if !#err.is_refusal() => {
+                        let #err = rt::exc::caught(#err);
+                        #selection
+                    }
+                    __other => __other,
+                };
+                #finally_part
+                #dispatch
+            }
+        }
+    }
+
+    /// `with a as x, b: body`: the managers are entered left to right; each `__exit__`
+    /// runs however its block ends (and may suppress an exception), except on a refusal.
+    fn with_stmt(&mut self, items: &[(Expr, Option<Target>)], body: &[Stmt]) -> TokenStream {
+        let Some(((mgr, target), rest)) = items.split_first() else {
+            return self.block(body);
+        };
+        let m = self.expr(mgr);
+        let exit = self.fresh("exit");
+        let val = self.fresh("entered");
+        let assign = match target {
+            Some(t) => self.assign(t, quote! { #val.clone() }),
+            None => quote! {},
+        };
+        // The target's assignment is inside the protected block, as in CPython.
+        let inner = assign;
+        self.try_depth += 1;
+        let saved_loop = std::mem::replace(&mut self.loop_in_closure, false);
+        let nested = if rest.is_empty() {
+            self.block(body)
+        } else {
+            self.with_stmt(rest, body)
+        };
+        self.loop_in_closure = saved_loop;
+        self.try_depth -= 1;
+        let dispatch = self.dispatch(quote! { __r });
+        quote! {
+            {
+                let __mgr: Value = #m;
+                let (#exit, #val) = rt::exc::enter_with(&__mgr)?;
+                #[allow(clippy::redundant_closure_call)]
+                let __r: PyResult<rt::call::Flow> = (|| -> PyResult<rt::call::Flow> { #inner #nested Ok(rt::call::Flow::Normal) })();
+                let __r: PyResult<rt::call::Flow> = match __r {
+                    Err(__e) if __e.is_refusal() => Err(__e),
+                    Err(__e) => {
+                        let __e = rt::exc::caught(__e);
+                        let __handling = rt::call::Handling::enter(&__e);
+                        match rt::exc::exit_with(&#exit, Some(&__e)) {
+                            Ok(true) => Ok(rt::call::Flow::Normal),
+                            Ok(false) => Err(__e),
+                            Err(__x) => Err(rt::exc::chain(__x, &__e)),
+                        }
+                    }
+                    Ok(__flow) => rt::exc::exit_with(&#exit, None).map(|_| __flow),
+                };
+                #dispatch
+            }
+        }
+    }
+
+    /// Unbinds a name (the end of `except … as name`).
+    fn unbind(&mut self, n: &Name) -> TokenStream {
+        match n {
+            Name::Local(i, name) if self.is_cell(*i) => {
+                let id = local_ident(*i, name);
+                quote! { *#id.borrow_mut() = None; }
+            }
+            Name::Local(i, name) => {
+                let id = local_ident(*i, name);
+                quote! { #id = None; }
+            }
+            Name::ClassNs(name, _) => {
+                let ns = self.class_ns.last().cloned();
+                let n = lit_str(name);
+                match ns {
+                    Some(ns) => quote! { #ns.shift_remove(#n); },
+                    None => quote! {},
+                }
+            }
+            _ => quote! {},
         }
     }
 
@@ -553,6 +777,18 @@ impl<'a> Fx<'a> {
             Target::Name(Name::Builtin(n)) => {
                 let nl = lit_str(&format!("name '{n}' is not defined"));
                 quote! { return Err(rt::PyErr::new(rt::ExcKind::NameError, #nl)); }
+            }
+            Target::Name(Name::ClassNs(n, _)) => {
+                // `del x` in a class body removes it from the namespace (CPython's
+                // DELETE_NAME: NameError when the namespace lacks it).
+                let ns = self.class_ns.last().cloned().expect("a class body");
+                let key = lit_str(n);
+                let msg = lit_str(&format!("name '{n}' is not defined"));
+                quote! {
+                    if #ns.shift_remove(#key).is_none() {
+                        return Err(rt::PyErr::new(rt::ExcKind::NameError, #msg));
+                    }
+                }
             }
             Target::Item(obj, key) => {
                 let o = self.expr(obj);
@@ -625,6 +861,11 @@ impl<'a> Fx<'a> {
                 quote! { s(#slot, #v); }
             }
             Target::Name(Name::Builtin(_)) => quote! { let _ = #v; },
+            Target::Name(Name::ClassNs(n, _)) => {
+                let ns = self.class_ns.last().cloned().expect("a class body");
+                let n = lit_str(n);
+                quote! { #ns.insert(#n.to_string(), #v); }
+            }
             Target::Item(obj, key) => {
                 let o = self.expr(obj);
                 let k = self.expr(key);
@@ -691,6 +932,17 @@ impl<'a> Fx<'a> {
                     rt::ops::setitem(&__o, &__k, __new)?;
                 } }
             }
+            Target::Attr(obj, name) => {
+                let o = self.expr(obj);
+                let n = lit_str(name);
+                let v = self.expr(value);
+                quote! { {
+                    let __o: Value = #o;
+                    let __cur = rt::ops::getattr(&__o, #n)?;
+                    let __new = rt::ops::inplace(#op, &__cur, &#v)?;
+                    rt::call::setattr(&__o, #n, __new)?;
+                } }
+            }
             Target::Slice(obj, lo, hi, st) => {
                 let (o, lo, hi, st) = self.slice_parts(obj, lo, hi, st);
                 let v = self.expr(value);
@@ -709,6 +961,12 @@ impl<'a> Fx<'a> {
 
     fn name(&self, n: &Name) -> TokenStream {
         match n {
+            Name::ClassNs(name, fallback) => {
+                let ns = self.class_ns.last().cloned().expect("a class body");
+                let n = lit_str(name);
+                let f = self.name(fallback);
+                quote! { match #ns.get(#n) { Some(__v) => __v.clone(), None => #f } }
+            }
             Name::Local(i, name) => self.read_local(*i, name),
             Name::Global(slot, _) => {
                 let slot = Literal::usize_unsuffixed(*slot);
@@ -922,7 +1180,7 @@ impl<'a> Fx<'a> {
                 }
                 if ops.len() == 1 {
                     let (op, r) = &ops[0];
-                    return quote! { Value::Bool(rt::ops::compare(#op, &#first, &#r)?) };
+                    return quote! { rt::ops::compare_value(#op, &#first, &#r)? };
                 }
                 // a < b < c: each middle operand is evaluated once; stop at the first false.
                 let mut acc = quote! { Value::Bool(true) };
@@ -1452,8 +1710,9 @@ fn const_tokens(c: &Const) -> TokenStream {
             quote! { Value::Float(#l) }
         }
         Const::Str(s) => {
+            // Built once per thread, then shared (a code object's constant).
             let l = lit_str(s);
-            quote! { Value::from(#l) }
+            quote! { rt::call::lit(#l) }
         }
         Const::Bytes(b) => {
             let l = Literal::byte_string(b);
@@ -1482,7 +1741,8 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
         func: f,
         try_depth: 0,
         loop_in_closure: false,
-        current_exc: Vec::new(),
+        class_ns: Vec::new(),
+        mod_name: module_name(module),
         counter: 0,
         is_module_body: false,
     };
@@ -1518,7 +1778,7 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
         quote! { &[#(#defaults),*] }
     };
     let n_posonly = Literal::usize_unsuffixed(p.n_posonly);
-    let fname = lit_str(&f.name);
+    let fname = lit_str(&f.qualname);
     let n_params = names.len();
     let mut decls = TokenStream::new();
     for i in 0..f.locals.len() {
@@ -1571,6 +1831,14 @@ fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
     }
 }
 
+/// The module's `__name__` at run time: a detection module is loaded under its id.
+fn module_name(module: &Module) -> String {
+    match module.name.split_once(':') {
+        Some((_, id)) => id.to_string(),
+        None => module.name.clone(),
+    }
+}
+
 /// Emits the Rust file of one module, formatted.
 pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String {
     let module = &program.modules[name];
@@ -1588,7 +1856,8 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
         func: body_locals,
         try_depth: 0,
         loop_in_closure: false,
-        current_exc: Vec::new(),
+        class_ns: Vec::new(),
+        mod_name: module_name(module),
         counter: 0,
         is_module_body: true,
     };
@@ -1605,6 +1874,51 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
     let functions: Vec<TokenStream> = (0..body_fn)
         .map(|i| emit_function(module, &naming, i))
         .collect();
+    let route_names: Vec<Literal> = module.patch_routes.iter().map(|m| lit_str(m)).collect();
+    let route_idents: Vec<Ident> = module
+        .patch_routes
+        .iter()
+        .map(|m| naming.module_ident(m))
+        .collect();
+    // Mocks named `module::name` patch another module's global (a PyPanther `RuleMock`
+    // patches the module its `RuleTest` was written in).
+    let patch_fns = if module.patch_routes.is_empty() {
+        quote! {
+            /// Replaces a global for a unit-test mock.
+            pub fn patch(name: &str, v: Value) -> PyResult<Option<Value>> {
+                NS.with(|ns| ns.patch(name, v))
+            }
+
+            /// Restores what `patch` replaced.
+            pub fn unpatch(name: &str, old: Option<Value>) {
+                NS.with(|ns| ns.unpatch(name, old))
+            }
+        }
+    } else {
+        quote! {
+            /// Replaces a global for a unit-test mock (`module::name`: that module's global).
+            pub fn patch(name: &str, v: Value) -> PyResult<Option<Value>> {
+                if let Some((m, n)) = name.split_once("::") {
+                    match m {
+                        #(#route_names => return crate::m::#route_idents::patch(n, v),)*
+                        _ => {}
+                    }
+                }
+                NS.with(|ns| ns.patch(name, v))
+            }
+
+            /// Restores what `patch` replaced.
+            pub fn unpatch(name: &str, old: Option<Value>) {
+                if let Some((m, n)) = name.split_once("::") {
+                    match m {
+                        #(#route_names => return crate::m::#route_idents::unpatch(n, old),)*
+                        _ => {}
+                    }
+                }
+                NS.with(|ns| ns.unpatch(name, old))
+            }
+        }
+    };
     let doc = format!(" Generated by ferrule from `{}`. Do not edit.", module.file);
     let tokens = quote! {
         #![doc = #doc]
@@ -1654,15 +1968,7 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
             Value::object(rt::value::ModuleObject { name: #mod_name, attr })
         }
 
-        /// Replaces a global for a unit-test mock.
-        pub fn patch(name: &str, v: Value) -> PyResult<Option<Value>> {
-            NS.with(|ns| ns.patch(name, v))
-        }
-
-        /// Restores what `patch` replaced.
-        pub fn unpatch(name: &str, old: Option<Value>) {
-            NS.with(|ns| ns.unpatch(name, old))
-        }
+        #patch_fns
 
         #[allow(unused_mut, unused_variables, unreachable_code, unused_assignments)]
         fn body() -> PyResult<()> {
@@ -1842,7 +2148,16 @@ fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Exp
                 Stmt::Expr(e) | Stmt::Assign(_, e) | Stmt::AugAssign(_, _, e) => {
                     expr(e, out, false)
                 }
-                Stmt::Return(Some(e)) | Stmt::Raise(Some(e), _) => expr(e, out, false),
+                Stmt::Return(Some(e)) => expr(e, out, false),
+                Stmt::Raise(e, c, _) => {
+                    e.iter().chain(c.iter()).for_each(|e| expr(e, out, false));
+                }
+                Stmt::With { items, body } => {
+                    for (e, _) in items {
+                        expr(e, out, false);
+                    }
+                    stmts(body, out);
+                }
                 Stmt::If(c, a, b) => {
                     expr(c, out, false);
                     stmts(a, out);
@@ -1860,6 +2175,7 @@ fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Exp
                     body,
                     handlers,
                     orelse,
+                    finalbody,
                 } => {
                     stmts(body, out);
                     for h in handlers {
@@ -1867,6 +2183,7 @@ fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Exp
                         stmts(&h.body, out);
                     }
                     stmts(orelse, out);
+                    stmts(finalbody, out);
                 }
                 Stmt::Match(subject, arms) => {
                     expr(subject, out, false);
@@ -1877,15 +2194,19 @@ fn folded_displays<'m>(module: &'m Module, out: &mut Vec<(usize, usize, &'m [Exp
                         stmts(body, out);
                     }
                 }
-                Stmt::Class { base, members, .. } => {
-                    if let Some(b) = base {
-                        expr(b, out, false);
-                    }
-                    for m in members {
-                        if let MemberValue::Expr(e) = &m.value {
-                            expr(e, out, false);
-                        }
-                    }
+                Stmt::Class {
+                    decorators,
+                    bases,
+                    keywords,
+                    body,
+                    ..
+                } => {
+                    decorators
+                        .iter()
+                        .chain(bases.iter())
+                        .chain(keywords.iter().map(|(_, e)| e))
+                        .for_each(|e| expr(e, out, false));
+                    stmts(body, out);
                 }
                 _ => {}
             }

@@ -223,6 +223,8 @@ impl Check {
                     let name = a.asname.as_ref().unwrap_or(&a.name).to_string();
                     let kind = if module == "typing" {
                         Bound::Typing(attr.to_string())
+                    } else if module == "dataclasses" && attr == "InitVar" {
+                        Bound::Typing("InitVar".into())
                     } else {
                         library_kind(&format!("{module}.{attr}"))
                     };
@@ -286,6 +288,9 @@ impl Check {
         if m == "typing" {
             return crate::lower::stdlib::attr_exists(&format!("typing.{attr}"))
                 .then(|| Bound::Typing(attr.to_string()));
+        }
+        if m == "dataclasses" && attr == "InitVar" {
+            return Some(Bound::Typing("InitVar".into()));
         }
         match library_kind(&format!("{m}.{attr}")) {
             Bound::Other => None,
@@ -398,6 +403,8 @@ impl Check {
             | "Sequence" | "Collection" | "ClassVar" | "Final" => args.len() == 1 && all(args),
             "Dict" | "Mapping" | "MutableMapping" | "DefaultDict" => args.len() == 2 && all(args),
             "Union" => !args.is_empty() && all(args),
+            // `dataclasses.InitVar[...]` keeps whatever it is given.
+            "InitVar" => args.iter().all(|a| self.value(a)),
             "Tuple" => match args {
                 [x, ast::Expr::Constant(c)] if matches!(c.value, ast::Constant::Ellipsis) => {
                     self.type_arg(x)

@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use rustpython_parser::ast::{self, Ranged};
 
 use crate::diag::Diagnostic;
-use crate::ir::Program;
+use crate::ir::{Module, Program};
 
 /// Library modules compiled from their installed source, by package.
 pub const SOURCES: &[(&str, &[&str])] = &[(
@@ -39,10 +39,17 @@ const PACKAGES: &[&str] = &[
     "panther_detection_helpers",
 ];
 
+/// Third-party modules the runtime models (by top-level name) beyond [`PACKAGES`]: whether
+/// each is installed decides, as under PAT, whether it shadows a global helper of its name.
+const MODELLED: &[&str] = &["boto3", "dateutil", "panther_core"];
+
 /// Installed packages: name → package directory.
 #[derive(Clone, Debug, Default)]
 pub struct Libraries {
     packages: BTreeMap<String, PathBuf>,
+    /// Which of [`PACKAGES`] and [`MODELLED`] are importable; `None` when that could not be
+    /// asked (no Python to run).
+    installed: Option<BTreeSet<String>>,
     /// The Python of the environment (v1), which also reads data-model JSONPaths.
     python: Option<PathBuf>,
     /// How they were found (for messages): the Python that was asked, or the directory.
@@ -84,20 +91,27 @@ for name in sys.argv[1:]:
     except Exception:
         spec = None
     locs = list(spec.submodule_search_locations or []) if spec else []
-    out[name] = locs[0] if locs else None
+    out[name] = locs[0] if locs else ("" if spec else None)
 print(json.dumps(out))
 "#;
 
 impl Libraries {
     /// The packages installed in `site` (a site-packages directory).
     pub fn from_site_packages(site: &Path) -> Libraries {
-        let packages = PACKAGES
+        let packages: BTreeMap<String, PathBuf> = PACKAGES
             .iter()
             .map(|p| (p.to_string(), site.join(p)))
             .filter(|(_, d)| d.is_dir())
             .collect();
+        let installed = PACKAGES
+            .iter()
+            .chain(MODELLED)
+            .filter(|p| site.join(p).is_dir() || site.join(format!("{p}.py")).is_file())
+            .map(|p| p.to_string())
+            .collect();
         Libraries {
             packages,
+            installed: Some(installed),
             python: None,
             origin: site.display().to_string(),
         }
@@ -109,7 +123,7 @@ impl Libraries {
         let out = Command::new(python)
             .arg("-c")
             .arg(LOCATE)
-            .args(PACKAGES)
+            .args(PACKAGES.iter().chain(MODELLED))
             // Not the repository: a directory there must not shadow an installed package.
             .current_dir(std::env::temp_dir())
             .output()
@@ -124,9 +138,17 @@ impl Libraries {
         let found: BTreeMap<String, Option<String>> = serde_json::from_slice(&out.stdout)
             .map_err(|e| format!("unexpected output from `{}`: {e}", python.display()))?;
         Ok(Libraries {
+            installed: Some(
+                found
+                    .iter()
+                    .filter(|(_, v)| v.is_some())
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+            ),
             packages: found
                 .into_iter()
-                .filter_map(|(k, v)| v.map(|d| (k, PathBuf::from(d))))
+                .filter(|(k, _)| PACKAGES.contains(&k.as_str()))
+                .filter_map(|(k, v)| v.filter(|d| !d.is_empty()).map(|d| (k, PathBuf::from(d))))
                 .collect(),
             python: Some(python.to_path_buf()),
             origin: python.display().to_string(),
@@ -142,11 +164,29 @@ impl Libraries {
             Err(why) => (
                 Libraries {
                     packages: BTreeMap::new(),
+                    installed: None,
                     python: None,
                     origin: python.display().to_string(),
                 },
                 Some(why),
             ),
+        }
+    }
+
+    /// Whether a module of this top-level `name` wins over a global helper of that name
+    /// under PAT (which appends the helpers' directory to `sys.path`): a standard-library
+    /// module, or a third-party module the runtime models that is installed in PAT's
+    /// environment (assumed installed when the environment could not be asked).
+    pub fn shadows_helper(&self, name: &str) -> bool {
+        if crate::source::stdlib_names::is_stdlib(name) {
+            return true;
+        }
+        if !crate::lower::stdlib::module_exists(name) {
+            return false;
+        }
+        match &self.installed {
+            Some(found) => found.contains(name),
+            None => true,
         }
     }
 
@@ -436,6 +476,17 @@ pub fn finish(
     libs: &Libraries,
     usage: &LibraryUse,
 ) {
+    drop_unreached(&mut program.modules, diags, usage);
+    add_data_files(program, libs);
+}
+
+/// Drops the compiled library modules the repository does not reach (from `modules`), with
+/// their diagnostics; returns the names dropped.
+pub fn drop_unreached(
+    modules: &mut BTreeMap<String, Module>,
+    diags: &mut Vec<Diagnostic>,
+    usage: &LibraryUse,
+) -> BTreeSet<String> {
     let reached = usage.reached();
     let dropped: BTreeSet<&String> = usage
         .modules
@@ -443,10 +494,20 @@ pub fn finish(
         .filter(|(n, _)| !reached.contains(*n))
         .map(|(_, f)| f)
         .collect();
-    program
+    let names: BTreeSet<String> = usage
         .modules
-        .retain(|n, _| !usage.modules.contains_key(n) || reached.contains(n));
+        .keys()
+        .filter(|n| !reached.contains(*n))
+        .cloned()
+        .collect();
+    modules.retain(|n, _| !names.contains(n));
     diags.retain(|d| !dropped.contains(&d.span.file));
+    names
+}
+
+/// Adds the data files the runtime's models need for the library modules the program's
+/// modules import (`Module::libraries`).
+pub fn add_data_files(program: &mut Program, libs: &Libraries) {
     let used: BTreeSet<String> = program
         .modules
         .values()
@@ -595,6 +656,26 @@ mod tests {
         .expect("service actions");
         let actions: serde_json::Value = serde_json::from_str(&actions).expect("JSON");
         assert_eq!(actions, eval("policyuniverse")["data"]);
+    }
+
+    /// Every third-party module the runtime models is asked about: a global helper of its
+    /// name is shadowed exactly when it is installed.
+    #[test]
+    fn modelled_third_party_modules_are_located() {
+        for name in PACKAGES.iter().chain(MODELLED) {
+            assert!(crate::lower::stdlib::module_exists(name), "{name}");
+            assert!(!crate::source::stdlib_names::is_stdlib(name), "{name}");
+        }
+        let site = std::env::temp_dir().join(format!("ferrule-libs-{}", std::process::id()));
+        std::fs::create_dir_all(site.join("pycountry")).unwrap();
+        let libs = Libraries::from_site_packages(&site);
+        let _ = std::fs::remove_dir_all(&site);
+        assert!(libs.shadows_helper("pycountry"));
+        assert!(libs.shadows_helper("json"));
+        assert!(!libs.shadows_helper("policyuniverse"));
+        assert!(!libs.shadows_helper("dateutil"));
+        assert!(!libs.shadows_helper("corp_helpers"));
+        assert!(Libraries::default().shadows_helper("dateutil"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod layout;
 pub mod libraries;
 pub mod pypanther;
 pub mod pypanther_dm;
+pub mod pypanther_project;
 pub mod python;
 pub mod stdlib;
 pub mod v1;

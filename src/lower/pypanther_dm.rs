@@ -20,7 +20,7 @@ use crate::lower::python::{lower_module, ImportEnv};
 use crate::source::python::{self, PyFile};
 
 /// The `LogType` members of the package's `log_types.py` (member name → value).
-fn log_type_values(root: &Path, pkg_name: &str) -> BTreeMap<String, String> {
+pub(crate) fn log_type_values(root: &Path, pkg_name: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let rel = format!("{pkg_name}/log_types.py");
     let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {

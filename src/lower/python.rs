@@ -32,7 +32,32 @@ pub fn lower_module(
     kind: ModuleKind,
     env: &ImportEnv,
 ) -> (Module, Vec<Diagnostic>) {
+    lower_module_with(py, name, kind, env, &ProjectLowering::default())
+}
+
+/// How a module of a PyPanther project (or of the `pypanther` package) is lowered beyond
+/// the plain rules of [`lower_module`]: its configuration code is evaluated by the resolve
+/// stage, so class statements stay items and pypanther's API is imported virtually.
+#[derive(Default)]
+pub struct ProjectLowering<'a> {
+    /// Modules the resolve stage models (pypanther's API): `from m import x` binds
+    /// `ModuleRef(m, Some(x))` and `import m` binds `ModuleRef(m, None)`, with no import
+    /// at run time (the resolve stage keeps such statements out of run-time code).
+    pub virtual_modules: Option<&'a BTreeSet<String>>,
+    /// Class statements become [`Stmt::ClassDef`] items (several bases, decorators).
+    pub class_items: bool,
+}
+
+/// [`lower_module`] with the PyPanther project rules of `project`.
+pub fn lower_module_with(
+    py: &PyFile,
+    name: &str,
+    kind: ModuleKind,
+    env: &ImportEnv,
+    project: &ProjectLowering,
+) -> (Module, Vec<Diagnostic>) {
     let mut cx = Cx {
+        project,
         py,
         env,
         globals: Vec::new(),
@@ -41,9 +66,12 @@ pub fn lower_module(
         scopes: Vec::new(),
         imports: Vec::new(),
         libraries: Default::default(),
+        class_stack: Vec::new(),
+        current_fn: Vec::new(),
         class_ctx: None,
         class_names: None,
         class_name_read: false,
+        method_errors: 0,
         module_name: name.to_string(),
         module_kind: kind,
         loop_flags: Vec::new(),
@@ -73,6 +101,7 @@ pub fn lower_module(
     // synthetic function so that the emitter treats both alike.
     functions.push(Function {
         name: "<module>".into(),
+        qualname: "<module>".into(),
         params: Params::default(),
         locals: module_scope.locals,
         body: Vec::new(),
@@ -90,6 +119,7 @@ pub fn lower_module(
         functions,
         imports: cx.imports,
         libraries: cx.libraries,
+        patch_routes: Vec::new(),
     };
     (module, cx.diags)
 }
@@ -108,6 +138,8 @@ struct Scope {
     cells: BTreeSet<usize>,
     /// Names declared `nonlocal`.
     nonlocals: HashSet<String>,
+    /// The function's positional parameters (its first local is the first of them).
+    n_positional: usize,
 }
 
 impl Scope {
@@ -121,6 +153,7 @@ impl Scope {
             captures: Vec::new(),
             cells: BTreeSet::new(),
             nonlocals: HashSet::new(),
+            n_positional: 0,
         }
     }
 
@@ -130,7 +163,7 @@ impl Scope {
     }
 }
 
-/// A name bound in the class body being lowered.
+/// A name bound in the body of a PyPanther class item being lowered.
 enum ClassName {
     /// An attribute, whose value is held in this hidden module global while the class is
     /// built.
@@ -139,9 +172,25 @@ enum ClassName {
     Method,
 }
 
+/// A class body being lowered.
+struct ClassCtx {
+    /// `scopes.len()` while the body's own statements are lowered.
+    depth: usize,
+    /// The comprehension scopes open when the body started (a comprehension inside the
+    /// body does not see the class namespace).
+    comps: usize,
+    /// The names the body binds: they live in the class namespace.
+    bound: HashSet<String>,
+    /// The hidden local of the enclosing scope holding the `__class__` cell, once a method
+    /// needs it.
+    cell: Option<usize>,
+    qualname: String,
+}
+
 struct Cx<'a> {
     py: &'a PyFile,
     env: &'a ImportEnv<'a>,
+    project: &'a ProjectLowering<'a>,
     globals: Vec<String>,
     functions: Vec<Function>,
     diags: Vec<Diagnostic>,
@@ -149,13 +198,20 @@ struct Cx<'a> {
     imports: Vec<String>,
     /// Runtime-provided library modules this module imports.
     libraries: BTreeSet<String>,
-    /// The class whose methods are being lowered (for `super()`).
+    /// The class bodies being lowered, innermost last.
+    class_stack: Vec<ClassCtx>,
+    /// The qualified names of the functions being lowered, innermost last.
+    current_fn: Vec<String>,
+    /// The PyPanther class item whose methods are being lowered (for `super()`).
     class_ctx: Option<Expr>,
-    /// While a class body is lowered: the names it has bound so far, which its own
+    /// While a PyPanther class item's body is lowered: the names it has bound so far, which its own
     /// statements read before globals (CPython's class namespace).
     class_names: Option<HashMap<String, ClassName>>,
     /// Whether a class-body statement read one of `class_names`.
     class_name_read: bool,
+    /// Error diagnostics raised inside method bodies of class items (their statements carry
+    /// their own markers, so the class statement stays evaluable).
+    method_errors: usize,
     module_name: String,
     module_kind: ModuleKind,
     /// For each enclosing loop of the current function, innermost last: the hidden flag a
@@ -205,7 +261,8 @@ fn catches_only_import_errors(handlers: &[ast::ExceptHandler]) -> bool {
 /// `ferrule_runtime::builtins::BUILTINS`), or a builtin exception class.
 pub fn is_supported_builtin(name: &str) -> bool {
     ferrule_runtime::builtins::def(name).is_some()
-        || (name == "__debug__" || crate::lower::exceptions::builtin_exception(name).is_some())
+        || ferrule_runtime::builtins::BUILTIN_CONSTANTS.contains(&name)
+        || crate::lower::exceptions::builtin_exception(name).is_some()
 }
 
 /// Why the runtime refuses builtin `name` (I/O, running code, `async`), if it does.
@@ -246,11 +303,50 @@ impl<'a> Cx<'a> {
 
     // ----- names --------------------------------------------------------------------
 
+    /// The class whose body's own statements are being lowered (not a function or a
+    /// comprehension inside it, whose scopes skip the class namespace).
+    fn class_body(&self) -> Option<&ClassCtx> {
+        let c = self.class_stack.last()?;
+        (c.depth == self.scopes.len() && self.scopes.last()?.comps.len() == c.comps).then_some(c)
+    }
+
+    /// The class whose method body (not a nested function) is being lowered.
+    fn method_class(&self) -> Option<usize> {
+        let i = self.class_stack.len().checked_sub(1)?;
+        let c = &self.class_stack[i];
+        (c.depth + 1 == self.scopes.len()).then_some(i)
+    }
+
+    /// The method's own local for its class's `__class__` cell (captured from the scope
+    /// enclosing the class, where the cell is created).
+    fn class_cell_local(&mut self, ci: usize) -> usize {
+        let depth = self.class_stack[ci].depth;
+        let outer = match self.class_stack[ci].cell {
+            Some(i) => i,
+            None => {
+                let i = self.scopes[depth - 1].add_local("__class__");
+                self.scopes[depth - 1].cells.insert(i);
+                self.class_stack[ci].cell = Some(i);
+                i
+            }
+        };
+        let scope = self.scope();
+        if let Some(&own) = scope.names.get("__class__") {
+            return own;
+        }
+        let own = scope.add_local("__class__");
+        scope.names.insert("__class__".into(), own);
+        scope.captures.push((outer, own));
+        scope.cells.insert(own);
+        own
+    }
+
     /// Resolves a name that is read.
     fn read_name(&mut self, node: &impl Ranged, id: &str) -> Name {
         let depth = self.scopes.len();
-        // A class-body statement (not a function or comprehension inside it, whose scopes
-        // skip the class namespace) reads the class's own names first.
+        // A statement of a PyPanther class item's body (not a function or comprehension
+        // inside it, whose scopes skip the class namespace) reads the class's own names
+        // first.
         if depth == 1 && self.scopes[0].comps.is_empty() {
             match self.class_names.as_ref().and_then(|m| m.get(id)) {
                 Some(ClassName::Attribute(hidden)) => {
@@ -263,6 +359,24 @@ impl<'a> Cx<'a> {
                     self.unsupported(node, "a method read in its own class body");
                 }
                 None => {}
+            }
+        }
+        // The class body's own names live in its namespace; a name it binds but has not
+        // bound yet is looked up as a global (CPython's LOAD_NAME).
+        if self.class_body().is_some_and(|c| c.bound.contains(id)) {
+            // The module dunders are not builtins: their fallback is what a module-level
+            // read gives (or its refusal).
+            let fallback = if matches!(id, "__name__" | "__doc__" | "__file__") {
+                self.read_global(node, id)
+            } else {
+                self.class_fallback(id)
+            };
+            return Name::ClassNs(id.to_string(), Box::new(fallback));
+        }
+        if id == "__class__" {
+            if let Some(ci) = self.method_class() {
+                let own = self.class_cell_local(ci);
+                return Name::Local(own, id.to_string());
             }
         }
         {
@@ -285,6 +399,20 @@ impl<'a> Cx<'a> {
                 return Name::Local(own, id.to_string());
             }
         }
+        self.read_global(node, id)
+    }
+
+    /// Where a class-body name not (yet) in the namespace is read from: a module global,
+    /// else a builtin (`rt::call::builtin` raises CPython's NameError for other names).
+    fn class_fallback(&self, id: &str) -> Name {
+        match self.globals.iter().position(|g| g == id) {
+            Some(slot) => Name::Global(slot, id.to_string()),
+            None => Name::Builtin(id.to_string()),
+        }
+    }
+
+    /// A global, a builtin, or an unbound global (NameError when read).
+    fn read_global(&mut self, node: &impl Ranged, id: &str) -> Name {
         if let Some(slot) = self.globals.iter().position(|g| g == id) {
             return Name::Global(slot, id.to_string());
         }
@@ -390,6 +518,7 @@ impl<'a> Cx<'a> {
                 (!sc.is_module && sc.names.contains_key(id))
                     || sc.comps.iter().any(|c| c.contains_key(id))
             })
+            || self.class_body().is_some_and(|c| c.bound.contains(id))
             || self
                 .class_names
                 .as_ref()
@@ -403,6 +532,11 @@ impl<'a> Cx<'a> {
 
     /// Resolves a name that is assigned.
     fn write_name(&mut self, id: &str) -> Name {
+        if self.class_body().is_some() {
+            // Read back (by `x += 1`) from the namespace, else as a global.
+            let fallback = self.class_fallback(id);
+            return Name::ClassNs(id.to_string(), Box::new(fallback));
+        }
         let scope = self.scopes.last().expect("scope");
         for comp in scope.comps.iter().rev() {
             if let Some(&i) = comp.get(id) {
@@ -435,6 +569,29 @@ impl<'a> Cx<'a> {
     }
 
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        // A `def` is evaluable even when its body is not: the statements of the body carry
+        // their own markers.
+        if self.project.class_items && !matches!(s, ast::Stmt::FunctionDef(_)) {
+            // The resolve stage evaluates configuration code: a statement that was not
+            // fully lowered is replaced by a marker, so that it is never evaluated as if it
+            // were (its module, having an error, is not emitted).
+            let errors = |cx: &Self| cx.diags.iter().filter(|d| d.code.is_error()).count();
+            let before = errors(self);
+            let methods_before = self.method_errors;
+            let mut lowered = Vec::new();
+            self.stmt_inner(s, &mut lowered);
+            let own = errors(self) - before - (self.method_errors - methods_before);
+            if own > 0 {
+                out.push(Stmt::Unconverted(self.span(s)));
+            } else {
+                out.extend(lowered);
+            }
+            return;
+        }
+        self.stmt_inner(s, out)
+    }
+
+    fn stmt_inner(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
         use ast::Stmt as S;
         match s {
             S::Expr(e) => {
@@ -506,17 +663,13 @@ impl<'a> Cx<'a> {
                 self.loop_else(s, flag, &f.orelse, out);
             }
             S::Raise(r) => {
-                if r.cause.is_some() {
-                    self.unsupported(s, "`raise … from …`");
-                }
                 let e = r.exc.as_ref().map(|e| self.expr(e));
+                let cause = r.cause.as_ref().map(|c| self.expr(c));
                 let span = self.span(s);
-                out.push(Stmt::Raise(e, span));
+                out.push(Stmt::Raise(e, cause, span));
             }
+            S::TryStar(_) => self.unsupported(s, "`except*`"),
             S::Try(t) => {
-                if !t.finalbody.is_empty() {
-                    self.unsupported(s, "`try … finally`");
-                }
                 let body = self.block(&t.body);
                 // `try: from collections.abc import X` / `except ImportError: <fallback>`:
                 // when every import of the body is one the runtime provides, the handlers
@@ -544,11 +697,26 @@ impl<'a> Cx<'a> {
                     handlers.push(Handler { types, name, body });
                 }
                 let orelse = self.block(&t.orelse);
+                let finalbody = self.block(&t.finalbody);
                 out.push(Stmt::Try {
                     body,
                     handlers,
                     orelse,
+                    finalbody,
                 });
+            }
+            S::With(w) => {
+                let mut items = Vec::new();
+                for it in &w.items {
+                    let e = self.expr(&it.context_expr);
+                    let t = it.optional_vars.as_ref().map(|t| self.target(t));
+                    items.push((e, t));
+                }
+                let body = self.block(&w.body);
+                out.push(Stmt::With { items, body });
+            }
+            S::Global(_) if self.class_body().is_some() => {
+                self.unsupported(s, "`global` in a class body")
             }
             S::Global(g) => {
                 if self.scope().is_module {
@@ -557,6 +725,9 @@ impl<'a> Cx<'a> {
                 for n in &g.names {
                     self.global_slot(n);
                 }
+            }
+            S::FunctionDef(f) if !f.decorator_list.is_empty() && self.class_body().is_some() => {
+                self.decorated_method(f, s, out)
             }
             S::FunctionDef(f) => {
                 // Decorators are evaluated first (top to bottom), then the function is
@@ -585,8 +756,22 @@ impl<'a> Cx<'a> {
                 for alias in &i.names {
                     let dotted = alias.name.as_str();
                     let bind = alias.asname.as_ref().map(|a| a.as_str());
-                    if self.env.helpers.contains(dotted) {
-                        if bind.is_none() && dotted.contains('.') {
+                    if self.is_virtual(dotted) {
+                        // `import pypanther` binds the package; `import pypanther.x` too.
+                        let (name, module) = match bind {
+                            Some(b) => (b.to_string(), dotted.to_string()),
+                            None => {
+                                let top = dotted.split('.').next().unwrap_or(dotted);
+                                (top.to_string(), top.to_string())
+                            }
+                        };
+                        let t = self.write_name(&name);
+                        let e = self.mk(s, ExprKind::ModuleRef(module, None));
+                        out.push(Stmt::Assign(vec![Target::Name(t)], e));
+                    } else if self.env.helpers.contains(dotted) {
+                        let top = dotted.split('.').next().unwrap_or(dotted);
+                        if bind.is_none() && dotted.contains('.') && !self.env.helpers.contains(top)
+                        {
                             // Python binds the top-level package, which ferrule does not
                             // build for compiled library modules.
                             self.unsupported(
@@ -624,6 +809,23 @@ impl<'a> Cx<'a> {
                     return;
                 }
                 let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                if self.is_virtual(module) {
+                    for alias in &i.names {
+                        let attr = alias.name.as_str();
+                        if attr == "*" {
+                            self.unsupported(s, "`from … import *`");
+                            continue;
+                        }
+                        let bind = alias.asname.as_ref().map(|a| a.as_str()).unwrap_or(attr);
+                        let t = self.write_name(bind);
+                        let e = self.mk(
+                            s,
+                            ExprKind::ModuleRef(module.to_string(), Some(attr.to_string())),
+                        );
+                        out.push(Stmt::Assign(vec![Target::Name(t)], e));
+                    }
+                    return;
+                }
                 // `from package import helper_module, …`: each name binds a helper module.
                 if self.env.packages.contains(module)
                     && i.names.iter().all(|a| {
@@ -691,12 +893,13 @@ impl<'a> Cx<'a> {
                 }
                 out.push(Stmt::Match(subject, cases));
             }
+            S::ClassDef(c) if self.project.class_items => self.class_item(c, s, out),
             S::ClassDef(c) => self.class(c, s, out),
             S::Delete(d) => {
                 let targets = d.targets.iter().map(|t| self.target(t)).collect();
                 out.push(Stmt::Delete(targets));
             }
-            S::With(_) | S::AsyncWith(_) => self.unsupported(s, "`with`"),
+            S::AsyncWith(_) => self.unsupported(s, "`async with`"),
             S::Assert(a) => {
                 // `if not test: raise AssertionError(msg)` (PAT does not run Python with -O);
                 // the message is evaluated only when the test fails.
@@ -713,7 +916,7 @@ impl<'a> Cx<'a> {
                 let span = self.span(s);
                 out.push(Stmt::If(
                     not,
-                    vec![Stmt::Raise(Some(exc), span)],
+                    vec![Stmt::Raise(Some(exc), None, span)],
                     Vec::new(),
                 ));
             }
@@ -722,6 +925,166 @@ impl<'a> Cx<'a> {
             S::AsyncFunctionDef(_) | S::AsyncFor(_) => self.unsupported(s, "`async`"),
             _ => self.unsupported(s, "this statement"),
         }
+    }
+
+    /// Whether `module` is one of pypanther's API modules, which the resolve stage models.
+    fn is_virtual(&self, module: &str) -> bool {
+        self.project
+            .virtual_modules
+            .is_some_and(|v| v.contains(module))
+    }
+
+    /// A class statement of a PyPanther module, kept as an item for the resolve stage:
+    /// bases and decorators as expressions, attributes in order, methods as functions of
+    /// the module (whose `super()` names this class).
+    fn class_item(&mut self, c: &ast::StmtClassDef, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        if !self.scope().is_module {
+            self.unsupported(s, "classes defined inside functions");
+            return;
+        }
+        if !c.keywords.is_empty() {
+            self.unsupported(s, "class keywords (`metaclass=`, …)");
+            return;
+        }
+        if !c.type_params.is_empty() {
+            self.unsupported(s, "type parameters");
+            return;
+        }
+        // Special names are consulted by the runtime only when it knows them
+        // (`rt::class::SUPPORTED_HOOKS`); any other is refused by name.
+        let supported = ferrule_runtime::class::SUPPORTED_HOOKS;
+        let mut annotations = Vec::new();
+        for b in &c.body {
+            let mut names = Vec::new();
+            collect_bound(std::slice::from_ref(b), &mut names, false);
+            if let ast::Stmt::AnnAssign(a) = b {
+                collect_target_names(&a.target, &mut names);
+                if let ast::Expr::Name(n) = &*a.target {
+                    annotations.push((n.id.to_string(), ann_kind(&a.annotation)));
+                }
+            }
+            names.dedup();
+            for n in names.iter().filter(|n| {
+                n.starts_with("__")
+                    && n.ends_with("__")
+                    && n.len() > 4
+                    && !supported.contains(&n.as_str())
+            }) {
+                self.unsupported(
+                    b,
+                    format!("the special method or attribute `{n}` in a class body"),
+                );
+            }
+        }
+        let decorators: Vec<Expr> = c.decorator_list.iter().map(|d| self.expr(d)).collect();
+        let bases: Vec<Expr> = c.bases.iter().map(|b| self.expr(b)).collect();
+        let target = self.write_name(&c.name);
+        let class_expr = match &target {
+            Name::Global(slot, n) => Expr {
+                kind: ExprKind::Name(Name::Global(*slot, n.clone())),
+                span: self.span(s),
+            },
+            _ => return,
+        };
+        let saved_names = self.class_names.replace(HashMap::new());
+        let saved_read = std::mem::replace(&mut self.class_name_read, false);
+        let hidden = |n: &str| format!("__ferrule_class_{}_{}", c.name, n);
+        let mut body = Vec::new();
+        for b in &c.body {
+            match b {
+                ast::Stmt::Pass(_) => {}
+                ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(_)) => {}
+                ast::Stmt::FunctionDef(f) => {
+                    let kind = match f.decorator_list.as_slice() {
+                        [] => MemberKind::Method,
+                        [ast::Expr::Name(n)] if n.id.as_str() == "property" => MemberKind::Property,
+                        [ast::Expr::Name(n)] if n.id.as_str() == "staticmethod" => {
+                            MemberKind::StaticMethod
+                        }
+                        [ast::Expr::Name(n)] if n.id.as_str() == "classmethod" => {
+                            MemberKind::ClassMethod
+                        }
+                        _ => {
+                            self.unsupported(b, "this method decorator");
+                            continue;
+                        }
+                    };
+                    let saved = self.class_ctx.replace(class_expr.clone());
+                    let before = self.diags.iter().filter(|d| d.code.is_error()).count();
+                    let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), b);
+                    self.method_errors +=
+                        self.diags.iter().filter(|d| d.code.is_error()).count() - before;
+                    self.class_ctx = saved;
+                    if let Some(m) = self.class_names.as_mut() {
+                        m.insert(f.name.to_string(), ClassName::Method);
+                    }
+                    body.push(ClassItem::Method {
+                        name: f.name.to_string(),
+                        kind,
+                        function: idx,
+                        span: self.span(b),
+                    });
+                }
+                ast::Stmt::Assign(a)
+                    if a.targets.iter().all(|t| matches!(t, ast::Expr::Name(_))) =>
+                {
+                    let value = self.expr(&a.value);
+                    let mut names = Vec::new();
+                    for t in &a.targets {
+                        if let ast::Expr::Name(n) = t {
+                            names.push(n.id.to_string());
+                            if let Some(m) = self.class_names.as_mut() {
+                                m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
+                            }
+                        }
+                    }
+                    body.push(ClassItem::Attr {
+                        names,
+                        value,
+                        span: self.span(b),
+                    });
+                }
+                ast::Stmt::AnnAssign(a) if matches!(&*a.target, ast::Expr::Name(_)) => {
+                    let (ast::Expr::Name(n), Some(value)) = (&*a.target, &a.value) else {
+                        continue;
+                    };
+                    let value = self.expr(value);
+                    if let Some(m) = self.class_names.as_mut() {
+                        m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
+                    }
+                    body.push(ClassItem::Attr {
+                        names: vec![n.id.to_string()],
+                        value,
+                        span: self.span(b),
+                    });
+                }
+                other => self.unsupported(other, "this statement in a class body"),
+            }
+        }
+        // The hidden globals a later statement of the body reads must exist as slots.
+        if self.class_name_read {
+            for item in &body {
+                if let ClassItem::Attr { names, .. } = item {
+                    for n in names {
+                        self.global_slot(&hidden(n));
+                    }
+                }
+            }
+        }
+        self.class_names = saved_names;
+        self.class_name_read = saved_read;
+        let span = self.span(s);
+        out.push(Stmt::ClassDef(
+            Target::Name(target),
+            Box::new(ClassDef {
+                name: c.name.to_string(),
+                bases,
+                decorators,
+                body,
+                annotations,
+                span,
+            }),
+        ));
     }
 
     /// Before a loop with an `else`: a hidden flag, cleared, that its `break`s set.
@@ -766,146 +1129,163 @@ impl<'a> Cx<'a> {
         ));
     }
 
-    /// A module-level class: methods (plain, `@property`, `@staticmethod`,
-    /// `@classmethod`), constant class attributes, at most one base.
-    fn class(&mut self, c: &ast::StmtClassDef, s: &ast::Stmt, out: &mut Vec<Stmt>) {
-        if !self.scope().is_module {
-            self.unsupported(s, "classes defined inside functions");
-            return;
-        }
-        if c.bases.len() > 1 || !c.keywords.is_empty() || !c.decorator_list.is_empty() {
-            self.unsupported(s, "classes with several bases, keywords or decorators");
-            return;
-        }
-        // `class C(object)` is `class C` in Python 3 (unless the module rebinds `object`).
-        let base = match c.bases.first() {
-            Some(ast::Expr::Name(n))
-                if n.id.as_str() == "object" && !self.globals.iter().any(|g| g == "object") =>
-            {
-                None
+    /// Whether `name` is bound by the program (so it is not the builtin).
+    fn name_is_rebound(&self, name: &str) -> bool {
+        self.globals.iter().any(|g| g == name)
+            || self
+                .scopes
+                .iter()
+                .any(|sc| !sc.is_module && sc.names.contains_key(name))
+    }
+
+    /// `class Name(*bases, **keywords): body`, with its decorators. The body is lowered as
+    /// code running in the class namespace; special names it binds must be hooks the
+    /// runtime consults (`rt::class::SUPPORTED_HOOKS`), anything else is refused by name.
+    fn class(&mut self, c: &ast::StmtClassDef, _s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        let supported = ferrule_runtime::class::SUPPORTED_HOOKS;
+        let mut bound = Vec::new();
+        collect_bound(&c.body, &mut bound, false);
+        let mut annotated = Vec::new();
+        for b in &c.body {
+            if let ast::Stmt::AnnAssign(a) = b {
+                if let ast::Expr::Name(n) = &*a.target {
+                    annotated.push((n.id.to_string(), ann_kind(&a.annotation)));
+                    if a.value.is_none() {
+                        // A bare annotation binds nothing, but it names a field.
+                        continue;
+                    }
+                }
             }
-            b => b.map(|b| self.expr(b)),
+        }
+        // Each special name the body binds, at the statement binding it.
+        let is_unsupported = |n: &str| {
+            n.starts_with("__") && n.ends_with("__") && n.len() > 4 && !supported.contains(&n)
         };
-        let target = self.write_name(&c.name);
-        let class_expr = match &target {
-            Name::Global(slot, n) => Expr {
-                kind: ExprKind::Name(Name::Global(*slot, n.clone())),
-                span: self.span(s),
-            },
-            _ => return,
-        };
-        let mut members = Vec::new();
-        let saved_names = self.class_names.replace(HashMap::new());
-        let saved_read = std::mem::replace(&mut self.class_name_read, false);
-        let hidden = |n: &str| format!("__ferrule_class_{}_{}", c.name, n);
+        for b in &c.body {
+            let mut names = Vec::new();
+            collect_bound(std::slice::from_ref(b), &mut names, false);
+            if let ast::Stmt::AnnAssign(a) = b {
+                collect_target_names(&a.target, &mut names);
+            }
+            names.dedup();
+            for n in names.iter().filter(|n| is_unsupported(n)) {
+                self.unsupported(
+                    b,
+                    format!("the special method or attribute `{n}` in a class body"),
+                );
+            }
+        }
         for b in &c.body {
             match b {
-                ast::Stmt::Pass(_) => {}
-                ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(_)) => {}
-                ast::Stmt::FunctionDef(f) => {
-                    let kind = match f.decorator_list.as_slice() {
-                        [] => MemberKind::Method,
-                        [ast::Expr::Name(n)] if n.id.as_str() == "property" => MemberKind::Property,
-                        [ast::Expr::Name(n)] if n.id.as_str() == "staticmethod" => {
-                            MemberKind::StaticMethod
-                        }
-                        [ast::Expr::Name(n)] if n.id.as_str() == "classmethod" => {
-                            MemberKind::ClassMethod
-                        }
-                        _ => {
-                            self.unsupported(b, "this method decorator");
-                            continue;
-                        }
-                    };
-                    let saved = self.class_ctx.replace(class_expr.clone());
-                    let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), b);
-                    self.class_ctx = saved;
-                    if let Some(m) = self.class_names.as_mut() {
-                        m.insert(f.name.to_string(), ClassName::Method);
-                    }
-                    members.push(ClassMember {
-                        name: f.name.to_string(),
-                        kind,
-                        value: MemberValue::Function(idx),
-                    });
+                ast::Stmt::Global(_) | ast::Stmt::Nonlocal(_) => {
+                    self.unsupported(b, "`global`/`nonlocal` in a class body")
                 }
-                // `A = B = <constant>` binds each name to the same immutable value, so the
-                // value may be evaluated once per name; other values only for one name.
-                ast::Stmt::Assign(a)
-                    if a.targets.iter().all(|t| matches!(t, ast::Expr::Name(_)))
-                        && (a.targets.len() == 1
-                            || matches!(&*a.value, ast::Expr::Constant(_))) =>
-                {
-                    for t in &a.targets {
-                        let ast::Expr::Name(n) = t else {
-                            continue;
-                        };
-                        let v = self.expr(&a.value);
-                        members.push(ClassMember {
-                            name: n.id.to_string(),
-                            kind: MemberKind::Attribute,
-                            value: MemberValue::Expr(v),
-                        });
-                    }
-                    for t in &a.targets {
-                        if let (ast::Expr::Name(n), Some(m)) = (t, self.class_names.as_mut()) {
-                            m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
-                        }
-                    }
-                }
-                // The annotation is checked by `annotations::unproven` (it cannot raise),
-                // so only the assignment remains.
-                ast::Stmt::AnnAssign(a) if matches!(&*a.target, ast::Expr::Name(_)) => {
-                    let (ast::Expr::Name(n), Some(value)) = (&*a.target, &a.value) else {
-                        continue;
-                    };
-                    let v = self.expr(value);
-                    members.push(ClassMember {
-                        name: n.id.to_string(),
-                        kind: MemberKind::Attribute,
-                        value: MemberValue::Expr(v),
-                    });
-                    if let Some(m) = self.class_names.as_mut() {
-                        m.insert(n.id.to_string(), ClassName::Attribute(hidden(&n.id)));
-                    }
-                }
-                other => self.unsupported(other, "this statement in a class body"),
+                ast::Stmt::Return(_) => self.unsupported(b, "`return` in a class body"),
+                _ => {}
             }
         }
-        // When the body reads its own attributes, every attribute value is evaluated, in
-        // order, into its hidden global before the class is built, and the class takes it
-        // from there.
-        if self.class_name_read {
-            for m in members.iter_mut() {
-                if m.kind != MemberKind::Attribute {
-                    continue;
+        // Decorators are evaluated before the bases, the bases before the body.
+        let decorators: Vec<Expr> = c.decorator_list.iter().map(|d| self.expr(d)).collect();
+        let bases: Vec<Expr> = c
+            .bases
+            .iter()
+            .map(|b| {
+                if matches!(b, ast::Expr::Starred(_)) {
+                    self.unsupported(b, "starred class bases");
                 }
-                let MemberValue::Expr(e) = &m.value else {
-                    continue;
-                };
-                let h = hidden(&m.name);
-                let slot = self.global_slot(&h);
-                let span = e.span.clone();
-                let value = std::mem::replace(
-                    &mut m.value,
-                    MemberValue::Expr(Expr {
-                        kind: ExprKind::Name(Name::Global(slot, h.clone())),
-                        span,
-                    }),
-                );
-                if let MemberValue::Expr(e) = value {
-                    out.push(Stmt::Assign(vec![Target::Name(Name::Global(slot, h))], e));
+                self.expr(b)
+            })
+            .collect();
+        let mut keywords = Vec::new();
+        for k in &c.keywords {
+            match k.arg.as_deref() {
+                Some("metaclass") => self.unsupported(k, "a metaclass"),
+                Some(name) => {
+                    let v = self.expr(&k.value);
+                    keywords.push((name.to_string(), v));
+                }
+                None => self.unsupported(k, "`**` in a class's keywords"),
+            }
+        }
+        let target = self.write_name(&c.name);
+        let qualname = self.qualname_of(&c.name);
+        let mut class_bound: HashSet<String> = bound.into_iter().collect();
+        class_bound.extend(["__module__", "__qualname__"].map(String::from));
+        let comps = self.scope().comps.len();
+        self.class_stack.push(ClassCtx {
+            depth: self.scopes.len(),
+            comps,
+            bound: class_bound,
+            cell: None,
+            qualname: qualname.clone(),
+        });
+        let mut body = Vec::new();
+        // The docstring becomes `__doc__`.
+        if let Some(ast::Stmt::Expr(e)) = c.body.first() {
+            if let ast::Expr::Constant(k) = &*e.value {
+                if let ast::Constant::Str(doc) = &k.value {
+                    let t = Target::Name(Name::ClassNs(
+                        "__doc__".into(),
+                        Box::new(Name::Builtin("__doc__".into())),
+                    ));
+                    let v = self.mk(&*e.value, ExprKind::Const(Const::Str(doc.to_string())));
+                    body.push(Stmt::Assign(vec![t], v));
                 }
             }
         }
-        self.class_names = saved_names;
-        self.class_name_read = saved_read;
+        for b in &c.body {
+            self.stmt(b, &mut body);
+        }
+        let ctx = self.class_stack.pop().expect("class context");
+        let cell = ctx.cell.map(|i| Name::Local(i, "__class__".into()));
         out.push(Stmt::Class {
             target: Target::Name(target),
             name: c.name.to_string(),
-            base,
-            members,
+            qualname,
+            decorators,
+            bases,
+            keywords,
+            body,
+            annotations: annotated,
+            cell,
         });
+    }
+
+    /// The `__qualname__` of a function or class named `name` defined here: inside a class
+    /// body `Class.name`, inside a function `function.<locals>.name`.
+    fn qualname_of(&mut self, name: &str) -> String {
+        if let Some(c) = self.class_body() {
+            return format!("{}.{}", c.qualname, name);
+        }
+        // A method of a PyPanther class item (lowered from module level).
+        if let (Some(cls), 1) = (&self.class_ctx, self.scopes.len()) {
+            if let ExprKind::Name(Name::Global(_, class)) = &cls.kind {
+                return format!("{class}.{name}");
+            }
+        }
+        let in_function = !self.scope().is_module;
+        match self.current_fn.last() {
+            Some(f) if in_function => format!("{f}.<locals>.{name}"),
+            _ => name.to_string(),
+        }
+    }
+
+    /// A decorated `def` in a class body: the decorators are evaluated first, then the
+    /// function is created and passed through them bottom-up (`@property`,
+    /// `@x.setter`, `@staticmethod`, `@classmethod`, any callable).
+    fn decorated_method(&mut self, f: &ast::StmtFunctionDef, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        let decorators: Vec<Expr> = f.decorator_list.iter().map(|d| self.expr(d)).collect();
+        let idx = self.function(f.name.as_str(), &f.args, FnBody::Stmts(&f.body), s);
+        let mut value = self.mk(s, ExprKind::Closure(idx));
+        for d in decorators.into_iter().rev() {
+            let span = d.span.clone();
+            value = Expr {
+                kind: ExprKind::Call(Box::new(d), vec![Arg::Pos(value)]),
+                span,
+            };
+        }
+        let target = self.write_name(&f.name);
+        out.push(Stmt::Assign(vec![Target::Name(target)], value));
     }
 
     fn pattern(&mut self, p: &ast::Pattern) -> Pattern {
@@ -995,6 +1375,7 @@ impl<'a> Cx<'a> {
             captures: Vec::new(),
             cells: BTreeSet::new(),
             nonlocals: HashSet::new(),
+            n_positional: args.posonlyargs.len() + args.args.len(),
         };
         let mut params = Params::default();
         let positional: Vec<&ast::ArgWithDefault> =
@@ -1053,6 +1434,14 @@ impl<'a> Cx<'a> {
         }
         let saved_loops = std::mem::take(&mut self.loop_flags);
         self.scopes.push(scope);
+        let qualname = {
+            // The scope of the new function is already pushed: look at the enclosing one.
+            let own = self.scopes.pop().expect("function scope");
+            let q = self.qualname_of(name);
+            self.scopes.push(own);
+            q
+        };
+        self.current_fn.push(qualname.clone());
         // `nonlocal x`: `x` is the enclosing function's cell.
         let depth = self.scopes.len() - 1;
         for n in &nonlocals {
@@ -1069,6 +1458,7 @@ impl<'a> Cx<'a> {
                 vec![Stmt::Return(Some(v))]
             }
         };
+        self.current_fn.pop();
         let scope = self.scopes.pop().expect("function scope");
         self.loop_flags = saved_loops;
         let mut defaults = defaults.into_iter();
@@ -1087,6 +1477,7 @@ impl<'a> Cx<'a> {
         let span = self.span(node);
         self.functions.push(Function {
             name: name.to_string(),
+            qualname,
             params,
             locals: scope.locals,
             body,
@@ -1165,16 +1556,48 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
-            E::Call(c) if is_super_call(c) => {
-                // `super()` in a method: the class and the method's first parameter.
-                match (&self.class_ctx, self.scopes.len()) {
-                    (Some(cls), 2) if !self.scopes[1].locals.is_empty() => {
-                        let this = Name::Local(0, self.scopes[1].locals[0].clone());
-                        ExprKind::Super(Box::new(cls.clone()), this)
+            E::Call(c) if is_super_call(c) && !self.name_is_rebound("super") => {
+                // `super()` in a method: its class's `__class__` cell and the method's
+                // first argument. In a method of a PyPanther class item: the class itself
+                // (the resolve stage replaces it by the rule class's key).
+                if let Some(cls) = self.class_ctx.clone() {
+                    match self.scopes.len() {
+                        2 if self.scope().n_positional > 0 => {
+                            let this = Name::Local(0, self.scopes[1].locals[0].clone());
+                            ExprKind::Super(Box::new(cls), this)
+                        }
+                        2 => {
+                            self.unsupported(
+                                e,
+                                "`super()` in a method without a positional parameter",
+                            );
+                            ExprKind::Const(Const::None)
+                        }
+                        _ => {
+                            self.unsupported(e, "`super()` outside a method's own body");
+                            ExprKind::Const(Const::None)
+                        }
                     }
-                    _ => {
-                        self.unsupported(e, "`super()` outside a method");
-                        ExprKind::Const(Const::None)
+                } else {
+                    match self.method_class() {
+                        Some(ci) if self.scope().n_positional > 0 => {
+                            let first = self.scope().locals[0].clone();
+                            let cell = self.class_cell_local(ci);
+                            let cell =
+                                self.mk(e, ExprKind::Name(Name::Local(cell, "__class__".into())));
+                            ExprKind::Super(Box::new(cell), Name::Local(0, first))
+                        }
+                        Some(_) => {
+                            self.unsupported(
+                                e,
+                                "`super()` in a method without a positional parameter",
+                            );
+                            ExprKind::Const(Const::None)
+                        }
+                        None => {
+                            self.unsupported(e, "`super()` outside a method's own body");
+                            ExprKind::Const(Const::None)
+                        }
                     }
                 }
             }
@@ -1525,6 +1948,15 @@ pub(crate) fn collect_bound(stmts: &[ast::Stmt], out: &mut Vec<String>, module: 
             }
             S::FunctionDef(f) => out.push(f.name.to_string()),
             S::ClassDef(c) => out.push(c.name.to_string()),
+            S::With(w) => {
+                for it in &w.items {
+                    collect_walrus(&it.context_expr, out);
+                    if let Some(t) = &it.optional_vars {
+                        collect_target_names(t, out);
+                    }
+                }
+                collect_bound(&w.body, out, module);
+            }
             S::Import(i) => {
                 for a in &i.names {
                     match &a.asname {
@@ -1714,7 +2146,39 @@ fn for_each_child_block(s: &ast::Stmt, mut f: impl FnMut(&[ast::Stmt])) {
                 f(&c.body);
             }
         }
+        S::With(w) => f(&w.body),
         _ => {}
+    }
+}
+
+/// What a class-body annotation declares for `dataclasses`: `ClassVar[...]` and
+/// `InitVar[...]` (also written as strings or through their modules) are not fields.
+fn ann_kind(a: &ast::Expr) -> AnnKind {
+    let head = match a {
+        ast::Expr::Subscript(s) => &*s.value,
+        other => other,
+    };
+    let name = match head {
+        ast::Expr::Name(n) => n.id.to_string(),
+        ast::Expr::Attribute(at) => at.attr.to_string(),
+        ast::Expr::Constant(k) => match &k.value {
+            ast::Constant::Str(s) => s
+                .split('[')
+                .next()
+                .unwrap_or("")
+                .rsplit('.')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    match name.as_str() {
+        "ClassVar" => AnnKind::ClassVar,
+        "InitVar" => AnnKind::InitVar,
+        _ => AnnKind::Field,
     }
 }
 

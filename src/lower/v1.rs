@@ -38,6 +38,10 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             .to_string()
     };
 
+    // Library modules are those of the Python environment PAT runs in.
+    let (libs, _) = crate::lower::libraries::Libraries::for_v1();
+    libs.install_in_compiler();
+
     // Global helpers first: their names are what imports resolve against.
     let mut helper_files: BTreeMap<String, (String, Span)> = BTreeMap::new();
     for s in specs.iter().filter(|s| kind_of(s) == "global") {
@@ -52,7 +56,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         // PAT appends the helpers' directory to `sys.path` and reloads a module already
         // imported under the helper's name: a standard-library or installed module of
         // that name wins, and the helper is never imported.
-        if crate::source::stdlib_names::is_stdlib(gid) || crate::lower::stdlib::module_exists(gid) {
+        if libs.shadows_helper(gid) {
             diags.push(Diagnostic::new(
                 Code::ShadowedHelper,
                 span_of(s, s.yaml.get("GlobalID").unwrap_or(&s.yaml)),
@@ -74,8 +78,6 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
     }
     // Library modules compiled from the Python environment PAT runs in, unless a global
     // helper of the same package shadows them.
-    let (libs, _) = crate::lower::libraries::Libraries::for_v1();
-    libs.install_in_compiler();
     let mut usage = crate::lower::libraries::LibraryUse::default();
     let mut packages = BTreeSet::new();
     for (dotted, file) in libs.modules() {

@@ -1,6 +1,8 @@
 //! Whole-program checks after lowering: names imported from other modules of the
 //! repository must exist there (Python would raise ImportError when the detection loads).
 
+pub mod project;
+
 use std::collections::BTreeSet;
 
 use crate::diag::{Code, Diagnostic};
@@ -56,7 +58,7 @@ fn collect<'a>(stmts: &'a [Stmt], out: &mut BTreeSet<&'a str>) {
                     collect(body, out);
                 }
             }
-            Stmt::Class { target: t, .. } => target(t, out),
+            Stmt::Class { target: t, .. } | Stmt::ClassDef(t, _) => target(t, out),
             Stmt::If(_, a, b) => {
                 collect(a, out);
                 collect(b, out);
@@ -66,12 +68,24 @@ fn collect<'a>(stmts: &'a [Stmt], out: &mut BTreeSet<&'a str>) {
                 body,
                 handlers,
                 orelse,
+                finalbody,
             } => {
                 collect(body, out);
                 for h in handlers {
+                    if let Some(Name::Global(_, n)) = &h.name {
+                        out.insert(n.as_str());
+                    }
                     collect(&h.body, out);
                 }
                 collect(orelse, out);
+                collect(finalbody, out);
+            }
+            Stmt::With { items, body } => {
+                items
+                    .iter()
+                    .filter_map(|(_, t)| t.as_ref())
+                    .for_each(|t| target(t, out));
+                collect(body, out);
             }
             _ => {}
         }

@@ -6,7 +6,8 @@
 //! of each class that defines its own `__init__`) is read by `ferrule build` from the
 //! botocore installed in the Python environment PAT runs in, and handed to the runtime as a
 //! data file ([`install`]); nothing of botocore is part of ferrule. The classes are ordinary
-//! [`ClassObj`]s deriving from the builtin exception classes, so raising, catching,
+//! [`ClassObj`]s built as `type.__new__` builds them, deriving from the builtin exception
+//! classes, so raising, catching,
 //! `isinstance` and subclassing go through the same code as helper-defined exceptions.
 //!
 //! Constructors: `BotoCoreError(**kwargs)` (`fmt.format(**kwargs)`), `ClientError(
@@ -24,8 +25,8 @@ use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 
-use crate::class::{ClassObj, Instance, MemberKind};
-use crate::err::{ExcClass, ExcKind, PyErr, PyResult};
+use crate::class::{ClassObj, Instance};
+use crate::err::{ExcKind, PyErr, PyResult};
 use crate::value::{Dict, Key, Kwargs, ModuleObject, PyObject, Value};
 
 /// The class table (JSON) written by `ferrule build`.
@@ -146,101 +147,68 @@ fn builtin_base(name: &str) -> Option<ExcKind> {
     .find(|k| k.name() == name)
 }
 
-/// Builds the class objects of the table, skipping those that cannot be represented.
+/// Builds the class objects of the table, skipping those that cannot be represented (a
+/// base outside botocore and the builtins, or bases `type.__new__` would reject).
 fn build(table: &[ClassSpec]) -> IndexMap<String, Value> {
     let mut out: IndexMap<String, Value> = IndexMap::new();
     for spec in table {
-        let mut user_base: Option<Value> = None;
-        let mut builtin: Option<ExcKind> = None;
-        let mut ok = !spec.bases.is_empty();
-        for b in &spec.bases {
-            if let Some(parent) = out.get(b) {
-                // A second botocore base cannot be represented by a single chain.
-                if user_base.is_some() {
-                    ok = false;
-                    break;
-                }
-                user_base = Some(parent.clone());
-                let pk = parent
-                    .downcast::<ClassObj>()
-                    .and_then(|c| c.exc.as_ref().map(|e| e.builtin_base));
-                builtin = match (builtin, pk) {
-                    (None, k) => k,
-                    (Some(a), Some(b)) if a.is_subclass_of(b) => Some(a),
-                    _ => {
-                        ok = false;
-                        break;
-                    }
-                };
-            } else if let Some(k) = builtin_base(b) {
-                // `class UnknownEndpointError(BaseEndpointResolverError, ValueError)`: the
-                // builtin base refines the chain's builtin ancestor.
-                builtin = match builtin {
-                    None => Some(k),
-                    Some(cur) if k.is_subclass_of(cur) => Some(k),
-                    Some(cur) if cur.is_subclass_of(k) => Some(cur),
-                    _ => {
-                        ok = false;
-                        break;
-                    }
-                };
-            } else {
-                ok = false;
-                break;
-            }
-        }
-        let Some(builtin) = builtin.filter(|_| ok) else {
+        let bases: Option<Vec<Value>> = spec
+            .bases
+            .iter()
+            .map(|b| {
+                out.get(b)
+                    .cloned()
+                    .or_else(|| builtin_base(b).map(crate::exc::builtin_exc))
+            })
+            .collect();
+        let Some(bases) = bases.filter(|b| !b.is_empty()) else {
             continue;
         };
-        let mut members: IndexMap<String, (MemberKind, Value)> = spec
+        // String attributes are plain class attributes.
+        let mut ns: IndexMap<String, Value> = spec
             .attrs
             .iter()
-            .map(|(k, v)| (k.clone(), (MemberKind::Method, Value::str(v.as_str()))))
+            .map(|(k, v)| (k.clone(), Value::str(v.as_str())))
             .collect();
-        // String attributes are plain class attributes, not methods: `lookup` returns them
-        // as they are, and `Instance::getattr` only binds callables it finds as methods.
-        for (_, (kind, _)) in members.iter_mut() {
-            *kind = MemberKind::StaticMethod;
-        }
         if let Some(fp) = spec.init {
             let init = KNOWN_INITS
                 .iter()
                 .find(|(n, f, _)| *n == spec.name && *f == fp)
                 .map(|(_, _, i)| *i);
             let name = spec.name.clone();
-            members.insert(
+            // A Python function of the class (bound to the instance, a Python frame).
+            ns.insert(
                 "__init__".into(),
-                (
-                    MemberKind::Method,
-                    Value::closure("__init__", move |args, kwargs| match init {
-                        Some(i) => run_init(i, args, kwargs),
-                        None => Err(crate::ops::unsupported(&format!(
-                            "`botocore.exceptions.{name}()` of this botocore version"
-                        ))),
-                    }),
-                ),
+                Value::py_closure("__init__", move |args, kwargs| match init {
+                    Some(i) => run_init(i, args, kwargs),
+                    None => Err(crate::ops::unsupported(&format!(
+                        "`botocore.exceptions.{name}()` of this botocore version"
+                    ))),
+                }),
             );
         }
-        let exc = Rc::new(ExcClass {
-            name: spec.name.clone(),
-            builtin_base: builtin,
-            user_base: user_base
-                .as_ref()
-                .and_then(|b| b.downcast::<ClassObj>())
-                .and_then(|c| c.exc.clone()),
+        ns.insert("__module__".into(), Value::str("botocore.exceptions"));
+        // The classes must derive from exception classes the runtime can lay out; a class
+        // it cannot represent is left out (its import is a compile-time diagnostic), without
+        // recording a refusal.
+        let class = crate::err::probe(|| {
+            crate::class::new_class(
+                &spec.name,
+                &spec.name,
+                "botocore.exceptions",
+                bases,
+                Vec::new(),
+                ns,
+                Vec::new(),
+                None,
+            )
         });
-        let base = match &user_base {
-            Some(b) => b.clone(),
-            None => crate::call::builtin_exc(builtin),
-        };
-        let class = Value::object(ClassObj {
-            name: spec.name.clone(),
-            module: "botocore.exceptions".into(),
-            base: Some(base),
-            members,
-            exc: Some(exc),
-        });
-        out.insert(spec.name.clone(), class);
+        match class {
+            Ok(c) if c.downcast::<ClassObj>().is_some_and(|c| c.exc.is_some()) => {
+                out.insert(spec.name.clone(), c);
+            }
+            _ => continue,
+        }
     }
     out
 }
@@ -306,6 +274,13 @@ fn class_attr(this: &Value, name: &str) -> PyResult<Value> {
     crate::ops::getattr(this, name)
 }
 
+/// `Exception.__init__(self, msg)`: `args = (msg,)`.
+fn set_args(inst: &Instance, msg: Value) {
+    if let Some(st) = &inst.exc {
+        *st.args.borrow_mut() = vec![msg];
+    }
+}
+
 fn kwargs_dict(kwargs: Kwargs) -> Value {
     let mut d = Dict::new();
     for (k, v) in kwargs {
@@ -326,7 +301,7 @@ fn boto_init(qual: &str, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
     let fmt = class_attr(this, "fmt")?;
     let msg = crate::ops::call_method(&fmt, "format", &[], kwargs)?;
-    *inst.exc_args.borrow_mut() = Some(vec![msg]);
+    set_args(inst, msg);
     inst.setattr("kwargs", kwargs_dict(kwargs))?;
     Ok(Value::None)
 }
@@ -431,7 +406,7 @@ fn run_init(init: Init, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
                     ("retry_info", retry_info),
                 ],
             )?;
-            *inst.exc_args.borrow_mut() = Some(vec![msg]);
+            set_args(inst, msg);
             inst.setattr("response", response)?;
             inst.setattr("operation_name", operation_name)?;
             Ok(Value::None)

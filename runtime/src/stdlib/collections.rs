@@ -132,7 +132,11 @@ pub fn abc_attr(name: &str) -> Option<Value> {
         "MutableSet" => |v| matches!(v, Value::Set(_)),
         "Iterable" | "Collection" | "Sized" | "Container" => is_collection,
         // A tuple's type defines `__hash__` even when an item is unhashable.
-        "Hashable" => |v| v.tuple_items().is_some() || Key::new(v.clone()).is_ok(),
+        "Hashable" => |v| match v.downcast::<crate::class::Instance>() {
+            // The class's `__hash__` is not None; it is not called.
+            Some(i) => i.hashable(),
+            None => v.tuple_items().is_some() || Key::new(v.clone()).is_ok(),
+        },
         "Callable" => |v| match v {
             Value::Func(_) => true,
             Value::Object(o) => {

@@ -213,9 +213,87 @@ pub fn fnmatchcase(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             )))
         }
     };
-    let re = translate(&pat);
-    let m = crate::stdlib::re::match_(&[Value::str(re), name], &[])?;
-    Ok(Value::Bool(!m.is_none()))
+    if let (Value::Str(n), false) = (&name, pat.contains('[')) {
+        return Ok(Value::Bool(glob_match(&pat, n)));
+    }
+    let re = translated(&pat);
+    Ok(Value::Bool(crate::stdlib::re::matches_at_start(
+        &re, &name,
+    )?))
+}
+
+/// What `translate(pat)`'s regex answers for a pattern without `[` on a str: every other
+/// character is a literal (`translate` escapes it), `*` any run of characters (newlines
+/// included: the regex has `(?s:`), `?` one character, the whole name matched. Computed
+/// directly (wildcard matching, backtracking to the last `*`) instead of by the regex engine,
+/// which needs its slow backtracking VM for `translate`'s atomic groups.
+fn glob_match(pat: &str, name: &str) -> bool {
+    // Bytes of UTF-8: a literal can only match at a character boundary, `?` and a `*` retry
+    // step over whole characters.
+    let char_len = |b: u8| match b {
+        0..=0x7f => 1,
+        0x80..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    };
+    let (p, s) = (pat.as_bytes(), name.as_bytes());
+    let (mut pi, mut si) = (0, 0);
+    // The pattern position after the last `*` and the name position it is retried from.
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() {
+            match p[pi] {
+                b'*' => {
+                    pi += 1;
+                    star = Some((pi, si));
+                    continue;
+                }
+                b'?' => {
+                    pi += 1;
+                    si += char_len(s[si]);
+                    continue;
+                }
+                c if c == s[si] => {
+                    pi += 1;
+                    si += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, ss)) => {
+                let ss = ss + char_len(s[ss]);
+                star = Some((sp, ss));
+                pi = sp;
+                si = ss;
+            }
+            None => return false,
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+thread_local! {
+    /// `translate` of the patterns seen so far, as CPython's `fnmatch._compile_pattern`
+    /// caches them (an `lru_cache` of 32,768 entries); `re` caches the compiled regex.
+    static TRANSLATED: std::cell::RefCell<std::collections::HashMap<std::rc::Rc<str>, std::rc::Rc<str>>> =
+        Default::default();
+}
+
+fn translated(pat: &std::rc::Rc<str>) -> std::rc::Rc<str> {
+    if let Some(re) = TRANSLATED.with(|c| c.borrow().get(pat).cloned()) {
+        return re;
+    }
+    let re: std::rc::Rc<str> = translate(pat).into();
+    TRANSLATED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 32_768 {
+            c.clear();
+        }
+        c.insert(pat.clone(), re.clone());
+    });
+    re
 }
 
 /// `fnmatch.fnmatch(name, pat)`.
@@ -229,4 +307,48 @@ pub fn fnmatch(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 fn translate_fn(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = Args::new("translate", args, kwargs, &["pat"], 1)?;
     Ok(Value::str(translate(&path_arg(&a.req(0))?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct matcher against `translate`'s regex (the exact path) on every pattern and
+    /// name built from a small alphabet with wildcards, multi-byte characters and newlines.
+    #[test]
+    fn glob_match_is_translate_regex() {
+        let pat_alpha = ["a", "b", "*", "?", "é", "\\", ".", "\n"];
+        let name_alpha = ["a", "b", "é", "\n", ".", "\\", "ab"];
+        let mut pats = vec![String::new()];
+        for _ in 0..3 {
+            let next: Vec<String> = pats
+                .iter()
+                .flat_map(|p| pat_alpha.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            pats.extend(next);
+        }
+        pats.sort();
+        pats.dedup();
+        let mut names = vec![String::new()];
+        for _ in 0..3 {
+            let next: Vec<String> = names
+                .iter()
+                .flat_map(|n| name_alpha.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            names.extend(next);
+        }
+        names.sort();
+        names.dedup();
+        let mut checked = 0;
+        for p in &pats {
+            let re = translate(p);
+            for n in &names {
+                let exact =
+                    crate::stdlib::re::matches_at_start(&re, &Value::str(n.as_str())).unwrap();
+                assert_eq!(glob_match(p, n), exact, "pattern {p:?}, name {n:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+    }
 }

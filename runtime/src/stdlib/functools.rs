@@ -25,7 +25,7 @@ pub fn reduce(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let items = match crate::stdlib::seq_items(&args[1]) {
         Some(items) => items,
         None => crate::ops::iter(&args[1]).map_err(|e| {
-            if e.matches(crate::ExcKind::NotImplementedError) {
+            if e.is_refusal() || !e.matches(crate::ExcKind::TypeError) {
                 e
             } else {
                 PyErr::type_error("reduce() arg 2 must support iteration")

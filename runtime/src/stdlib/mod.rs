@@ -65,6 +65,8 @@ pub fn import(dotted: &str) -> Option<Value> {
         "decimal" => ("decimal", crate::decimal::attr),
         "time" => ("time", time::attr),
         "logging" => ("logging", logging::attr),
+        "contextlib" => ("contextlib", crate::exc::contextlib_attr),
+        "dataclasses" => ("dataclasses", crate::dataclass::attr),
         "dateutil" => ("dateutil", dateutil_attr),
         "boto3" => ("boto3", boto3_attr),
         "botocore" => ("botocore", botocore::package_attr),

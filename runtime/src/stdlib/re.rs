@@ -558,6 +558,10 @@ pub struct Compiled {
     search_re: Regex,
     anchored_re: OnceCell<Regex>,
     full_re: OnceCell<Regex>,
+    /// The anchored variants for a run from the start of the text: `\A` instead of `\G`
+    /// (the same there) lets fancy-regex hand the whole pattern to its fast engine.
+    anchored_start_re: OnceCell<Regex>,
+    full_start_re: OnceCell<Regex>,
     nonempty_re: OnceCell<Regex>,
     groups: usize,
     /// Group names and their numbers, in group order.
@@ -573,13 +577,22 @@ fn build(re: &str) -> PyResult<Regex> {
         .map_err(|e| bad(&format!("that fancy-regex rejects ({e})")))
 }
 
+/// Compiled patterns by pattern text, then by flags.
+type PatternCache = HashMap<String, Vec<(i64, Rc<Compiled>)>>;
+
 thread_local! {
-    static CACHE: RefCell<HashMap<(String, i64), Rc<Compiled>>> = RefCell::new(HashMap::new());
+    /// Compiled patterns by pattern text, then flags (a lookup allocates no key).
+    static CACHE: RefCell<PatternCache> = RefCell::new(HashMap::new());
 }
 
 impl Compiled {
     fn new(pattern: &str, flags: i64) -> PyResult<Rc<Compiled>> {
-        if let Some(p) = CACHE.with(|c| c.borrow().get(&(pattern.to_string(), flags)).cloned()) {
+        let cached = CACHE.with(|c| {
+            c.borrow()
+                .get(pattern)
+                .and_then(|v| v.iter().find(|(f, _)| *f == flags).map(|(_, p)| p.clone()))
+        });
+        if let Some(p) = cached {
             return Ok(p);
         }
         let (translated, eff) = translate(pattern, flags)?;
@@ -602,6 +615,8 @@ impl Compiled {
             search_re,
             anchored_re: OnceCell::new(),
             full_re: OnceCell::new(),
+            anchored_start_re: OnceCell::new(),
+            full_start_re: OnceCell::new(),
             nonempty_re: OnceCell::new(),
             groups,
             names,
@@ -612,7 +627,9 @@ impl Compiled {
             if c.len() > 512 {
                 c.clear();
             }
-            c.insert((pattern.to_string(), flags), p.clone());
+            c.entry(pattern.to_string())
+                .or_default()
+                .push((flags, p.clone()));
         });
         Ok(p)
     }
@@ -684,10 +701,23 @@ fn run(p: &Compiled, subj: &Subject, pos: usize, mode: Mode) -> PyResult<Option<
     check_case_folding(p, subj)?;
     let re = match mode {
         Mode::Search => &p.search_re,
+        Mode::Match if pos == 0 => p.variant(&p.anchored_start_re, r"\A(?:PAT)")?,
+        Mode::Full if pos == 0 => p.variant(&p.full_start_re, r"\A(?:PAT)\z")?,
         Mode::Match => p.variant(&p.anchored_re, r"\G(?:PAT)")?,
         Mode::Full => p.variant(&p.full_re, r"\G(?:PAT)\z")?,
     };
     caps(re, subj, pos)
+}
+
+/// Whether `re.match(pattern, string)` matches, without building the match object (what
+/// `fnmatch` needs): the same checks and errors as `re.match`, then the same regex.
+pub(crate) fn matches_at_start(pattern: &str, string: &Value) -> PyResult<bool> {
+    let p = Compiled::new(pattern, 0)?;
+    let subj = Subject::new(subject(string)?);
+    check_case_folding(&p, &subj)?;
+    p.variant(&p.anchored_start_re, r"\A(?:PAT)")?
+        .is_match(&subj.text)
+        .map_err(|e| unsupported(&format!("regular expression matching that fails ({e})")))
 }
 
 fn caps(re: &Regex, subj: &Subject, pos: usize) -> PyResult<Option<Spans>> {

@@ -163,6 +163,16 @@ impl V {
         }
     }
 
+    /// Whether a None occurs (CPython hashes None by address).
+    fn has_none(&self) -> bool {
+        match self {
+            V::None => true,
+            V::List(xs) | V::Tuple(xs) | V::Set(xs) => xs.iter().any(V::has_none),
+            V::Dict(kv) => kv.iter().any(|(k, v)| k.has_none() || v.has_none()),
+            _ => false,
+        }
+    }
+
     /// Whether a NaN occurs (NaN keys and members depend on object identity in CPython).
     fn has_nan(&self) -> bool {
         match self {
@@ -171,6 +181,16 @@ impl V {
             V::Dict(kv) => kv.iter().any(|(k, v)| k.has_nan() || v.has_nan()),
             _ => false,
         }
+    }
+}
+
+/// `x` with big ints made small (so that sums stay within i64).
+fn tame(x: &V) -> V {
+    match x {
+        V::Int(i) => V::Int(i % (1 << 40)),
+        V::Tuple(xs) => V::Tuple(xs.iter().map(tame).collect()),
+        V::List(xs) => V::List(xs.iter().map(tame).collect()),
+        other => other.clone(),
     }
 }
 
@@ -387,6 +407,7 @@ impl E {
             E::V(x) => x.value(),
             E::Name(n) => match n.split_once('.') {
                 Some(_) => ferrule_runtime::imports::resolve_value(n)?,
+                None if *n == "K" => crate::classes::k(),
                 None => ferrule_runtime::call::builtin(n)?,
             },
             E::Call(f, args, kw) => {
@@ -813,6 +834,7 @@ impl Gen {
             ("misc_stdlib", 5, Gen::f_misc_stdlib),
             ("namedtuple", 5, Gen::f_namedtuple),
             ("decimal", 4, Gen::f_decimal),
+            ("user_class", 6, Gen::f_user_class),
         ];
         let events = self.events;
         let families = FAMILIES.iter().filter(|f| events || f.0 != "event");
@@ -832,6 +854,102 @@ impl Gen {
 
     // -----------------------------------------------------------------------------------
     // Families
+
+    /// A hashable value `K` can wrap whose CPython hash ferrule reproduces (no None, NaN).
+    fn k_value(&mut self) -> V {
+        loop {
+            let x = self.key();
+            if !x.has_none() {
+                return x;
+            }
+        }
+    }
+
+    fn k_of(&mut self, x: V) -> E {
+        call("K", vec![v(x)])
+    }
+
+    /// `K(x)` (see classes.rs) against plain values and other `K`s: its hooks through every
+    /// protocol that consults them.
+    fn f_user_class(&mut self) -> E {
+        let x = self.k_value();
+        let mut y = if self.r.pct(50) {
+            self.twin(&x)
+        } else {
+            self.k_value()
+        };
+        // `K(x) + y` must not leave i64, and `{K(x), y}` must not hash by address.
+        if y.has_none() || y.has_nan() || !y.hashable() {
+            y = self.k_value();
+        }
+        let (x, y) = (tame(&x), tame(&y));
+        let k = self.k_of(x.clone());
+        match self.r.below(16) {
+            0 => {
+                let op = *self.r.pick(&[CmpOp::Eq, CmpOp::Ne]);
+                if self.r.pct(50) {
+                    E::Cmp(op, bx(k), bx(v(y)))
+                } else {
+                    E::Cmp(op, bx(v(y)), bx(k))
+                }
+            }
+            1 => {
+                let op = *self.r.pick(&[CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge]);
+                let other = if self.r.pct(50) { self.k_of(y) } else { v(y) };
+                if self.r.pct(50) {
+                    E::Cmp(op, bx(k), bx(other))
+                } else {
+                    E::Cmp(op, bx(other), bx(k))
+                }
+            }
+            2 => E::Index(bx(E::DictDisp(vec![(k, v(V::Int(1)))])), bx(v(y))),
+            3 => E::Cmp(CmpOp::In, bx(v(y)), bx(E::SetDisp(vec![k]))),
+            4 => {
+                let other = self.k_of(y.clone());
+                call("len", vec![E::SetDisp(vec![k, other, v(y)])])
+            }
+            5 => {
+                let a = self.k_of(y);
+                let b = self.k_value();
+                let b = self.k_of(b);
+                call("sorted", vec![E::Tuple(vec![k, a, b])])
+            }
+            6 => {
+                if self.r.pct(50) {
+                    E::Bin(BinOp::Add, bx(k), bx(v(y)))
+                } else {
+                    E::Bin(BinOp::Add, bx(v(y)), bx(k))
+                }
+            }
+            7 => call(self.r.ps(&["len", "bool", "list", "str", "repr"]), vec![k]),
+            8 => E::Cmp(CmpOp::In, bx(v(y)), bx(k)),
+            9 => {
+                let i = self.small_int(-2, 3);
+                E::Index(bx(k), bx(i))
+            }
+            10 => {
+                let spec = self.r.ps(&["", ">6", "<4", "^5", ".2", "x", "d", ",", "s"]);
+                E::FStr(vec![FPart::Field(k, None, spec.to_string())])
+            }
+            11 => E::Meth(
+                bx(E::Tuple(vec![v(y.clone()), k])),
+                self.r.ps(&["index", "count"]),
+                vec![v(x)],
+                vec![],
+            ),
+            12 => call("str", vec![E::Tuple(vec![k, v(y)])]),
+            13 => call(
+                self.r.ps(&["min", "max"]),
+                vec![E::Tuple(vec![k, self.k_of(y)])],
+            ),
+            14 => call("hash", vec![k]),
+            _ => E::Cmp(
+                CmpOp::Eq,
+                bx(E::Tuple(vec![k, v(y.clone())])),
+                bx(E::Tuple(vec![v(x), self.k_of(y)])),
+            ),
+        }
+    }
 
     fn f_str_repr(&mut self) -> E {
         let x = self.value(3);

@@ -1,7 +1,6 @@
 //! Interprets the cases of `tests/stdlib_gen/pycountry_eval.py` against ferrule's `pycountry`
 //! and compares each outcome with CPython's.
 
-use ferrule_runtime::err::ExcKind;
 use ferrule_runtime::{builtins, fmt, imports, ops, PyResult, Value};
 use serde_json::Value as J;
 
@@ -105,10 +104,7 @@ fn run(case: &J) -> PyResult<Value> {
 pub fn outcome(case: &J) -> String {
     match run(case).and_then(|v| fmt::repr_checked(&v)) {
         Ok(s) => s,
-        Err(e)
-            if e.matches(ExcKind::NotImplementedError)
-                && e.str().starts_with("ferrule runtime:") =>
-        {
+        Err(e) if e.is_refusal() && e.str().starts_with("ferrule runtime:") => {
             "!refused".to_string()
         }
         Err(e) => format!("!{}", e.type_and_message()),

@@ -22,7 +22,16 @@ pub fn global_uses(m: &Module) -> Vec<GlobalUse> {
     let mut out = Vec::new();
     let mut w = Walker {
         on_expr: &mut |e: &Expr| {
-            if let ExprKind::Name(Name::Global(_, n)) = &e.kind {
+            let name = match &e.kind {
+                ExprKind::Name(Name::Global(_, n)) => Some(n),
+                // A class-body read of a name the body has not bound yet reads the global.
+                ExprKind::Name(Name::ClassNs(_, fb)) => match fb.as_ref() {
+                    Name::Global(_, n) => Some(n),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(n) = name {
                 out.push(GlobalUse {
                     name: n.clone(),
                     span: e.span.clone(),
@@ -147,13 +156,28 @@ impl Walker<'_> {
                 self.stmts(a, stores);
             }
             Stmt::Return(Some(e)) => self.expr(e),
-            Stmt::Raise(Some(e), _) => self.expr(e),
-            Stmt::Break | Stmt::Continue | Stmt::Return(None) | Stmt::Pass | Stmt::Raise(..) => {}
+            Stmt::Raise(e, cause, _) => {
+                for x in [e, cause].into_iter().flatten() {
+                    self.expr(x);
+                }
+            }
+            Stmt::Break | Stmt::Continue | Stmt::Return(None) | Stmt::Pass => {}
+            Stmt::With { items, body } => {
+                for (e, t) in items {
+                    self.expr(e);
+                    if let Some(t) = t {
+                        self.target(t, stores, false);
+                    }
+                }
+                self.stmts(body, stores);
+            }
             Stmt::Try {
                 body,
                 handlers,
                 orelse,
+                finalbody,
             } => {
+                self.stmts(finalbody, stores);
                 self.stmts(body, stores);
                 for h in handlers {
                     for t in &h.types {
@@ -188,21 +212,29 @@ impl Walker<'_> {
                     self.target(t, stores, false);
                 }
             }
-            Stmt::ImportModule(_) => {}
+            // PyPanther project items never reach a migrated v1 module; they bind a name.
+            Stmt::ImportModule(_) | Stmt::Unconverted(_) => {}
+            Stmt::ClassDef(t, _) | Stmt::RuleClass { target: t, .. } => {
+                self.target(t, stores, false)
+            }
             Stmt::Class {
                 target,
-                base,
-                members,
+                decorators,
+                bases,
+                keywords,
+                body,
                 ..
             } => {
-                if let Some(b) = base {
-                    self.expr(b);
+                for e in decorators
+                    .iter()
+                    .chain(bases)
+                    .chain(keywords.iter().map(|(_, e)| e))
+                {
+                    self.expr(e);
                 }
-                for m in members {
-                    if let MemberValue::Expr(e) = &m.value {
-                        self.expr(e);
-                    }
-                }
+                // The body's own bindings go to the class namespace (`Name::ClassNs`), which
+                // `target` does not record; its reads and `global` stores are recorded.
+                self.stmts(body, stores);
                 self.target(target, stores, false);
             }
         }
@@ -427,32 +459,44 @@ fn class_effects(
     seen: &mut BTreeSet<(String, String)>,
 ) -> Option<Option<String>> {
     let m = program.modules.get(module)?;
-    let (base, members) = m.body.iter().rev().find_map(|s| match s {
+    let (bases, decorated, body) = m.body.iter().rev().find_map(|s| match s {
         Stmt::Class {
             target: Target::Name(Name::Global(_, t)),
-            base,
-            members,
+            bases,
+            decorators,
+            keywords,
+            body,
             ..
-        } if t == n => Some((base, members)),
+        } if t == n => Some((bases, !decorators.is_empty() || !keywords.is_empty(), body)),
         _ => None,
     })?;
     if !seen.insert((module.to_string(), format!("class {n}"))) {
         return Some(None);
     }
-    match base.as_ref().map(|b| &b.kind) {
-        None | Some(ExprKind::Name(Name::Builtin(_))) => {}
-        Some(ExprKind::Name(Name::Global(_, b))) => {
-            if let Some(Some(why)) = class_effects(program, module, b, seen) {
-                return Some(Some(why));
-            }
-        }
-        _ => return Some(Some(format!("class `{n}` has a base of unknown code"))),
+    if decorated {
+        return Some(Some(format!(
+            "class `{n}` has decorators or class keywords of unknown code"
+        )));
     }
-    for mem in members {
-        if let MemberValue::Function(i) = mem.value {
-            if let Some(why) = function_effects(program, m, i, seen) {
-                return Some(Some(format!("in `{n}.{}`: {why}", mem.name)));
+    for base in bases {
+        match &base.kind {
+            ExprKind::Name(Name::Builtin(_)) => {}
+            ExprKind::Name(Name::Global(_, b)) => {
+                if let Some(Some(why)) = class_effects(program, module, b, seen) {
+                    return Some(Some(why));
+                }
             }
+            _ => return Some(Some(format!("class `{n}` has a base of unknown code"))),
+        }
+    }
+    // Every function the class body defines (methods, hooks, properties' functions, and
+    // functions nested in them through `function_effects`).
+    let mut methods = Vec::new();
+    nested_defs(body, &mut methods);
+    for i in methods {
+        if let Some(why) = function_effects(program, m, i, seen) {
+            let meth = m.functions.get(i).map_or("?", |f| f.name.as_str());
+            return Some(Some(format!("in `{n}.{meth}`: {why}")));
         }
     }
     Some(None)
@@ -519,12 +563,26 @@ fn fresh_local(f: &Function, e: &Expr) -> bool {
                     body,
                     handlers,
                     orelse,
+                    finalbody,
                 } => {
                     visit(body, i, fresh, any);
                     for h in handlers {
+                        if matches!(&h.name, Some(Name::Local(j, _)) if *j == i) {
+                            *fresh = false;
+                        }
                         visit(&h.body, i, fresh, any);
                     }
                     visit(orelse, i, fresh, any);
+                    visit(finalbody, i, fresh, any);
+                }
+                Stmt::With { items, body } => {
+                    if items
+                        .iter()
+                        .any(|(_, t)| t.as_ref().is_some_and(|t| binds_local(t, i)))
+                    {
+                        *fresh = false;
+                    }
+                    visit(body, i, fresh, any);
                 }
                 Stmt::Match(_, cases) => {
                     for (_, _, b) in cases {
@@ -553,25 +611,22 @@ fn nested_defs(body: &[Stmt], out: &mut Vec<usize>) {
                 body,
                 handlers,
                 orelse,
+                finalbody,
             } => {
                 nested_defs(body, out);
                 for h in handlers {
                     nested_defs(&h.body, out);
                 }
                 nested_defs(orelse, out);
+                nested_defs(finalbody, out);
             }
+            Stmt::With { body, .. } => nested_defs(body, out),
             Stmt::Match(_, cases) => {
                 for (_, _, b) in cases {
                     nested_defs(b, out);
                 }
             }
-            Stmt::Class { members, .. } => {
-                for m in members {
-                    if let MemberValue::Function(i) = m.value {
-                        out.push(i);
-                    }
-                }
-            }
+            Stmt::Class { body, .. } => nested_defs(body, out),
             _ => {}
         }
     }
@@ -626,10 +681,15 @@ fn has_shared_store(f: &Function, body: &[Stmt]) -> bool {
             body,
             handlers,
             orelse,
+            finalbody,
         } => {
             has_shared_store(f, body)
                 || handlers.iter().any(|h| has_shared_store(f, &h.body))
                 || has_shared_store(f, orelse)
+                || has_shared_store(f, finalbody)
+        }
+        Stmt::With { items, body } => {
+            items.iter().any(|(_, t)| t.as_ref().is_some_and(target)) || has_shared_store(f, body)
         }
         Stmt::Match(_, cases) => cases.iter().any(|(_, _, b)| has_shared_store(f, b)),
         _ => false,
@@ -813,13 +873,18 @@ fn returns_bool_in(
                     body,
                     handlers,
                     orelse,
+                    finalbody,
                 } => {
                     collect(body, out, bare);
                     for h in handlers {
                         collect(&h.body, out, bare);
                     }
                     collect(orelse, out, bare);
+                    collect(finalbody, out, bare);
                 }
+                // A context manager's `__exit__` can swallow the exception and fall through
+                // to code after the `with` (so `always_returns` does not look inside).
+                Stmt::With { body, .. } => collect(body, out, bare),
                 Stmt::Match(_, cases) => {
                     for (_, _, b) in cases {
                         collect(b, out, bare);
@@ -864,6 +929,7 @@ fn local_values(f: &Function, i: usize) -> Option<Vec<&Expr>> {
                     body,
                     handlers,
                     orelse,
+                    finalbody,
                 } => {
                     visit(body, i, out);
                     for h in handlers {
@@ -873,6 +939,16 @@ fn local_values(f: &Function, i: usize) -> Option<Vec<&Expr>> {
                         visit(&h.body, i, out);
                     }
                     visit(orelse, i, out);
+                    visit(finalbody, i, out);
+                }
+                Stmt::With { items, body } => {
+                    if items
+                        .iter()
+                        .any(|(_, t)| t.as_ref().is_some_and(|t| binds_local(t, i)))
+                    {
+                        *out = None;
+                    }
+                    visit(body, i, out);
                 }
                 Stmt::Match(_, cases) => {
                     for (_, _, b) in cases {

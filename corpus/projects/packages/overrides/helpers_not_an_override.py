@@ -1,0 +1,3 @@
+"""A module of the overrides package without `apply_overrides`: skipped."""
+
+SKIPPED = True

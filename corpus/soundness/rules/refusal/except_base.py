@@ -1,0 +1,8 @@
+from sound_refuse import unknowable
+
+
+def rule(event):
+    try:
+        return "0x" in unknowable()
+    except BaseException:
+        return False

@@ -1,0 +1,5 @@
+from sound_refuse import guarded
+
+
+def rule(event):
+    return guarded() != "fallback"
