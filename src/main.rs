@@ -64,9 +64,7 @@ enum Cmd {
     },
     /// List every rule a PyPanther project registers, with its final metadata and where
     /// each value was set (`--format json` for JSON).
-    Rules {
-        repo: PathBuf,
-    },
+    Rules { repo: PathBuf },
     /// Compile REPO to Rust, build it with cargo (in $FERRULE_TEST_DIR, default a
     /// directory under the system temp dir) and run every unit test.
     Test {
@@ -154,12 +152,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Cmd::Check { repo, input: i } => {
-            driver::check(&repo, input(i), &opts)
-        }
-        Cmd::Rules { repo } => {
-            driver::rules(&repo, &opts)
-        }
+        Cmd::Check { repo, input: i } => driver::check(&repo, input(i), &opts),
+        Cmd::Rules { repo } => driver::rules(&repo, &opts),
         Cmd::Test {
             repo,
             jsonl,
