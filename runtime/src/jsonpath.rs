@@ -28,6 +28,9 @@ use crate::err::{PyErr, PyResult};
 use crate::ops;
 use crate::value::Value;
 
+/// The jsonpath_ng version whose parsing and evaluation this module reproduces.
+pub const JSONPATH_NG_VERSION: &str = "1.5.3";
+
 /// A parsed JSONPath (the subset evaluated here).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {

@@ -325,6 +325,13 @@ def serx(e):
     v = None if e.value is None else [type(e.value).__name__, repr(e.value)]
     return ["Expression", ser(e.target), e.op, v]
 
+try:
+    from importlib.metadata import version
+    ver = version("jsonpath-ng")
+except Exception:
+    import jsonpath_ng
+    ver = getattr(jsonpath_ng, "__version__", None)
+
 out = []
 for path in json.load(sys.stdin):
     try:
@@ -333,20 +340,67 @@ for path in json.load(sys.stdin):
         out.append({"ast": ser(tree), "str": None if " object at 0x" in text else text})
     except Exception as exc:
         out.append({"error": "%s: %s" % (type(exc).__name__, exc)})
-print(json.dumps(out))
+print(json.dumps({"version": ver, "paths": out}))
 "#;
 
 /// How jsonpath_ng reads one path: its parse tree and `str()`, or its error.
 pub type JsonPathReading = Result<(serde_json::Value, Option<String>), String>;
 
+/// jsonpath_ng's readings of data-model paths in PAT's environment.
+#[derive(Debug)]
+pub struct JsonPathReadings {
+    /// The Python that read them.
+    pub python: PathBuf,
+    /// Its jsonpath_ng version (`None` when it does not say).
+    pub version: Option<String>,
+    /// Each path's reading.
+    pub paths: BTreeMap<String, JsonPathReading>,
+}
+
+impl JsonPathReadings {
+    /// Whether `path` can be evaluated exactly ([`check_jsonpath`]). When the environment's
+    /// jsonpath_ng is not the version the runtime models, only paths every version reads
+    /// alike (plain field chains) are accepted, and the refusal names both versions.
+    pub fn check(&self, path: &str) -> Result<(), String> {
+        let modelled = ferrule_runtime::jsonpath::JSONPATH_NG_VERSION;
+        if self.version.as_deref() == Some(modelled) {
+            return check_jsonpath(path, self.paths.get(path));
+        }
+        match check_jsonpath(path, None) {
+            Ok(()) => Ok(()),
+            Err(_) if ferrule_runtime::jsonpath::parse(path).is_ok() => Err(format!(
+                "cannot check the JSONPath `{path}`: the Python of PAT's environment (`{}`) has \
+                 jsonpath_ng {}, while ferrule evaluates JSONPath as jsonpath_ng {modelled}, the \
+                 version panther_analysis_tool pins (use --python with PAT's environment)",
+                self.python.display(),
+                self.version.as_deref().unwrap_or("of an unknown version"),
+            )),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Whether a data-model path can be evaluated exactly, given jsonpath_ng's readings in PAT's
+/// environment if there are any.
+pub fn check_path(path: &str, readings: Option<&JsonPathReadings>) -> Result<(), String> {
+    match readings {
+        Some(r) => r.check(path),
+        None => check_jsonpath(path, None),
+    }
+}
+
 impl Libraries {
     /// jsonpath_ng's reading of each path, from the environment's Python; `None` when there
     /// is no Python or it cannot read them.
-    pub fn jsonpath_readings(&self, paths: &[String]) -> Option<BTreeMap<String, JsonPathReading>> {
+    pub fn jsonpath_readings(&self, paths: &[String]) -> Option<JsonPathReadings> {
         use std::io::Write;
         let python = self.python.as_ref()?;
         if paths.is_empty() {
-            return Some(BTreeMap::new());
+            return Some(JsonPathReadings {
+                python: python.clone(),
+                version: None,
+                paths: BTreeMap::new(),
+            });
         }
         let mut child = Command::new(python)
             .arg("-c")
@@ -366,7 +420,12 @@ impl Libraries {
         if !out.status.success() {
             return None;
         }
-        let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).ok()?;
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+        let version = answer
+            .get("version")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        let results: Vec<serde_json::Value> = answer.get("paths")?.as_array()?.clone();
         let mut map = BTreeMap::new();
         for (p, r) in paths.iter().zip(results) {
             let reading = match r.get("error").and_then(|e| e.as_str()) {
@@ -378,7 +437,11 @@ impl Libraries {
             };
             map.insert(p.clone(), reading);
         }
-        Some(map)
+        Some(JsonPathReadings {
+            python: python.clone(),
+            version,
+            paths: map,
+        })
     }
 }
 
@@ -676,6 +739,28 @@ mod tests {
         assert!(!libs.shadows_helper("dateutil"));
         assert!(!libs.shadows_helper("corp_helpers"));
         assert!(Libraries::default().shadows_helper("dateutil"));
+    }
+
+    /// Another jsonpath_ng version than the runtime's: only plain paths are accepted, and
+    /// the refusal names both versions.
+    #[test]
+    fn another_jsonpath_ng_version_is_named() {
+        let reading: JsonPathReading = Ok((serde_json::json!(["Root"]), Some("$".into())));
+        let readings = JsonPathReadings {
+            python: PathBuf::from("/usr/bin/python3"),
+            version: Some("1.8.0".into()),
+            paths: [("$.a[0]".to_string(), reading)].into_iter().collect(),
+        };
+        assert!(readings.check("$.a.b").is_ok());
+        let why = readings.check("$.a[0]").unwrap_err();
+        assert!(why.contains("jsonpath_ng 1.8.0"), "{why}");
+        assert!(why.contains("jsonpath_ng 1.5.3"), "{why}");
+        assert!(why.contains("/usr/bin/python3"), "{why}");
+        // What ferrule never evaluates is refused as such, whatever the version.
+        assert!(readings
+            .check("$.tags.`len`")
+            .unwrap_err()
+            .contains("does not evaluate"));
     }
 
     #[test]

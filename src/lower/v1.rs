@@ -234,8 +234,8 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
                 let method = m.get("Method").and_then(|n| n.as_str());
                 match (name, path, method) {
                     (Some(n), Some(p), None) => {
-                        let reading = readings.as_ref().and_then(|r| r.get(p));
-                        if let Err(why) = crate::lower::libraries::check_jsonpath(p, reading) {
+                        if let Err(why) = crate::lower::libraries::check_path(p, readings.as_ref())
+                        {
                             diags.push(
                                 Diagnostic::new(Code::Unsupported, span_of(s, m), why)
                                     .for_detection(id),
