@@ -100,7 +100,12 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
     let mut failed_modules: BTreeSet<String> = BTreeSet::new();
 
     for (gid, (py, span)) in &helper_files {
-        match load_python(root, py, span) {
+        let loaded = if usage.modules.contains_key(gid) {
+            load_library_python(py, span)
+        } else {
+            load_python(root, py, span)
+        };
+        match loaded {
             Ok(file) => {
                 let (m, d) = lower_module(&file, gid, ModuleKind::Helper, &env);
                 usage.note(gid, &m.imports);
@@ -855,6 +860,26 @@ fn join(dir: &str, fname: &str) -> String {
         fname.to_string()
     } else {
         format!("{dir}/{fname}")
+    }
+}
+
+/// A library module of PAT's Python environment (`lower/libraries.rs`): read where PAT
+/// imports it from, outside the repository by nature.
+fn load_library_python(file: &str, from: &Span) -> Result<python::PyFile, Diagnostic> {
+    let missing = |what: String| Diagnostic::new(Code::MissingPython, from.clone(), what);
+    let bytes = std::fs::read(file)
+        .map_err(|e| missing(format!("cannot read library module `{file}`: {}", e.kind())))?;
+    match python::decode(&bytes) {
+        Ok(text) => python::parse(file, text),
+        Err((msg, offset)) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let (line, col) = crate::diag::line_col(&text, offset);
+            Err(Diagnostic::new(
+                Code::PythonSyntax,
+                Span::new(file, line, col),
+                format!("Python syntax error: {msg}"),
+            ))
+        }
     }
 }
 
