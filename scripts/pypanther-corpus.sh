@@ -24,10 +24,14 @@ mkdir -p "$work/site"
 cp -r "$installed" "$pkg"
 find "$pkg" -name __pycache__ -prune -exec rm -rf {} +
 rm -rf "$pkg/rules"
-# ferrule compiles the libraries the rules import from their installed source next to the
-# package, so they sit beside the copy as they sit beside the installed package.
-for lib in policyuniverse pycountry; do
+# ferrule reads the libraries the rules import (their source, data, and the installed
+# panther_detection_helpers version) next to the package, so they sit beside the copy as
+# they sit beside the installed package.
+for lib in policyuniverse pycountry botocore panther_detection_helpers; do
     ln -s "$(dirname "$installed")/$lib" "$work/site/$lib"
+done
+for info in "$(dirname "$installed")"/panther_detection_helpers-*.dist-info; do
+    ln -s "$info" "$work/site/$(basename "$info")"
 done
 cp -r "$here/corpus/pypanther/pypanther/rules" "$pkg/rules"
 for d in helpers data_models; do

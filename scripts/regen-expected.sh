@@ -2,7 +2,7 @@
 # Regenerates corpus/v1/expected.jsonl with the CPython oracle (panther_analysis_tool +
 # panther_core).  PAT_PY: a Python with those packages (default: /work/.venv-pat/bin/python).
 # FERRULE_SHARED: the shared directory holding oracle/ (default: <repo>/../shared).
-# Usage: scripts/regen-expected.sh              regenerate corpus/{v1,errors,language,soundness}/expected.jsonl
+# Usage: scripts/regen-expected.sh              regenerate corpus/{v1,errors,language,soundness,libraries}/expected.jsonl
 #        scripts/regen-expected.sh CORPUS OUT   write CORPUS's oracle output to OUT
 set -euo pipefail
 
@@ -35,7 +35,7 @@ run() {
 if [[ $# -ge 2 ]]; then
     run "$1" "$2"
 else
-    for c in v1 errors language soundness; do
+    for c in v1 errors language soundness libraries; do
         run "$repo_root/corpus/$c" "$repo_root/corpus/$c/expected.jsonl"
     done
 fi

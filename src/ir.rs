@@ -53,6 +53,9 @@ pub struct Module {
     pub functions: Vec<Function>,
     /// Global helper modules this one imports (by module name), for init order.
     pub imports: Vec<String>,
+    /// Modules provided by the runtime that this one imports (`pycountry`,
+    /// `policyuniverse.expander_minimizer`): their installed data travels with the crate.
+    pub libraries: std::collections::BTreeSet<String>,
     /// Modules whose globals a unit-test mock named `module::name` patches (a PyPanther
     /// `RuleMock` patches the module where its `RuleTest` was written).
     pub patch_routes: Vec<String>,

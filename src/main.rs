@@ -18,6 +18,12 @@ struct Cli {
     /// 2.1.0 log on stdout, for code-scanning upload).
     #[arg(long, value_enum, global = true, default_value = "text")]
     format: FormatArg,
+    /// The Python of the environment PAT or `pypanther` runs in: where the libraries v1
+    /// detections import are found (as PAT run with it finds them) and the installed
+    /// `pypanther` a PyPanther project uses; default: the active virtualenv, else `python3`
+    /// on PATH.
+    #[arg(long, global = true, value_name = "PATH")]
+    python: Option<PathBuf>,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -36,9 +42,6 @@ enum Cmd {
         /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
-        /// The Python whose installed pypanther a PyPanther project uses.
-        #[arg(long)]
-        python: Option<PathBuf>,
         /// With `--target pypanther`: migrate a fork of panther-analysis against the rules
         /// pypanther ships (matched by id; pypanther's carry a `-prototype` suffix).
         #[arg(long)]
@@ -58,18 +61,10 @@ enum Cmd {
         /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
-        /// The Python whose installed pypanther a PyPanther project uses.
-        #[arg(long)]
-        python: Option<PathBuf>,
     },
     /// List every rule a PyPanther project registers, with its final metadata and where
     /// each value was set (`--format json` for JSON).
-    Rules {
-        repo: PathBuf,
-        /// The Python whose installed pypanther the project uses.
-        #[arg(long)]
-        python: Option<PathBuf>,
-    },
+    Rules { repo: PathBuf },
     /// Compile REPO to Rust, build it with cargo (in $FERRULE_TEST_DIR, default a
     /// directory under the system temp dir) and run every unit test.
     Test {
@@ -86,9 +81,6 @@ enum Cmd {
         /// The input format (default: detected; an error when it does not fit REPO).
         #[arg(long, value_enum)]
         input: Option<InputArg>,
-        /// The Python whose installed pypanther a PyPanther project uses.
-        #[arg(long)]
-        python: Option<PathBuf>,
         /// Build in the test directory even if ferrule did not create it.
         #[arg(long)]
         force: bool,
@@ -134,25 +126,25 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    ferrule::lower::libraries::set_python(cli.python.clone());
     let format = match cli.format {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
     };
     let mut opts = Options::new(format);
+    opts.python = cli.python;
     let result = match cli.command {
         Cmd::Build {
             repo,
             out,
             target,
             input: i,
-            python,
             against_managed,
             pypanther,
             force,
         } => {
             opts.force = force;
-            opts.python = python;
             match target {
                 TargetArg::Rust => driver::build(&repo, &out, input(i), &opts),
                 TargetArg::Pypanther => {
@@ -160,30 +152,18 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Cmd::Check {
-            repo,
-            input: i,
-            python,
-        } => {
-            opts.python = python;
-            driver::check(&repo, input(i), &opts)
-        }
-        Cmd::Rules { repo, python } => {
-            opts.python = python;
-            driver::rules(&repo, &opts)
-        }
+        Cmd::Check { repo, input: i } => driver::check(&repo, input(i), &opts),
+        Cmd::Rules { repo } => driver::rules(&repo, &opts),
         Cmd::Test {
             repo,
             jsonl,
             junit,
             ids,
             input: i,
-            python,
             force,
         } => {
             opts.junit = junit;
             opts.force = force;
-            opts.python = python;
             driver::test(&repo, jsonl.as_deref(), &ids, input(i), &opts)
         }
     };

@@ -13,9 +13,20 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The Python every test names (`--python`): one that does not exist, so that what ferrule
+/// reports never depends on the Python this machine has on PATH (no third-party library is
+/// found; data-model JSONPaths beyond plain field chains are refused).
+const NO_PYTHON: &str = "/nonexistent/ferrule-tests/python";
+
+/// The same for the tests that call the library.
+fn without_python_env() {
+    ferrule::lower::libraries::set_python(Some(PathBuf::from(NO_PYTHON)));
+}
+
 fn ferrule(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ferrule"))
         .args(args)
+        .args(["--python", NO_PYTHON])
         .current_dir(root())
         .env("NO_COLOR", "1")
         .output()
@@ -182,6 +193,7 @@ fn oracle_records(corpus: &str) -> Vec<TestResult> {
 
 #[test]
 fn junit_xml_snapshots() {
+    without_python_env();
     // Test records of every kind (passed, failed, erroring, load errors), as the runner
     // writes them: the oracle's records of corpus/errors have the same fields.
     let errors = root().join("corpus/errors");
@@ -209,6 +221,7 @@ fn junit_xml_snapshots() {
 
 #[test]
 fn summary_counts_every_detection() {
+    without_python_env();
     // corpus/bad: one good detection, the others refused or failed to load, each counted
     // once; what is not a detection (a helper) is not counted.
     let bad = root().join("corpus/bad");

@@ -1,13 +1,23 @@
-//! `panther_detection_helpers.caching`: the key-value store detections use, behind a trait,
-//! with an in-memory implementation that honours TTLs.
+//! `panther_detection_helpers.caching`: the key-value store detections use, behind a trait.
 //!
-//! In Panther the store is a DynamoDB table; unit tests always mock these functions. Without
-//! mocks, ferrule runs them against a thread-local [`MemoryStore`] (empty at start) with the
-//! semantics of caching.py on DynamoDB: items keep a counter, a string set and a JSON
-//! dictionary plus an `expiresAt` epoch; reads ignore expiry unless `force_ttl_check` is
-//! set (DynamoDB deletes expired items lazily); the conditional updates of
-//! `increment_counter`/`add_to_string_set`/`remove_from_string_set` restart an expired or
-//! missing item. Checked against the real module on moto by `tests/caching_cases.rs`.
+//! In Panther the store is a DynamoDB table. Unit tests run as PAT runs them: a caching
+//! function that is not mocked reaches `kv_table()`, which builds a boto3 DynamoDB resource;
+//! with no AWS configuration that raises botocore's `NoRegionError` (the default
+//! [`NoAwsStore`]; when the environment does configure AWS, PAT would call DynamoDB, which
+//! ferrule refuses). Each function checks its arguments exactly as far as caching.py does
+//! before it calls `kv_table()`. Checked against the real module by
+//! `tests/caching_noaws.rs`. panther_detection_helpers 1.x (pypanther's) differs before
+//! the store only in computing the expiry first (`increment_counter`, `add_to_string_set`,
+//! `remove_from_string_set`), which is modelled; its behaviour against a reachable store is
+//! refused.
+//!
+//! A pipeline that embeds the generated crate installs its own store with [`set_store`] (the
+//! production key-value store). [`MemoryStore`] is an in-memory one with the semantics of
+//! caching.py 0.4.0 on DynamoDB: items keep a counter, a string set and a JSON dictionary plus
+//! an `expiresAt` epoch; reads ignore expiry unless `force_ttl_check` is set (DynamoDB deletes
+//! expired items lazily); the conditional updates of `increment_counter`/
+//! `add_to_string_set`/`remove_from_string_set` restart an expired or missing item. Checked
+//! against the real module on moto by `tests/caching_cases.rs`.
 //! Counters read back from DynamoDB are `decimal.Decimal` (boto3's deserializer), so
 //! `get_counter` and `increment_counter` return a [`Decimal`] wherever caching.py returns
 //! the stored number, and the plain argument or `0` where it returns those.
@@ -20,7 +30,7 @@ use indexmap::IndexSet;
 use crate::decimal::Decimal;
 use crate::err::{PyErr, PyResult};
 use crate::event::bind_args;
-use crate::value::{Key, Kwargs, ModuleObject, Value};
+use crate::value::{Dict, Key, Kwargs, ModuleObject, Value};
 
 /// One item of the store.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -40,6 +50,11 @@ pub struct Item {
 
 /// The key-value store behind the caching functions.
 pub trait KvStore {
+    /// `kv_table()`: whether the table can be reached, or the exception boto3 raises when it
+    /// builds the resource.
+    fn table(&mut self) -> PyResult<()> {
+        Ok(())
+    }
     fn get(&self, key: &str) -> Option<Item>;
     fn put(&mut self, key: &str, item: Item);
     fn now(&self) -> f64 {
@@ -65,8 +80,100 @@ impl KvStore for MemoryStore {
     }
 }
 
+/// The store of a PAT run with no AWS configuration: `kv_table()` raises boto3's error, so
+/// nothing is ever read or written.
+#[derive(Default)]
+pub struct NoAwsStore;
+
+/// Environment variables through which boto3 would find a region (or a different endpoint),
+/// so that `kv_table()` would not raise `NoRegionError`.
+const AWS_SETTINGS: &[&str] = &[
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "ENABLE_FIPS",
+];
+
+/// Whether this process has an AWS configuration boto3 would use.
+pub fn aws_configured() -> bool {
+    if AWS_SETTINGS.iter().any(|v| std::env::var_os(v).is_some()) {
+        return true;
+    }
+    std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .is_some_and(|h| h.join(".aws").join("config").exists())
+}
+
+impl KvStore for NoAwsStore {
+    fn table(&mut self) -> PyResult<()> {
+        if aws_configured() {
+            return Err(crate::ops::unsupported(
+                "the caching helpers with an AWS configuration in the environment (PAT would \
+                 call DynamoDB)",
+            ));
+        }
+        // `boto3.resource("dynamodb", endpoint_url=None)` with no region.
+        Err(crate::stdlib::botocore::new_error("NoRegionError", &[]))
+    }
+    fn get(&self, _key: &str) -> Option<Item> {
+        None
+    }
+    fn put(&mut self, _key: &str, _item: Item) {}
+}
+
 thread_local! {
-    static STORE: RefCell<Box<dyn KvStore>> = RefCell::new(Box::new(MemoryStore::default()));
+    static STORE: RefCell<Box<dyn KvStore>> = RefCell::new(Box::new(NoAwsStore));
+}
+
+/// The installed panther_detection_helpers version (`ferrule build` embeds it); caching.py
+/// 0.4.0's semantics are modelled, and what differs in 1.x before the store is reached.
+static VERSION: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Name of the version file in [`crate::runner::Registry::data_files`].
+pub const VERSION_FILE: &str = "panther_detection_helpers/version";
+
+/// Installs the version of the installed panther_detection_helpers. The first call wins.
+pub fn install_version(v: &'static str) {
+    let _ = VERSION.set(v.trim());
+}
+
+/// Whether the installed panther_detection_helpers is 1.x or later.
+fn is_1x() -> bool {
+    VERSION
+        .get()
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| m >= 1)
+}
+
+/// 1.x's `increment_counter`/`add_to_string_set`/`remove_from_string_set` compute
+/// `_finalize_epoch_seconds(epoch_seconds)` before `kv_table()` when it is not None (their
+/// default is 90 days).
+fn finalize_first(epoch: &Option<Value>) -> PyResult<()> {
+    if is_1x() {
+        let e = epoch
+            .clone()
+            .unwrap_or(Value::Int(EPOCH_SECONDS_DELTA_DEFAULT));
+        if !e.is_none() {
+            finalize_epoch_seconds(&e)?;
+        }
+    }
+    Ok(())
+}
+
+/// `kv_table()` as caching.py calls it at the start of each store access.
+fn table() -> PyResult<()> {
+    with_store(|s| s.table())?;
+    // The store is reachable: what 1.x does with it (TTL updates, its threshold) is not
+    // modelled.
+    if is_1x() {
+        return Err(crate::ops::unsupported(
+            "the caching helpers of panther_detection_helpers 1.x against a reachable store",
+        ));
+    }
+    Ok(())
 }
 
 /// Replaces this thread's store.
@@ -93,7 +200,9 @@ fn finalize_epoch_seconds(v: &Value) -> PyResult<i64> {
         Value::Bool(b) => i64::from(*b),
         _ => now_int() + EPOCH_SECONDS_DELTA_DEFAULT,
     };
-    Ok(if n < 604801 { now_int() + n } else { n })
+    // Below this, the value is a duration from now (seven days in 0.4.0, 10^9 in 1.x).
+    let threshold = if is_1x() { 1_000_000_000 } else { 604801 };
+    Ok(if n < threshold { now_int() + n } else { n })
 }
 
 fn key_arg(v: &Option<Value>) -> PyResult<String> {
@@ -150,9 +259,8 @@ fn float_error() -> PyErr {
     PyErr::type_error("Float types are not supported. Use Decimal types instead.")
 }
 
-/// The members of `set(val)` for a store operation (numbers as their DynamoDB text), and
-/// whether boto3 sends them as a string set or a number set.
-fn strings_of(val: &Value) -> PyResult<(IndexSet<String>, SetKind)> {
+/// The members of `set(val)`, with `set()`'s TypeErrors (not iterable, unhashable).
+fn set_items(val: &Value) -> PyResult<Vec<Value>> {
     let items: Vec<Value> = match val {
         Value::List(l) => l.borrow().clone(),
         Value::Tuple(t) => t.to_vec(),
@@ -178,11 +286,17 @@ fn strings_of(val: &Value) -> PyResult<(IndexSet<String>, SetKind)> {
             )))
         }
     };
-    let mut out = IndexSet::new();
-    let (mut strings, mut numbers, mut floats) = (false, false, false);
     for it in &items {
         Key::new(it.clone())?;
     }
+    Ok(items)
+}
+
+/// The members of `set(val)` for a store operation (numbers as their DynamoDB text), and
+/// whether boto3 sends them as a string set or a number set.
+fn strings_of(items: Vec<Value>) -> PyResult<(IndexSet<String>, SetKind)> {
+    let mut out = IndexSet::new();
+    let (mut strings, mut numbers, mut floats) = (false, false, false);
     for it in items {
         let number = match &it {
             Value::Str(s) => {
@@ -240,6 +354,7 @@ fn get_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         args,
         kwargs,
     )?;
+    table()?;
     let key = key_arg(&a[0])?;
     let item = get_item(&key);
     if force(&a[1])? && item.as_ref().is_some_and(expired) {
@@ -252,10 +367,13 @@ fn get_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     })
 }
 
-/// `increment_counter`: the new count as a Decimal when the item was live, else `val`
-/// itself (caching.py returns its argument after restarting an expired counter).
-fn increment(key: &str, val_arg: &Value, epoch: &Value) -> PyResult<Value> {
+/// `increment_counter` after `kv_table()`: the new count as a Decimal when the item was
+/// live, else `val` itself (caching.py returns its argument after restarting an expired
+/// counter).
+fn increment(key: &Value, val_arg: &Value, epoch: &Value) -> PyResult<Value> {
     let ttl = finalize_epoch_seconds(epoch)?;
+    let key = key_arg(&Some(key.clone()))?;
+    let key = key.as_str();
     // boto3 serializes the request after caching.py computed the expiry, and refuses floats.
     let val = match val_arg {
         Value::Int(i) => *i,
@@ -317,13 +435,19 @@ fn increment_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         args,
         kwargs,
     )?;
-    let key = key_arg(&a[0])?;
     let val = a[1].clone().unwrap_or(Value::Int(1));
-    increment(&key, &val, &a[2].clone().unwrap_or_default())
+    finalize_first(&a[2])?;
+    table()?;
+    increment(
+        &a[0].clone().unwrap_or_default(),
+        &val,
+        &a[2].clone().unwrap_or_default(),
+    )
 }
 
 fn reset_counter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = bind_args("reset_counter", &["key"], 1, false, args, kwargs)?;
+    table()?;
     let key = key_arg(&a[0])?;
     update(&key, |i| i.count = None);
     Ok(Value::None)
@@ -338,8 +462,9 @@ fn set_key_expiration(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         args,
         kwargs,
     )?;
-    let key = key_arg(&a[0])?;
+    table()?;
     let ttl = finalize_epoch_seconds(&a[1].clone().unwrap_or_default())?;
+    let key = key_arg(&a[0])?;
     update(&key, |i| i.expires_at = Some(ttl));
     Ok(Value::None)
 }
@@ -359,8 +484,11 @@ fn put_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             "panther_oss_helpers.put_dictionary: value is not a dictionary",
         ));
     }
-    let data = match crate::runner::json_dumps(&val, true, None) {
-        Ok(d) => d,
+    // `json.dumps(val)` with the default encoder (immutable event containers included,
+    // which it cannot encode).
+    let data = match crate::stdlib::json::dumps(std::slice::from_ref(&val), &[]) {
+        Ok(Value::Str(d)) => d.to_string(),
+        Ok(other) => crate::fmt::str(&other),
         Err(e) if e.matches(crate::ExcKind::TypeError) => {
             return Err(PyErr::value_error(
                 "panther_oss_helpers.put_dictionary: value is a dictionary, but it is not JSON serializable",
@@ -368,6 +496,7 @@ fn put_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         }
         Err(e) => return Err(e),
     };
+    table()?;
     let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
     let key = key_arg(&a[0])?;
     with_store(|s| {
@@ -392,6 +521,7 @@ fn get_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         args,
         kwargs,
     )?;
+    table()?;
     let key = key_arg(&a[0])?;
     let item = get_item(&key);
     let data = item
@@ -409,8 +539,11 @@ fn get_dictionary(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     })
 }
 
-fn get_string_set_impl(key: &str, force_ttl: bool) -> PyResult<Value> {
-    let item = get_item(key);
+/// `get_string_set(key, force_ttl_check)` after its arguments were bound.
+fn get_string_set_impl(key: &Value, force_ttl: bool) -> PyResult<Value> {
+    table()?;
+    let key = key_arg(&Some(key.clone()))?;
+    let item = get_item(&key);
     if force_ttl && item.as_ref().is_some_and(expired) {
         return Ok(Value::set(Default::default()));
     }
@@ -433,8 +566,20 @@ fn get_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         args,
         kwargs,
     )?;
-    let key = key_arg(&a[0])?;
-    get_string_set_impl(&key, force(&a[1])?)
+    // caching.py tests `force_ttl_check` only after reading the item.
+    table()?;
+    let key = a[0].clone().unwrap_or_default();
+    key_arg(&Some(key.clone()))?;
+    let forced = force(&a[1])?;
+    get_string_set_impl(&key, forced)
+}
+
+/// `reset_string_set(key)` after its argument was bound.
+fn reset_string_set_impl(key: &Value) -> PyResult<Value> {
+    table()?;
+    let key = key_arg(&Some(key.clone()))?;
+    update(&key, |i| i.string_set = None);
+    Ok(Value::None)
 }
 
 fn put_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -446,14 +591,19 @@ fn put_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         args,
         kwargs,
     )?;
-    let key = key_arg(&a[0])?;
+    let key = a[0].clone().unwrap_or_default();
     let val = a[1].clone().unwrap_or_default();
     if !crate::ops::truthy(&val)? {
-        update(&key, |i| i.string_set = None);
-        return Ok(Value::None);
+        // Can't put an empty string set: caching.py removes it instead.
+        return reset_string_set_impl(&key);
     }
-    let (set, kind) = strings_of(&val)?;
+    table()?;
+    // `Item={"key": key, "stringSet": set(val), "expiresAt": _finalize_epoch_seconds(…)}`,
+    // then boto3 serializes the item.
+    let items = set_items(&val)?;
     let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
+    let (set, kind) = strings_of(items)?;
+    let key = key_arg(&Some(key))?;
     if kind == SetKind::Floats {
         return Err(float_error());
     }
@@ -480,20 +630,25 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
         args,
         kwargs,
     )?;
-    let key = key_arg(&a[0])?;
+    let key_value = a[0].clone().unwrap_or_default();
     let val = a[1].clone().unwrap_or_default();
-    let (items, kind) = match &val {
-        Value::Str(s) => (IndexSet::from([s.to_string()]), SetKind::Strings),
+    let items = match &val {
+        Value::Str(_) => vec![val.clone()],
         other => {
-            let (s, kind) = strings_of(other)?;
-            if s.is_empty() && kind != SetKind::Floats {
-                return get_string_set_impl(&key, true);
+            let items = set_items(other)?;
+            if items.is_empty() {
+                // An empty set cannot be added or removed: the current value is returned.
+                return get_string_set_impl(&key_value, true);
             }
-            (s, kind)
+            items
         }
     };
+    finalize_first(&a[2])?;
+    table()?;
     let ttl = finalize_epoch_seconds(&a[2].clone().unwrap_or_default())?;
     let now = finalize_epoch_seconds(&Value::Int(now_int()))?;
+    let (items, kind) = strings_of(items)?;
+    let key = key_arg(&Some(key_value.clone()))?;
     if kind == SetKind::Floats {
         return Err(float_error());
     }
@@ -539,7 +694,7 @@ fn change_string_set(name: &str, add: bool, args: &[Value], kwargs: Kwargs) -> P
     });
     if unchanged {
         if add {
-            return get_string_set_impl(&key, true);
+            return get_string_set_impl(&key_value, true);
         }
         return Ok(Value::set(Default::default()));
     }
@@ -556,9 +711,7 @@ fn remove_from_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 
 fn reset_string_set(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = bind_args("reset_string_set", &["key"], 1, false, args, kwargs)?;
-    let key = key_arg(&a[0])?;
-    update(&key, |i| i.string_set = None);
-    Ok(Value::None)
+    reset_string_set_impl(&a[0].clone().unwrap_or_default())
 }
 
 fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
@@ -570,12 +723,18 @@ fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         args,
         kwargs,
     )?;
-    let key = key_arg(&a[0])?;
+    let key = a[0].clone().unwrap_or_default();
     let threshold = a[1].clone().unwrap_or(Value::Int(10));
     let expiry = a[2].clone().unwrap_or(Value::Int(3600));
+    // `increment_counter(key, epoch_seconds=expiry_seconds)`.
+    finalize_first(&Some(expiry.clone()))?;
+    table()?;
     // The count is a Decimal or the int 1, compared as CPython compares either.
     let count = increment(&key, &Value::Int(1), &expiry)?;
     if crate::ops::compare(crate::ops::CmpOp::Ge, &count, &threshold)? {
+        // `reset_counter(key)`.
+        table()?;
+        let key = key_arg(&Some(key))?;
         update(&key, |i| i.count = None);
         return Ok(Value::Bool(true));
     }
@@ -585,23 +744,44 @@ fn evaluate_threshold(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 fn check_account_age(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = bind_args("check_account_age", &["key"], 1, false, args, kwargs)?;
     match &a[0] {
-        Some(Value::Str(s)) if !s.is_empty() => {
-            let set = get_string_set_impl(s, true)?;
+        Some(k @ Value::Str(s)) if !s.is_empty() => {
+            let set = get_string_set_impl(k, true)?;
             Ok(Value::Bool(crate::ops::truthy(&set)?))
         }
         _ => Ok(Value::Bool(false)),
     }
 }
 
+/// `ttl_expired(response)`: `expiration = response.get("Item", {}).get("expiresAt", 0)`,
+/// then `expiration and float(expiration) <= datetime.now().timestamp()`.
 fn ttl_expired(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
-    let _ = bind_args("ttl_expired", &["response"], 1, false, args, kwargs)?;
-    Err(crate::ops::unsupported(
-        "caching.ttl_expired on a DynamoDB response",
-    ))
+    let a = bind_args("ttl_expired", &["response"], 1, false, args, kwargs)?;
+    let response = a[0].clone().unwrap_or_default();
+    let item = crate::ops::call_method(
+        &response,
+        "get",
+        &[Value::str("Item"), Value::dict(Dict::new())],
+        &[],
+    )?;
+    let expiration =
+        crate::ops::call_method(&item, "get", &[Value::str("expiresAt"), Value::Int(0)], &[])?;
+    if !crate::ops::truthy(&expiration)? {
+        return Ok(expiration);
+    }
+    let float = crate::builtins::lookup("float").ok_or_else(|| crate::ops::unsupported("float"))?;
+    let expiration = crate::ops::call(&float, &[expiration], &[])?;
+    // `datetime.now().timestamp()`, on the store's clock.
+    let stamp = Value::Float(with_store(|s| s.now()));
+    Ok(Value::Bool(crate::ops::compare(
+        crate::ops::CmpOp::Le,
+        &expiration,
+        &stamp,
+    )?))
 }
 
 fn kv_table(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let _ = bind_args("kv_table", &[], 0, false, args, kwargs)?;
+    table()?;
     Err(crate::ops::unsupported(
         "caching.kv_table (direct DynamoDB access)",
     ))
@@ -624,9 +804,48 @@ fn attr(name: &str) -> Option<Value> {
         "check_account_age" => check_account_age,
         "ttl_expired" => ttl_expired,
         "kv_table" => kv_table,
-        _ => return None,
+        "_finalize_epoch_seconds" => finalize_epoch_seconds_fn,
+        _ => return constant(name),
     };
     Some(Value::impure_func(name, f))
+}
+
+/// `_finalize_epoch_seconds(epoch_seconds)`.
+fn finalize_epoch_seconds_fn(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = bind_args(
+        "_finalize_epoch_seconds",
+        &["epoch_seconds"],
+        1,
+        false,
+        args,
+        kwargs,
+    )?;
+    finalize_epoch_seconds(&a[0].clone().unwrap_or_default()).map(Value::Int)
+}
+
+/// The module's other names: its constants, `_KV_TABLE` (None until a table was built,
+/// which never happens without AWS) and the modules and classes it imports.
+fn constant(name: &str) -> Option<Value> {
+    Some(match name {
+        "_COUNT_COL" => Value::str("intCount"),
+        "_STRING_SET_COL" => Value::str("stringSet"),
+        "_DICT_COL" => Value::str("dictionary"),
+        "_TTL_COL" => Value::str("expiresAt"),
+        "_EPOCH_SECONDS_DELTA_DEFAULT" => Value::Int(EPOCH_SECONDS_DELTA_DEFAULT),
+        "_KV_TABLE" => Value::None,
+        // `os.getenv("ENABLE_FIPS", "").lower() == "true"`.
+        "FIPS_ENABLED" => Value::Bool(
+            crate::unicode::lower(&std::env::var("ENABLE_FIPS").unwrap_or_default()) == "true",
+        ),
+        "FIPS_SUFFIX" => Value::str(format!(
+            "-fips.{}.amazonaws.com",
+            std::env::var("AWS_REGION").unwrap_or_default()
+        )),
+        "ClientError" => crate::stdlib::botocore::class("ClientError")?,
+        "monitoring" => crate::stdlib::detection_helpers::monitoring(),
+        "json" | "os" | "boto3" => crate::stdlib::import(name)?,
+        _ => return None,
+    })
 }
 
 /// The module `panther_detection_helpers.caching`.
@@ -647,6 +866,7 @@ mod tests {
 
     #[test]
     fn empty_store_defaults() {
+        set_store(Box::<MemoryStore>::default());
         let k = || Value::str("k");
         assert!(matches!(call("get_counter", &[k()]), Ok(Value::Int(0))));
         assert!(matches!(
@@ -680,6 +900,7 @@ mod tests {
 
     #[test]
     fn string_sets_and_ttl() {
+        set_store(Box::<MemoryStore>::default());
         let k = || Value::str("s");
         call("put_string_set", &[k(), Value::list(vec![Value::str("a")])]).expect("put");
         assert!(matches!(

@@ -25,6 +25,8 @@ enum JsonPath {
     Fields(Vec<String>),
     /// Steps with wildcards or filters (PyPanther data models only).
     Steps(Vec<Step>),
+    /// A v1 path, parsed as jsonpath_ng 1.5.3 parses it (see [`crate::jsonpath`]).
+    Full(crate::jsonpath::Node),
     /// A path outside the supported subset, kept to raise NotImplementedError on use.
     Unsupported(String),
 }
@@ -216,7 +218,10 @@ impl DataModel {
             if let Some(p) = m.path.filter(|p| !p.is_empty()) {
                 let parsed = match def.pypanther_class {
                     Some(_) => parse_path_ext(p),
-                    None => parse_path(p),
+                    None => match crate::jsonpath::parse(p) {
+                        Ok(node) => JsonPath::Full(node),
+                        Err(_) => JsonPath::Unsupported(p.to_string()),
+                    },
                 };
                 match paths.iter_mut().find(|(n, _)| *n == m.name) {
                     Some(slot) => slot.1 = parsed,
@@ -319,6 +324,31 @@ impl DataModel {
                             self.pypanther_class.unwrap_or("DataModel")
                         ),
                     )),
+                };
+            }
+            JsonPath::Full(node) => {
+                let mut found = crate::jsonpath::find(node, &Value::Dict(container.clone()))?;
+                return match found.len() {
+                    0 => Ok(None),
+                    1 => {
+                        let m = found.remove(0);
+                        Ok(Some(PathMatch {
+                            value: m.value(),
+                            full_path: Some(m.full_path()),
+                        }))
+                    }
+                    _ => match crate::jsonpath::to_str(node) {
+                        Some(text) => Err(PyErr::new(
+                            ExcKind::Exception,
+                            format!(
+                                "JSONPath [{text}] in DataModel [{}], matched multiple fields.",
+                                self.id
+                            ),
+                        )),
+                        None => Err(crate::ops::unsupported(
+                            "the error of a data model path matching several fields",
+                        )),
+                    },
                 };
             }
             JsonPath::Unsupported(p) => {

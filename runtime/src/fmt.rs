@@ -33,10 +33,20 @@ pub fn check_order(v: &Value) -> PyResult<()> {
             .unwrap_or_default()
             .iter()
             .try_for_each(check_order),
-        Value::Dict(d) => d
-            .borrow()
-            .iter()
-            .try_for_each(|(k, v)| check_order(k.value()).and_then(|_| check_order(v))),
+        Value::Dict(d) => {
+            if let Some(f) = crate::stdlib::collections::default_factory(d) {
+                if crate::stdlib::collections::factory_repr(&f).is_none() {
+                    return Err(crate::ops::unsupported(
+                        "the repr() of a defaultdict whose factory CPython prints with its address",
+                    ));
+                }
+            }
+            let r = d
+                .borrow()
+                .iter()
+                .try_for_each(|(k, v)| check_order(k.value()).and_then(|_| check_order(v)));
+            r
+        }
         // CPython shows a function's or a plain object's address (`<function f at 0x…>`), or
         // interpreter paths and module names ferrule does not reproduce.
         Value::Func(f) if f.builtin => Ok(()),
@@ -112,6 +122,16 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
             out.push(')');
         }
         Value::Dict(d) => {
+            // `defaultdict(<class 'set'>, {...})`.
+            let factory = crate::stdlib::collections::default_factory(d);
+            if let Some(f) = &factory {
+                out.push_str("defaultdict(");
+                out.push_str(
+                    &crate::stdlib::collections::factory_repr(f)
+                        .unwrap_or_else(|| "<factory>".into()),
+                );
+                out.push_str(", ");
+            }
             out.push('{');
             for (i, (k, val)) in d.borrow().iter().enumerate() {
                 if i > 0 {
@@ -122,6 +142,9 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
                 write_repr(out, val, depth + 1);
             }
             out.push('}');
+            if factory.is_some() {
+                out.push(')');
+            }
         }
         Value::Set(s) => {
             let s = s.borrow();

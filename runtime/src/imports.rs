@@ -9,8 +9,12 @@ pub fn import(dotted: &str) -> Option<Value> {
         "panther_detection_helpers.caching" => Some(crate::caching::module()),
         "panther_detection_helpers" => Some(Value::object(ModuleObject {
             name: "panther_detection_helpers",
-            attr: |n| (n == "caching").then(crate::caching::module),
+            attr: crate::stdlib::detection_helpers::package_attr,
         })),
+        "panther_detection_helpers.mocking" => Some(crate::stdlib::detection_helpers::mocking()),
+        "panther_detection_helpers.monitoring" => {
+            Some(crate::stdlib::detection_helpers::monitoring())
+        }
         "unittest" => Some(Value::object(ModuleObject {
             name: "unittest",
             attr: |n| (n == "mock").then(unittest_mock),

@@ -21,6 +21,7 @@ pub mod fmt;
 pub mod gen;
 pub mod imports;
 pub mod iter;
+pub mod jsonpath;
 pub mod methods;
 pub mod mock;
 pub mod module;

@@ -2071,7 +2071,14 @@ fn dict_method(
             }
             "copy" => {
                 no_args("dict.copy", args, kwargs)?;
-                Ok(Value::dict(d.borrow().clone()))
+                let out = Value::dict(d.borrow().clone());
+                // A defaultdict's copy is a defaultdict with the same factory.
+                if let (Some(f), Value::Dict(o)) =
+                    (crate::stdlib::collections::default_factory(d), &out)
+                {
+                    crate::stdlib::collections::register_defaultdict(o, f);
+                }
+                Ok(out)
             }
             "clear" => {
                 no_args("dict.clear", args, kwargs)?;

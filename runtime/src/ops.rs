@@ -1011,7 +1011,16 @@ fn binop_impl(op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Value>
                 for (k, v) in y.borrow().iter() {
                     d.insert(k.clone(), v.clone());
                 }
-                Ok(Value::dict(d))
+                let out = Value::dict(d);
+                // `defaultdict | dict` is a defaultdict with the left operand's factory.
+                if let (Some(f), Value::Dict(o)) =
+                    (crate::stdlib::collections::default_factory(x), &out)
+                {
+                    crate::stdlib::collections::register_defaultdict(o, f);
+                } else if crate::stdlib::collections::default_factory(y).is_some() {
+                    return Err(unsupported("`dict | defaultdict`"));
+                }
+                Ok(out)
             }
             _ => Err(op_error(op, a, b, inplace)),
         },
@@ -1374,8 +1383,14 @@ pub fn getitem(obj: &Value, key: &Value) -> PyResult<Value> {
         }
         Value::Dict(d) => {
             let k = Key::new(key.clone())?;
-            crate::class::capture(|| d.borrow().get(&k).cloned())?
-                .ok_or_else(|| PyErr::key_error(key.clone()))
+            // A user `__eq__`/`__hash__` may raise during the lookup.
+            let found = crate::class::capture(|| d.borrow().get(&k).cloned())?;
+            match found {
+                Some(v) => Ok(v),
+                // `defaultdict.__missing__`.
+                None => crate::stdlib::collections::missing(d, key)
+                    .unwrap_or_else(|| Err(PyErr::key_error(key.clone()))),
+            }
         }
         Value::Object(o) => match o.getitem(key) {
             Some(r) => r,
@@ -1528,6 +1543,11 @@ pub fn getattr(obj: &Value, name: &str) -> PyResult<Value> {
     match obj {
         Value::Object(o) => o.getattr(obj, name),
         Value::Func(f) if name == "__name__" => Ok(Value::Str(f.name.clone())),
+        Value::Dict(d) if name == "default_factory" => {
+            crate::stdlib::collections::default_factory(d).ok_or_else(|| {
+                PyErr::attribute_error("'dict' object has no attribute 'default_factory'")
+            })
+        }
         _ => crate::methods::bound_method(obj, name).ok_or_else(|| {
             PyErr::attribute_error(format!(
                 "'{}' object has no attribute '{}'",

@@ -1222,9 +1222,7 @@ pub fn is_refusal(error: &str) -> bool {
 /// those libraries.
 pub fn install_data(reg: &Registry) {
     for (name, text) in reg.data_files {
-        if *name == "pycountry/iso3166-1.json" {
-            crate::stdlib::pycountry::install(text);
-        }
+        crate::stdlib::install_data(name, text);
     }
 }
 

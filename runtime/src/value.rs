@@ -421,6 +421,10 @@ impl Value {
             Value::Bytes(_) => "bytes",
             Value::List(_) => "list",
             Value::Tuple(_) => "tuple",
+            // As CPython names the type in its error messages.
+            Value::Dict(d) if crate::stdlib::collections::default_factory(d).is_some() => {
+                "collections.defaultdict"
+            }
             Value::Dict(_) => "dict",
             Value::Set(_) => "set",
             Value::FrozenSet(_) => "frozenset",

@@ -3,6 +3,7 @@
 pub mod annotations;
 pub mod exceptions;
 pub mod layout;
+pub mod libraries;
 pub mod pypanther;
 pub mod pypanther_dm;
 pub mod pypanther_project;

@@ -17,6 +17,7 @@ use rustpython_parser::ast;
 
 use crate::diag::{Code, Diagnostic, Span};
 use crate::ir::*;
+use crate::lower::libraries::{Libraries, LibraryUse};
 use crate::lower::python::{lower_module_with, ImportEnv, ProjectLowering};
 use crate::resolve::project::{EntryPoint, Input, ModInfo, Origin};
 use crate::source::python::{self as pysrc, PyFile};
@@ -197,6 +198,7 @@ struct Lowered {
     log_types: BTreeMap<String, String>,
     managed_rules: Option<String>,
     data_models_ok: bool,
+    libraries: Libraries,
 }
 
 /// A source file to lower with the project rules.
@@ -238,11 +240,22 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
         }
         plain.insert(rel.trim_end_matches(".py").replace('/', "."), rel);
     }
-    plain.extend(crate::lower::pypanther::library_modules(root));
-    for (name, rel) in crate::lower::pypanther::LIBRARY_DATA {
-        if let Ok(text) = std::fs::read_to_string(root.join(rel)) {
-            base.data_files.insert(name.to_string(), text);
+    // Third-party libraries the rules import: those installed next to the package (their
+    // data files are added for what the built program imports, `resolve::project`).
+    let libraries = Libraries::from_site_packages(root);
+    libraries.install_in_compiler();
+    let mut usage = LibraryUse::default();
+    let mut packages: BTreeSet<String> = BTreeSet::new();
+    for (name, file) in libraries.modules() {
+        let rel = file
+            .strip_prefix(root)
+            .map(|r| r.display().to_string())
+            .unwrap_or_else(|_| file.display().to_string());
+        usage.modules.insert(name.clone(), rel.clone());
+        if let Some(package) = name.split('.').next() {
+            packages.insert(package.to_string());
         }
+        plain.insert(name, rel);
     }
     // Managed rule modules (packages included).
     let rules_dir = format!("{pkg_name}/rules");
@@ -265,7 +278,6 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
     // Every compiled module is importable by every other.
     let mut helpers: BTreeSet<String> = plain.keys().cloned().collect();
     helpers.extend(sources.iter().map(|s| s.dotted.clone()));
-    let mut packages: BTreeSet<String> = BTreeSet::new();
     let helpers_init = format!("{pkg_name}/helpers/__init__.py");
     if std::fs::read_to_string(root.join(&helpers_init)).is_ok_and(|t| t.trim().is_empty()) {
         packages.insert(format!("{pkg_name}.helpers"));
@@ -399,6 +411,15 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
             }
         }
     }
+    // Library modules nothing else reaches are not part of the program, nor are their
+    // diagnostics.
+    for (name, m) in &modules {
+        usage.note(name, &m.imports);
+    }
+    for name in crate::lower::libraries::drop_unreached(&mut modules, diags, &usage) {
+        info.remove(&name);
+        failed.remove(&name);
+    }
     // `from module import name` of a name the module never binds: ImportError at import.
     let check = Program {
         modules,
@@ -429,6 +450,7 @@ fn lower_all(pkg: &Path, extra: Vec<Source>, diags: &mut Vec<Diagnostic>) -> Low
         log_types: crate::lower::pypanther_dm::log_type_values(root, &pkg_name),
         managed_rules,
         data_models_ok: dm_ok,
+        libraries,
     }
 }
 
@@ -444,6 +466,7 @@ pub fn lower_package(pkg: &Path) -> (Input, Program, Vec<Diagnostic>) {
             log_types: l.log_types,
             managed_rules: l.managed_rules,
             data_models_ok: l.data_models_ok,
+            libraries: l.libraries,
             entry: EntryPoint::Package,
         },
         l.base,
@@ -525,6 +548,7 @@ pub fn lower_project(dir: &Path, pkg: &Path) -> (Input, Program, Vec<Diagnostic>
             log_types: l.log_types,
             managed_rules: l.managed_rules,
             data_models_ok: l.data_models_ok,
+            libraries: l.libraries,
             entry: EntryPoint::Main("main".into()),
         },
         l.base,

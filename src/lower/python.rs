@@ -65,6 +65,7 @@ pub fn lower_module_with(
         diags: Vec::new(),
         scopes: Vec::new(),
         imports: Vec::new(),
+        libraries: Default::default(),
         class_stack: Vec::new(),
         current_fn: Vec::new(),
         class_ctx: None,
@@ -119,6 +120,7 @@ pub fn lower_module_with(
         body,
         functions,
         imports: cx.imports,
+        libraries: cx.libraries,
         patch_routes: Vec::new(),
     };
     (module, cx.diags)
@@ -209,6 +211,8 @@ struct Cx<'a> {
     diags: Vec<Diagnostic>,
     scopes: Vec<Scope>,
     imports: Vec<String>,
+    /// Runtime-provided library modules this module imports.
+    libraries: BTreeSet<String>,
     /// The class bodies being lowered, innermost last.
     class_stack: Vec<ClassCtx>,
     /// The qualified names of the functions being lowered, innermost last.
@@ -782,12 +786,24 @@ impl<'a> Cx<'a> {
                         let e = self.mk(s, ExprKind::ModuleRef(module, None));
                         out.push(Stmt::Assign(vec![Target::Name(t)], e));
                     } else if self.env.helpers.contains(dotted) {
+                        let top = dotted.split('.').next().unwrap_or(dotted);
+                        if bind.is_none() && dotted.contains('.') && !self.env.helpers.contains(top)
+                        {
+                            // Python binds the top-level package, which ferrule does not
+                            // build for compiled library modules.
+                            self.unsupported(
+                                s,
+                                "`import package.module` of a compiled module without `as` (write `from package.module import name` or `import package.module as name`)",
+                            );
+                            continue;
+                        }
                         self.imports.push(dotted.to_string());
                         out.push(Stmt::ImportModule(dotted.to_string()));
                         let t = self.write_name(bind.unwrap_or(dotted));
                         let e = self.mk(s, ExprKind::ModuleRef(dotted.to_string(), None));
                         out.push(Stmt::Assign(vec![Target::Name(t)], e));
                     } else if crate::lower::stdlib::module_exists(dotted) {
+                        self.libraries.insert(dotted.to_string());
                         // `import a.b` binds `a`; `import a.b as c` binds the submodule.
                         let (name, module) = match bind {
                             Some(b) => (b.to_string(), dotted.to_string()),
@@ -853,6 +869,8 @@ impl<'a> Cx<'a> {
                 } else if !crate::lower::stdlib::module_exists(module) {
                     self.unknown_import(s, module);
                     return;
+                } else {
+                    self.libraries.insert(module.to_string());
                 }
                 for alias in &i.names {
                     let attr = alias.name.as_str();

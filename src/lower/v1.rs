@@ -40,6 +40,10 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             .to_string()
     };
 
+    // Library modules are those of the Python environment PAT runs in.
+    let (libs, _) = crate::lower::libraries::Libraries::for_v1();
+    libs.install_in_compiler();
+
     // Global helpers first: their names are what imports resolve against.
     let mut helper_files: BTreeMap<String, (String, Span)> = BTreeMap::new();
     for s in specs.iter().filter(|s| kind_of(s) == "global") {
@@ -54,7 +58,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         // PAT appends the helpers' directory to `sys.path` and reloads a module already
         // imported under the helper's name: a standard-library or installed module of
         // that name wins, and the helper is never imported.
-        if crate::source::stdlib_names::is_stdlib(gid) || crate::lower::stdlib::module_exists(gid) {
+        if libs.shadows_helper(gid) {
             diags.push(Diagnostic::new(
                 Code::ShadowedHelper,
                 span_of(s, s.yaml.get("GlobalID").unwrap_or(&s.yaml)),
@@ -74,18 +78,39 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
         }
         helper_files.insert(gid.to_string(), (py, span_of(s, &s.yaml)));
     }
+    // Library modules compiled from the Python environment PAT runs in, unless a global
+    // helper of the same package shadows them.
+    let mut usage = crate::lower::libraries::LibraryUse::default();
+    let mut packages = BTreeSet::new();
+    for (dotted, file) in libs.modules() {
+        let package = dotted.split('.').next().unwrap_or_default().to_string();
+        if helper_files.contains_key(&package) || helper_files.contains_key(&dotted) {
+            continue;
+        }
+        let file = file.display().to_string();
+        usage.modules.insert(dotted.clone(), file.clone());
+        helper_files.insert(dotted, (file.clone(), Span::new(file, 1, 1)));
+        // Its `__init__` is modelled by the runtime: `from package import module` binds
+        // the compiled module.
+        packages.insert(package);
+    }
     let helpers: BTreeSet<String> = helper_files.keys().cloned().collect();
-    let no_packages = BTreeSet::new();
     let env = ImportEnv {
         helpers: &helpers,
-        packages: &no_packages,
+        packages: &packages,
     };
     let mut failed_modules: BTreeSet<String> = BTreeSet::new();
 
     for (gid, (py, span)) in &helper_files {
-        match load_python(root, py, span) {
+        let loaded = if usage.modules.contains_key(gid) {
+            load_library_python(py, span)
+        } else {
+            load_python(root, py, span)
+        };
+        match loaded {
             Ok(file) => {
                 let (m, d) = lower_module(&file, gid, ModuleKind::Helper, &env);
+                usage.note(gid, &m.imports);
                 if d.iter().any(|d| d.code.is_error()) {
                     failed_modules.insert(gid.clone());
                 }
@@ -132,6 +157,23 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
 
     // Data models (enabled ones only, as PAT; the first one wins a log type).
     let mut claimed: BTreeSet<String> = BTreeSet::new();
+    // Every Path mapping, read once by jsonpath_ng in PAT's environment.
+    let dm_paths: Vec<String> = specs
+        .iter()
+        .filter(|s| kind_of(s) == "datamodel")
+        .filter_map(|s| match s.yaml.get("Mappings") {
+            Some(YNode {
+                value: YValue::Seq(items),
+                ..
+            }) => Some(items.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|m| m.get("Path").and_then(|p| p.as_str()).map(str::to_string))
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    let readings = libs.jsonpath_readings(&dm_paths);
     // Log types whose data model could not be converted: detections on them would see no
     // data model where Panther applies one, so they are refused too.
     let mut failed_log_types: BTreeMap<String, String> = BTreeMap::new();
@@ -150,6 +192,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             match load_python(root, &py, &span_of(s, &s.yaml)) {
                 Ok(file) => {
                     let (m, d) = lower_module(&file, &module_name, ModuleKind::DataModel, &env);
+                    usage.note(&module_name, &m.imports);
                     let mut bad = d.iter().any(|d| d.code.is_error());
                     diags.extend(d.into_iter().map(|d| d.for_detection(id)));
                     if !bad {
@@ -197,11 +240,21 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
                 let path = m.get("Path").and_then(|n| n.as_str());
                 let method = m.get("Method").and_then(|n| n.as_str());
                 match (name, path, method) {
-                    (Some(n), Some(p), None) => mappings.push(Mapping {
-                        name: n.into(),
-                        path: Some(p.into()),
-                        method: None,
-                    }),
+                    (Some(n), Some(p), None) => {
+                        if let Err(why) = crate::lower::libraries::check_path(p, readings.as_ref())
+                        {
+                            diags.push(
+                                Diagnostic::new(Code::Unsupported, span_of(s, m), why)
+                                    .for_detection(id),
+                            );
+                            ok = false;
+                        }
+                        mappings.push(Mapping {
+                            name: n.into(),
+                            path: Some(p.into()),
+                            method: None,
+                        })
+                    }
                     (Some(n), None, Some(f)) => {
                         let defined = module
                             .as_ref()
@@ -374,6 +427,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
             }
         };
         let module_name = format!("detection:{id}");
+        usage.note(&module_name, &module.imports);
         let mut bad = d.iter().any(|d| d.code.is_error());
         diags.extend(d.into_iter().map(|d| d.for_detection(id)));
         let matcher = if kind == DetectionKind::Policy {
@@ -515,6 +569,7 @@ pub fn lower_repo(root: &Path, specs: &[SpecFile]) -> (Program, Vec<Diagnostic>)
     for m in &failed_modules {
         program.modules.remove(m);
     }
+    crate::lower::libraries::finish(&mut program, &mut diags, &libs, &usage);
     program.detections.sort_by(|a, b| a.id.cmp(&b.id));
     (program, diags)
 }
@@ -850,6 +905,26 @@ fn lower_detection_module(
         ModuleKind::Detection,
         env,
     ))
+}
+
+/// A library module of PAT's Python environment (`lower/libraries.rs`): read where PAT
+/// imports it from, outside the repository by nature.
+fn load_library_python(file: &str, from: &Span) -> Result<python::PyFile, Diagnostic> {
+    let missing = |what: String| Diagnostic::new(Code::MissingPython, from.clone(), what);
+    let bytes = std::fs::read(file)
+        .map_err(|e| missing(format!("cannot read library module `{file}`: {}", e.kind())))?;
+    match python::decode(&bytes) {
+        Ok(text) => python::parse(file, text),
+        Err((msg, offset)) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let (line, col) = crate::diag::line_col(&text, offset);
+            Err(Diagnostic::new(
+                Code::PythonSyntax,
+                Span::new(file, line, col),
+                format!("Python syntax error: {msg}"),
+            ))
+        }
+    }
 }
 
 fn load_python(root: &Path, rel: &str, from: &Span) -> Result<python::PyFile, Diagnostic> {

@@ -1,11 +1,12 @@
 //! `collections` (`OrderedDict`, `namedtuple` in namedtuple.rs) and `collections.abc` (the
 //! ABCs detections test with `isinstance`).
 //!
-//! `defaultdict` is importable but refuses to construct (policyuniverse imports it for code
-//! no rule runs); `Counter` is not provided (the compiler reports its use).
+//! `defaultdict` is a dict registered with its factory (see [`default_factory`]); `Counter`
+//! is not provided (the compiler reports its use).
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::err::{PyErr, PyResult};
 use crate::ops::unsupported;
@@ -21,18 +22,101 @@ pub fn attr(name: &str) -> Option<Value> {
             construct: Some(ordered_dict),
             attr: None,
         }),
-        // No value the runtime builds is a defaultdict, so `isinstance` is exact.
         "defaultdict" => Value::object(TypeObject {
             name: "defaultdict",
             module: "collections",
-            check: |_| false,
-            construct: Some(|_, _| Err(unsupported("collections.defaultdict"))),
+            check: |v| matches!(v, Value::Dict(d) if default_factory(d).is_some()),
+            construct: Some(defaultdict),
             attr: None,
         }),
         "namedtuple" => Value::func("namedtuple", crate::stdlib::namedtuple::namedtuple),
         "abc" => crate::stdlib::import("collections.abc")?,
         _ => return None,
     })
+}
+
+thread_local! {
+    /// The dicts that are `collections.defaultdict`s, with their `default_factory`. A
+    /// defaultdict is an ordinary dict value (so `isinstance(d, dict)`, JSON, equality and
+    /// every dict method behave as CPython's subclass does) registered here; the operations
+    /// that differ (`d[missing]`, `repr`, the type name, `copy`, `|`, `default_factory`)
+    /// consult this table.
+    static DEFAULTDICTS: RefCell<Vec<(std::rc::Weak<RefCell<Dict>>, Value)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// The `default_factory` of `d` when it is a defaultdict (`Some(None)` for a None factory).
+pub fn default_factory(d: &Rc<RefCell<Dict>>) -> Option<Value> {
+    DEFAULTDICTS.with(|t| {
+        t.borrow()
+            .iter()
+            .find(|(w, _)| std::ptr::eq(w.as_ptr(), Rc::as_ptr(d)) && w.strong_count() > 0)
+            .map(|(_, f)| f.clone())
+    })
+}
+
+/// Makes `d` a defaultdict with `factory`.
+pub fn register_defaultdict(d: &Rc<RefCell<Dict>>, factory: Value) {
+    DEFAULTDICTS.with(|t| {
+        let mut t = t.borrow_mut();
+        t.retain(|(w, _)| w.strong_count() > 0);
+        t.push((Rc::downgrade(d), factory));
+    })
+}
+
+/// `defaultdict.__missing__(key)` for `d[key]` on a missing key; `None` when `d` is a plain
+/// dict.
+pub fn missing(d: &Rc<RefCell<Dict>>, key: &Value) -> Option<PyResult<Value>> {
+    let factory = default_factory(d)?;
+    if factory.is_none() {
+        return Some(Err(PyErr::key_error(key.clone())));
+    }
+    Some((|| {
+        let v = crate::ops::call(&factory, &[], &[])?;
+        d.borrow_mut().insert(Key::new(key.clone())?, v.clone());
+        Ok(v)
+    })())
+}
+
+/// `repr()` of a defaultdict's factory, or `None` where CPython would print an address.
+pub fn factory_repr(f: &Value) -> Option<String> {
+    match f {
+        Value::None => Some("None".into()),
+        Value::Func(f) if f.builtin => Some(format!("<built-in function {}>", f.name)),
+        Value::Object(o) if o.repr_exact() => Some(o.repr()),
+        _ => None,
+    }
+}
+
+/// `collections.defaultdict(default_factory=None, /, *args, **kwargs)`.
+pub fn defaultdict(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let factory = args.first().cloned().unwrap_or(Value::None);
+    let callable = match &factory {
+        Value::None | Value::Func(_) => true,
+        Value::Object(o) => {
+            let any = o.as_any();
+            if any.is::<TypeObject>()
+                || any.is::<crate::class::ClassObj>()
+                || any.is::<crate::call::ExcClassObj>()
+                || any.is::<crate::stdlib::ExcClassObject>()
+            {
+                true
+            } else {
+                return Err(unsupported("a defaultdict factory of this type"));
+            }
+        }
+        _ => false,
+    };
+    if !callable {
+        return Err(PyErr::type_error("first argument must be callable or None"));
+    }
+    let rest = args.get(1..).unwrap_or_default();
+    let dict = crate::builtins::lookup("dict").ok_or_else(|| unsupported("dict"))?;
+    let d = crate::ops::call(&dict, rest, kwargs)?;
+    if let Value::Dict(inner) = &d {
+        register_defaultdict(inner, factory);
+    }
+    Ok(d)
 }
 
 /// Module attributes of `collections.abc`.

@@ -11,6 +11,7 @@ pub fn attr(name: &str) -> Option<Value> {
         "fnmatch" => Value::func("fnmatch", fnmatch),
         "fnmatchcase" => Value::func("fnmatchcase", fnmatchcase),
         "translate" => Value::func("translate", translate_fn),
+        "filter" => Value::func("filter", filter),
         _ => return None,
     })
 }
@@ -177,6 +178,26 @@ fn path_arg(v: &Value) -> PyResult<std::rc::Rc<str>> {
             other.type_name()
         ))),
     }
+}
+
+/// `fnmatch.filter(names, pat)`: the names that match, in iteration order (`normcase` is
+/// the identity on POSIX, so each name goes straight to the compiled pattern's `match`).
+pub fn filter(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
+    let a = crate::event::bind_args("filter", &["names", "pat"], 2, false, args, kwargs)?;
+    let (names, pat) = (
+        a[0].clone().unwrap_or_default(),
+        a[1].clone().unwrap_or_default(),
+    );
+    let pat = path_arg(&pat)?;
+    let compiled = crate::stdlib::re::compile(&[Value::str(translate(&pat))], &[])?;
+    let mut out = Vec::new();
+    for name in crate::ops::iter(&names)? {
+        let m = crate::ops::call_method(&compiled, "match", std::slice::from_ref(&name), &[])?;
+        if !m.is_none() {
+            out.push(name);
+        }
+    }
+    Ok(Value::list(out))
 }
 
 /// `fnmatch.fnmatchcase(name, pat)`.

@@ -16,9 +16,11 @@ use crate::value::{Kwargs, ModuleObject, PyObject, Value};
 
 pub mod base64;
 pub mod binascii;
+pub mod botocore;
 pub mod collections;
 pub mod datetime;
 pub mod dateutil_parser;
+pub mod detection_helpers;
 pub mod difflib;
 pub mod fnmatch;
 pub mod functools;
@@ -67,9 +69,12 @@ pub fn import(dotted: &str) -> Option<Value> {
         "dataclasses" => ("dataclasses", crate::dataclass::attr),
         "dateutil" => ("dateutil", dateutil_attr),
         "boto3" => ("boto3", boto3_attr),
+        "botocore" => ("botocore", botocore::package_attr),
+        "botocore.exceptions" => ("botocore.exceptions", botocore::exceptions_attr),
         "dateutil.parser" => ("dateutil.parser", dateutil_parser::attr),
         "policyuniverse" => ("policyuniverse", policyuniverse::attr),
         "pycountry" => ("pycountry", pycountry::attr),
+        "policyuniverse.action" => ("policyuniverse.action", policyuniverse::action_attr),
         "policyuniverse.action_categories" => (
             "policyuniverse.action_categories",
             policyuniverse::action_categories_attr,
@@ -81,6 +86,19 @@ pub fn import(dotted: &str) -> Option<Value> {
         _ => return None,
     };
     Some(Value::object(ModuleObject { name, attr }))
+}
+
+/// Hands a data file of an installed library (embedded in the generated crate, or read by
+/// `ferrule build` from the Python environment) to the runtime's model of that library.
+/// Unknown names are ignored.
+pub fn install_data(name: &str, text: &'static str) {
+    match name {
+        "pycountry/iso3166-1.json" => pycountry::install(text),
+        botocore::DATA_FILE => botocore::install(text),
+        policyuniverse::DATA_FILE => policyuniverse::install(text),
+        crate::caching::VERSION_FILE => crate::caching::install_version(text),
+        _ => {}
+    }
 }
 
 /// `boto3`: importable (helpers name `boto3.resource` in annotations), but any AWS call

@@ -308,6 +308,7 @@ fn clone_module(m: &Module) -> Module {
         body: m.body.clone(),
         functions: m.functions.iter().map(clone_function).collect(),
         imports: m.imports.clone(),
+        libraries: m.libraries.clone(),
         patch_routes: m.patch_routes.clone(),
     }
 }

@@ -77,6 +77,9 @@ pub struct Input {
     /// Whether every data model of the package was converted (pypanther builds them all for
     /// every test, so one that was not costs every rule).
     pub data_models_ok: bool,
+    /// The third-party libraries installed next to the package (their data files travel
+    /// with the program for the library modules it imports).
+    pub libraries: crate::lower::libraries::Libraries,
     pub entry: EntryPoint,
 }
 
@@ -87,7 +90,8 @@ pub fn resolve(input: Input, base: Program) -> (Program, Vec<Diagnostic>, report
     ev.run();
     let (registered, mut diags) = ev.finish();
     let report = report::report(&ev, &registered);
-    let (program, d) = build::build(&ev, &registered, base);
+    let (mut program, d) = build::build(&ev, &registered, base);
+    crate::lower::libraries::add_data_files(&mut program, &input.libraries);
     diags.extend(d);
     (program, diags, report)
 }
