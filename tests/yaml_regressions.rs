@@ -50,6 +50,9 @@ const CASES: &[(&[u8], &str)] = &[
     // that refusal.
     (b"t: 1\n<<: &n1 \n  a: x\n  <<:\n      - *n1\n", "{S\"a\":S\"x\",S\"t\":I1}"),
     (b"a: &x\n  b: 1\n  <<: [*x]\n", "{S\"a\":{S\"b\":I1}}"),
+    // The same inside a scalar-tagged mapping under a merge key (seed 1002): the refusal
+    // must survive the tag's error.
+    (b"a: &n\n  <<: !!int\n    k: 1\n    <<: *n\n", "{S\"a\":{S\"k\":I1}}"),
 ];
 
 #[test]

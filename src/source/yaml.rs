@@ -568,10 +568,17 @@ impl Builder {
                     let refused = entries.iter().any(|(k, _)| {
                         matches!(k, Key::Node(YNode { value: YValue::Str(s), .. }) if &**s == "=")
                     });
-                    start.raw = construct_mapping(m, entries)
-                        .ok()
-                        .map(|(pairs, _)| Arc::new(RawNode::Map(pairs)));
-                    start.value = YValue::Invalid(Arc::new(if refused {
+                    let built = construct_mapping(m, entries);
+                    // A refusal inside it stays a refusal wherever the mapping is used (a
+                    // merge flattens it whatever its tag).
+                    let inner_refusal = match &built {
+                        Err(e) if e.message.starts_with("ferrule refuses") => Some(e.clone()),
+                        _ => None,
+                    };
+                    start.raw = built.ok().map(|(pairs, _)| Arc::new(RawNode::Map(pairs)));
+                    start.value = YValue::Invalid(Arc::new(if let Some(e) = inner_refusal {
+                        e
+                    } else if refused {
                         at(
                             m,
                             "ferrule refuses: a mapping with a `=` key read as a scalar",
