@@ -64,11 +64,19 @@ def closer():
         raise
 
 
+# The oracle counts what a test prints, and CPython prints "Exception ignored in: <generator
+# object at 0x…>" when it collects a generator that still ignores GeneratorExit; the address
+# makes that count vary, so the test releases the generator once it has seen the RuntimeError.
+STUBBORN = {"on": True}
+
+
 def stubborn():
     while True:
         try:
             yield "again"
         except GeneratorExit:
+            if not STUBBORN["on"]:
+                raise
             LOG.append("ignored")
 
 
@@ -152,12 +160,15 @@ def closing():
     next(c)
     out["close"] = [c.close(), list(LOG), c.close(), next(c, "closed")]
     out["close_unstarted"] = closer().close()
+    STUBBORN["on"] = True
     s = stubborn()
     next(s)
     try:
         s.close()
     except RuntimeError as exc:
         out["ignored_exit"] = [str(exc), list(LOG)]
+    STUBBORN["on"] = False
+    s.close()
     LOG.clear()
     c = closer()
     next(c)
