@@ -6,7 +6,9 @@
 #
 # Environment: BENCH_SECONDS (minimum timed seconds per measurement, default 10),
 # BENCH_OUT (output directory, default target/bench), ORACLE (the oracle scripts, default
-# ../shared/oracle), PAT_PY (default: scripts/setup-oracle.sh's venv).
+# ../shared/oracle), PAT_PY (default: scripts/setup-oracle.sh's venv), FERRULE (a ferrule
+# binary to use instead of building the release one: the emitted crate does not depend on
+# ferrule's own profile).
 # Writes BENCH_OUT/ferrule.json, BENCH_OUT/cpython.json and BENCH_OUT/summary.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,10 +21,14 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
 echo "== ferrule (release) =="
-(cd "$root" && cargo build --release --quiet --bin ferrule)
+ferrule="${FERRULE:-}"
+if [ -z "$ferrule" ]; then
+  (cd "$root" && cargo build --release --quiet --bin ferrule)
+  ferrule="$root/target/release/ferrule"
+fi
 # Detections that do not convert are reported and left out; the bench covers the rest.
 status=0
-"$root/target/release/ferrule" build "$repo" --out "$out/crate" 2>"$out/build.log" || status=$?
+"$ferrule" build "$repo" --out "$out/crate" 2>"$out/build.log" || status=$?
 tail -n 1 "$out/build.log"
 if [ "$status" -gt 1 ]; then
   cat "$out/build.log" >&2

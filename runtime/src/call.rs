@@ -1,6 +1,7 @@
 //! Support for generated code: argument binding, locals, iteration, literals, exceptions
 //! as values, and the control-flow signal of `try` bodies.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -82,16 +83,17 @@ pub struct Sig {
 
 /// Binds call arguments to parameters as CPython does, with its TypeError messages.
 /// `defaults` has one entry per positional and keyword-only parameter.
-pub fn bind(
+pub fn bind<'a>(
     sig: &Sig,
-    args: &[Value],
+    args: &'a [Value],
     kwargs: Kwargs,
     defaults: &[Option<Value>],
-) -> PyResult<Vec<Value>> {
+) -> PyResult<Cow<'a, [Value]>> {
     let np = sig.n_positional;
-    // A positional call of exactly the parameters binds them as given (the common case).
+    // A positional call of exactly the parameters binds them as given (the common case):
+    // the caller's slice is the binding, so nothing is allocated or cloned here.
     if args.len() == np && kwargs.is_empty() && !sig.varargs && !sig.varkw && sig.n_kwonly == 0 {
-        return Ok(args.to_vec());
+        return Ok(Cow::Borrowed(args));
     }
     let mut slots: Vec<Option<Value>> = vec![None; np];
     let mut extra_pos = Vec::new();
@@ -224,7 +226,7 @@ pub fn bind(
     if sig.varkw {
         out.push(Value::dict(extra_kw));
     }
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 pub(crate) fn quote_list(names: &[&str]) -> String {
