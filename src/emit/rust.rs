@@ -175,10 +175,32 @@ fn fn_ident(i: usize, name: &str) -> Ident {
     format_ident!("f{}_{}", i, sanitize(name))
 }
 
+/// The string constants of one module, numbered in order of first emission: the module
+/// builds them once per thread (its `LITS` table) instead of once per evaluation.
+#[derive(Default)]
+struct Lits {
+    index: std::collections::HashMap<String, usize>,
+    items: Vec<String>,
+}
+
+impl Lits {
+    fn slot(&mut self, s: &str) -> usize {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.items.len();
+        self.items.push(s.to_string());
+        self.index.insert(s.to_string(), i);
+        i
+    }
+}
+
 /// Emission context of one function body.
 struct Fx<'a> {
     module: &'a Module,
     naming: &'a Naming<'a>,
+    /// The module's string constants (shared by all of its functions).
+    lits: &'a std::cell::RefCell<Lits>,
     func: &'a Function,
     /// Inside how many `try` closures (0 = directly in the function).
     try_depth: usize,
@@ -1196,6 +1218,13 @@ impl<'a> Fx<'a> {
 
     fn expr(&mut self, e: &Expr) -> TokenStream {
         match &e.kind {
+            ExprKind::Const(Const::Str(s)) => {
+                // An entry of the module's constant table, built once per thread (a code
+                // object's constant); the text is repeated for the reader.
+                let i = Literal::usize_unsuffixed(self.lits.borrow_mut().slot(s));
+                let l = lit_str(s);
+                quote! { lit(#i, #l) }
+            }
             ExprKind::Const(c) => const_tokens(c),
             ExprKind::Name(n) => self.name(n),
             ExprKind::List(items) if has_starred(items) => {
@@ -1921,12 +1950,18 @@ fn cmpop_tokens(op: CmpOp) -> TokenStream {
 }
 
 /// Emits one function item.
-fn emit_function(module: &Module, naming: &Naming, idx: usize) -> TokenStream {
+fn emit_function(
+    module: &Module,
+    naming: &Naming,
+    lits: &std::cell::RefCell<Lits>,
+    idx: usize,
+) -> TokenStream {
     let f = &module.functions[idx];
     let fid = fn_ident(idx, &f.name);
     let mut fx = Fx {
         module,
         naming,
+        lits,
         func: f,
         try_depth: 0,
         loop_in_closure: false,
@@ -2056,9 +2091,11 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
     });
     let body_fn = module.functions.len() - 1;
     let body_locals = &module.functions[body_fn];
+    let lits = std::cell::RefCell::new(Lits::default());
     let mut fx = Fx {
         module,
         naming: &naming,
+        lits: &lits,
         func: body_locals,
         try_depth: 0,
         loop_in_closure: false,
@@ -2079,8 +2116,9 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
     }
     let body = fx.block(&module.body);
     let functions: Vec<TokenStream> = (0..body_fn)
-        .map(|i| emit_function(module, &naming, i))
+        .map(|i| emit_function(module, &naming, &lits, i))
         .collect();
+    let lit_items: Vec<Literal> = lits.borrow().items.iter().map(|s| lit_str(s)).collect();
     let route_names: Vec<Literal> = module.patch_routes.iter().map(|m| lit_str(m)).collect();
     let route_idents: Vec<Ident> = module
         .patch_routes
@@ -2138,6 +2176,16 @@ pub fn emit_module(program: &Program, name: &str, extra: TokenStream) -> String 
 
         thread_local! {
             static NS: rt::module::Namespace = rt::module::Namespace::new(#mod_name, NAMES);
+        }
+
+        thread_local! {
+            static LITS: Vec<Value> = vec![#(Value::from(#lit_items)),*];
+        }
+
+        /// String constant `i` of the module (`_text` is its value, for the reader), from
+        /// `LITS`: the module's string constants, built once per thread.
+        fn lit(i: usize, _text: &'static str) -> Value {
+            LITS.with(|l| l[i].clone())
         }
 
         fn g(slot: usize) -> PyResult<Value> {
