@@ -2243,7 +2243,21 @@ pub const BUILTIN_CONSTANTS: &[&str] = &["__debug__", "NotImplemented"];
 
 /// The table entry of builtin `name`.
 pub fn def(name: &str) -> Option<&'static BuiltinDef> {
-    BUILTINS.iter().find(|d| d.name == name)
+    // Generated code looks builtins up by name whenever it reads one as a value
+    // (`isinstance(x, str)`), so the table is indexed once instead of scanned per read; the
+    // first entry of a name wins, as the scan's did.
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static BuiltinDef>> =
+        std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let mut m = std::collections::HashMap::with_capacity(BUILTINS.len());
+            for d in BUILTINS {
+                m.entry(d.name).or_insert(d);
+            }
+            m
+        })
+        .get(name)
+        .copied()
 }
 
 /// The builtin named `name` as a value: a function or a type object. Type objects are
