@@ -1562,6 +1562,29 @@ fn strptime_regex(fmt: &str) -> PyResult<String> {
     Ok(out)
 }
 
+/// `strptime_regex` of a format, kept per thread as `_strptime`'s own cache keeps it: the
+/// translation is a pure function of the format. Only translations are kept, so an error
+/// (or a refusal) is made afresh by every call, as before.
+fn strptime_regex_cached(fmt: &str) -> PyResult<Rc<str>> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Rc<str>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(r) = CACHE.with(|c| c.borrow().get(fmt).cloned()) {
+        return Ok(r);
+    }
+    let r: Rc<str> = Rc::from(strptime_regex(fmt)?);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        // Bounded, as formats may be computed from event data.
+        if c.len() >= 256 {
+            c.clear();
+        }
+        c.insert(fmt.to_string(), r.clone());
+    });
+    Ok(r)
+}
+
 /// `datetime.datetime.strptime(date_string, format)`.
 pub fn strptime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let a = Args::new("strptime", args, kwargs, &["date_string", "format"], 2)?;
@@ -1580,10 +1603,10 @@ pub fn strptime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             )))
         }
     };
-    let regex = strptime_regex(&fmt)?;
+    let regex = strptime_regex_cached(&fmt)?;
     let m = crate::stdlib::re::match_(
         &[
-            Value::str(regex),
+            Value::Str(regex),
             Value::Str(data.clone()),
             Value::Int(crate::stdlib::re::I),
         ],
