@@ -556,7 +556,7 @@ pub fn dict(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             args.len()
         )));
     }
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     if let Some(x) = args.first() {
         for (k, v) in methods::mapping_or_pairs(x)? {
             d.insert(k, v);
@@ -1524,7 +1524,7 @@ fn dict_attr(name: &str) -> Option<Value> {
     if name == "fromkeys" {
         return Some(Value::func("fromkeys", methods::dict_fromkeys));
     }
-    methods::bound_method(&Value::dict(Dict::new()), name)
+    methods::bound_method(&Value::dict(Dict::default()), name)
         .map(|_| unbound("dict", check_dict, name))
 }
 fn set_attr(name: &str) -> Option<Value> {

@@ -760,7 +760,7 @@ fn ttl_expired(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let item = crate::ops::call_method(
         &response,
         "get",
-        &[Value::str("Item"), Value::dict(Dict::new())],
+        &[Value::str("Item"), Value::dict(Dict::default())],
         &[],
     )?;
     let expiration =
@@ -917,7 +917,7 @@ mod tests {
             call("check_account_age", &[k()]),
             Ok(Value::Bool(false))
         ));
-        let mut d = crate::value::Dict::new();
+        let mut d = crate::value::Dict::default();
         d.insert(Key::from_str("x"), Value::Int(1));
         call("put_dictionary", &[Value::str("d"), Value::dict(d)]).expect("put dict");
         let got = call("get_dictionary", &[Value::str("d")]).expect("get dict");

@@ -107,7 +107,7 @@ pub fn bind<'a>(
     let kw_start = np + usize::from(sig.varargs);
     let kw_names = &sig.params[kw_start..kw_start + sig.n_kwonly];
     let mut kw_slots: Vec<Option<Value>> = vec![None; sig.n_kwonly];
-    let mut extra_kw = Dict::new();
+    let mut extra_kw = Dict::default();
     for (name, v) in kwargs {
         if let Some(i) = sig.params[sig.n_posonly..np]
             .iter()
@@ -396,7 +396,7 @@ pub fn make_set_unknown_order(items: Vec<Value>) -> PyResult<Value> {
 
 /// An empty dict to fill with [`dict_set`].
 pub fn new_dict() -> Value {
-    Value::dict(Dict::new())
+    Value::dict(Dict::default())
 }
 
 /// `d[k] = v` on a dict being built (a later duplicate key keeps the first key's place).

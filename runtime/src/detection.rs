@@ -396,7 +396,7 @@ fn alert_context(def: &DetectionDef, f: NativeFn, event: &Value) -> PyResult<Str
         let msg = format!(
             "alert_context size is [{n}] characters, bigger than maximum of [{MAX_ALERT_CONTEXT}] characters"
         );
-        let mut d = crate::value::Dict::new();
+        let mut d = crate::value::Dict::default();
         d.insert(crate::value::Key::from_str("_error"), Value::str(msg));
         return crate::runner::json_dumps(&Value::dict(d), false, None);
     }
@@ -594,7 +594,7 @@ fn run_functions(def: &DetectionDef, event: &Value, batch_mode: bool) -> Detecti
 
 /// `json.dumps({"_error": repr(exc)})`.
 fn error_context(e: &PyErr) -> String {
-    let mut d = crate::value::Dict::new();
+    let mut d = crate::value::Dict::default();
     d.insert(crate::value::Key::from_str("_error"), Value::str(e.repr()));
     crate::runner::json_dumps(&Value::dict(d), false, None).unwrap_or_default()
 }

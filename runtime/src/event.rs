@@ -150,7 +150,7 @@ pub fn value_from_serde(v: &serde_json::Value) -> PyResult<Value> {
                 .collect::<PyResult<Vec<_>>>()?,
         ),
         serde_json::Value::Object(o) => {
-            let mut d = Dict::new();
+            let mut d = Dict::default();
             for (k, v) in o {
                 d.insert(Key::from_str(k), value_from_serde(v)?);
             }
@@ -198,7 +198,7 @@ impl JsonParser<'_> {
         match c {
             b'{' => {
                 self.i += 1;
-                let mut d = Dict::new();
+                let mut d = Dict::default();
                 self.ws();
                 if self.eat("}") {
                     return Ok(Value::dict(d));
@@ -600,7 +600,7 @@ struct EventData {
 pub fn panther_event(raw: Value, data_model: Option<Rc<DataModel>>) -> Value {
     let container = match raw {
         Value::Dict(d) => d,
-        _ => Rc::new(RefCell::new(Dict::new())),
+        _ => Rc::new(RefCell::new(Dict::default())),
     };
     Value::object(ImmutableCaseInsensitiveDict::new(
         container,

@@ -2106,7 +2106,7 @@ fn dict_method(
 pub fn dict_fromkeys(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let p = bind("fromkeys", args, kwargs, &["iterable", "value"], 1, false)?;
     let v = p[1].clone().unwrap_or_default();
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     crate::call::for_each(p[0].as_ref().unwrap_or(&Value::None), |k| {
         d.insert(Key::new(k)?, v.clone());
         Ok(true)

@@ -135,7 +135,7 @@ pub fn keys(subject: &Value, keys: &[Value]) -> PyResult<Option<Vec<Value>>> {
 /// `COPY_DICT_WITHOUT_KEYS`: `**rest` of a mapping pattern, a new dict of the subject's
 /// items without `keys` (deleting a key it lacks raises KeyError, as in CPython).
 pub fn rest(subject: &Value, keys: &[Value]) -> PyResult<Value> {
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     crate::methods::for_each_pair(subject, |k, v| {
         d.insert(k, v);
         Ok(())

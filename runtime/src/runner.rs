@@ -280,7 +280,7 @@ impl TestRecord {
         if let Some(raw) = &self.raw {
             return raw.clone();
         }
-        let mut d = Dict::new();
+        let mut d = Dict::default();
         let mut put = |k: &str, v: Value| {
             d.insert(Key::from_str(k), v);
         };
@@ -326,7 +326,7 @@ impl TestRecord {
                 }),
             );
             put("unique", opt_str(&l.unique));
-            let mut errs = Dict::new();
+            let mut errs = Dict::default();
             for (k, v) in &l.errors {
                 errs.insert(Key::from_str(k), Value::str(v.as_str()));
             }
@@ -1297,7 +1297,7 @@ fn measure(pairs: usize, min_seconds: f64, min_reps: usize, mut pass: impl FnMut
         (times[n / 2 - 1] + times[n / 2]) / 2.0
     };
     let per = |t: f64| Value::Float((t / pairs.max(1) as f64 * 1e9).round() / 1e3);
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     let mut put = |k: &str, v: Value| {
         d.insert(Key::from_str(k), v);
     };
@@ -1398,18 +1398,18 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
     let n = pairs.len();
     let full = measure(n, min_seconds, 5, || bench_pass_full(&pairs));
     let rule_only = measure(n, min_seconds, 5, || bench_pass_rule_only(&pairs));
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     let mut put = |k: &str, v: Value| {
         d.insert(Key::from_str(k), v);
     };
     put("detections_loaded", Value::Int(benched.len() as i64));
     put("pairs", Value::Int(n as i64));
-    let mut sk = Dict::new();
+    let mut sk = Dict::default();
     for (k, v) in skipped {
         sk.insert(Key::from_str(k), Value::Int(v));
     }
     put("skipped", Value::dict(sk));
-    let mut oc = Dict::new();
+    let mut oc = Dict::default();
     for (k, v) in outcomes {
         oc.insert(Key::from_str(&k), Value::Int(v));
     }

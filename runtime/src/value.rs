@@ -24,7 +24,48 @@ pub type NativeFn = fn(&[Value], Kwargs) -> PyResult<Value>;
 pub type ClosureFn = Box<dyn Fn(&[Value], Kwargs) -> PyResult<Value>>;
 
 /// A Python dict: insertion-ordered, keys hashed with Python's rules.
-pub type Dict = IndexMap<Key, Value>;
+pub type Dict = IndexMap<Key, Value, KeyHashBuild>;
+
+/// The hasher of `Dict`'s table. `Key::hash` writes the key's CPython hash (SipHash for
+/// strings), so one multiply-fold spreads it over the table's bits instead of hashing it
+/// again with SipHash; the table's hasher is unobservable, since a dict iterates in insertion
+/// order.
+#[derive(Clone, Copy, Default)]
+pub struct KeyHashBuild;
+
+impl std::hash::BuildHasher for KeyHashBuild {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+/// See [`KeyHashBuild`].
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(7) ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_i64(&mut self, x: i64) {
+        self.write_u64(x as u64);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn write_isize(&mut self, x: isize) {
+        self.write_u64(x as u64);
+    }
+    fn finish(&self) -> u64 {
+        // The table indexes by the low bits: fold the well-mixed high bits into them.
+        self.0 ^ (self.0 >> 32)
+    }
+}
 
 /// A Python set: CPython's hash table, so iteration follows CPython's order (see pyset.rs).
 pub use crate::pyset::Set;

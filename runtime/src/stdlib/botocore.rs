@@ -282,7 +282,7 @@ fn set_args(inst: &Instance, msg: Value) {
 }
 
 fn kwargs_dict(kwargs: Kwargs) -> Value {
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     for (k, v) in kwargs {
         d.insert(Key::from_str(k), v.clone());
     }
@@ -379,7 +379,7 @@ fn run_init(init: Init, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             let error = crate::ops::call_method(
                 &response,
                 "get",
-                &[Value::str("Error"), Value::dict(Dict::new())],
+                &[Value::str("Error"), Value::dict(Dict::default())],
                 &[],
             )?;
             let code = crate::ops::call_method(

@@ -216,7 +216,7 @@ pub fn ordered_dict(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
             args.len()
         )));
     }
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     if let Some(src) = args.first() {
         match src {
             Value::Dict(src) => {

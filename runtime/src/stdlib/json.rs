@@ -367,7 +367,7 @@ impl Parser<'_> {
     }
 
     fn parse_object(&self, idx: usize, depth: usize) -> PyResult<Scan> {
-        let mut d = Dict::new();
+        let mut d = Dict::default();
         let mut idx = self.skip_ws(idx);
         if self.at(idx) != Some('}') {
             loop {

@@ -380,7 +380,7 @@ impl NtSpec {
 
     fn field_defaults(&self) -> Value {
         let skip = self.fields.len() - self.defaults.len();
-        let mut d = Dict::new();
+        let mut d = Dict::default();
         for (f, v) in self.fields[skip..].iter().zip(&self.defaults) {
             d.insert(Key::from_str(f), v.clone());
         }
@@ -422,7 +422,7 @@ impl NamedTuple {
 
     fn asdict(&self, args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
         no_args(&format!("{}._asdict", self.spec().name), args, kwargs)?;
-        let mut d = Dict::new();
+        let mut d = Dict::default();
         for (f, v) in self.spec().fields.iter().zip(&self.items) {
             d.insert(Key::from_str(f), v.clone());
         }

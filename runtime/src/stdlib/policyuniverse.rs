@@ -93,7 +93,7 @@ fn package() -> PyResult<Rc<Package>> {
         return Ok(p);
     }
     let services = DATA.get().and_then(|d| parse(d)).ok_or_else(no_data)?;
-    let mut categories = Dict::new();
+    let mut categories = Dict::default();
     let permissions = ops::call(&builtin("set")?, &[], &[])?;
     for (prefix, actions) in &services {
         for (action, group) in actions {
@@ -102,7 +102,7 @@ fn package() -> PyResult<Rc<Package>> {
             ops::call_method(&permissions, "add", &[key], &[])?;
         }
     }
-    let action_categories = Value::dict(Dict::new());
+    let action_categories = Value::dict(Dict::default());
     ops::call_method(
         &action_categories,
         "update",
@@ -287,7 +287,7 @@ fn build_action_categories_from_service_data(args: &[Value], kwargs: Kwargs) -> 
         kwargs,
     )?;
     let data = a[0].clone().unwrap_or_default();
-    let out = Value::dict(Dict::new());
+    let out = Value::dict(Dict::default());
     for service_name in ops::iter(&data)? {
         let body = ops::getitem(&data, &service_name)?;
         let prefix = ops::getitem(&body, &s("prefix"))?;
@@ -417,8 +417,8 @@ fn expand_minimize_over_policies(args: &[Value], kwargs: Kwargs) -> PyResult<Val
     };
     for header in ["rolepolicies", "grouppolicies", "userpolicies", "policy"] {
         if ops::contains(&policies, &s(header))? {
-            let inner = Value::dict(Dict::new());
-            let output = Value::dict(Dict::new());
+            let inner = Value::dict(Dict::default());
+            let output = Value::dict(Dict::default());
             ops::setitem(&output, &s(header), inner.clone())?;
             for policy in ops::iter(&ops::getitem(&policies, &s(header))?)? {
                 let value = ops::getitem(&ops::getitem(&policies, &s(header))?, &policy)?;
@@ -786,7 +786,7 @@ fn deepcopy(v: &Value, memo: &mut Vec<(usize, Value)>) -> PyResult<Value> {
             if let Some((_, c)) = memo.iter().find(|(k, _)| *k == id) {
                 return Ok(c.clone());
             }
-            let out = Value::dict(Dict::new());
+            let out = Value::dict(Dict::default());
             memo.push((id, out.clone()));
             let items: Vec<(Key, Value)> = d
                 .borrow()

@@ -952,7 +952,7 @@ impl PyObject for Match {
             }
             "groupdict" => {
                 let d = default();
-                let mut out = Dict::new();
+                let mut out = Dict::default();
                 for (n, i) in &self.pattern.names {
                     out.insert(Key::from_str(n), self.group_value(*i, &d));
                 }
@@ -1016,7 +1016,7 @@ impl PyObject for Pattern {
             "flags" => Value::Int(self.0.flags),
             "groups" => Value::Int(self.0.groups as i64),
             "groupindex" => {
-                let mut d = Dict::new();
+                let mut d = Dict::default();
                 for (n, i) in &self.0.names {
                     d.insert(Key::from_str(n), Value::Int(*i as i64));
                 }

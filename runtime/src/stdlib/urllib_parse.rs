@@ -547,7 +547,7 @@ pub fn parse_qsl(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 /// `urllib.parse.parse_qs(qs, keep_blank_values=False, strict_parsing=False, ...)`.
 pub fn parse_qs(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     let pairs = qsl(args, kwargs, "parse_qs")?;
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     for (k, v) in pairs {
         let key = Key::from_str(&k);
         match d.get(&key) {

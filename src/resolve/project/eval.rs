@@ -1767,7 +1767,7 @@ impl<'a> Eval<'a> {
             },
             V::Dict(i) => match &self.heap[*i].obj {
                 HObj::Dict(d) => {
-                    let mut out = rt::value::Dict::new();
+                    let mut out = rt::value::Dict::default();
                     for (k, x) in d {
                         let k = rt::Key::new(self.to_rt_depth(k, depth + 1)?).ok()?;
                         out.insert(k, self.to_rt_depth(x, depth + 1)?);
