@@ -52,7 +52,7 @@ fn run(sig: &Sig, n_args: i64, kw: &[&'static str]) -> PyResult<Vec<Value>> {
         "h" => vec![None, Some(Value::Int(1)), Some(Value::Int(2))],
         _ => vec![],
     };
-    bind(sig, &args, &kwargs, &defaults)
+    bind(sig, &args, &kwargs, &defaults).map(|b| b.into_owned())
 }
 
 #[test]

@@ -45,7 +45,7 @@ fn int_true_division_is_correctly_rounded() {
 
 #[test]
 fn dicts_refuse_unhashable_sets() {
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     d.insert(Key::new(Value::Int(1)).unwrap(), st("one"));
     let d = Value::dict(d);
     let s = make_set(vec![Value::Int(1)]).unwrap();
@@ -59,8 +59,8 @@ fn dicts_refuse_unhashable_sets() {
     let outer = make_set(vec![Value::Int(2)]).unwrap();
     assert_eq!(show(ops::contains(&outer, &s).map(Value::Bool)), "False");
     // An empty dict answers pop() before hashing.
-    let empty = Value::dict(Dict::new());
-    let unhashable = Value::dict(Dict::new());
+    let empty = Value::dict(Dict::default());
+    let unhashable = Value::dict(Dict::default());
     assert_eq!(
         meth(empty.clone(), "pop", &[unhashable.clone(), st("x")]),
         "'x'"
@@ -70,7 +70,7 @@ fn dicts_refuse_unhashable_sets() {
 
 #[test]
 fn integral_float_keys_find_extreme_ints() {
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     d.insert(Key::new(Value::Int(i64::MIN)).unwrap(), st("min"));
     let d = Value::dict(d);
     assert_eq!(
@@ -83,7 +83,7 @@ fn integral_float_keys_find_extreme_ints() {
 fn sequence_repeat_errors_name_the_other_operand() {
     let cases = [
         (Value::None, st("abc"), "NoneType"),
-        (Value::dict(Dict::new()), Value::list(vec![]), "dict"),
+        (Value::dict(Dict::default()), Value::list(vec![]), "dict"),
         (Value::Float(1.5), Value::tuple(vec![]), "float"),
     ];
     for (a, b, t) in cases {
@@ -333,9 +333,9 @@ fn set_methods_walk_like_cpython() {
     let other = make_set(vec![st("x"), Value::Int(1)]).unwrap();
     // The argument is walked (equal sizes), so its 1 is kept, not our True.
     assert_eq!(meth(mine.clone(), "intersection", &[other]), "{1}");
-    let lazy = Value::list(vec![Value::Int(-985), Value::dict(Dict::new())]);
+    let lazy = Value::list(vec![Value::Int(-985), Value::dict(Dict::default())]);
     assert_eq!(meth(mine.clone(), "issuperset", &[lazy]), "False");
-    let unhashable_first = Value::list(vec![Value::dict(Dict::new())]);
+    let unhashable_first = Value::list(vec![Value::dict(Dict::default())]);
     assert_eq!(
         meth(mine.clone(), "issuperset", &[unhashable_first]),
         "TypeError: unhashable type: 'dict'"

@@ -182,7 +182,7 @@ fn the_counter_sees_allocations() {
 #[test]
 fn case_insensitive_lookup_keeps_panther_core_semantics() -> PyResult<()> {
     let dict = |pairs: Vec<(Value, Value)>| {
-        let mut d = Dict::new();
+        let mut d = Dict::default();
         for (k, v) in pairs {
             d.insert(Key::new(k).unwrap(), v);
         }

@@ -270,7 +270,7 @@ impl PyObject for PlainObject {
 fn ctx_alert_context(a: &[Value], _k: Kwargs) -> PyResult<Value> {
     let ev = &a[0];
     let mode = get(ev, "mode")?;
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     match mode.as_str() {
         Some("big") => {
             d.insert(Key::from_str("blob"), Value::str("x".repeat(210 * 1024)));
@@ -304,7 +304,7 @@ fn ctx_alert_context(a: &[Value], _k: Kwargs) -> PyResult<Value> {
 }
 
 fn dm_get_actor(a: &[Value], _k: Kwargs) -> PyResult<Value> {
-    let actor = get_d(&a[0], "actor", Value::dict(Dict::new()))?;
+    let actor = get_d(&a[0], "actor", Value::dict(Dict::default()))?;
     get_d(&actor, "name", s("nobody"))
 }
 
@@ -638,7 +638,7 @@ fn state_reference(_a: &[Value], _k: Kwargs) -> PyResult<Value> {
 fn state_alert_context(a: &[Value], _k: Kwargs) -> PyResult<Value> {
     let last = get_d(&a[0], "id", s("?"))?;
     STATE_NS.with(|ns| ns.set(0, last.clone()));
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     d.insert(Key::from_str("id"), last);
     Ok(Value::dict(d))
 }

@@ -140,7 +140,7 @@ fn to_json(v: &Value) -> String {
 
 /// `dict.fromkeys(items)`.
 fn dict_of(pool: &[Value], idx: &[usize]) -> Value {
-    let mut d = Dict::new();
+    let mut d = Dict::default();
     for i in idx {
         d.insert(Key::new(pool[*i].clone()).unwrap(), Value::None);
     }
@@ -287,7 +287,7 @@ fn gen_case(r: &mut Rng) -> Case {
                         let Value::List(items) = items else {
                             unreachable!()
                         };
-                        let mut d = Dict::new();
+                        let mut d = Dict::default();
                         for x in items.borrow().iter() {
                             d.insert(Key::new(x.clone()).unwrap(), Value::None);
                         }

@@ -104,7 +104,7 @@ fn binary(op: &str, a: &Value, b: &Value) -> PyResult<Value> {
             if !ops::eq(a, b) {
                 return Ok(Value::None);
             }
-            let mut d = ferrule_runtime::value::Dict::new();
+            let mut d = ferrule_runtime::value::Dict::default();
             d.insert(Key::new(a.clone())?, Value::Int(1));
             d.insert(Key::new(b.clone())?, Value::Int(2));
             Ok(Value::Bool(d.len() == 1))

@@ -59,7 +59,7 @@ fn loads_rejects_what_it_cannot_model() {
 fn dumps_case(name: &str) -> PyResult<Value> {
     use ferrule_runtime::value::{Dict, Key, Set};
     let d = |pairs: Vec<(Value, Value)>| {
-        let mut m = Dict::new();
+        let mut m = Dict::default();
         for (k, v) in pairs {
             m.insert(Key::new(k).unwrap(), v);
         }

@@ -91,7 +91,7 @@ fn abc(name: &str) -> Value {
 }
 
 fn dict_of(pairs: Vec<(Value, Value)>) -> Value {
-    let mut d = ferrule_runtime::value::Dict::new();
+    let mut d = ferrule_runtime::value::Dict::default();
     for (k, v) in pairs {
         d.insert(Key::new(k).unwrap(), v);
     }

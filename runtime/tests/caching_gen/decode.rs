@@ -36,7 +36,7 @@ fn decode(v: &J) -> Value {
                 "s" => Value::set(set_of(x)),
                 "fs" => Value::FrozenSet(set_of(x).into()),
                 "d" => {
-                    let mut d = Dict::new();
+                    let mut d = Dict::default();
                     for pair in x.as_array().unwrap() {
                         let kv = items(pair);
                         d.insert(Key::new(kv[0].clone()).unwrap(), kv[1].clone());

@@ -139,7 +139,7 @@ impl V {
             V::List(xs) => Value::list(xs.iter().map(V::value).collect()),
             V::Tuple(xs) => Value::tuple(xs.iter().map(V::value).collect()),
             V::Dict(kv) => {
-                let mut d = Dict::new();
+                let mut d = Dict::default();
                 for (k, v) in kv {
                     d.insert(Key::new(k.value()).expect("hashable key"), v.value());
                 }
