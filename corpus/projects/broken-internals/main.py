@@ -1,7 +1,7 @@
-"""Broken for ferrule on purpose: a rule replacing `_get_dedup`, one of the methods
+"""Broken for ferrule on purpose: a rule replacing `_get_severity`, one of the methods
 pypanther's `Rule.run` calls internally. ferrule runs pypanther's own behaviour natively
-and calls a replacement only of `_get_title`, so it refuses that rule (naming its class
-and the method) and compiles the rest. The refused rule has no
+and calls a replacement only of `_get_title`, `_get_dedup` and `run`, so it refuses that
+rule (naming its class and the method) and compiles the rest. The refused rule has no
 tests, so the oracle has none of it either.
 """
 

@@ -18,8 +18,8 @@ class CorpFine(Rule):
 class CorpOwnTitle(CorpFine):
     id = "Corp.OwnTitle"
 
-    def _get_dedup(self, event):
-        dedup, error = super()._get_dedup(event)
-        return (f"defaultDedupString:{self.id}", error) if error else (dedup, error)
+    def _get_severity(self, event):
+        severity, error = super()._get_severity(event)
+        return ("HIGH", error) if error else (severity, error)
 
     tests = []
