@@ -23,3 +23,20 @@ class CorpOwnTitle(CorpFine):
         return ("HIGH", error) if error else (severity, error)
 
     tests = []
+
+
+def _from_okta(event):
+    return event.get("source") == "okta"
+
+
+class CorpFilteredRun(CorpFine):
+    id = "Corp.FilteredRun"
+    include_filters = [_from_okta]
+
+    def run(self, event, outputs, outputs_names, batch_mode=True):
+        result = super().run(event, outputs, outputs_names, batch_mode)
+        if result.filter_exception is not None:
+            result.trigger_alert = False
+        return result
+
+    tests = []
