@@ -7,7 +7,9 @@ failing `dedup()` giving `defaultDedupString:<id>`) and one chaining `super()._g
 `run` overrides over pypanther's result: returning `super().run(…)` unchanged, replacing a
 non-bool `rule()` result's `FunctionReturnTypeError` with one of its own words, running
 auxiliary methods of events that do not alert outside batch mode (a counter they change is
-seen by later tests), clearing `detection_exception`, and forcing `trigger_alert`.
+seen by later tests), clearing `detection_exception`, forcing `trigger_alert`, and reading
+the result's attributes (outputs with and without their methods failing, exceptions, the
+`*_defined` flags pypanther never sets, an exception read twice being one object).
 """
 
 from pypanther import register
@@ -17,9 +19,18 @@ from rules import (
     CorpDedupFallback,
     CorpForced,
     CorpPassThrough,
+    CorpReadsResult,
     CorpReworded,
 )
 
 register(
-    [CorpDedupFallback, CorpChainedDedup, CorpPassThrough, CorpReworded, CorpAuxOnQuiet, CorpForced]
+    [
+        CorpDedupFallback,
+        CorpChainedDedup,
+        CorpPassThrough,
+        CorpReworded,
+        CorpAuxOnQuiet,
+        CorpForced,
+        CorpReadsResult,
+    ]
 )

@@ -192,3 +192,62 @@ class CorpForced(Rule):
         RuleTest(name="forgiven", expected_result=False, log={"fail": True, "forgive": True}),
         RuleTest(name="forced", expected_result=False, log={"force": True}),
     ]
+
+
+class CorpReadsResult(Rule):
+    id = "Corp.ReadsResult"
+    display_name = "Reads result"
+    log_types = [LogType.OKTA_SYSTEM_LOG]
+    default_severity = Severity.LOW
+
+    def rule(self, event):
+        if event.get("explode"):
+            raise RuntimeError("exploded")
+        return event.get("alert", False)
+
+    def title(self, event):
+        return event["title"]
+
+    def description(self, event):
+        return event["description"]
+
+    def runbook(self, event):
+        return "runbook for " + event.get("title", "?")
+
+    def run(self, event, outputs, outputs_names, batch_mode=True):
+        result = super().run(event, outputs, outputs_names, batch_mode)
+        seen = [
+            result.trigger_alert,
+            result.detection_output,
+            result.title_output,
+            result.dedup_output,
+            result.description_output,
+            result.reference_output,
+            result.runbook_output,
+            type(result.title_exception).__name__,
+            type(result.description_exception).__name__,
+            type(result.detection_exception).__name__,
+            result.dedup_exception is result.dedup_exception,
+            result.title_defined,
+            result.filter_output,
+        ]
+        if event.get("report"):
+            result.detection_exception = ValueError(repr(seen))
+        return result
+
+    tests = [
+        RuleTest(
+            name="alert without description",
+            expected_result=True,
+            log={"alert": True, "title": "t", "report": True},
+        ),
+        RuleTest(
+            name="alert with everything",
+            expected_result=True,
+            log={"alert": True, "title": "t", "description": "d", "report": True},
+        ),
+        RuleTest(name="alert untitled", expected_result=True, log={"alert": True, "report": True}),
+        RuleTest(name="quiet", expected_result=False, log={"report": True}),
+        RuleTest(name="exploded", expected_result=False, log={"explode": True, "report": True}),
+        RuleTest(name="not reported", expected_result=True, log={"alert": True, "title": "t"}),
+    ]
