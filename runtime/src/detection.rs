@@ -1272,8 +1272,9 @@ pub fn rule_run(args: &[Value], kwargs: crate::value::Kwargs) -> PyResult<Value>
             "pypanther's `Rule.run` in batch mode under a rule's own `run`",
         ));
     }
-    // pypanther's `Rule.run` is a frame of its own, one deeper than its caller.
-    let _frame = crate::recursion::enter_frames(1)?;
+    // The counter stands at the caller's frame, which is where pypanther's `Rule.run` is
+    // counted (the detection module's entry wrappers count one frame more than CPython's
+    // callers, as `recursion::PYPANTHER_RULE_BASE` assumes).
     let r = run_functions(&def, &event, false);
     if let Some(e) = crate::err::take_refusal() {
         return Err(e);
