@@ -1701,7 +1701,8 @@ fn plain_class(target: &Target, c: &ClassDef, members: Vec<ClassMember>) -> Stmt
 }
 
 fn rewrite_super(stmts: &mut [Stmt], key: &str) {
-    rewrite_exprs(stmts, &mut |e| {
+    // A class statement's body is not the method's: its `super()` is not this one.
+    rewrite_exprs(stmts, false, &mut |e| {
         if let ExprKind::Super(cls, _) = &mut e.kind {
             cls.kind = ExprKind::Const(Const::Str(key.to_string()));
         }
@@ -1711,7 +1712,7 @@ fn rewrite_super(stmts: &mut [Stmt], key: &str) {
 /// `ModuleRef`s of pypanther names the runtime provides (`RUNTIME_NAMES`) read from the
 /// runtime's `__ferrule_pypanther_base`.
 fn rewrite_runtime_names(stmts: &mut [Stmt]) {
-    rewrite_exprs(stmts, &mut |e| {
+    rewrite_exprs(stmts, true, &mut |e| {
         if let ExprKind::ModuleRef(m, Some(a)) = &e.kind {
             if let Some(n) = super::value::runtime_name(m, a) {
                 e.kind = ExprKind::Stdlib(format!("__ferrule_pypanther_base.{n}"));
@@ -1720,8 +1721,9 @@ fn rewrite_runtime_names(stmts: &mut [Stmt]) {
     });
 }
 
-/// Applies `f` to every expression of `stmts` (an expression before its subexpressions).
-fn rewrite_exprs(stmts: &mut [Stmt], key: &mut dyn FnMut(&mut Expr)) {
+/// Applies `key` to every expression of `stmts` (an expression before its subexpressions),
+/// also inside class statements when `classes` is set.
+fn rewrite_exprs(stmts: &mut [Stmt], classes: bool, key: &mut dyn FnMut(&mut Expr)) {
     fn expr(e: &mut Expr, key: &mut dyn FnMut(&mut Expr)) {
         key(e);
         for c in children_mut(e) {
@@ -1761,17 +1763,17 @@ fn rewrite_exprs(stmts: &mut [Stmt], key: &mut dyn FnMut(&mut Expr)) {
             }
             Stmt::If(c, a, b) => {
                 expr(c, key);
-                rewrite_exprs(a, key);
-                rewrite_exprs(b, key);
+                rewrite_exprs(a, classes, key);
+                rewrite_exprs(b, classes, key);
             }
             Stmt::While(c, a) => {
                 expr(c, key);
-                rewrite_exprs(a, key);
+                rewrite_exprs(a, classes, key);
             }
             Stmt::For(t, e, a) => {
                 expr(e, key);
                 target(t, key);
-                rewrite_exprs(a, key);
+                rewrite_exprs(a, classes, key);
             }
             Stmt::Try {
                 body,
@@ -1779,13 +1781,13 @@ fn rewrite_exprs(stmts: &mut [Stmt], key: &mut dyn FnMut(&mut Expr)) {
                 orelse,
                 finalbody,
             } => {
-                rewrite_exprs(body, key);
+                rewrite_exprs(body, classes, key);
                 for h in handlers {
                     h.types.iter_mut().for_each(|t| expr(t, key));
-                    rewrite_exprs(&mut h.body, key);
+                    rewrite_exprs(&mut h.body, classes, key);
                 }
-                rewrite_exprs(orelse, key);
-                rewrite_exprs(finalbody, key);
+                rewrite_exprs(orelse, classes, key);
+                rewrite_exprs(finalbody, classes, key);
             }
             Stmt::With { items, body } => {
                 for (e, t) in items {
@@ -1794,7 +1796,7 @@ fn rewrite_exprs(stmts: &mut [Stmt], key: &mut dyn FnMut(&mut Expr)) {
                         target(t, key);
                     }
                 }
-                rewrite_exprs(body, key);
+                rewrite_exprs(body, classes, key);
             }
             Stmt::Match(e, arms) => {
                 expr(e, key);
@@ -1802,8 +1804,26 @@ fn rewrite_exprs(stmts: &mut [Stmt], key: &mut dyn FnMut(&mut Expr)) {
                     if let Some(g) = g {
                         expr(g, key);
                     }
-                    rewrite_exprs(b, key);
+                    rewrite_exprs(b, classes, key);
                 }
+            }
+            Stmt::Delete(ts) => ts.iter_mut().for_each(|t| target(t, key)),
+            Stmt::Def(t, _) => target(t, key),
+            Stmt::Class {
+                target: t,
+                decorators,
+                bases,
+                keywords,
+                body,
+                ..
+            } if classes => {
+                decorators
+                    .iter_mut()
+                    .chain(bases.iter_mut())
+                    .chain(keywords.iter_mut().map(|(_, e)| e))
+                    .for_each(|e| expr(e, key));
+                rewrite_exprs(body, classes, key);
+                target(t, key);
             }
             _ => {}
         }
