@@ -53,6 +53,33 @@ const CASES: &[(&[u8], &str)] = &[
     // The same inside a scalar-tagged mapping under a merge key (seed 1002): the refusal
     // must survive the tag's error.
     (b"a: &n\n  <<: !!int\n    k: 1\n    <<: *n\n", "{S\"a\":{S\"k\":I1}}"),
+    // `?` then `]` in a flow sequence: PyYAML's libyaml builds {None: None}, libyaml-rs
+    // fails, so ferrule refuses; the neighbouring forms must keep PAT's answers.
+    (b"k: [?]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [?, a]\n", "E ParserError: did not find expected ',' or ']'"),
+    (b"k: [? ]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [a, ?]\n", "{S\"k\":[S\"a\",{N:N}]}"),
+    (b"k: {?}\n", "{S\"k\":{N:N}}"),
+    (b"k: [? a]\n", "{S\"k\":[{S\"a\":N}]}"),
+    (b"k: [?: b]\n", "E ParserError: did not find expected ',' or ']'"),
+    (b"k: [? a: b]\n", "{S\"k\":[{S\"a\":S\"b\"}]}"),
+    (b"k: [a: b]\n", "{S\"k\":[{S\"a\":S\"b\"}]}"),
+    (b"k: [?,]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [a, ? ]\n", "{S\"k\":[S\"a\",{N:N}]}"),
+    (b"k: [\n  ?\n]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [? ,a]\n", "E ParserError: did not find expected ',' or ']'"),
+    (b"k: {?, a}\n", "{S\"k\":{N:N,S\"a\":N}}"),
+    (b"k: {? : b}\n", "{S\"k\":{N:S\"b\"}}"),
+    (b"k: [? !!str ]\n", "{S\"k\":[{S\"\":N}]}"),
+    (b"k: [? &x ]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [? :]\n", "{S\"k\":[{N:N}]}"),
+    (b"[?]\n", "[{N:N}]"),
+    (b"[?, ?]\n", "E ParserError: did not find expected ',' or ']'"),
+    (b"k: [[?]]\n", "{S\"k\":[[{N:N}]]}"),
+    (b"k: [? [?]]\n", "E ConstructorError: found unhashable key"),
+    (b"k: {a: [?]}\n", "{S\"k\":{S\"a\":[{N:N}]}}"),
+    (b"k: [ ? ]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [?\n]\n", "{S\"k\":[{N:N}]}"),
 ];
 
 #[test]

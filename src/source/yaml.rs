@@ -176,6 +176,11 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
     let mut parser = Parser::new(bytes);
     let mut b = Builder::default();
     let mut docs = 0;
+    let bare_keys = if bytes.contains(&b'?') {
+        crate::source::libyaml::bare_keys_closing_sequences(bytes)
+    } else {
+        Vec::new()
+    };
     loop {
         let (ev, mark) = parser.next_event().map_err(|e| {
             let (line, col) = match e.offset {
@@ -198,6 +203,13 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
                         "expected a single document in the stream, but found another document",
                     ));
                 }
+            }
+            Event::MappingStart { flow: true, .. } if bare_keys.contains(&mark) => {
+                return Err(at(
+                    mark,
+                    "ferrule refuses: a flow-sequence entry `?` followed by `]` \
+                     (PyYAML's libyaml reads {None: None}, libyaml-rs fails)",
+                ));
             }
             ev => b.event(ev, mark)?,
         }
