@@ -53,6 +53,12 @@ const CASES: &[(&[u8], &str)] = &[
     // The same inside a scalar-tagged mapping under a merge key (seed 1002): the refusal
     // must survive the tag's error.
     (b"a: &n\n  <<: !!int\n    k: 1\n    <<: *n\n", "{S\"a\":{S\"k\":I1}}"),
+    // PyYAML 6's float resolver wants a digit after a leading dot (seed 21).
+    (b"k: ._\n", "{S\"k\":S\"._\"}"),
+    (b"k: ._1\n", "{S\"k\":S\"._1\"}"),
+    (b"k: .1_\n", "{S\"k\":F0.1}"),
+    (b"k: ._e+1\n", "{S\"k\":S\"._e+1\"}"),
+    (b"k: .5e+1\n", "{S\"k\":F5.0}"),
     // `?` then `]` in a flow sequence: PyYAML's libyaml builds {None: None}, libyaml-rs
     // fails, so ferrule refuses; the neighbouring forms must keep PAT's answers.
     (b"k: [?]\n", "{S\"k\":[{N:N}]}"),

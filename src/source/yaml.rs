@@ -1059,7 +1059,7 @@ fn big_to_decimal(digits: &str, base: u32) -> String {
     out
 }
 
-/// `[-+]?([0-9][0-9_]*)\.[0-9_]*([eE][-+][0-9]+)? | \.[0-9_]+([eE][-+][0-9]+)? |
+/// `[-+]?([0-9][0-9_]*)\.[0-9_]*([eE][-+][0-9]+)? | \.[0-9][0-9_]*([eE][-+][0-9]+)? |
 /// [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]* | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)`
 fn is_yaml11_float(text: &str) -> bool {
     if matches!(text, ".nan" | ".NaN" | ".NAN") {
@@ -1078,11 +1078,11 @@ fn is_yaml11_float(text: &str) -> bool {
     };
     let digits_ = |d: &str| d.chars().all(|c| c.is_ascii_digit() || c == '_');
     if let Some(rest) = text.strip_prefix('.') {
-        // `\.[0-9_]+` has no sign.
+        // `\.[0-9][0-9_]*` has no sign and a digit first (PyYAML 6: `._1` is a string).
         let end = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '_'))
             .unwrap_or(rest.len());
-        return end > 0 && exp_ok(&rest[end..]);
+        return rest.starts_with(|c: char| c.is_ascii_digit()) && exp_ok(&rest[end..]);
     }
     let Some(dot) = s.find('.') else {
         return false;
