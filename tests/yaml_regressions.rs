@@ -53,6 +53,18 @@ const CASES: &[(&[u8], &str)] = &[
     // The same inside a scalar-tagged mapping under a merge key (seed 1002): the refusal
     // must survive the tag's error.
     (b"a: &n\n  <<: !!int\n    k: 1\n    <<: *n\n", "{S\"a\":{S\"k\":I1}}"),
+    // `!!omap` items are read pair by pair, so an unhashable key is fine there (seed 46).
+    (b"k: !!omap\n- ? - x\n  : 1\n", "{S\"k\":Olist}"),
+    (b"k: !!omap [? [x] : 1]\n", "{S\"k\":Olist}"),
+    (b"k: !!omap\n- ? [x]\n  : 1\n  y: 2\n", "E ConstructorError: expected a mapping of length 1"),
+    (b"k: {? [x] : 1}\n", "E ConstructorError: found unhashable key"),
+    (b"k: !!pairs [? {a: 1} : 1]\n", "{S\"k\":Olist}"),
+    // `! '&'`: the non-specific tag resolves the text as plain, and `&` is the YAML tag
+    // (seed 22).
+    (b"k: ! '&'\n", "E ConstructorError: could not determine a constructor"),
+    (b"k: ! \"*\"\n", "E ConstructorError: could not determine a constructor"),
+    (b"k: ! '!'\n", "E ConstructorError: could not determine a constructor"),
+    (b"k: ! '&a'\n", "{S\"k\":S\"&a\"}"),
     // PyYAML 6's float resolver wants a digit after a leading dot (seed 21).
     (b"k: ._\n", "{S\"k\":S\"._\"}"),
     (b"k: ._1\n", "{S\"k\":S\"._1\"}"),

@@ -601,8 +601,19 @@ impl Builder {
                     self.close_anchor(&anchor, &start);
                     return self.push(Key::Node(start), m);
                 }
+                // `!!omap` and `!!pairs` read each item's single pair without building the
+                // item as a dict, so an unhashable key is fine there: keep that pair.
+                let single = match entries.as_slice() {
+                    [(Key::Node(k), v)] => Some((k.clone(), v.clone())),
+                    _ => None,
+                };
                 match construct_mapping(m, entries) {
-                    Err(e) => start.value = YValue::Invalid(Arc::new(e)),
+                    Err(e) => {
+                        if e.message.ends_with("found unhashable key") {
+                            start.raw = single.map(|p| Arc::new(RawNode::Map(vec![p])));
+                        }
+                        start.value = YValue::Invalid(Arc::new(e))
+                    }
                     Ok((pairs, entries)) => {
                         let bad = pairs.iter().find_map(|(k, v)| {
                             [k, v].into_iter().find_map(|n| match &n.value {
@@ -923,6 +934,13 @@ fn resolve_plain(text: &str) -> Result<Scalar, String> {
     match m {
         "" if text.is_empty() => return Ok(Scalar::Value(YValue::Null)),
         "~" | "null" | "Null" | "NULL" => return Ok(Scalar::Value(YValue::Null)),
+        // PyYAML resolves these to `tag:yaml.org,2002:yaml`, which has no constructor; only a
+        // `!`-tagged quoted scalar reaches here with them (`! '&'`).
+        "!" | "&" | "*" => {
+            return Err(
+                "could not determine a constructor for the tag 'tag:yaml.org,2002:yaml'".into(),
+            )
+        }
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "yes" | "Yes" | "YES" | "no"
         | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF" => {
             // PAT's bool constructor: only these six spellings, exactly, are booleans.
