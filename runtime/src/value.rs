@@ -700,8 +700,15 @@ impl PyObject for ModuleObject {
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
         // A library module is only partly provided: a missing name may well exist in
         // CPython, so it is refused rather than reported as an AttributeError.
-        (self.attr)(name)
-            .ok_or_else(|| crate::ops::unsupported(&format!("`{}.{}`", self.name, name)))
+        match (self.attr)(name) {
+            Some(v) => Ok(v),
+            // Every module has its name, whether or not its body reads it.
+            None if name == "__name__" => Ok(Value::from(self.name)),
+            None => Err(crate::ops::unsupported(&format!(
+                "`{}.{}`",
+                self.name, name
+            ))),
+        }
     }
     fn hash(&self) -> Option<u64> {
         Some(self as *const ModuleObject as usize as u64)
