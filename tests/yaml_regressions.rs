@@ -59,6 +59,12 @@ const CASES: &[(&[u8], &str)] = &[
     (b"k: !!omap\n- ? [x]\n  : 1\n  y: 2\n", "E ConstructorError: expected a mapping of length 1"),
     (b"k: {? [x] : 1}\n", "E ConstructorError: found unhashable key"),
     (b"k: !!pairs [? {a: 1} : 1]\n", "{S\"k\":Olist}"),
+    // ... but a merge or `=` key in an item is not flattened there: no constructor (seed 76).
+    (b"k: !!omap\n- <<: {a: 1}\n", "E ConstructorError: could not determine a constructor for the tag 'tag:yaml.org,2002:merge'"),
+    (b"k: !!omap\n- {b: 2, <<: {}}\n", "E ConstructorError"),
+    (b"k: !!omap\n- =: 1\n", "E ConstructorError: could not determine a constructor for the tag 'tag:yaml.org,2002:value'"),
+    (b"k: !!omap\n- '=': 1\n", "{S\"k\":Olist}"),
+    (b"k: !!omap\n- a: {<<: {b: 1}}\n", "{S\"k\":Olist}"),
     // `! '&'`: the non-specific tag resolves the text as plain, and `&` is the YAML tag
     // (seed 22).
     (b"k: ! '&'\n", "E ConstructorError: could not determine a constructor"),

@@ -79,6 +79,9 @@ pub struct YNode {
     /// same object for an alias of one node, and for scalars whose text CPython caches
     /// (the empty string, one Latin-1 character).
     pub key_id: KeyId,
+    /// For a mapping written with a merge (`<<`) or value (`=`) key: the tag PyYAML finds
+    /// no constructor for when `!!omap`/`!!pairs` read the item without flattening it.
+    pub unflattened_key: Option<&'static str>,
 }
 
 /// See `YNode::key_id`.
@@ -278,6 +281,8 @@ enum Frame {
         anchor: Option<String>,
         tag: Option<String>,
         flow: bool,
+        /// A `=` key was read (it becomes the string "=" when the mapping is flattened).
+        value_key: bool,
     },
 }
 
@@ -390,6 +395,7 @@ impl Builder {
             col,
             raw: None,
             key_id: KeyId::Node(id),
+            unflattened_key: None,
         };
         match ev {
             Event::Scalar {
@@ -453,6 +459,9 @@ impl Builder {
                     Scalar::ValueKey => {
                         let n = node(YValue::Str(Arc::from("=")));
                         self.close_anchor(&anchor, &n);
+                        if let Some(Frame::Map { value_key, .. }) = self.stack.last_mut() {
+                            *value_key = true;
+                        }
                         self.push(Key::Node(n), mark)
                     }
                 }
@@ -481,6 +490,7 @@ impl Builder {
                 self.stack.push(Frame::Map {
                     start,
                     entries: Vec::new(),
+                    value_key: false,
                     key: None,
                     anchor,
                     tag,
@@ -519,10 +529,13 @@ impl Builder {
                 } else {
                     let t = tag.as_deref().unwrap_or_default();
                     if t == format!("{TAG}omap") || t == format!("{TAG}pairs") {
+                        let special = items.iter().find_map(|i| i.unflattened_key);
                         let ok = items.iter().all(
                             |i| matches!(i.raw.as_deref(), Some(RawNode::Map(p)) if p.len() == 1),
                         );
-                        if !ok {
+                        if let Some(kind) = special {
+                            YValue::Invalid(Arc::new(no_constructor(m, kind)))
+                        } else if !ok {
                             YValue::Invalid(Arc::new(at(
                                 m,
                                 "while constructing an ordered map: expected a mapping of length 1",
@@ -556,10 +569,18 @@ impl Builder {
                     anchor,
                     tag,
                     flow,
+                    value_key,
                     ..
                 }) = self.stack.pop()
                 else {
                     return Ok(());
+                };
+                start.unflattened_key = if entries.iter().any(|(k, _)| matches!(k, Key::Merge(_))) {
+                    Some("merge")
+                } else if value_key {
+                    Some("value")
+                } else {
+                    None
                 };
                 self.leave(flow);
                 let m = Mark {

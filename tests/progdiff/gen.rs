@@ -1682,6 +1682,14 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize, size: usize) -> Program
     let has_helper = files.iter().any(|(p, _)| p.starts_with("global_helpers/"));
     if has_helper {
         src.line(&format!("import {helper}"));
+        // A module is one object however it is imported.
+        if ctx.rng.pct(30) {
+            src.line(&format!("import {helper} as {helper}_alias"));
+            src.line(&format!(
+                "SAME_MODULE = {helper}_alias is {helper} and {helper}_alias == {helper}"
+            ));
+            rule_scope.consts.push(("SAME_MODULE".into(), T::Bool));
+        }
         if !imported_funcs.is_empty() {
             src.line(&format!(
                 "from {helper} import {}",
