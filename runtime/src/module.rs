@@ -20,6 +20,17 @@ enum InitState {
     Failed,
 }
 
+thread_local! {
+    // The names of the modules compiled from the repository (their attributes are globals).
+    static GENERATED: RefCell<std::collections::HashSet<&'static str>> =
+        RefCell::new(std::collections::HashSet::new());
+}
+
+/// Whether `name` is a module compiled from the repository, not a library module.
+pub fn is_generated(name: &str) -> bool {
+    GENERATED.with(|g| g.borrow().contains(name))
+}
+
 /// The globals of one module.
 pub struct Namespace {
     /// The module's dotted name (`__name__`).
@@ -142,6 +153,7 @@ impl Namespace {
     pub fn object(&self, attr: fn(&str) -> Option<Value>) -> Value {
         self.object
             .get_or_init(|| {
+                GENERATED.with(|g| g.borrow_mut().insert(self.name));
                 Value::object(crate::value::ModuleObject {
                     name: self.name,
                     attr,

@@ -1062,6 +1062,15 @@ impl Ctx<'_> {
                 let v = self.name("v");
                 if self.feat.has(Feature::TypeBuiltin) {
                     src.line(&format!("{v} = str({e}) + type({e}).__name__"));
+                    // Exception classes are one object each (`type(e) is KeyError`).
+                    let b = self.name("b");
+                    let cls = self
+                        .rng
+                        .ps(&["ValueError", "KeyError", "TypeError", "Exception"]);
+                    src.line(&format!(
+                        "{b} = type({e}) is {cls} or {e}.__class__ == {cls}"
+                    ));
+                    inner.vars.push((b, T::Bool));
                 } else {
                     src.line(&format!("{v} = str({e}) + repr({e})"));
                 }
