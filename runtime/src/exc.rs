@@ -87,6 +87,9 @@ impl PyObject for ExcClassObj {
             None => false,
         })
     }
+    fn identity(&self) -> Option<u64> {
+        self.hash()
+    }
     fn hash(&self) -> Option<u64> {
         Some(match &self.0 {
             ExcType::Builtin(k) => *k as u64,

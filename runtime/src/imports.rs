@@ -3,8 +3,23 @@
 use crate::err::{ExcKind, PyErr, PyResult};
 use crate::value::{ModuleObject, Value};
 
+thread_local! {
+    // `sys.modules`: a module is one object however often it is imported (`is`, `==`).
+    static MODULES: std::cell::RefCell<std::collections::HashMap<String, Value>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// The module object for a dotted module name, if the runtime provides it.
 pub fn import(dotted: &str) -> Option<Value> {
+    if let Some(m) = MODULES.with(|m| m.borrow().get(dotted).cloned()) {
+        return Some(m);
+    }
+    let m = load(dotted)?;
+    MODULES.with(|ms| ms.borrow_mut().insert(dotted.to_string(), m.clone()));
+    Some(m)
+}
+
+fn load(dotted: &str) -> Option<Value> {
     match dotted {
         "panther_detection_helpers.caching" => Some(crate::caching::module()),
         "panther_detection_helpers" => Some(Value::object(ModuleObject {
