@@ -53,6 +53,57 @@ const CASES: &[(&[u8], &str)] = &[
     // The same inside a scalar-tagged mapping under a merge key (seed 1002): the refusal
     // must survive the tag's error.
     (b"a: &n\n  <<: !!int\n    k: 1\n    <<: *n\n", "{S\"a\":{S\"k\":I1}}"),
+    // `!!omap` items are read pair by pair, so an unhashable key is fine there (seed 46).
+    (b"k: !!omap\n- ? - x\n  : 1\n", "{S\"k\":Olist}"),
+    (b"k: !!omap [? [x] : 1]\n", "{S\"k\":Olist}"),
+    (b"k: !!omap\n- ? [x]\n  : 1\n  y: 2\n", "E ConstructorError: expected a mapping of length 1"),
+    (b"k: {? [x] : 1}\n", "E ConstructorError: found unhashable key"),
+    (b"k: !!pairs [? {a: 1} : 1]\n", "{S\"k\":Olist}"),
+    // ... but a merge or `=` key in an item is not flattened there: no constructor (seed 76).
+    (b"k: !!omap\n- <<: {a: 1}\n", "E ConstructorError: could not determine a constructor for the tag 'tag:yaml.org,2002:merge'"),
+    (b"k: !!omap\n- {b: 2, <<: {}}\n", "E ConstructorError"),
+    (b"k: !!omap\n- =: 1\n", "E ConstructorError: could not determine a constructor for the tag 'tag:yaml.org,2002:value'"),
+    (b"k: !!omap\n- '=': 1\n", "{S\"k\":Olist}"),
+    (b"k: !!omap\n- a: {<<: {b: 1}}\n", "{S\"k\":Olist}"),
+    // `! '&'`: the non-specific tag resolves the text as plain, and `&` is the YAML tag
+    // (seed 22).
+    (b"k: ! '&'\n", "E ConstructorError: could not determine a constructor"),
+    (b"k: ! \"*\"\n", "E ConstructorError: could not determine a constructor"),
+    (b"k: ! '!'\n", "E ConstructorError: could not determine a constructor"),
+    (b"k: ! '&a'\n", "{S\"k\":S\"&a\"}"),
+    // PyYAML 6's float resolver wants a digit after a leading dot (seed 21).
+    (b"k: ._\n", "{S\"k\":S\"._\"}"),
+    (b"k: ._1\n", "{S\"k\":S\"._1\"}"),
+    (b"k: .1_\n", "{S\"k\":F0.1}"),
+    (b"k: ._e+1\n", "{S\"k\":S\"._e+1\"}"),
+    (b"k: .5e+1\n", "{S\"k\":F5.0}"),
+    // `?` then `]` in a flow sequence: PyYAML's libyaml builds {None: None}, libyaml-rs
+    // fails, so ferrule refuses; the neighbouring forms must keep PAT's answers.
+    (b"k: [?]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [?, a]\n", "E ParserError: did not find expected ',' or ']'"),
+    (b"k: [? ]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [a, ?]\n", "{S\"k\":[S\"a\",{N:N}]}"),
+    (b"k: {?}\n", "{S\"k\":{N:N}}"),
+    (b"k: [? a]\n", "{S\"k\":[{S\"a\":N}]}"),
+    (b"k: [?: b]\n", "E ParserError: did not find expected ',' or ']'"),
+    (b"k: [? a: b]\n", "{S\"k\":[{S\"a\":S\"b\"}]}"),
+    (b"k: [a: b]\n", "{S\"k\":[{S\"a\":S\"b\"}]}"),
+    (b"k: [?,]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [a, ? ]\n", "{S\"k\":[S\"a\",{N:N}]}"),
+    (b"k: [\n  ?\n]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [? ,a]\n", "E ParserError: did not find expected ',' or ']'"),
+    (b"k: {?, a}\n", "{S\"k\":{N:N,S\"a\":N}}"),
+    (b"k: {? : b}\n", "{S\"k\":{N:S\"b\"}}"),
+    (b"k: [? !!str ]\n", "{S\"k\":[{S\"\":N}]}"),
+    (b"k: [? &x ]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [? :]\n", "{S\"k\":[{N:N}]}"),
+    (b"[?]\n", "[{N:N}]"),
+    (b"[?, ?]\n", "E ParserError: did not find expected ',' or ']'"),
+    (b"k: [[?]]\n", "{S\"k\":[[{N:N}]]}"),
+    (b"k: [? [?]]\n", "E ConstructorError: found unhashable key"),
+    (b"k: {a: [?]}\n", "{S\"k\":{S\"a\":[{N:N}]}}"),
+    (b"k: [ ? ]\n", "{S\"k\":[{N:N}]}"),
+    (b"k: [?\n]\n", "{S\"k\":[{N:N}]}"),
 ];
 
 #[test]

@@ -10,6 +10,7 @@
 //! `enumerate`, `zip`, `reversed`, `map` and `filter` return lazy iterators ([`IterObj`]);
 //! `range` returns CPython's range object (`range.rs`).
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::call::PyIter;
@@ -1495,8 +1496,24 @@ pub fn bytes_(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
     }
 }
 
+thread_local! {
+    // Method descriptors are one object each in their type's dict (`str.lower is str.lower`).
+    static UNBOUND: std::cell::RefCell<HashMap<(&'static str, String), Value>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
 /// An unbound method of a built-in type (`str.lower`): a function taking `self` first.
 fn unbound(type_name: &'static str, check: fn(&Value) -> bool, name: &str) -> Value {
+    let key = (type_name, name.to_string());
+    if let Some(v) = UNBOUND.with(|u| u.borrow().get(&key).cloned()) {
+        return v;
+    }
+    let v = make_unbound(type_name, check, name);
+    UNBOUND.with(|u| u.borrow_mut().insert(key, v.clone()));
+    v
+}
+
+fn make_unbound(type_name: &'static str, check: fn(&Value) -> bool, name: &str) -> Value {
     let owned = name.to_string();
     Value::closure(name, move |args: &[Value], kwargs: Kwargs| {
         let Some(this) = args.first() else {
@@ -1589,6 +1606,7 @@ pub fn type_object(name: &str) -> Option<Value> {
 
 thread_local! {
     static TYPES: std::cell::RefCell<Vec<(&'static str, Value)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static FUNCS: std::cell::RefCell<Vec<(&'static str, Value)>> = const { std::cell::RefCell::new(Vec::new()) };
     static STDOUT_CHARS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
@@ -2282,17 +2300,26 @@ pub fn lookup(name: &str) -> Option<Value> {
         }),
         // Builtin classes print as `<class 'zip'>`, which ferrule does not model for
         // them: a plain function value refuses to print.
-        BuiltinKind::Class => Some(if d.pure {
-            Value::func(d.name, d.f)
-        } else {
-            Value::impure_func(d.name, d.f)
+        // Built once per name, as the builtins module holds one object each (`len is len`).
+        BuiltinKind::Class | BuiltinKind::Function => FUNCS.with(|t| {
+            if let Some((_, v)) = t.borrow().iter().find(|(n, _)| *n == d.name) {
+                return Some(v.clone());
+            }
+            let v = if d.kind == BuiltinKind::Function {
+                Value::Func(Rc::new(crate::value::Function {
+                    name: d.name.into(),
+                    pure: d.pure,
+                    builtin: true,
+                    call: crate::value::FnBody::Native(d.f),
+                }))
+            } else if d.pure {
+                Value::func(d.name, d.f)
+            } else {
+                Value::impure_func(d.name, d.f)
+            };
+            t.borrow_mut().push((d.name, v.clone()));
+            Some(v)
         }),
-        BuiltinKind::Function => Some(Value::Func(Rc::new(crate::value::Function {
-            name: d.name.into(),
-            pure: d.pure,
-            builtin: true,
-            call: crate::value::FnBody::Native(d.f),
-        }))),
         // Named, a refused builtin prints as CPython prints it; called, it refuses.
         BuiltinKind::Refused(_) => Some(Value::Func(Rc::new(crate::value::Function {
             name: d.name.into(),

@@ -44,6 +44,13 @@ pub struct AuxFns {
     /// A PyPanther rule class's own `_get_title` (an entry calling the rule object's), which
     /// pypanther's `Rule.run` and `_get_dedup` call in place of `Rule._get_title`.
     pub get_title: Option<NativeFn>,
+    /// A PyPanther rule class's own `_get_dedup`, called in place of `Rule._get_dedup`.
+    pub get_dedup: Option<NativeFn>,
+    /// A PyPanther rule class's own `run` (an entry calling the rule object's with `event,
+    /// outputs, outputs_names, batch_mode`), which `run_test` calls in place of `Rule.run`.
+    pub run: Option<NativeFn>,
+    /// Returns the rule object (set with `run`: `super().run` must be called on it).
+    pub rule_object: Option<NativeFn>,
 }
 
 /// One mock of a unit test: `objectName` replaced by a MagicMock returning `returnValue`.
@@ -89,6 +96,7 @@ pub struct MappingDef {
 }
 
 /// A compiled detection.
+#[derive(Clone, Copy)]
 pub struct DetectionDef {
     /// `RuleID` / `PolicyID`.
     pub id: &'static str,
@@ -424,7 +432,16 @@ pub fn run(def: &DetectionDef, event: &Value, batch_mode: bool) -> DetectionResu
         return crate::recursion::at_base(base, || run(def, event, batch_mode));
     }
     crate::err::take_refusal();
-    let r = run_functions(def, event, batch_mode);
+    let r = match def.aux.run {
+        // The rule's own `run` stands where pypanther's `Rule.run` stood, one frame above
+        // `rule()`.
+        Some(f) if def.is_pypanther() => {
+            crate::recursion::at_base(crate::recursion::PYPANTHER_RULE_BASE - 1, || {
+                own_run(def, f, event, batch_mode)
+            })
+        }
+        _ => run_functions(def, event, batch_mode),
+    };
     match crate::err::take_refusal() {
         Some(e) => DetectionResult {
             refusal: Some(e),
@@ -466,9 +483,12 @@ fn run_functions(def: &DetectionDef, event: &Value, batch_mode: bool) -> Detecti
     let b = batch_mode;
     let severity = if batch_mode { live_severity(def) } else { None };
     // pypanther calls the auxiliary methods one frame deeper than `rule()`.
-    let _aux_base = def
-        .is_pypanther()
-        .then(|| crate::recursion::rebase(crate::recursion::PYPANTHER_AUX_BASE));
+    // (Relative to `Rule.run`'s own frame, which a rule's own `run` makes one deeper.)
+    let _aux_base = def.is_pypanther().then(|| {
+        crate::recursion::shift(
+            crate::recursion::PYPANTHER_AUX_BASE - crate::recursion::PYPANTHER_RULE_BASE,
+        )
+    });
     let a = &def.aux;
     let id = def.id;
     let _alert_phase = AlertPhase::enter();
@@ -535,7 +555,14 @@ fn run_functions(def: &DetectionDef, event: &Value, batch_mode: bool) -> Detecti
         || None,
         |f| destinations(def, f, event, b),
     );
-    r.dedup = match a.dedup {
+    r.dedup = match (a.dedup, a.get_dedup) {
+        (_, Some(f)) if def.is_pypanther() => match own_get_dedup(def, f, event) {
+            Ok(d) => d,
+            Err(e) => {
+                r.escaped = Some(e);
+                return r;
+            }
+        },
         _ if def.is_pypanther() => match pypanther_dedup(def, a, event) {
             Ok(d) => d,
             Err(e) => {
@@ -543,12 +570,12 @@ fn run_functions(def: &DetectionDef, event: &Value, batch_mode: bool) -> Detecti
                 return r;
             }
         },
-        None => Aux {
+        (None, _) => Aux {
             defined: false,
             output: Some(dedup_fallback(def, r.title.output.as_deref())),
             exception: None,
         },
-        Some(_) => aux(
+        (Some(_), _) => aux(
             a.dedup,
             b,
             || Some(default_dedup(def)),
@@ -966,4 +993,454 @@ pub fn test_passed(
         }
     }
     passed
+}
+
+// ---------------------------------------------------------------------------------------
+// Rule classes replacing `run` and `_get_dedup`
+// ---------------------------------------------------------------------------------------
+
+/// `pypanther.base.FunctionReturnTypeError` (panther_core's) as a class value.
+pub fn function_return_type_error_class() -> Value {
+    Value::object(crate::exc::ExcClassObj(ExcType::User(
+        FUNCTION_RETURN_TYPE_ERROR.with(Rc::clone),
+    )))
+}
+
+/// pypanther's `Rule._require_str(self, method_name, value)` (through `_require_scalar`).
+pub fn rule_require_str(args: &[Value], kwargs: crate::value::Kwargs) -> PyResult<Value> {
+    let [this, method_name, value] = args else {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._require_str` with other than (self, method_name, value)",
+        ));
+    };
+    if !kwargs.is_empty() {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._require_str` with keyword arguments",
+        ));
+    }
+    if matches!(value, Value::Str(_)) {
+        return Ok(Value::None);
+    }
+    if value.downcast::<crate::class::Instance>().is_some() {
+        // `isinstance` of a user class instance may consult its own `__class__`.
+        return Err(crate::ops::unsupported(
+            "`Rule._require_str` of an instance of a user class",
+        ));
+    }
+    let id = crate::ops::getattr(this, "id")?;
+    Err(function_return_type_error(format!(
+        "detection [{}] method [{}] returned [{}], expected [str]",
+        crate::fmt::format(&id, "")?,
+        crate::fmt::format(method_name, "")?,
+        value.type_name()
+    )))
+}
+
+/// `pypanther.utils.truncate(s, max_size)` for a `str` and an `int` at least as large as
+/// its suffix (other arguments are refused).
+pub fn pypanther_truncate(args: &[Value], kwargs: crate::value::Kwargs) -> PyResult<Value> {
+    let (Some(s), Some(max), true) = (
+        args.first(),
+        args.get(1),
+        kwargs.is_empty() && args.len() == 2,
+    ) else {
+        return Err(crate::ops::unsupported(
+            "calling `pypanther.utils.truncate` with other than (s, max_size)",
+        ));
+    };
+    let (Value::Str(s), Value::Int(max)) = (s, max) else {
+        return Err(crate::ops::unsupported(
+            "`pypanther.utils.truncate` of other than a str and an int",
+        ));
+    };
+    let suffix = TRUNCATED.chars().count() as i64;
+    let len = s.chars().count() as i64;
+    if len <= *max {
+        return Ok(Value::Str(s.clone()));
+    }
+    if *max < suffix {
+        return Err(crate::ops::unsupported(
+            "`pypanther.utils.truncate` to fewer characters than its suffix",
+        ));
+    }
+    let mut out: String = s.chars().take((*max - suffix) as usize).collect();
+    out.push_str(TRUNCATED);
+    Ok(Value::str(out))
+}
+
+/// pypanther's `Rule._get_dedup(self, event)` as a method of ferrule's run-time `Rule`
+/// class, for a rule class's own `_get_dedup` reaching it through `super()`: the
+/// `(dedup, error)` tuple pypanther returns. Its fallback calls the rule object's
+/// `_get_title`, whichever class provides it.
+pub fn rule_get_dedup(args: &[Value], kwargs: crate::value::Kwargs) -> PyResult<Value> {
+    let [this, event] = args else {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._get_dedup` with other than (self, event)",
+        ));
+    };
+    if !kwargs.is_empty() {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._get_dedup` with keyword arguments",
+        ));
+    }
+    // Before any run of the rule reached its alert phase, `self.ctx_mgr` is unset.
+    if !ALERT_PHASE.with(|p| p.get()) {
+        return Err(crate::ops::unsupported(
+            "calling `Rule._get_dedup` outside `Rule.run`'s auxiliary methods",
+        ));
+    }
+    let user_instance = |v: &Value| v.downcast::<crate::class::Instance>().is_some();
+    let mut error = Value::None;
+    let mut dedup = Value::str("");
+    match crate::ops::call_method(this, "dedup", std::slice::from_ref(event), &[]) {
+        Ok(v) => {
+            dedup = v;
+            if let Err(e) =
+                rule_require_str(&[this.clone(), Value::str("dedup"), dedup.clone()], &[])
+            {
+                if e.is_refusal() {
+                    return Err(e);
+                }
+                error = crate::exc::exc_value(&e);
+            }
+        }
+        Err(e) if !e.is_refusal() && e.matches(ExcKind::Exception) => {
+            error = crate::exc::exc_value(&e)
+        }
+        Err(e) => return Err(e),
+    }
+    // `dedup_string == ""` may run a user class's `__eq__`.
+    let usable = |v: &Value| -> PyResult<bool> {
+        if user_instance(v) {
+            return Err(crate::ops::unsupported(
+                "a dedup or title that is an instance of a user class",
+            ));
+        }
+        Ok(matches!(v, Value::Str(s) if !s.is_empty()))
+    };
+    if !usable(&dedup)? {
+        let got = crate::ops::call_method(this, "_get_title", std::slice::from_ref(event), &[])?;
+        let mut pair = crate::call::unpack(&got, 2)?;
+        pair.truncate(1);
+        dedup = pair.pop().unwrap_or(Value::None);
+        if !usable(&dedup)? {
+            let id = crate::ops::getattr(this, "id")?;
+            dedup = Value::str(format!(
+                "defaultDedupString:{}",
+                crate::fmt::format(&id, "")?
+            ));
+        }
+    }
+    let dedup = pypanther_truncate(&[dedup, Value::Int(MAX_FIELD as i64)], &[])?;
+    Ok(Value::tuple(vec![dedup, error]))
+}
+
+/// `result.dedup_output, result.dedup_exception = self._get_dedup(event)` with a rule
+/// class's own `_get_dedup`; as [`own_get_title`], a dedup that is not a `str` or an error
+/// that is neither `None` nor an exception is refused.
+fn own_get_dedup(def: &DetectionDef, f: NativeFn, event: &Value) -> PyResult<Aux<String>> {
+    let got = f(std::slice::from_ref(event), &[])?;
+    let pair = crate::call::unpack(&got, 2)?;
+    let output = match &pair[0] {
+        Value::Str(s) => s.to_string(),
+        other => {
+            return Err(crate::ops::unsupported(&format!(
+                "a `_get_dedup` of {} returning a dedup of type '{}'",
+                def.id,
+                other.type_name()
+            )))
+        }
+    };
+    let exception = match &pair[1] {
+        Value::None => None,
+        e if crate::exc::is_exception_object(e) => Some(crate::exc::raise(e)),
+        other => {
+            return Err(crate::ops::unsupported(&format!(
+                "a `_get_dedup` of {} returning an error of type '{}'",
+                def.id,
+                other.type_name()
+            )))
+        }
+    };
+    Ok(Aux {
+        defined: true,
+        output: Some(output),
+        exception,
+    })
+}
+
+thread_local! {
+    /// The detection whose rule class replaces `run`, while the runner calls that `run`:
+    /// pypanther's own `Rule.run`, reached through `super()`, runs this detection.
+    static OWN_RUN: std::cell::RefCell<Vec<DetectionDef>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `rule.run(event, {}, {}, batch_mode)` with a rule class's own `run` (`run_test`'s call).
+/// Its result must be the object pypanther's `Rule.run` returned; an exception leaving it
+/// is `run_test`'s.
+fn own_run(def: &DetectionDef, f: NativeFn, event: &Value, batch_mode: bool) -> DetectionResult {
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            OWN_RUN.with(|s| s.borrow_mut().pop());
+        }
+    }
+    OWN_RUN.with(|s| s.borrow_mut().push(*def));
+    let _pop = Pop;
+    let args = [
+        event.clone(),
+        Value::dict(crate::value::Dict::new()),
+        Value::dict(crate::value::Dict::new()),
+        Value::Bool(batch_mode),
+    ];
+    let got = f(&args, &[]);
+    let got = got.and_then(|v| match v.downcast::<RuleResult>() {
+        Some(r) => Ok(r.0.borrow().clone()),
+        None => Err(crate::ops::unsupported(&format!(
+            "a `run` of {} returning a '{}', not pypanther's result",
+            def.id,
+            v.type_name()
+        ))),
+    });
+    match got {
+        Ok(r) => r,
+        Err(e) if e.is_refusal() => DetectionResult {
+            refusal: Some(e),
+            ..DetectionResult::default()
+        },
+        Err(e) => DetectionResult {
+            escaped: Some(e),
+            ..DetectionResult::default()
+        },
+    }
+}
+
+/// pypanther's `Rule.run(self, event, outputs, outputs_names, batch_mode=True)` as a method
+/// of ferrule's run-time `Rule` class, for a rule class's own `run` reaching it through
+/// `super()`: the result object, whose attributes that code may read and set.
+pub fn rule_run(args: &[Value], kwargs: crate::value::Kwargs) -> PyResult<Value> {
+    let names = ["self", "event", "outputs", "outputs_names", "batch_mode"];
+    let mut slots: [Option<Value>; 5] = Default::default();
+    if args.len() > 5 {
+        return Err(crate::ops::unsupported(
+            "calling `Rule.run` with extra arguments",
+        ));
+    }
+    for (i, a) in args.iter().enumerate() {
+        slots[i] = Some(a.clone());
+    }
+    for (k, v) in kwargs {
+        match names.iter().position(|n| n == k) {
+            Some(i) if slots[i].is_none() => slots[i] = Some(v.clone()),
+            _ => {
+                return Err(crate::ops::unsupported(&format!(
+                    "calling `Rule.run` with the keyword argument `{k}`"
+                )))
+            }
+        }
+    }
+    let [Some(this), Some(event), Some(outputs), Some(outputs_names), batch] = slots else {
+        return Err(crate::ops::unsupported(
+            "calling `Rule.run` without its arguments",
+        ));
+    };
+    let Some(def) = OWN_RUN.with(|s| s.borrow().last().copied()) else {
+        return Err(crate::ops::unsupported(
+            "calling `Rule.run` outside the rule's own `run`",
+        ));
+    };
+    // The native run evaluates the detection's own rule object.
+    let own = def.aux.rule_object.map(|f| f(&[], &[])).transpose()?;
+    if !own.is_some_and(|o| o.is(&this)) {
+        return Err(crate::ops::unsupported(
+            "calling `Rule.run` on another object than the rule's",
+        ));
+    }
+    // `run_test` passes empty mappings, which ferrule's destinations model.
+    let empty = |v: &Value| matches!(v, Value::Dict(d) if d.borrow().is_empty());
+    if !empty(&outputs) || !empty(&outputs_names) {
+        return Err(crate::ops::unsupported(
+            "calling `Rule.run` with configured outputs",
+        ));
+    }
+    let batch_mode = match batch {
+        None => true,
+        Some(b) => crate::ops::truthy(&b)?,
+    };
+    if batch_mode {
+        return Err(crate::ops::unsupported(
+            "pypanther's `Rule.run` in batch mode under a rule's own `run`",
+        ));
+    }
+    // The counter stands at the caller's frame, which is where pypanther's `Rule.run` is
+    // counted (the detection module's entry wrappers count one frame more than CPython's
+    // callers, as `recursion::PYPANTHER_RULE_BASE` assumes).
+    let r = run_functions(&def, &event, false);
+    if let Some(e) = crate::err::take_refusal() {
+        return Err(e);
+    }
+    if let Some(e) = r.escaped {
+        return Err(e);
+    }
+    Ok(Value::object(RuleResult(std::cell::RefCell::new(r))))
+}
+
+/// panther_core's `DetectionResult` as pypanther's `Rule.run` returns it, for a rule
+/// class's own `run`. The attributes whose values ferrule knows exactly can be read; only
+/// `detection_output`, `detection_exception` and `trigger_alert` can be set.
+pub struct RuleResult(std::cell::RefCell<DetectionResult>);
+
+/// Attributes of `DetectionResult` a rule's code may not read or set through ferrule.
+const RESULT_UNMODELLED: &[&str] = &[
+    "all_filters_matched",
+    "detection_evaluation_failed",
+    "error_message",
+    "error_type",
+    "errored",
+    "fatal_error",
+    "filters_did_not_match",
+    "filters_not_ran",
+    "ignore_errors",
+    "short_error_message",
+    "severity_output",
+    "destinations_output",
+    "alert_context_output",
+];
+
+impl RuleResult {
+    fn exc(slot: &mut Option<PyErr>) -> Value {
+        match slot {
+            None => Value::None,
+            Some(e) => {
+                // Later reads give the same exception object.
+                let v = crate::exc::exc_value(e);
+                *slot = Some(crate::exc::raise(&v));
+                v
+            }
+        }
+    }
+}
+
+impl crate::value::PyObject for RuleResult {
+    fn type_name(&self) -> &str {
+        "DetectionResult"
+    }
+
+    fn repr_exact(&self) -> bool {
+        false
+    }
+
+    fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
+        let mut r = self.0.borrow_mut();
+        let text = |a: &Aux<String>| a.output.as_deref().map_or(Value::None, Value::str);
+        // pypanther's `_get_description`/`_reference`/`_runbook` give "" with an exception.
+        let or_empty = |a: &Aux<String>| match (&a.output, &a.exception) {
+            (_, Some(_)) => Value::str(""),
+            (Some(s), None) => Value::str(s.as_str()),
+            (None, None) => Value::None,
+        };
+        let trigger = r.trigger_alert;
+        Ok(match name {
+            "detection_type" => Value::str("RULE"),
+            "trigger_alert" => Value::Bool(trigger),
+            "detection_output" => match (&r.detection_value, r.detection_output) {
+                (Some(v), _) => v.clone(),
+                (None, Some(b)) => Value::Bool(b),
+                (None, None) => Value::None,
+            },
+            "detection_exception" => Self::exc(&mut r.detection_exception),
+            "filter_output" | "filter_exception" | "setup_exception" | "input_exception" => {
+                Value::None
+            }
+            "title_output" => text(&r.title),
+            "dedup_output" => text(&r.dedup),
+            "description_output" => or_empty(&r.description),
+            "reference_output" => or_empty(&r.reference),
+            "runbook_output" => or_empty(&r.runbook),
+            "unique_output" | "unique_exception" => Value::None,
+            "title_exception" => Self::exc(&mut r.title.exception),
+            "dedup_exception" => Self::exc(&mut r.dedup.exception),
+            "description_exception" => Self::exc(&mut r.description.exception),
+            "reference_exception" => Self::exc(&mut r.reference.exception),
+            "severity_exception" => Self::exc(&mut r.severity.exception),
+            "runbook_exception" => Self::exc(&mut r.runbook.exception),
+            "destinations_exception" => Self::exc(&mut r.destinations.exception),
+            "alert_context_exception" => Self::exc(&mut r.alert_context.exception),
+            n if n.ends_with("_defined")
+                && [
+                    "title",
+                    "dedup",
+                    "description",
+                    "reference",
+                    "severity",
+                    "runbook",
+                    "destinations",
+                    "alert_context",
+                    "unique",
+                ]
+                .contains(&n.trim_end_matches("_defined")) =>
+            {
+                Value::Bool(false)
+            }
+            n if RESULT_UNMODELLED.contains(&n)
+                || n.starts_with('_')
+                || n == "detection_id"
+                || n == "detection_severity" =>
+            {
+                return Err(crate::ops::unsupported(&format!(
+                    "reading `{n}` of pypanther's `Rule.run` result"
+                )))
+            }
+            n => {
+                return Err(PyErr::attribute_error(format!(
+                    "'DetectionResult' object has no attribute '{n}'"
+                )))
+            }
+        })
+    }
+
+    fn setattr(&self, name: &str, value: Value) -> PyResult<()> {
+        let mut r = self.0.borrow_mut();
+        match name {
+            "detection_output" => {
+                // pypanther keeps a non-bool `rule()` value as it is (`detection_value`).
+                (r.detection_output, r.detection_value) = match value {
+                    Value::Bool(b) => (Some(b), None),
+                    Value::None => (None, None),
+                    v => (None, Some(v)),
+                };
+            }
+            "detection_exception" => {
+                r.detection_exception = match &value {
+                    Value::None => None,
+                    e if crate::exc::is_exception_object(e) => Some(crate::exc::raise(e)),
+                    other => {
+                        return Err(crate::ops::unsupported(&format!(
+                            "setting `detection_exception` of pypanther's result to a '{}'",
+                            other.type_name()
+                        )))
+                    }
+                };
+            }
+            "trigger_alert" => match value {
+                Value::Bool(b) => r.trigger_alert = b,
+                other => {
+                    return Err(crate::ops::unsupported(&format!(
+                        "setting `trigger_alert` of pypanther's result to a '{}'",
+                        other.type_name()
+                    )))
+                }
+            },
+            n => {
+                return Err(crate::ops::unsupported(&format!(
+                    "setting `{n}` of pypanther's `Rule.run` result"
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }

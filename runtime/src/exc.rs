@@ -53,6 +53,22 @@ impl PyObject for ExcClassObj {
                 self.0.name()
             )));
         }
+        // panther_core's `PantherError.__str__` joins several arguments and fails on a
+        // non-str one, where ferrule renders exceptions as `Exception` does.
+        if let ExcType::User(c) = &self.0 {
+            let mut base = Some(c.clone());
+            while let Some(b) = base {
+                if Rc::ptr_eq(&b, &crate::event::panther_error_class())
+                    && !matches!(args, [Value::Str(_)])
+                {
+                    return Err(crate::ops::unsupported(&format!(
+                        "constructing panther_core's `{}` with other than one str",
+                        c.name
+                    )));
+                }
+                base = b.user_base.clone();
+            }
+        }
         Ok(new_instance(PyErr::with_args(
             self.0.clone(),
             args.to_vec(),
@@ -70,6 +86,9 @@ impl PyObject for ExcClassObj {
             },
             None => false,
         })
+    }
+    fn identity(&self) -> Option<u64> {
+        self.hash()
     }
     fn hash(&self) -> Option<u64> {
         Some(match &self.0 {

@@ -3,8 +3,23 @@
 use crate::err::{ExcKind, PyErr, PyResult};
 use crate::value::{ModuleObject, Value};
 
+thread_local! {
+    // `sys.modules`: a module is one object however often it is imported (`is`, `==`).
+    static MODULES: std::cell::RefCell<std::collections::HashMap<String, Value>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// The module object for a dotted module name, if the runtime provides it.
 pub fn import(dotted: &str) -> Option<Value> {
+    if let Some(m) = MODULES.with(|m| m.borrow().get(dotted).cloned()) {
+        return Some(m);
+    }
+    let m = load(dotted)?;
+    MODULES.with(|ms| ms.borrow_mut().insert(dotted.to_string(), m.clone()));
+    Some(m)
+}
+
+fn load(dotted: &str) -> Option<Value> {
     match dotted {
         "panther_detection_helpers.caching" => Some(crate::caching::module()),
         "panther_detection_helpers" => Some(Value::object(ModuleObject {
@@ -42,9 +57,30 @@ pub fn import(dotted: &str) -> Option<Value> {
         // compiler never lets a user module import it).
         "__ferrule_pypanther_base" => Some(Value::object(ModuleObject {
             name: "__ferrule_pypanther_base",
-            attr: |n| {
-                (n == "_get_title")
-                    .then(|| Value::impure_func("_get_title", crate::detection::rule_get_title))
+            attr: |n| match n {
+                "_get_title" => Some(Value::impure_func(
+                    "_get_title",
+                    crate::detection::rule_get_title,
+                )),
+                "_get_dedup" => Some(Value::impure_func(
+                    "_get_dedup",
+                    crate::detection::rule_get_dedup,
+                )),
+                "_require_str" => Some(Value::func(
+                    "_require_str",
+                    crate::detection::rule_require_str,
+                )),
+                "run" => Some(Value::impure_func("run", crate::detection::rule_run)),
+                // `pypanther.utils.truncate` and `pypanther.base.FunctionReturnTypeError`
+                // for the project's run-time code.
+                "truncate" => Some(Value::func(
+                    "truncate",
+                    crate::detection::pypanther_truncate,
+                )),
+                "FunctionReturnTypeError" => {
+                    Some(crate::detection::function_return_type_error_class())
+                }
+                _ => None,
             },
         })),
         _ => crate::stdlib::import(dotted),

@@ -20,6 +20,17 @@ enum InitState {
     Failed,
 }
 
+thread_local! {
+    // The names of the modules compiled from the repository (their attributes are globals).
+    static GENERATED: RefCell<std::collections::HashSet<&'static str>> =
+        RefCell::new(std::collections::HashSet::new());
+}
+
+/// Whether `name` is a module compiled from the repository, not a library module.
+pub fn is_generated(name: &str) -> bool {
+    GENERATED.with(|g| g.borrow().contains(name))
+}
+
 /// The globals of one module.
 pub struct Namespace {
     /// The module's dotted name (`__name__`).
@@ -29,6 +40,8 @@ pub struct Namespace {
     slots: RefCell<Vec<Option<Value>>>,
     state: Cell<InitState>,
     error: RefCell<Option<PyErr>>,
+    /// The module object, made once: two imports of a module are the same object (`is`).
+    object: std::cell::OnceCell<Value>,
 }
 
 impl Namespace {
@@ -39,6 +52,7 @@ impl Namespace {
             slots: RefCell::new(vec![None; names.len()]),
             state: Cell::new(InitState::New),
             error: RefCell::new(None),
+            object: std::cell::OnceCell::new(),
         }
     }
 
@@ -133,6 +147,29 @@ impl Namespace {
         if let Some(slot) = self.names.iter().position(|n| *n == name) {
             self.slots.borrow_mut()[slot] = old;
         }
+    }
+
+    /// The module object (`import` binds it), whose attribute reads go through `attr`.
+    pub fn object(&self, attr: fn(&str) -> Option<Value>) -> Value {
+        self.object
+            .get_or_init(|| {
+                GENERATED.with(|g| g.borrow_mut().insert(self.name));
+                Value::object(crate::value::ModuleObject {
+                    name: self.name,
+                    attr,
+                })
+            })
+            .clone()
+    }
+
+    /// Whether the module body has run to its end (the module is in `sys.modules`).
+    pub fn loaded(&self) -> bool {
+        self.state.get() == InitState::Done
+    }
+
+    /// Whether the module body has not started yet.
+    pub fn is_new(&self) -> bool {
+        self.state.get() == InitState::New
     }
 
     /// Runs the module body once, as `import` does. A body that raised makes every later

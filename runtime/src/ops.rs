@@ -177,6 +177,23 @@ pub fn compare_value(op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
 }
 
 /// `a <op> b` for the comparison operators (`in`/`is` included), as a condition.
+/// Two function objects ferrule built separately from one native function (`str.lower`
+/// read twice): CPython gives one object for a method descriptor and a new bound method per
+/// read of a classmethod, which ferrule does not tell apart.
+fn same_native_twice(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Func(x), Value::Func(y)) if !std::rc::Rc::ptr_eq(x, y) => {
+            match (&x.call, &y.call) {
+                (crate::value::FnBody::Native(f), crate::value::FnBody::Native(g)) => {
+                    std::ptr::fn_addr_eq(*f, *g) && x.name == y.name
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
     crate::recursion::native()?;
     if matches!(
@@ -185,6 +202,11 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
     ) && (is_instance(a) || is_instance(b))
     {
         return crate::class::rich_compare(op, a, b).and_then(|r| truthy(&r));
+    }
+    if matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::Is | CmpOp::IsNot) && same_native_twice(a, b) {
+        return Err(unsupported(
+            "comparing two reads of one builtin method (CPython's answer depends on whether it binds anew)",
+        ));
     }
     match op {
         CmpOp::Eq => eq_checked(a, b),

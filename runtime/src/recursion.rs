@@ -168,6 +168,17 @@ pub fn rebase(base: u32) -> Frame {
     frame
 }
 
+/// Counts `frames` more frames, keeping the uncertainty, until the guard is dropped (no
+/// limit check: the caller enters no code of its own there).
+pub fn shift(frames: u32) -> Frame {
+    let frame = Frame {
+        depth: depth(),
+        slack: SLACK.with(Cell::get),
+    };
+    DEPTH.with(|d| d.set(frame.depth + frames));
+    frame
+}
+
 /// Like [`at_base`], with `slack` frames of uncertainty.
 pub fn at_uncertain_base<R>(base: u32, slack: u32, f: impl FnOnce() -> R) -> R {
     at_base(base, || {

@@ -6,6 +6,7 @@
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -244,6 +245,13 @@ pub trait PyObject: Any {
 
     /// `hash(x)`; `None` means unhashable. Objects without `__eq__` hash by identity.
     fn hash(&self) -> Option<u64> {
+        None
+    }
+
+    /// Which CPython object this is, for objects ferrule may build more than one wrapper
+    /// of (an exception class, a module): wrappers of one type with the same key are the
+    /// same object for `is`.
+    fn identity(&self) -> Option<u64> {
         None
     }
 
@@ -530,7 +538,12 @@ impl Value {
             (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
             (Value::FrozenSet(a), Value::FrozenSet(b)) => Rc::ptr_eq(a, b),
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
-            (Value::Object(a), Value::Object(b)) => std::ptr::addr_eq(Rc::as_ptr(a), Rc::as_ptr(b)),
+            (Value::Object(a), Value::Object(b)) => {
+                std::ptr::addr_eq(Rc::as_ptr(a), Rc::as_ptr(b))
+                    || (a.as_any().type_id() == b.as_any().type_id()
+                        && a.identity().is_some()
+                        && a.identity() == b.identity())
+            }
             _ => false,
         }
     }
@@ -727,6 +740,14 @@ pub struct ModuleObject {
     pub attr: fn(&str) -> Option<Value>,
 }
 
+thread_local! {
+    // A library module's attributes, built once: `json.loads is json.loads`, as the module
+    // dict holds one object. Generated modules read their globals (already one object each)
+    // and are never cached here, since a global can be rebound.
+    static LIBRARY_ATTRS: RefCell<HashMap<&'static str, HashMap<String, Value>>> =
+        RefCell::new(HashMap::new());
+}
+
 impl PyObject for ModuleObject {
     fn repr_exact(&self) -> bool {
         false
@@ -741,8 +762,37 @@ impl PyObject for ModuleObject {
     fn getattr(&self, _this: &Value, name: &str) -> PyResult<Value> {
         // A library module is only partly provided: a missing name may well exist in
         // CPython, so it is refused rather than reported as an AttributeError.
-        (self.attr)(name)
-            .ok_or_else(|| crate::ops::unsupported(&format!("`{}.{}`", self.name, name)))
+        let library = !crate::module::is_generated(self.name);
+        if library {
+            let hit = LIBRARY_ATTRS.with(|c| c.borrow().get(self.name)?.get(name).cloned());
+            if let Some(v) = hit {
+                return Ok(v);
+            }
+        }
+        match (self.attr)(name) {
+            Some(v) => {
+                if library {
+                    LIBRARY_ATTRS.with(|c| {
+                        c.borrow_mut()
+                            .entry(self.name)
+                            .or_default()
+                            .insert(name.to_string(), v.clone())
+                    });
+                }
+                Ok(v)
+            }
+            // Every module has its name, whether or not its body reads it.
+            None if name == "__name__" => Ok(Value::from(self.name)),
+            None => Err(crate::ops::unsupported(&format!(
+                "`{}.{}`",
+                self.name, name
+            ))),
+        }
+    }
+    fn identity(&self) -> Option<u64> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.name.hash(&mut h);
+        Some(h.finish())
     }
     fn hash(&self) -> Option<u64> {
         Some(self as *const ModuleObject as usize as u64)

@@ -124,6 +124,9 @@ const NO_AUX: AuxFns = AuxFns {
     alert_context: None,
     unique: None,
     get_title: None,
+    get_dedup: None,
+    run: None,
+    rule_object: None,
 };
 
 // ---------------------------------------------------------------------------------------

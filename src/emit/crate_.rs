@@ -357,15 +357,24 @@ fn detection_items(program: &Program, d: &Detection, module: &Module, index: usi
             None => aux_fields.push(quote! { #field: None }),
         }
     }
-    // A PyPanther rule class's own `_get_title`: the resolve stage defines this entry in the
-    // detection module only then (`resolve::project::build::OWN_GET_TITLE`).
-    match defines(module, "__ferrule_get_title") {
-        Some(slot) if d.file.ends_with(".py") => {
-            let id = format_ident!("entry___ferrule_get_title");
-            items.extend(entry_fn(&id, slot, false));
-            aux_fields.push(quote! { get_title: Some(#id) });
+    // A PyPanther rule class's own `_get_title`, `_get_dedup` or `run`: the resolve stage
+    // defines these entries in the detection module only then
+    // (`resolve::project::build::OWN_ENTRIES`).
+    for (entry, field) in [
+        ("__ferrule_get_title", "get_title"),
+        ("__ferrule_get_dedup", "get_dedup"),
+        ("__ferrule_run", "run"),
+        ("__ferrule_rule_object", "rule_object"),
+    ] {
+        let field = format_ident!("{}", field);
+        match defines(module, entry) {
+            Some(slot) if d.file.ends_with(".py") => {
+                let id = format_ident!("entry_{}", entry);
+                items.extend(entry_fn(&id, slot, false));
+                aux_fields.push(quote! { #field: Some(#id) });
+            }
+            _ => aux_fields.push(quote! { #field: None }),
         }
-        _ => aux_fields.push(quote! { get_title: None }),
     }
     let kind = format_ident!(
         "{}",

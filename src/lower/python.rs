@@ -797,10 +797,15 @@ impl<'a> Cx<'a> {
                             );
                             continue;
                         }
-                        self.imports.push(dotted.to_string());
-                        out.push(Stmt::ImportModule(dotted.to_string()));
-                        let t = self.write_name(bind.unwrap_or(dotted));
-                        let e = self.mk(s, ExprKind::ModuleRef(dotted.to_string(), None));
+                        self.import_helper(dotted, out);
+                        // `import a.b` binds the package `a` (whose attribute `b` the import
+                        // sets); `import a.b as c` binds the submodule.
+                        let (name, module) = match bind {
+                            Some(b) => (b, dotted),
+                            None => (top, top),
+                        };
+                        let t = self.write_name(name);
+                        let e = self.mk(s, ExprKind::ModuleRef(module.to_string(), None));
                         out.push(Stmt::Assign(vec![Target::Name(t)], e));
                     } else if crate::lower::stdlib::module_exists(dotted) {
                         self.libraries.insert(dotted.to_string());
@@ -851,10 +856,12 @@ impl<'a> Cx<'a> {
                             .contains(&format!("{module}.{}", a.name.as_str()))
                     })
                 {
+                    if self.env.helpers.contains(module) {
+                        self.import_helper(module, out);
+                    }
                     for alias in &i.names {
                         let dotted = format!("{module}.{}", alias.name.as_str());
-                        self.imports.push(dotted.clone());
-                        out.push(Stmt::ImportModule(dotted.clone()));
+                        self.import_helper(&dotted, out);
                         let bind = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
                         let t = self.write_name(bind);
                         let e = self.mk(s, ExprKind::ModuleRef(dotted, None));
@@ -864,8 +871,7 @@ impl<'a> Cx<'a> {
                 }
                 let is_helper = self.env.helpers.contains(module);
                 if is_helper {
-                    self.imports.push(module.to_string());
-                    out.push(Stmt::ImportModule(module.to_string()));
+                    self.import_helper(module, out);
                 } else if !crate::lower::stdlib::module_exists(module) {
                     self.unknown_import(s, module);
                     return;
@@ -1138,6 +1144,20 @@ impl<'a> Cx<'a> {
         let f = self.mk(s, ExprKind::Name(flag));
         let test = self.mk(s, ExprKind::Unary(UnaryOp::Not, Box::new(f)));
         out.push(Stmt::If(test, body, Vec::new()));
+    }
+
+    /// Imports a helper module as Python does: its parent packages first (each runs once,
+    /// and importing a submodule then sets it as an attribute of its package).
+    fn import_helper(&mut self, dotted: &str, out: &mut Vec<Stmt>) {
+        for (i, _) in dotted.match_indices('.') {
+            let parent = &dotted[..i];
+            if self.env.helpers.contains(parent) {
+                self.imports.push(parent.to_string());
+                out.push(Stmt::ImportModule(parent.to_string()));
+            }
+        }
+        self.imports.push(dotted.to_string());
+        out.push(Stmt::ImportModule(dotted.to_string()));
     }
 
     fn unknown_import(&mut self, node: &impl Ranged, module: &str) {

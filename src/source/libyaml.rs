@@ -227,6 +227,56 @@ impl Parser {
     }
 }
 
+/// Where a `?` opens a flow-sequence entry and a `]` follows it at once (`[?]`, `[a, ? ]`).
+/// PyYAML's bundled libyaml reads that entry as `{None: None}` and closes the sequence;
+/// libyaml-rs consumes the `]` as the missing key and then fails, so the loader refuses these
+/// instead of reporting an error PAT does not (found by the YAML differential). The marks are
+/// those of the `?` tokens, which the entries' `MappingStart` events carry.
+pub fn bare_keys_closing_sequences(input: &[u8]) -> Vec<Mark> {
+    let mut scanner = Parser::new(input);
+    let mut found = Vec::new();
+    // One entry per open flow collection: `true` for a sequence.
+    let mut flow: Vec<bool> = Vec::new();
+    let mut pending: Option<Mark> = None;
+    loop {
+        let mut token = MaybeUninit::<sys::yaml_token_t>::uninit();
+        // SAFETY: the scanner is initialised (see `new`); `yaml_parser_scan` zeroes then
+        // fills the token, which is read and deleted before the next call.
+        unsafe {
+            let parser = addr_of_mut!((*scanner.pin.as_mut_ptr()).sys);
+            if sys::yaml_parser_scan(parser, token.as_mut_ptr()).fail {
+                break;
+            }
+            let t = &*token.as_ptr();
+            let ty = t.type_;
+            if ty == sys::YAML_FLOW_SEQUENCE_END_TOKEN && flow.last() == Some(&true) {
+                found.extend(pending);
+            }
+            pending = None;
+            match ty {
+                sys::YAML_FLOW_SEQUENCE_START_TOKEN => flow.push(true),
+                sys::YAML_FLOW_MAPPING_START_TOKEN => flow.push(false),
+                sys::YAML_FLOW_SEQUENCE_END_TOKEN | sys::YAML_FLOW_MAPPING_END_TOKEN => {
+                    flow.pop();
+                }
+                sys::YAML_KEY_TOKEN => {
+                    pending = Some(Mark {
+                        line: t.start_mark.line as usize,
+                        column: t.start_mark.column as usize,
+                    })
+                }
+                _ => {}
+            }
+            let done = ty == sys::YAML_STREAM_END_TOKEN || ty == sys::YAML_NO_TOKEN;
+            sys::yaml_token_delete(token.as_mut_ptr());
+            if done {
+                break;
+            }
+        }
+    }
+    found
+}
+
 impl Drop for Parser {
     fn drop(&mut self) {
         // SAFETY: initialised in `new`; the parser is deleted before its input is freed.

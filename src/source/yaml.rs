@@ -79,6 +79,9 @@ pub struct YNode {
     /// same object for an alias of one node, and for scalars whose text CPython caches
     /// (the empty string, one Latin-1 character).
     pub key_id: KeyId,
+    /// For a mapping written with a merge (`<<`) or value (`=`) key: the tag PyYAML finds
+    /// no constructor for when `!!omap`/`!!pairs` read the item without flattening it.
+    pub unflattened_key: Option<&'static str>,
 }
 
 /// See `YNode::key_id`.
@@ -176,6 +179,11 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
     let mut parser = Parser::new(bytes);
     let mut b = Builder::default();
     let mut docs = 0;
+    let bare_keys = if bytes.contains(&b'?') {
+        crate::source::libyaml::bare_keys_closing_sequences(bytes)
+    } else {
+        Vec::new()
+    };
     loop {
         let (ev, mark) = parser.next_event().map_err(|e| {
             let (line, col) = match e.offset {
@@ -198,6 +206,13 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
                         "expected a single document in the stream, but found another document",
                     ));
                 }
+            }
+            Event::MappingStart { flow: true, .. } if bare_keys.contains(&mark) => {
+                return Err(at(
+                    mark,
+                    "ferrule refuses: a flow-sequence entry `?` followed by `]` \
+                     (PyYAML's libyaml reads {None: None}, libyaml-rs fails)",
+                ));
             }
             ev => b.event(ev, mark)?,
         }
@@ -266,6 +281,8 @@ enum Frame {
         anchor: Option<String>,
         tag: Option<String>,
         flow: bool,
+        /// A `=` key was read (it becomes the string "=" when the mapping is flattened).
+        value_key: bool,
     },
 }
 
@@ -378,6 +395,7 @@ impl Builder {
             col,
             raw: None,
             key_id: KeyId::Node(id),
+            unflattened_key: None,
         };
         match ev {
             Event::Scalar {
@@ -441,6 +459,9 @@ impl Builder {
                     Scalar::ValueKey => {
                         let n = node(YValue::Str(Arc::from("=")));
                         self.close_anchor(&anchor, &n);
+                        if let Some(Frame::Map { value_key, .. }) = self.stack.last_mut() {
+                            *value_key = true;
+                        }
                         self.push(Key::Node(n), mark)
                     }
                 }
@@ -469,6 +490,7 @@ impl Builder {
                 self.stack.push(Frame::Map {
                     start,
                     entries: Vec::new(),
+                    value_key: false,
                     key: None,
                     anchor,
                     tag,
@@ -507,10 +529,13 @@ impl Builder {
                 } else {
                     let t = tag.as_deref().unwrap_or_default();
                     if t == format!("{TAG}omap") || t == format!("{TAG}pairs") {
+                        let special = items.iter().find_map(|i| i.unflattened_key);
                         let ok = items.iter().all(
                             |i| matches!(i.raw.as_deref(), Some(RawNode::Map(p)) if p.len() == 1),
                         );
-                        if !ok {
+                        if let Some(kind) = special {
+                            YValue::Invalid(Arc::new(no_constructor(m, kind)))
+                        } else if !ok {
                             YValue::Invalid(Arc::new(at(
                                 m,
                                 "while constructing an ordered map: expected a mapping of length 1",
@@ -544,10 +569,18 @@ impl Builder {
                     anchor,
                     tag,
                     flow,
+                    value_key,
                     ..
                 }) = self.stack.pop()
                 else {
                     return Ok(());
+                };
+                start.unflattened_key = if entries.iter().any(|(k, _)| matches!(k, Key::Merge(_))) {
+                    Some("merge")
+                } else if value_key {
+                    Some("value")
+                } else {
+                    None
                 };
                 self.leave(flow);
                 let m = Mark {
@@ -589,8 +622,19 @@ impl Builder {
                     self.close_anchor(&anchor, &start);
                     return self.push(Key::Node(start), m);
                 }
+                // `!!omap` and `!!pairs` read each item's single pair without building the
+                // item as a dict, so an unhashable key is fine there: keep that pair.
+                let single = match entries.as_slice() {
+                    [(Key::Node(k), v)] => Some((k.clone(), v.clone())),
+                    _ => None,
+                };
                 match construct_mapping(m, entries) {
-                    Err(e) => start.value = YValue::Invalid(Arc::new(e)),
+                    Err(e) => {
+                        if e.message.ends_with("found unhashable key") {
+                            start.raw = single.map(|p| Arc::new(RawNode::Map(vec![p])));
+                        }
+                        start.value = YValue::Invalid(Arc::new(e))
+                    }
                     Ok((pairs, entries)) => {
                         let bad = pairs.iter().find_map(|(k, v)| {
                             [k, v].into_iter().find_map(|n| match &n.value {
@@ -911,6 +955,13 @@ fn resolve_plain(text: &str) -> Result<Scalar, String> {
     match m {
         "" if text.is_empty() => return Ok(Scalar::Value(YValue::Null)),
         "~" | "null" | "Null" | "NULL" => return Ok(Scalar::Value(YValue::Null)),
+        // PyYAML resolves these to `tag:yaml.org,2002:yaml`, which has no constructor; only a
+        // `!`-tagged quoted scalar reaches here with them (`! '&'`).
+        "!" | "&" | "*" => {
+            return Err(
+                "could not determine a constructor for the tag 'tag:yaml.org,2002:yaml'".into(),
+            )
+        }
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "yes" | "Yes" | "YES" | "no"
         | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF" => {
             // PAT's bool constructor: only these six spellings, exactly, are booleans.
@@ -1047,7 +1098,7 @@ fn big_to_decimal(digits: &str, base: u32) -> String {
     out
 }
 
-/// `[-+]?([0-9][0-9_]*)\.[0-9_]*([eE][-+][0-9]+)? | \.[0-9_]+([eE][-+][0-9]+)? |
+/// `[-+]?([0-9][0-9_]*)\.[0-9_]*([eE][-+][0-9]+)? | \.[0-9][0-9_]*([eE][-+][0-9]+)? |
 /// [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]* | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)`
 fn is_yaml11_float(text: &str) -> bool {
     if matches!(text, ".nan" | ".NaN" | ".NAN") {
@@ -1066,11 +1117,11 @@ fn is_yaml11_float(text: &str) -> bool {
     };
     let digits_ = |d: &str| d.chars().all(|c| c.is_ascii_digit() || c == '_');
     if let Some(rest) = text.strip_prefix('.') {
-        // `\.[0-9_]+` has no sign.
+        // `\.[0-9][0-9_]*` has no sign and a digit first (PyYAML 6: `._1` is a string).
         let end = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '_'))
             .unwrap_or(rest.len());
-        return end > 0 && exp_ok(&rest[end..]);
+        return rest.starts_with(|c: char| c.is_ascii_digit()) && exp_ok(&rest[end..]);
     }
     let Some(dot) = s.find('.') else {
         return false;

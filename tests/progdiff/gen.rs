@@ -1062,6 +1062,15 @@ impl Ctx<'_> {
                 let v = self.name("v");
                 if self.feat.has(Feature::TypeBuiltin) {
                     src.line(&format!("{v} = str({e}) + type({e}).__name__"));
+                    // Exception classes are one object each (`type(e) is KeyError`).
+                    let b = self.name("b");
+                    let cls = self
+                        .rng
+                        .ps(&["ValueError", "KeyError", "TypeError", "Exception"]);
+                    src.line(&format!(
+                        "{b} = type({e}) is {cls} or {e}.__class__ == {cls}"
+                    ));
+                    inner.vars.push((b, T::Bool));
                 } else {
                     src.line(&format!("{v} = str({e}) + repr({e})"));
                 }
@@ -1682,6 +1691,14 @@ pub fn program(rng: &mut Rng, feat: &Features, n: usize, size: usize) -> Program
     let has_helper = files.iter().any(|(p, _)| p.starts_with("global_helpers/"));
     if has_helper {
         src.line(&format!("import {helper}"));
+        // A module is one object however it is imported.
+        if ctx.rng.pct(30) {
+            src.line(&format!("import {helper} as {helper}_alias"));
+            src.line(&format!(
+                "SAME_MODULE = {helper}_alias is {helper} and {helper}_alias == {helper}"
+            ));
+            rule_scope.consts.push(("SAME_MODULE".into(), T::Bool));
+        }
         if !imported_funcs.is_empty() {
             src.line(&format!(
                 "from {helper} import {}",

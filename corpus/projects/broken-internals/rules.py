@@ -18,8 +18,25 @@ class CorpFine(Rule):
 class CorpOwnTitle(CorpFine):
     id = "Corp.OwnTitle"
 
-    def _get_dedup(self, event):
-        dedup, error = super()._get_dedup(event)
-        return (f"defaultDedupString:{self.id}", error) if error else (dedup, error)
+    def _get_severity(self, event):
+        severity, error = super()._get_severity(event)
+        return ("HIGH", error) if error else (severity, error)
+
+    tests = []
+
+
+def _from_okta(event):
+    return event.get("source") == "okta"
+
+
+class CorpFilteredRun(CorpFine):
+    id = "Corp.FilteredRun"
+    include_filters = [_from_okta]
+
+    def run(self, event, outputs, outputs_names, batch_mode=True):
+        result = super().run(event, outputs, outputs_names, batch_mode)
+        if result.filter_exception is not None:
+            result.trigger_alert = False
+        return result
 
     tests = []

@@ -194,6 +194,10 @@ impl Eval<'_> {
                 format!("calling `Rule.{m}` in configuration code"),
                 span,
             )),
+            Api::RunTime(n) => Err(undecidable(
+                format!("calling pypanther's `{n}` in configuration code"),
+                span,
+            )),
             // pypanther's dataclass `DataModelMapping(name, path=None, method=None)`: only a
             // `DataModel` built at run time reads it (pypanther 0.1.1a62 applies its managed
             // data models alone, so a project's classes change nothing by existing).

@@ -32,9 +32,26 @@ use crate::source::python as pysrc;
 
 /// The module with pypanther's `Rule` default methods.
 pub const RULE_BASE: &str = "__ferrule_rule_base";
-/// The detection module's entry calling the rule object's own `_get_title` (read by
-/// `emit::crate_`, which passes it to the runtime as `AuxFns::get_title`).
-pub const OWN_GET_TITLE: &str = "__ferrule_get_title";
+/// The detection module's entries calling the rule object's own `_get_title`, `_get_dedup`
+/// and `run` (read by `emit::crate_`, which passes them to the runtime as `AuxFns::get_title`,
+/// `get_dedup` and `run`, with `rule_object` beside `run`), each defined only when a class of
+/// the rule's order replaces that method.
+pub const OWN_ENTRIES: &[(&str, &str)] = &[
+    (
+        "_get_title",
+        "def __ferrule_get_title(event):\n    return _ferrule_rule_obj._get_title(event)\n",
+    ),
+    (
+        "_get_dedup",
+        "def __ferrule_get_dedup(event):\n    return _ferrule_rule_obj._get_dedup(event)\n",
+    ),
+    (
+        "run",
+        "def __ferrule_run(event, outputs, outputs_names, batch_mode):\n    \
+         return _ferrule_rule_obj.run(event, outputs, outputs_names, batch_mode)\n\n\n\
+         def __ferrule_rule_object():\n    return _ferrule_rule_obj\n",
+    ),
+];
 /// Its global holding the run-time `Rule` class.
 const RULE_CLASS: &str = "__ferrule_rule_class";
 
@@ -76,7 +93,6 @@ def alert_context(self, event):
 const RULE_MEMBERS_ABSENT: &[&str] = &[
     "_analysis_type",
     "_get_alert_context",
-    "_get_dedup",
     "_get_description",
     "_get_destinations",
     "_get_reference",
@@ -85,14 +101,12 @@ const RULE_MEMBERS_ABSENT: &[&str] = &[
     "_require_bool",
     "_require_mapping",
     "_require_scalar",
-    "_require_str",
     "_require_str_list",
     "asdict",
     "ctx_mgr",
     "extend",
     "is_panther_managed",
     "override",
-    "run",
     "run_test",
     "run_tests",
     "validate",
@@ -113,7 +127,6 @@ const RULE_INTERNALS: &[&str] = &[
     "__setattr__",
     "_analysis_type",
     "_get_alert_context",
-    "_get_dedup",
     "_get_description",
     "_get_destinations",
     "_get_reference",
@@ -124,7 +137,6 @@ const RULE_INTERNALS: &[&str] = &[
     "_require_scalar",
     "_require_str",
     "_require_str_list",
-    "run",
     "run_test",
     "run_tests",
 ];
@@ -594,6 +606,10 @@ fn materialise(
                 span,
             )
         }
+        V::Api(Api::RunTime(n)) => mk(
+            ExprKind::Stdlib(format!("__ferrule_pypanther_base.{n}")),
+            span,
+        ),
         V::Api(Api::RuleMethod(m)) if RULE_OWN_INTERNALS.contains(m) => mk(
             ExprKind::Stdlib(format!("__ferrule_pypanther_base.{m}")),
             span,
@@ -746,6 +762,24 @@ fn rule_program(
     let filters_used = ["include_filters", "exclude_filters"].iter().any(|f| {
         matches!(ev.lookup(c, f).map(|e| e.value), Some(V::List(i)) if matches!(&ev.heap[i].obj, HObj::List(l) if !l.is_empty()))
     });
+    // ferrule's `Rule.run` result does not model what filters leave in it
+    // (`filter_output`, `filter_exception`), which a rule's own `run` could read.
+    if filters_used {
+        if let Some(&k) = class
+            .mro
+            .iter()
+            .find(|&&k| k != RULE && ev.classes[k].dict.contains_key("run"))
+        {
+            return Err(refuse(
+                Code::Unsupported,
+                format!(
+                    "`{}` defines `run` and the rule has `include_filters`/`exclude_filters`: \
+                     ferrule does not model the filter results of pypanther's `Rule.run`",
+                    ev.classes[k].name
+                ),
+            ));
+        }
+    }
     for name in [
         "id",
         "display_name",
@@ -805,16 +839,17 @@ fn rule_program(
             "\n\ndef {m}(event):\n    return _ferrule_rule_obj.{m}(event)\n"
         ));
     }
-    // A class of the rule's order replacing `_get_title`: `Rule.run` and `_get_dedup` call
-    // the rule object's, through this entry.
-    let own_get_title = class
-        .mro
-        .iter()
-        .any(|&k| k != RULE && ev.classes[k].dict.contains_key("_get_title"));
-    if own_get_title {
-        src.push_str(&format!(
-            "\n\ndef {OWN_GET_TITLE}(event):\n    return _ferrule_rule_obj._get_title(event)\n"
-        ));
+    // A class of the rule's order replacing `_get_title`, `_get_dedup` or `run`: the
+    // runtime's `Rule.run` (or `run_test`) calls the rule object's, through these entries.
+    for (method, entry) in OWN_ENTRIES {
+        if class
+            .mro
+            .iter()
+            .any(|&k| k != RULE && ev.classes[k].dict.contains_key(*method))
+        {
+            src.push_str("\n\n");
+            src.push_str(entry);
+        }
     }
     let module_name = format!("detection:{id}");
     let file = ev.file_of(&class.module);
@@ -1130,6 +1165,7 @@ fn check_functions(
                     ));
                 }
             }
+            ExprKind::ModuleRef(m2, Some(a)) if super::value::runtime_name(m2, a).is_some() => {}
             ExprKind::ModuleRef(m2, attr) if super::api::virtual_module(m2).is_some() => {
                 note(format!(
                     "`{fname}` ({file}:{}) uses pypanther's `{}` at run time",
@@ -1596,6 +1632,10 @@ fn runtime_module(ev: &Eval, name: &str, m: &Module, needs: &Needs) -> Module {
         }
     }
     out.body = body;
+    rewrite_runtime_names(&mut out.body);
+    for f in &mut out.functions {
+        rewrite_runtime_names(&mut f.body);
+    }
     // `super()` in a method of a rule's class names that class by key.
     for (idx, f) in out.functions.iter_mut().enumerate() {
         if let Some(&k) = ev.func_class.get(&(name.to_string(), idx)) {
@@ -1661,15 +1701,36 @@ fn plain_class(target: &Target, c: &ClassDef, members: Vec<ClassMember>) -> Stmt
 }
 
 fn rewrite_super(stmts: &mut [Stmt], key: &str) {
-    fn expr(e: &mut Expr, key: &str) {
+    // A class statement's body is not the method's: its `super()` is not this one.
+    rewrite_exprs(stmts, false, &mut |e| {
         if let ExprKind::Super(cls, _) = &mut e.kind {
             cls.kind = ExprKind::Const(Const::Str(key.to_string()));
         }
+    });
+}
+
+/// `ModuleRef`s of pypanther names the runtime provides (`RUNTIME_NAMES`) read from the
+/// runtime's `__ferrule_pypanther_base`.
+fn rewrite_runtime_names(stmts: &mut [Stmt]) {
+    rewrite_exprs(stmts, true, &mut |e| {
+        if let ExprKind::ModuleRef(m, Some(a)) = &e.kind {
+            if let Some(n) = super::value::runtime_name(m, a) {
+                e.kind = ExprKind::Stdlib(format!("__ferrule_pypanther_base.{n}"));
+            }
+        }
+    });
+}
+
+/// Applies `key` to every expression of `stmts` (an expression before its subexpressions),
+/// also inside class statements when `classes` is set.
+fn rewrite_exprs(stmts: &mut [Stmt], classes: bool, key: &mut dyn FnMut(&mut Expr)) {
+    fn expr(e: &mut Expr, key: &mut dyn FnMut(&mut Expr)) {
+        key(e);
         for c in children_mut(e) {
             expr(c, key);
         }
     }
-    fn target(t: &mut Target, key: &str) {
+    fn target(t: &mut Target, key: &mut dyn FnMut(&mut Expr)) {
         match t {
             Target::Item(a, b) => {
                 expr(a, key);
@@ -1702,17 +1763,17 @@ fn rewrite_super(stmts: &mut [Stmt], key: &str) {
             }
             Stmt::If(c, a, b) => {
                 expr(c, key);
-                rewrite_super(a, key);
-                rewrite_super(b, key);
+                rewrite_exprs(a, classes, key);
+                rewrite_exprs(b, classes, key);
             }
             Stmt::While(c, a) => {
                 expr(c, key);
-                rewrite_super(a, key);
+                rewrite_exprs(a, classes, key);
             }
             Stmt::For(t, e, a) => {
                 expr(e, key);
                 target(t, key);
-                rewrite_super(a, key);
+                rewrite_exprs(a, classes, key);
             }
             Stmt::Try {
                 body,
@@ -1720,13 +1781,13 @@ fn rewrite_super(stmts: &mut [Stmt], key: &str) {
                 orelse,
                 finalbody,
             } => {
-                rewrite_super(body, key);
+                rewrite_exprs(body, classes, key);
                 for h in handlers {
                     h.types.iter_mut().for_each(|t| expr(t, key));
-                    rewrite_super(&mut h.body, key);
+                    rewrite_exprs(&mut h.body, classes, key);
                 }
-                rewrite_super(orelse, key);
-                rewrite_super(finalbody, key);
+                rewrite_exprs(orelse, classes, key);
+                rewrite_exprs(finalbody, classes, key);
             }
             Stmt::With { items, body } => {
                 for (e, t) in items {
@@ -1735,7 +1796,7 @@ fn rewrite_super(stmts: &mut [Stmt], key: &str) {
                         target(t, key);
                     }
                 }
-                rewrite_super(body, key);
+                rewrite_exprs(body, classes, key);
             }
             Stmt::Match(e, arms) => {
                 expr(e, key);
@@ -1743,8 +1804,26 @@ fn rewrite_super(stmts: &mut [Stmt], key: &str) {
                     if let Some(g) = g {
                         expr(g, key);
                     }
-                    rewrite_super(b, key);
+                    rewrite_exprs(b, classes, key);
                 }
+            }
+            Stmt::Delete(ts) => ts.iter_mut().for_each(|t| target(t, key)),
+            Stmt::Def(t, _) => target(t, key),
+            Stmt::Class {
+                target: t,
+                decorators,
+                bases,
+                keywords,
+                body,
+                ..
+            } if classes => {
+                decorators
+                    .iter_mut()
+                    .chain(bases.iter_mut())
+                    .chain(keywords.iter_mut().map(|(_, e)| e))
+                    .for_each(|e| expr(e, key));
+                rewrite_exprs(body, classes, key);
+                target(t, key);
             }
             _ => {}
         }

@@ -1283,6 +1283,10 @@ impl<'a> Eval<'a> {
     }
 
     fn module_ref(&mut self, m: &str, attr: Option<&str>, span: &Span) -> R<V> {
+        if let Some(n) = attr.and_then(|a| super::value::runtime_name(m, a)) {
+            // Not configuration: run-time code reads it from the runtime.
+            return Ok(V::Api(Api::RunTime(n)));
+        }
         if let Some(api) = super::api::virtual_module(m) {
             self.touch();
             return match attr {

@@ -97,6 +97,25 @@ pub enum Api {
     DataModelMapping,
     /// One of `Rule`'s own methods (`title`, `severity`, …; `rule` is abstract).
     RuleMethod(&'static str),
+    /// A name of pypanther's that only run-time code uses and the runtime provides
+    /// (`RUNTIME_NAMES`): its value in configuration is not known.
+    RunTime(&'static str),
+}
+
+/// pypanther's names the runtime provides to a project's run-time code (module, name): the
+/// import binding them is not configuration, and the run-time module reads them from the
+/// runtime's `__ferrule_pypanther_base`.
+pub const RUNTIME_NAMES: &[(&str, &str)] = &[
+    ("pypanther.utils", "truncate"),
+    ("pypanther.base", "FunctionReturnTypeError"),
+];
+
+/// The runtime's name for `module.name`, if it provides it.
+pub fn runtime_name(module: &str, name: &str) -> Option<&'static str> {
+    RUNTIME_NAMES
+        .iter()
+        .find(|(m, n)| *m == module && *n == name)
+        .map(|(_, n)| *n)
 }
 
 /// Rule attributes `Rule.__init_subclass__` copies and `validate` checks, in pypanther's order.
@@ -188,9 +207,11 @@ pub const RULE_METHODS: &[&str] = &[
 ];
 
 /// Internal methods of pypanther's `Rule` that the runtime provides as methods of its
-/// run-time `Rule` class (`ferrule_runtime::detection::rule_get_title`), so that a rule class
-/// may replace them and reach them through `super()`.
-pub const RULE_OWN_INTERNALS: &[&str] = &["_get_title"];
+/// run-time `Rule` class (`ferrule_runtime::detection::rule_get_title`, `rule_get_dedup`,
+/// `rule_require_str`, `rule_run`), so that a rule class may replace them (all but
+/// `_require_str`, which the native `Rule.run` calls internally) and reach them through
+/// `super()`.
+pub const RULE_OWN_INTERNALS: &[&str] = &["_get_title", "_get_dedup", "_require_str", "run"];
 
 /// `RuleTest`'s dataclass fields, in order (the three location fields are set by its
 /// metaclass).

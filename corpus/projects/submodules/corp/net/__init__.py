@@ -1,0 +1,5 @@
+"""A nested package."""
+
+import corp
+
+corp.ORDER.append("net")
