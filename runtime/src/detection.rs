@@ -1189,8 +1189,8 @@ fn own_run(def: &DetectionDef, f: NativeFn, event: &Value, batch_mode: bool) -> 
     let _pop = Pop;
     let args = [
         event.clone(),
-        Value::dict(crate::value::Dict::new()),
-        Value::dict(crate::value::Dict::new()),
+        Value::dict(crate::value::Dict::default()),
+        Value::dict(crate::value::Dict::default()),
         Value::Bool(batch_mode),
     ];
     let got = f(&args, &[]);
