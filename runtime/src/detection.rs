@@ -744,13 +744,24 @@ fn pypanther_dedup(def: &DetectionDef, a: &AuxFns, event: &Value) -> PyResult<Au
 /// two, leaves `Rule.run` (`Err`). ferrule's result holds a title that is a `str` and an
 /// error that is `None` or an exception; anything else is refused.
 fn own_get_title(def: &DetectionDef, f: NativeFn, event: &Value) -> PyResult<Aux<String>> {
+    own_output_pair(def, f, event, "title")
+}
+
+/// What a rule class's own `_get_<what>` returned, as an output and its error (see
+/// [`own_get_title`] and [`own_get_dedup`]).
+fn own_output_pair(
+    def: &DetectionDef,
+    f: NativeFn,
+    event: &Value,
+    what: &str,
+) -> PyResult<Aux<String>> {
     let got = f(std::slice::from_ref(event), &[])?;
     let pair = crate::call::unpack(&got, 2)?;
     let output = match &pair[0] {
         Value::Str(s) => s.to_string(),
         other => {
             return Err(crate::ops::unsupported(&format!(
-                "a `_get_title` of {} returning a title of type '{}'",
+                "a `_get_{what}` of {} returning a {what} of type '{}'",
                 def.id,
                 other.type_name()
             )))
@@ -761,7 +772,7 @@ fn own_get_title(def: &DetectionDef, f: NativeFn, event: &Value) -> PyResult<Aux
         e if crate::exc::is_exception_object(e) => Some(crate::exc::raise(e)),
         other => {
             return Err(crate::ops::unsupported(&format!(
-                "a `_get_title` of {} returning an error of type '{}'",
+                "a `_get_{what}` of {} returning an error of type '{}'",
                 def.id,
                 other.type_name()
             )))
@@ -1139,34 +1150,7 @@ pub fn rule_get_dedup(args: &[Value], kwargs: crate::value::Kwargs) -> PyResult<
 /// class's own `_get_dedup`; as [`own_get_title`], a dedup that is not a `str` or an error
 /// that is neither `None` nor an exception is refused.
 fn own_get_dedup(def: &DetectionDef, f: NativeFn, event: &Value) -> PyResult<Aux<String>> {
-    let got = f(std::slice::from_ref(event), &[])?;
-    let pair = crate::call::unpack(&got, 2)?;
-    let output = match &pair[0] {
-        Value::Str(s) => s.to_string(),
-        other => {
-            return Err(crate::ops::unsupported(&format!(
-                "a `_get_dedup` of {} returning a dedup of type '{}'",
-                def.id,
-                other.type_name()
-            )))
-        }
-    };
-    let exception = match &pair[1] {
-        Value::None => None,
-        e if crate::exc::is_exception_object(e) => Some(crate::exc::raise(e)),
-        other => {
-            return Err(crate::ops::unsupported(&format!(
-                "a `_get_dedup` of {} returning an error of type '{}'",
-                def.id,
-                other.type_name()
-            )))
-        }
-    };
-    Ok(Aux {
-        defined: true,
-        output: Some(output),
-        exception,
-    })
+    own_output_pair(def, f, event, "dedup")
 }
 
 thread_local! {
