@@ -59,12 +59,37 @@ pub fn may_hold_state(m: &Module) -> bool {
             break;
         }
         walk_stmts(&f.body, &mut |s| {
-            if binds_global(s) {
+            if binds_global(s) || stmt_exprs(s).into_iter().any(walrus_binds_global) {
                 found = true;
             }
         });
     }
     found || !m.body.iter().all(stateless_top)
+}
+
+/// `(x := v)` where `x` is declared `global` (in this expression or one nested in it).
+fn walrus_binds_global(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Walrus(Name::Global(..), _))
+        || e.children().into_iter().any(walrus_binds_global)
+}
+
+/// A `case` pattern capturing into a name declared `global`.
+fn pattern_binds_global(p: &Pattern) -> bool {
+    let global = |n: &Name| matches!(n, Name::Global(..));
+    match p {
+        Pattern::Value(_) | Pattern::Singleton(_) | Pattern::Wildcard => false,
+        Pattern::Capture(n) => global(n),
+        Pattern::As(p, n) => global(n) || pattern_binds_global(p),
+        Pattern::Or(ps) | Pattern::Sequence(ps, _) => ps.iter().any(pattern_binds_global),
+        Pattern::Star(n) => n.as_ref().is_some_and(global),
+        Pattern::Mapping { patterns, rest, .. } => {
+            rest.as_ref().is_some_and(global) || patterns.iter().any(pattern_binds_global)
+        }
+        Pattern::Class { patterns, kwd, .. } => {
+            patterns.iter().any(pattern_binds_global)
+                || kwd.iter().any(|(_, p)| pattern_binds_global(p))
+        }
+    }
 }
 
 fn target_is_global(t: &Target) -> bool {
@@ -89,6 +114,7 @@ fn binds_global(s: &Stmt) -> bool {
         Stmt::With { items, .. } => items
             .iter()
             .any(|(_, t)| t.as_ref().is_some_and(target_is_global)),
+        Stmt::Match(_, arms) => arms.iter().any(|(p, ..)| pattern_binds_global(p)),
         _ => false,
     }
 }
