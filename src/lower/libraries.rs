@@ -157,9 +157,26 @@ impl Libraries {
 
     /// The libraries for v1 input (see the module documentation), and a note when the
     /// chosen Python could not be asked.
+    ///
+    /// Asking costs a Python process, so the answer is kept for the rest of the process, per
+    /// interpreter: a process (one `ferrule` command, a test binary, a fuzz target) loads
+    /// many repositories against an environment that does not change under it.
     pub fn for_v1() -> (Libraries, Option<String>) {
+        static ASKED: Mutex<BTreeMap<PathBuf, (Libraries, Option<String>)>> =
+            Mutex::new(BTreeMap::new());
         let python = chosen_python();
-        match Libraries::from_python(&python) {
+        if let Some(found) = ASKED.lock().ok().and_then(|a| a.get(&python).cloned()) {
+            return found;
+        }
+        let found = Self::ask(&python);
+        if let Ok(mut asked) = ASKED.lock() {
+            asked.insert(python, found.clone());
+        }
+        found
+    }
+
+    fn ask(python: &Path) -> (Libraries, Option<String>) {
+        match Libraries::from_python(python) {
             Ok(l) => (l, None),
             Err(why) => (
                 Libraries {
@@ -280,7 +297,17 @@ impl Libraries {
 
     /// Hands the data files to this process's copy of the runtime, so that the compiler's
     /// import checks (which ask the runtime) see the installed libraries' names.
+    ///
+    /// Skipped when this environment's texts are already the ones installed: they are leaked
+    /// to the runtime's `'static` tables, and a process loads many repositories.
     pub fn install_in_compiler(&self) {
+        static INSTALLED: Mutex<Option<String>> = Mutex::new(None);
+        if let Ok(mut last) = INSTALLED.lock() {
+            if last.as_deref() == Some(self.origin.as_str()) {
+                return;
+            }
+            *last = Some(self.origin.clone());
+        }
         let all: BTreeSet<String> = [
             "pycountry",
             "policyuniverse",
