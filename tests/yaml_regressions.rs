@@ -64,6 +64,12 @@ const CASES: &[(&[u8], &str)] = &[
     (b"k: !!omap\n- {b: 2, <<: {}}\n", "E ConstructorError"),
     (b"k: !!omap\n- =: 1\n", "E ConstructorError: could not determine a constructor for the tag 'tag:yaml.org,2002:value'"),
     (b"k: !!omap\n- '=': 1\n", "{S\"k\":Olist}"),
+    // PyYAML reads `!!omap` items after the rest of the document; an anchored item used as
+    // a mapping elsewhere has had its `=` key flattened in place by then (seed 900), so
+    // PAT builds the map. ferrule refuses shared items with such keys.
+    (b"j: &a {=: 1}\nk: !!omap\n- *a\n", "{S\"j\":{S\"=\":I1},S\"k\":Olist}"),
+    (b"k: !!omap\n- &a {=: 1}\nj: *a\n", "E ConstructorError: could not determine a constructor for the tag 'tag:yaml.org,2002:value'"),
+    (b"k: !!omap\n- &a {=: 1}\n", "E ConstructorError: could not determine a constructor for the tag 'tag:yaml.org,2002:value'"),
     (b"k: !!omap\n- a: {<<: {b: 1}}\n", "{S\"k\":Olist}"),
     // `! '&'`: the non-specific tag resolves the text as plain, and `&` is the YAML tag
     // (seed 22).

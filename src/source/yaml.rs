@@ -82,6 +82,9 @@ pub struct YNode {
     /// For a mapping written with a merge (`<<`) or value (`=`) key: the tag PyYAML finds
     /// no constructor for when `!!omap`/`!!pairs` read the item without flattening it.
     pub unflattened_key: Option<&'static str>,
+    /// Written with an anchor: aliases may share it, and PyYAML flattens a shared mapping
+    /// in place the first time it is constructed as one.
+    pub anchored: bool,
 }
 
 /// See `YNode::key_id`.
@@ -217,6 +220,11 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
             ev => b.event(ev, mark)?,
         }
     }
+    // A refusal wins over an error: which error PyYAML meets first is what ferrule could
+    // not tell.
+    if let Some(e) = b.poisoned {
+        return Err(e);
+    }
     if let Some(YNode {
         value: YValue::Invalid(e),
         ..
@@ -227,9 +235,6 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Option<YNode>, YamlError> {
             line: e.line,
             col: e.col,
         });
-    }
-    if let Some(e) = b.poisoned {
-        return Err(e);
     }
     Ok(b.root)
 }
@@ -396,6 +401,7 @@ impl Builder {
             raw: None,
             key_id: KeyId::Node(id),
             unflattened_key: None,
+            anchored: false,
         };
         match ev {
             Event::Scalar {
@@ -533,7 +539,22 @@ impl Builder {
                         let ok = items.iter().all(
                             |i| matches!(i.raw.as_deref(), Some(RawNode::Map(p)) if p.len() == 1),
                         );
-                        if let Some(kind) = special {
+                        let shared = items
+                            .iter()
+                            .any(|i| i.unflattened_key.is_some() && i.anchored);
+                        if shared {
+                            // PyYAML reads `!!omap` items after the whole document, and by
+                            // then another use of the shared item may have flattened its
+                            // `<<`/`=` keys in place: the outcome depends on that order.
+                            self.poisoned.get_or_insert(YamlError {
+                                message: "ferrule refuses: an `!!omap`/`!!pairs` item with a \
+                                          merge or `=` key that an anchor shares"
+                                    .into(),
+                                line: start.line,
+                                col: start.col,
+                            });
+                            YValue::Invalid(Arc::new(no_constructor(m, "value")))
+                        } else if let Some(kind) = special {
                             YValue::Invalid(Arc::new(no_constructor(m, kind)))
                         } else if !ok {
                             YValue::Invalid(Arc::new(at(
@@ -582,6 +603,7 @@ impl Builder {
                 } else {
                     None
                 };
+                start.anchored = anchor.is_some();
                 self.leave(flow);
                 let m = Mark {
                     line: start.line - 1,
