@@ -2010,6 +2010,9 @@ fn none_type() -> Value {
 pub struct ObjectInstance;
 
 impl crate::value::PyObject for ObjectInstance {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("object")
+    }
     fn type_name(&self) -> &str {
         "object"
     }

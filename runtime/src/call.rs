@@ -821,12 +821,36 @@ pub fn setattr(obj: &Value, name: &str, value: Value) -> PyResult<()> {
         return Err(crate::purity::refusal());
     }
     match obj {
-        Value::Object(o) => o.setattr(name, value),
-        _ => Err(PyErr::attribute_error(format!(
-            "'{}' object has no attribute '{}'",
-            obj.type_name(),
-            name
+        Value::Object(o) => match o.fixed_attributes() {
+            Some(tp) => Err(no_new_attribute(obj, tp, name)),
+            None => o.setattr(name, value),
+        },
+        // A function written in Python (or a library's, which CPython writes in Python)
+        // takes new attributes.
+        Value::Func(f) if !f.builtin => Err(crate::ops::unsupported(&format!(
+            "setting the attribute `{name}` of a function"
         ))),
+        _ => Err(no_new_attribute(obj, obj.type_name(), name)),
+    }
+}
+
+/// `obj.name = v` on an object whose type (named `tp` as CPython's messages name it) takes
+/// no new attribute: CPython's AttributeError when `obj` has no attribute `name`; refused
+/// when it has one, since CPython then words the error by the kind of attribute (a method is
+/// "read-only", a data descriptor "not writable", `__class__` a TypeError).
+pub fn no_new_attribute(obj: &Value, tp: &str, name: &str) -> PyErr {
+    let refused = || {
+        crate::ops::unsupported(&format!(
+            "changing the existing attribute `{name}` of a `{tp}` object"
+        ))
+    };
+    if name.starts_with("__") && name.ends_with("__") {
+        return refused();
+    }
+    match crate::ops::hasattr(obj, name) {
+        Ok(false) => PyErr::attribute_error(format!("'{tp}' object has no attribute '{name}'")),
+        Err(e) if e.is_refusal() => e,
+        Ok(true) | Err(_) => refused(),
     }
 }
 

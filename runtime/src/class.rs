@@ -184,6 +184,9 @@ pub struct Property {
 }
 
 impl PyObject for Property {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("property")
+    }
     fn type_name(&self) -> &str {
         "property"
     }
@@ -383,6 +386,9 @@ pub struct BoundMethod {
 }
 
 impl PyObject for BoundMethod {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("method")
+    }
     fn type_name(&self) -> &str {
         "method"
     }
@@ -444,6 +450,9 @@ pub fn bind_hook(attr: &Value, this: &Value) -> Value {
 pub struct NotImplementedType;
 
 impl PyObject for NotImplementedType {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("NotImplementedType")
+    }
     fn type_name(&self) -> &str {
         "NotImplementedType"
     }
@@ -2276,6 +2285,9 @@ impl SuperProxy {
 }
 
 impl PyObject for SuperProxy {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("super")
+    }
     fn repr_exact(&self) -> bool {
         false
     }

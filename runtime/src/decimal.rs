@@ -1030,6 +1030,9 @@ impl From<Decimal> for Value {
 }
 
 impl PyObject for Decimal {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("decimal.Decimal")
+    }
     fn type_name(&self) -> &str {
         "decimal.Decimal"
     }

@@ -450,6 +450,15 @@ impl PyObject for Generator {
             ("__name__" | "__qualname__", _) => Err(PyErr::type_error(format!(
                 "{name} must be set to a string object"
             ))),
+            // CPython words the error by the kind of the existing attribute.
+            _ if name.starts_with("gi_")
+                || self.has_method(name)
+                || (name.starts_with("__") && name.ends_with("__")) =>
+            {
+                Err(crate::ops::unsupported(&format!(
+                    "assigning the generator attribute `{name}`"
+                )))
+            }
             _ => Err(PyErr::attribute_error(format!(
                 "'generator' object has no attribute '{name}'"
             ))),

@@ -2174,6 +2174,9 @@ impl DictView {
 }
 
 impl PyObject for DictView {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some(self.type_name())
+    }
     fn type_name(&self) -> &str {
         match self.kind {
             ViewKind::Keys => "dict_keys",

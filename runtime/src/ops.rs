@@ -1306,6 +1306,9 @@ impl Slice {
 }
 
 impl crate::value::PyObject for Slice {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("slice")
+    }
     fn type_name(&self) -> &str {
         "slice"
     }
@@ -1478,11 +1481,9 @@ pub fn delattr(obj: &Value, name: &str) -> PyResult<()> {
             "deleting an attribute of a '{}' object",
             obj.type_name()
         ))),
-        _ => Err(PyErr::attribute_error(format!(
-            "'{}' object has no attribute '{}'",
-            obj.type_name(),
-            name
-        ))),
+        // Nothing adds attributes to these (see `call::setattr`), so only an existing one
+        // could be deleted, and CPython words that error by its kind.
+        _ => Err(crate::call::no_new_attribute(obj, obj.type_name(), name)),
     }
 }
 

@@ -267,6 +267,9 @@ fn search(r: &Range, x: &Value, first_only: bool) -> PyResult<(Option<i128>, i12
 }
 
 impl PyObject for Range {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("range")
+    }
     fn type_name(&self) -> &str {
         "range"
     }

@@ -178,14 +178,24 @@ pub trait PyObject: Any {
         )))
     }
 
-    /// `x.name = value`.
+    /// `x.name = value`. Refused unless the type says otherwise: whether CPython's type
+    /// takes a new attribute (a module, an event, any class written in Python) or rejects it,
+    /// and with which message, is the type's own. A type that rejects every new attribute
+    /// says so with [`PyObject::fixed_attributes`] instead.
     fn setattr(&self, name: &str, value: Value) -> PyResult<()> {
         let _ = value;
-        Err(PyErr::attribute_error(format!(
-            "'{}' object has no attribute '{}'",
-            self.type_name(),
-            name
+        Err(crate::ops::unsupported(&format!(
+            "setting the attribute `{name}` of a `{}` object",
+            self.type_name()
         )))
+    }
+
+    /// For a type whose instances take no new attribute (no `__dict__`, no `__setattr__`):
+    /// its name as CPython's AttributeError writes it (`datetime.datetime`). `x.name = v`
+    /// then raises that AttributeError when `x` has no attribute `name`, and is refused when
+    /// it has one (CPython's message depends on what kind of attribute it is).
+    fn fixed_attributes(&self) -> Option<&str> {
+        None
     }
 
     /// `del x.name`.

@@ -391,6 +391,9 @@ impl Args<'_> {
 }
 
 impl PyObject for TimeDelta {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("datetime.timedelta")
+    }
     fn type_name(&self) -> &str {
         "timedelta"
     }
@@ -646,6 +649,9 @@ pub fn timezone(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 }
 
 impl PyObject for TimeZone {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("datetime.timezone")
+    }
     fn type_name(&self) -> &str {
         "datetime.timezone"
     }
@@ -1738,6 +1744,9 @@ pub fn strptime(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 // Python objects for date and datetime.
 
 impl PyObject for DateTime {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("datetime.datetime")
+    }
     fn type_name(&self) -> &str {
         "datetime"
     }
@@ -1946,6 +1955,9 @@ impl PyObject for DateTime {
 }
 
 impl PyObject for Date {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("datetime.date")
+    }
     fn type_name(&self) -> &str {
         "date"
     }

@@ -644,6 +644,9 @@ fn bool_v(b: bool) -> PyResult<Value> {
 }
 
 impl PyObject for Address {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some(self.class_name())
+    }
     fn type_name(&self) -> &str {
         self.class_name()
     }

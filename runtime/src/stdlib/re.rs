@@ -879,6 +879,9 @@ impl Match {
 }
 
 impl PyObject for Match {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("re.Match")
+    }
     fn type_name(&self) -> &str {
         "re.Match"
     }
@@ -998,6 +1001,9 @@ fn flag_names(flags: i64) -> String {
 }
 
 impl PyObject for Pattern {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("re.Pattern")
+    }
     fn type_name(&self) -> &str {
         "re.Pattern"
     }

@@ -162,6 +162,9 @@ const FIELDS: [&str; 9] = [
 ];
 
 impl PyObject for StructTime {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some("time.struct_time")
+    }
     fn type_name(&self) -> &str {
         "time.struct_time"
     }

@@ -90,6 +90,9 @@ impl UrlResult {
 }
 
 impl PyObject for UrlResult {
+    fn fixed_attributes(&self) -> Option<&str> {
+        Some(self.type_name())
+    }
     fn type_name(&self) -> &str {
         if self.fields.len() == 6 {
             "ParseResult"

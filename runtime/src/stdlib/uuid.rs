@@ -113,6 +113,10 @@ impl Uuid {
 }
 
 impl PyObject for Uuid {
+    /// `UUID.__setattr__` refuses every assignment.
+    fn setattr(&self, _name: &str, _value: Value) -> PyResult<()> {
+        Err(PyErr::type_error("UUID objects are immutable"))
+    }
     fn type_name(&self) -> &str {
         "UUID"
     }
