@@ -67,6 +67,35 @@ pub fn may_hold_state(m: &Module) -> bool {
     found || !m.body.iter().all(stateless_top)
 }
 
+/// Whether code run after import may rebind a global of `m`: a function or method that
+/// binds a name it declares `global` (by any statement, or by `:=`), or that holds a `match`
+/// (whose capture patterns are not examined). `globals()` is refused at run time and module
+/// objects take no attribute assignment, so no other code can rebind them.
+pub fn may_rebind_globals(m: &Module) -> bool {
+    fn walrus(e: &Expr) -> bool {
+        matches!(&e.kind, ExprKind::Walrus(Name::Global(..), _))
+            || e.children().into_iter().any(walrus)
+    }
+    let mut found = false;
+    for f in &m.functions {
+        let defaults = f
+            .params
+            .positional
+            .iter()
+            .chain(f.params.kwonly.iter())
+            .filter_map(|(_, d)| d.as_ref());
+        for d in defaults {
+            found |= walrus(d);
+        }
+        walk_stmts(&f.body, &mut |s| {
+            found |= binds_global(s)
+                || matches!(s, Stmt::Match(..))
+                || stmt_exprs(s).into_iter().any(walrus);
+        });
+    }
+    found
+}
+
 fn target_is_global(t: &Target) -> bool {
     match t {
         Target::Name(Name::Global(..)) => true,
