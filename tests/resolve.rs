@@ -334,3 +334,61 @@ assert Missing.hint == \"h\"\nassert issubclass(Missing, InputError)\nregister(R
         );
     }
 }
+
+/// `RuleMock(object_name=X, new=X)` with the module's own object changes nothing (the
+/// migration writes it to undo an earlier test's mock): the test keeps no mock. Any other
+/// `new`, or one whose module may rebind its globals after import, is refused.
+#[test]
+fn a_mock_may_put_back_only_the_modules_own_object() {
+    let rule = |name: &str, mocks: &str| {
+        format!(
+            "\n\nclass {name}(Rule):\n    id = \"Corp.{name}\"\n    log_types = [LogType.DEMO_AUDIT]\n    \
+default_severity = Severity.LOW\n\n    def rule(self, event):\n        return status() == 1 and LIMIT == \"a\"\n\n    \
+tests = [RuleTest(name=\"t\", expected_result=True, log={{}}, mocks=[{mocks}])]\n"
+        )
+    };
+    let header = "from pypanther import LogType, Rule, RuleMock, RuleTest, Severity\n\n\
+LIMIT = \"a\"\n\n\ndef status():\n    return 1\n";
+    let kept = format!(
+        "{header}{}{}",
+        rule(
+            "Back",
+            "RuleMock(object_name=\"status\", new=status), RuleMock(object_name=\"LIMIT\", new=LIMIT)"
+        ),
+        rule("Other", "RuleMock(object_name=\"LIMIT\", new=\"b\")")
+    );
+    let rebinds = format!(
+        "{header}\n\ndef reset():\n    global LIMIT\n    LIMIT = \"c\"\n{}",
+        rule("Rebound", "RuleMock(object_name=\"LIMIT\", new=LIMIT)")
+    );
+    let main = "from pypanther import register\nfrom kept import Back, Other\nfrom rebinds import Rebound\n\n\
+register([Back, Other, Rebound])\n";
+    let (program, diags, _) = resolve(
+        "mock-new",
+        &[
+            ("main.py", main),
+            ("kept.py", &kept),
+            ("rebinds.py", &rebinds),
+        ],
+    );
+    let back = program
+        .detections
+        .iter()
+        .find(|d| d.id == "Corp.Back")
+        .expect("Corp.Back compiles");
+    assert!(back.tests[0].mocks.is_empty(), "{:?}", back.tests[0].mocks);
+    assert!(
+        !program.detections.iter().any(|d| d.id != "Corp.Back"),
+        "only Corp.Back compiles"
+    );
+    assert!(
+        diags.iter().any(|d| d.starts_with("F010")
+            && d.contains("RuleMock `new` for `LIMIT`: only the object `kept` binds")),
+        "{diags:?}"
+    );
+    assert!(
+        diags.iter().any(|d| d.starts_with("F010")
+            && d.contains("RuleMock `new` for `LIMIT`: code of `rebinds` run after import")),
+        "{diags:?}"
+    );
+}

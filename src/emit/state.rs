@@ -52,19 +52,28 @@ pub fn state_modules(program: &Program, d: &Detection) -> Vec<String> {
 
 /// Whether code run after import can change what the module's globals hold.
 pub fn may_hold_state(m: &Module) -> bool {
+    // The last function is the module body's synthetic frame.
+    let functions = &m.functions[..m.functions.len().saturating_sub(1)];
+    functions.iter().any(rebinds_globals) || !m.body.iter().all(stateless_top)
+}
+
+/// Whether calling `f` (or evaluating its parameter defaults) may rebind a name it declares
+/// `global`: by any statement, `:=` or a `case` capture.
+fn rebinds_globals(f: &Function) -> bool {
+    let defaults = f
+        .params
+        .positional
+        .iter()
+        .chain(f.params.kwonly.iter())
+        .filter_map(|(_, d)| d.as_ref());
     let mut found = false;
-    for (i, f) in m.functions.iter().enumerate() {
-        // The last function is the module body's synthetic frame.
-        if i + 1 == m.functions.len() {
-            break;
-        }
-        walk_stmts(&f.body, &mut |s| {
-            if binds_global(s) || stmt_exprs(s).into_iter().any(walrus_binds_global) {
-                found = true;
-            }
-        });
+    for d in defaults {
+        found |= walrus_binds_global(d);
     }
-    found || !m.body.iter().all(stateless_top)
+    walk_stmts(&f.body, &mut |s| {
+        found |= binds_global(s) || stmt_exprs(s).into_iter().any(walrus_binds_global);
+    });
+    found
 }
 
 /// `(x := v)` where `x` is declared `global` (in this expression or one nested in it).
@@ -90,6 +99,14 @@ fn pattern_binds_global(p: &Pattern) -> bool {
                 || kwd.iter().any(|(_, p)| pattern_binds_global(p))
         }
     }
+}
+
+/// Whether code run after import may rebind a global of `m`: a function or method that
+/// binds a name it declares `global` (by any statement, `:=` or a `case` capture).
+/// `globals()` is refused at run time and setting a module's attribute is refused, so no
+/// other code can rebind them.
+pub fn may_rebind_globals(m: &Module) -> bool {
+    m.functions.iter().any(rebinds_globals)
 }
 
 fn target_is_global(t: &Target) -> bool {

@@ -21,6 +21,7 @@
 //! global only configuration bound.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::eval::{Eval, Registered};
 use super::value::*;
@@ -1429,7 +1430,7 @@ fn unit_test(
         V::None => Vec::new(),
         _ => return Err(format!("test `{name}` ({at}): `mocks` is not a list")),
     };
-    for m in items {
+    for m in items.clone() {
         let V::Obj(mi) = m else {
             return Err(format!("test `{name}` ({at}): a mock is not a `RuleMock`"));
         };
@@ -1442,10 +1443,22 @@ fn unit_test(
                 "test `{name}` ({at}): a mock without a literal object_name"
             ));
         };
-        if !matches!(get("side_effect"), V::None) || !matches!(get("new"), V::None) {
+        if !matches!(get("side_effect"), V::None) {
             return Err(format!(
-                "test `{name}` ({at}): RuleMock `side_effect`/`new` are not supported yet"
+                "test `{name}` ({at}): RuleMock `side_effect` is not supported yet"
             ));
+        }
+        let new = get("new");
+        if !matches!(new, V::None) {
+            // `patch.multiple(module, name=new)` puts `new` itself in place. When `new` is
+            // the very object the module's global holds when the tests run (what the
+            // migration writes to undo an earlier test's mock, which pypanther never
+            // stops), the patch changes nothing, and each test of ferrule starts from the
+            // module's own objects.
+            puts_back(ev, test, &items, &object, &new).map_err(|why| {
+                format!("test `{name}` ({at}): RuleMock `new` for `{object}`: {why}")
+            })?;
+            continue;
         }
         let ret = json(&get("return_value"))?.to_string();
         let module = &test.module;
@@ -1503,6 +1516,71 @@ fn unit_test(
         expected_destinations: None,
         expected_fields,
     })
+}
+
+/// Whether `RuleMock(object_name=object, new=new)` of `test` leaves the module as it was:
+/// `new` is the object the test's module binds to `object` at the end of configuration, no
+/// code run after import can rebind that global, and no other mock of the test names it (a
+/// later patch of the same name would otherwise see this one's value).
+fn puts_back(ev: &Eval, test: &TestObj, mocks: &[V], object: &str, new: &V) -> Result<(), String> {
+    let module = &test.module;
+    let Some(m) = ev.input.modules.get(module) else {
+        return Err("only a name of the test's module is supported".into());
+    };
+    let current = m.slot(object).and_then(|slot| {
+        ev.mods
+            .get(module)
+            .and_then(|s| s.ns.get(slot).cloned().flatten())
+    });
+    let Some(current) = current else {
+        return Err(format!(
+            "`{module}` does not bind it (pypanther then patches the rule object), which is not supported yet"
+        ));
+    };
+    if !same_object(&current, new) {
+        return Err(format!(
+            "only the object `{module}` binds to it is supported (it then changes nothing)"
+        ));
+    }
+    if crate::emit::state::may_rebind_globals(m) {
+        return Err(format!(
+            "code of `{module}` run after import may rebind its globals, so the object put back may differ from the one the test sees"
+        ));
+    }
+    let same_name = mocks
+        .iter()
+        .filter(|v| match v {
+            V::Obj(i) => match &ev.heap[*i].obj {
+                HObj::Mock(f) => matches!(f.get("object_name"), Some(V::Str(s)) if &**s == object),
+                _ => false,
+            },
+            _ => false,
+        })
+        .count();
+    if same_name > 1 {
+        return Err("another mock of the test names it too".into());
+    }
+    Ok(())
+}
+
+/// Whether two configuration values are one Python object. Numbers are never taken as one
+/// (the evaluator does not keep the identity of `int` and `float` objects).
+fn same_object(a: &V, b: &V) -> bool {
+    match (a, b) {
+        (V::None, V::None) => true,
+        (V::Bool(x), V::Bool(y)) => x == y,
+        (V::Str(x), V::Str(y)) => Rc::ptr_eq(x, y),
+        (V::Tuple(x), V::Tuple(y)) => Rc::ptr_eq(x, y),
+        (V::Func(x), V::Func(y)) => Rc::ptr_eq(x, y),
+        (V::List(x), V::List(y))
+        | (V::Dict(x), V::Dict(y))
+        | (V::Set(x), V::Set(y))
+        | (V::Obj(x), V::Obj(y)) => x == y,
+        (V::Class(x), V::Class(y)) => x == y,
+        (V::Module(x), V::Module(y)) => x == y,
+        (V::Enum(k, x), V::Enum(l, y)) => k == l && x == y,
+        _ => false,
+    }
 }
 
 /// Plain data as JSON (what pypanther's test data becomes when it builds the event).
