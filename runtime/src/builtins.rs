@@ -1044,9 +1044,30 @@ pub fn abs(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 
 /// Rounds the exact decimal digits of `a >= 0` to a multiple of `10**-ndigits`, halves to
 /// even, as CPython's correctly rounded `round()` does.
+/// How many fraction digits the exact decimal expansion of finite `a` has.
+fn exact_fraction_digits(a: f64) -> usize {
+    let bits = a.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (m, e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), biased - 1075)
+    };
+    if m == 0 {
+        return 0;
+    }
+    let e = e + i64::from(m.trailing_zeros());
+    usize::try_from(-e).unwrap_or(0)
+}
+
 fn round_exact(a: f64, ndigits: i64) -> String {
-    // `{:.1100}` prints the exact binary value (every f64 has at most 1074 fraction digits).
-    let full = format!("{a:.1100}");
+    // The exact binary value in decimal: `a` is m·2^e with m odd, so it has exactly
+    // max(0, -e) fraction digits (at most 1074), and printing that many rounds nothing.
+    // Printing only those (rather than a fixed 1,100) spares the formatter hundreds of
+    // digits of zero padding; the trailing zeros it no longer writes change neither the
+    // rounding below nor the value parsed from the result.
+    let full = format!("{a:.prec$}", prec = exact_fraction_digits(a));
     let (int_part, frac) = full.split_once('.').unwrap_or((&full, ""));
     let digits: Vec<u8> = int_part
         .bytes()
@@ -2327,5 +2348,56 @@ pub fn lookup(name: &str) -> Option<Value> {
             builtin: true,
             call: crate::value::FnBody::Native(d.f),
         }))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exact_fraction_digits;
+
+    /// The shortened expansion `round_exact` uses is the full one (1,100 fraction digits)
+    /// without its trailing zeros, for ties, subnormals, huge values and pseudo-random bits.
+    #[test]
+    fn exact_fraction_digits_prints_the_whole_expansion() {
+        let trim = |s: String| -> String {
+            if s.contains('.') {
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                s
+            }
+        };
+        let mut values = vec![
+            0.5,
+            0.125,
+            2.5,
+            0.285,
+            1.005,
+            1e-300,
+            5e-324,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            1e22,
+            123456789.0,
+            0.1,
+            1.0 / 3.0,
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = f64::from_bits(x & !(1u64 << 63));
+            if f.is_finite() && f != 0.0 {
+                values.push(f);
+            }
+        }
+        for a in values {
+            let prec = exact_fraction_digits(a);
+            assert_eq!(
+                trim(format!("{a:.prec$}")),
+                trim(format!("{a:.1100}")),
+                "{a:e}"
+            );
+        }
     }
 }
