@@ -2285,12 +2285,14 @@ pub fn def(name: &str) -> Option<&'static BuiltinDef> {
     // Generated code looks builtins up by name whenever it reads one as a value
     // (`isinstance(x, str)`), so the table is indexed once instead of scanned per read; the
     // first entry of a name wins, as the scan's did.
-    static INDEX: std::sync::OnceLock<
-        std::collections::HashMap<&'static str, &'static BuiltinDef>,
-    > = std::sync::OnceLock::new();
+    static INDEX: std::sync::OnceLock<crate::value::NameMap<&'static str, &'static BuiltinDef>> =
+        std::sync::OnceLock::new();
     INDEX
         .get_or_init(|| {
-            let mut m = std::collections::HashMap::with_capacity(BUILTINS.len());
+            let mut m = crate::value::NameMap::with_capacity_and_hasher(
+                BUILTINS.len(),
+                crate::value::NameHashBuild,
+            );
             for d in BUILTINS {
                 m.entry(d.name).or_insert(d);
             }
