@@ -2391,7 +2391,11 @@ mod tests {
     fn round_by_digits(a: f64, ndigits: i64) -> f64 {
         let full = format!("{a:.1100}");
         let (int_part, frac) = full.split_once('.').unwrap_or((&full, ""));
-        let digits: Vec<u8> = int_part.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+        let digits: Vec<u8> = int_part
+            .bytes()
+            .chain(frac.bytes())
+            .map(|b| b - b'0')
+            .collect();
         let point = int_part.len() as i64;
         let keep = (point + ndigits) as usize;
         if keep >= digits.len() {
@@ -2426,8 +2430,25 @@ mod tests {
     #[test]
     fn round_exact_u128_agrees_with_the_digits() {
         let mut values = vec![
-            0.5, 0.125, 2.5, 0.285, 1.005, 2.675, 0.045, 1e-300, 5e-324, 1e22, 0.1, 0.15, 0.25,
-            0.35, 123.456, 9.995, 0.9999999999, 1.0 / 3.0, 4503599627370495.5,
+            0.5,
+            0.125,
+            2.5,
+            0.285,
+            1.005,
+            2.675,
+            0.045,
+            1e-300,
+            5e-324,
+            1e22,
+            0.1,
+            0.15,
+            0.25,
+            0.35,
+            123.456,
+            9.995,
+            0.9999999999,
+            1.0 / 3.0,
+            4503599627370495.5,
         ];
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..3000 {
