@@ -2026,7 +2026,7 @@ fn dict_method(
                     .unwrap_or_else(|| p[1].clone().unwrap_or_default()))
             }
             "items" | "keys" | "values" => {
-                no_args(&format!("dict.{name}"), args, kwargs)?;
+                no_args(format!("dict.{name}"), args, kwargs)?;
                 let kind = match name {
                     "items" => ViewKind::Items,
                     "keys" => ViewKind::Keys,
@@ -2440,7 +2440,7 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     .ok_or_else(|| PyErr::key_error(s("pop from an empty set")))
             }
             ("copy", _) => {
-                no_args(&format!("{tn}.copy"), args, kwargs)?;
+                no_args(format!("{tn}.copy"), args, kwargs)?;
                 Ok(match this {
                     Value::FrozenSet(_) => this.clone(),
                     _ => Value::set(cur().copy()),

@@ -201,6 +201,9 @@ const STR_HASH_SLOTS: usize = 512;
 /// more than about 2 MiB of strings alive.
 const STR_HASH_MAX_LEN: usize = 4096;
 
+/// One remembered string and its hash.
+type StrHashSlot = Option<(std::rc::Rc<str>, i64)>;
+
 thread_local! {
     /// The hashes of recently hashed strings, direct-mapped by address. CPython caches a
     /// str's hash in the object; `Value::Str` has no room for it, so the cache holds a
@@ -208,7 +211,7 @@ thread_local! {
     /// freed, so no other string can have its address, and an address match is the very
     /// same (immutable) string. Dict lookups with the same key object (a module's string
     /// constant, a key read from the event) then skip SipHash.
-    static STR_HASHES: std::cell::RefCell<Vec<Option<(std::rc::Rc<str>, i64)>>> =
+    static STR_HASHES: std::cell::RefCell<Vec<StrHashSlot>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
