@@ -1044,9 +1044,60 @@ pub fn abs(args: &[Value], kwargs: Kwargs) -> PyResult<Value> {
 
 /// Rounds the exact decimal digits of `a >= 0` to a multiple of `10**-ndigits`, halves to
 /// even, as CPython's correctly rounded `round()` does.
+/// How many fraction digits the exact decimal expansion of finite `a` has.
+fn exact_fraction_digits(a: f64) -> usize {
+    let bits = a.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (m, e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), biased - 1075)
+    };
+    if m == 0 {
+        return 0;
+    }
+    let e = e + i64::from(m.trailing_zeros());
+    usize::try_from(-e).unwrap_or(0)
+}
+
+/// `round_exact` in integers, when they can hold it: `a` is m·2^-s (m below 2^53), so
+/// a·10^n is m·10^n / 2^s, an exact u128 quotient and remainder for n ≤ 22 and s < 128,
+/// rounded half to even as the digit rule of `round_exact` rounds it. `None` when `a` is
+/// outside that range (the digit expansion then decides).
+fn round_exact_u128(a: f64, ndigits: i64) -> Option<String> {
+    if !(0..=22).contains(&ndigits) {
+        return None;
+    }
+    let bits = a.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (m, e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), biased - 1075)
+    };
+    let shift = u32::try_from(-e).ok().filter(|s| (1..128).contains(s))?;
+    let scaled = u128::from(m) * 10u128.pow(ndigits as u32);
+    let mut q = scaled >> shift;
+    let rest = scaled & ((1u128 << shift) - 1);
+    let half = 1u128 << (shift - 1);
+    if rest > half || (rest == half && q % 2 == 1) {
+        q += 1;
+    }
+    Some(format!("{q}e-{ndigits}"))
+}
+
 fn round_exact(a: f64, ndigits: i64) -> String {
-    // `{:.1100}` prints the exact binary value (every f64 has at most 1074 fraction digits).
-    let full = format!("{a:.1100}");
+    if let Some(s) = round_exact_u128(a, ndigits) {
+        return s;
+    }
+    // The exact binary value in decimal: `a` is m·2^e with m odd, so it has exactly
+    // max(0, -e) fraction digits (at most 1074), and printing that many rounds nothing.
+    // Printing only those (rather than a fixed 1,100) spares the formatter hundreds of
+    // digits of zero padding; the trailing zeros it no longer writes change neither the
+    // rounding below nor the value parsed from the result.
+    let full = format!("{a:.prec$}", prec = exact_fraction_digits(a));
     let (int_part, frac) = full.split_once('.').unwrap_or((&full, ""));
     let digits: Vec<u8> = int_part
         .bytes()
@@ -2267,12 +2318,14 @@ pub fn def(name: &str) -> Option<&'static BuiltinDef> {
     // Generated code looks builtins up by name whenever it reads one as a value
     // (`isinstance(x, str)`), so the table is indexed once instead of scanned per read; the
     // first entry of a name wins, as the scan's did.
-    static INDEX: std::sync::OnceLock<
-        std::collections::HashMap<&'static str, &'static BuiltinDef>,
-    > = std::sync::OnceLock::new();
+    static INDEX: std::sync::OnceLock<crate::value::NameMap<&'static str, &'static BuiltinDef>> =
+        std::sync::OnceLock::new();
     INDEX
         .get_or_init(|| {
-            let mut m = std::collections::HashMap::with_capacity(BUILTINS.len());
+            let mut m = crate::value::NameMap::with_capacity_and_hasher(
+                BUILTINS.len(),
+                crate::value::NameHashBuild,
+            );
             for d in BUILTINS {
                 m.entry(d.name).or_insert(d);
             }
@@ -2330,5 +2383,140 @@ pub fn lookup(name: &str) -> Option<Value> {
             builtin: true,
             call: crate::value::FnBody::Native(d.f),
         }))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{exact_fraction_digits, round_exact, round_exact_u128};
+
+    /// `round_exact` by its decimal digits alone, as it was before the integer fast path.
+    fn round_by_digits(a: f64, ndigits: i64) -> f64 {
+        let full = format!("{a:.1100}");
+        let (int_part, frac) = full.split_once('.').unwrap_or((&full, ""));
+        let digits: Vec<u8> = int_part
+            .bytes()
+            .chain(frac.bytes())
+            .map(|b| b - b'0')
+            .collect();
+        let point = int_part.len() as i64;
+        let keep = (point + ndigits) as usize;
+        if keep >= digits.len() {
+            return a;
+        }
+        let mut kept: Vec<u8> = digits[..keep].to_vec();
+        let rest = &digits[keep..];
+        let first = rest[0];
+        let beyond = rest[1..].iter().any(|d| *d != 0);
+        let last_odd = kept.last().is_some_and(|d| d % 2 == 1);
+        if first > 5 || (first == 5 && (beyond || last_odd)) {
+            let mut i = kept.len();
+            loop {
+                if i == 0 {
+                    kept.insert(0, 1);
+                    break;
+                }
+                i -= 1;
+                if kept[i] == 9 {
+                    kept[i] = 0;
+                } else {
+                    kept[i] += 1;
+                    break;
+                }
+            }
+        }
+        let s: String = kept.iter().map(|d| (b'0' + d) as char).collect();
+        format!("{s}e{}", -((keep as i64) - point)).parse().unwrap()
+    }
+
+    /// The integer fast path rounds exactly as the digit expansion does, ties included.
+    #[test]
+    fn round_exact_u128_agrees_with_the_digits() {
+        let mut values = vec![
+            0.5,
+            0.125,
+            2.5,
+            0.285,
+            1.005,
+            2.675,
+            0.045,
+            1e-300,
+            5e-324,
+            1e22,
+            0.1,
+            0.15,
+            0.25,
+            0.35,
+            123.456,
+            9.995,
+            0.9999999999,
+            1.0 / 3.0,
+            4503599627370495.5,
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Magnitudes around 1e-12..1e12, where detections round.
+            let f = f64::from_bits((x & 0x000f_ffff_ffff_ffff) | ((990 + (x >> 56) % 80) << 52));
+            values.push(f);
+        }
+        let mut fast = 0;
+        for a in values {
+            for n in 0..=22 {
+                let expected = round_by_digits(a, n);
+                let got: f64 = round_exact(a, n).parse().unwrap();
+                assert_eq!(got.to_bits(), expected.to_bits(), "round({a:e}, {n})");
+                fast += usize::from(round_exact_u128(a, n).is_some());
+            }
+        }
+        assert!(fast > 10_000);
+    }
+
+    /// The shortened expansion `round_exact` uses is the full one (1,100 fraction digits)
+    /// without its trailing zeros, for ties, subnormals, huge values and pseudo-random bits.
+    #[test]
+    fn exact_fraction_digits_prints_the_whole_expansion() {
+        let trim = |s: String| -> String {
+            if s.contains('.') {
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                s
+            }
+        };
+        let mut values = vec![
+            0.5,
+            0.125,
+            2.5,
+            0.285,
+            1.005,
+            1e-300,
+            5e-324,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            1e22,
+            123456789.0,
+            0.1,
+            1.0 / 3.0,
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = f64::from_bits(x & !(1u64 << 63));
+            if f.is_finite() && f != 0.0 {
+                values.push(f);
+            }
+        }
+        for a in values {
+            let prec = exact_fraction_digits(a);
+            assert_eq!(
+                trim(format!("{a:.prec$}")),
+                trim(format!("{a:.1100}")),
+                "{a:e}"
+            );
+        }
     }
 }

@@ -45,7 +45,16 @@ fn bind(
     Ok(out)
 }
 
-fn no_args(meth: &str, args: &[Value], kwargs: Kwargs) -> PyResult<()> {
+/// `TYPE.NAME`, written only when displayed (an error message).
+struct Qualified<'a>(&'static str, &'a str);
+
+impl std::fmt::Display for Qualified<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+fn no_args(meth: impl std::fmt::Display, args: &[Value], kwargs: Kwargs) -> PyResult<()> {
     if !kwargs.is_empty() {
         return Err(PyErr::type_error(format!(
             "{meth}() takes no keyword arguments"
@@ -1140,7 +1149,9 @@ fn str_method_impl(
             _ => {}
         }
     }
-    let meth = format!("str.{name}");
+    // Formatted only when an error message names the method: building the qualified name
+    // on every call cost an allocation per string method call.
+    let meth = Qualified("str", name);
     let r = (|| -> PyResult<Value> {
         match name {
             "lower" | "upper" | "casefold" | "title" | "capitalize" | "swapcase" | "isascii"
@@ -2015,7 +2026,7 @@ fn dict_method(
                     .unwrap_or_else(|| p[1].clone().unwrap_or_default()))
             }
             "items" | "keys" | "values" => {
-                no_args(&format!("dict.{name}"), args, kwargs)?;
+                no_args(format!("dict.{name}"), args, kwargs)?;
                 let kind = match name {
                     "items" => ViewKind::Items,
                     "keys" => ViewKind::Keys,
@@ -2432,7 +2443,7 @@ fn set_method(this: &Value, name: &str, args: &[Value], kwargs: Kwargs) -> Optio
                     .ok_or_else(|| PyErr::key_error(s("pop from an empty set")))
             }
             ("copy", _) => {
-                no_args(&format!("{tn}.copy"), args, kwargs)?;
+                no_args(format!("{tn}.copy"), args, kwargs)?;
                 Ok(match this {
                     Value::FrozenSet(_) => this.clone(),
                     _ => Value::set(cur().copy()),

@@ -22,8 +22,9 @@ enum InitState {
 
 thread_local! {
     // The names of the modules compiled from the repository (their attributes are globals).
-    static GENERATED: RefCell<std::collections::HashSet<&'static str>> =
-        RefCell::new(std::collections::HashSet::new());
+    static GENERATED: RefCell<
+        std::collections::HashSet<&'static str, crate::value::NameHashBuild>,
+    > = RefCell::new(std::collections::HashSet::default());
 }
 
 /// Whether `name` is a module compiled from the repository, not a library module.

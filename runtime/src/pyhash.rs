@@ -43,7 +43,7 @@ pub fn hash(v: &Value) -> PyHash {
             // NaN hashes by identity since 3.10.
             None => PyHash::approx(0x7ff8),
         },
-        Value::Str(s) => PyHash::exact(hash_str(s)),
+        Value::Str(s) => PyHash::exact(cached_hash_str(s)),
         Value::Bytes(b) => PyHash::exact(hash_bytes(b)),
         Value::Object(o) if o.as_tuple().is_some() => {
             hash(&Value::tuple(o.as_tuple().unwrap_or_default().to_vec()))
@@ -192,6 +192,57 @@ pub fn hash_bytes(data: &[u8]) -> i64 {
     } else {
         h
     }
+}
+
+/// How many strings [`STR_HASHES`] remembers: a power of two.
+const STR_HASH_SLOTS: usize = 512;
+
+/// Strings longer than this (in UTF-8 bytes) are hashed afresh, so that the cache never keeps
+/// more than about 2 MiB of strings alive.
+const STR_HASH_MAX_LEN: usize = 4096;
+
+/// One remembered string and its hash.
+type StrHashSlot = Option<(std::rc::Rc<str>, i64)>;
+
+thread_local! {
+    /// The hashes of recently hashed strings, direct-mapped by address. CPython caches a
+    /// str's hash in the object; `Value::Str` has no room for it, so the cache holds a
+    /// reference to each string it remembers: while an entry exists its string cannot be
+    /// freed, so no other string can have its address, and an address match is the very
+    /// same (immutable) string. Dict lookups with the same key object (a module's string
+    /// constant, a key read from the event) then skip SipHash.
+    static STR_HASHES: std::cell::RefCell<Vec<StrHashSlot>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`hash_str`] of `s`, remembered per string object (see [`STR_HASHES`]).
+fn cached_hash_str(s: &std::rc::Rc<str>) -> i64 {
+    if s.is_empty() || s.len() > STR_HASH_MAX_LEN {
+        return hash_str(s);
+    }
+    let addr = std::rc::Rc::as_ptr(s) as *const u8 as usize;
+    // Allocations are at least 8-byte aligned; the higher bits spread neighbours apart.
+    let slot = ((addr >> 3) ^ (addr >> 12)) & (STR_HASH_SLOTS - 1);
+    STR_HASHES
+        .try_with(|cache| {
+            let Ok(mut cache) = cache.try_borrow_mut() else {
+                return hash_str(s);
+            };
+            if cache.is_empty() {
+                cache.resize(STR_HASH_SLOTS, None);
+            }
+            if let Some((known, h)) = &cache[slot] {
+                if std::rc::Rc::ptr_eq(known, s) {
+                    return *h;
+                }
+            }
+            let h = hash_str(s);
+            // The entry replaced drops a string reference, which runs no Python code.
+            cache[slot] = Some((s.clone(), h));
+            h
+        })
+        // During thread teardown, after the cache was destroyed.
+        .unwrap_or_else(|_| hash_str(s))
 }
 
 /// `hash(str)` over the PEP 393 buffer.

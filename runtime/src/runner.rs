@@ -101,8 +101,22 @@ fn float_text(f: f64, allow_nan: bool) -> PyResult<String> {
 
 /// A JSON string literal with `ensure_ascii=True`.
 pub fn json_string(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Runs of printable ASCII other than `"` and `\` are copied as they are, in one go;
+        // the byte that ends a run starts a character (everything before it is ASCII).
+        let plain = rest
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[c.len_utf8()..];
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -111,11 +125,11 @@ pub fn json_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
             c => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{:04x}", unit));
+                    use std::fmt::Write;
+                    let _ = write!(out, "\\u{:04x}", unit);
                 }
             }
         }
@@ -1422,4 +1436,53 @@ pub fn bench(reg: &Registry, ids: &[String], min_seconds: f64) -> String {
     );
     put("per_pair", Value::list(per_pair));
     json_dumps(&Value::dict(d), true, None).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `json_string` as it was written before runs of plain ASCII were copied at once: one
+    /// character at a time, which is `json.dumps`' escaping spelled out.
+    fn json_string_by_char(s: &str) -> String {
+        let mut out = String::from('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                ' '..='~' => out.push(c),
+                c => {
+                    let mut buf = [0u16; 2];
+                    for unit in c.encode_utf16(&mut buf) {
+                        out.push_str(&format!("\\u{:04x}", unit));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn json_string_escapes_as_json_dumps() {
+        let cases = [
+            "",
+            "plain text",
+            "quote \" and backslash \\ and slash /",
+            "\n\r\t\u{8}\u{c}\u{0}\u{1f}\u{7f}",
+            "é ü — 日本 😀 end",
+            "😀",
+            "a\"",
+            "\\",
+            "tail é",
+        ];
+        for s in cases {
+            let mut out = String::new();
+            super::json_string(s, &mut out);
+            assert_eq!(out, json_string_by_char(s), "{s:?}");
+        }
+    }
 }

@@ -6,7 +6,6 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -67,6 +66,64 @@ impl Hasher for KeyHasher {
         self.0 ^ (self.0 >> 32)
     }
 }
+
+/// The hasher of the runtime's own lookup tables keyed by names (module attributes, the
+/// builtin index, compiled-pattern and strptime-format caches): a word-at-a-time multiply-fold
+/// instead of `RandomState`'s SipHash, which cost more than the lookups it served. Only for
+/// tables that are looked up and never iterated, so the order it gives them is unobservable;
+/// their keys are the program's own names and patterns, not adversarial input.
+#[derive(Clone, Copy, Default)]
+pub struct NameHashBuild;
+
+impl std::hash::BuildHasher for NameHashBuild {
+    type Hasher = NameHasher;
+    fn build_hasher(&self) -> NameHasher {
+        NameHasher(0)
+    }
+}
+
+/// See [`NameHashBuild`].
+pub struct NameHasher(u64);
+
+impl NameHasher {
+    #[inline]
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for NameHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut t = [0u8; 8];
+            t[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(t));
+        }
+    }
+    fn write_u8(&mut self, x: u8) {
+        self.add(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.add(x);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.add(x as u64);
+    }
+    fn finish(&self) -> u64 {
+        // hashbrown takes its control byte from the top bits and the index from the low
+        // ones: fold the well-mixed high bits down.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+/// A table keyed by names, with [`NameHashBuild`].
+pub type NameMap<K, V> = std::collections::HashMap<K, V, NameHashBuild>;
 
 /// A Python set: CPython's hash table, so iteration follows CPython's order (see pyset.rs).
 pub use crate::pyset::Set;
@@ -754,8 +811,8 @@ thread_local! {
     // A library module's attributes, built once: `json.loads is json.loads`, as the module
     // dict holds one object. Generated modules read their globals (already one object each)
     // and are never cached here, since a global can be rebound.
-    static LIBRARY_ATTRS: RefCell<HashMap<&'static str, HashMap<String, Value>>> =
-        RefCell::new(HashMap::new());
+    static LIBRARY_ATTRS: RefCell<NameMap<&'static str, NameMap<String, Value>>> =
+        RefCell::new(NameMap::default());
 }
 
 impl PyObject for ModuleObject {

@@ -1573,8 +1573,8 @@ fn strptime_regex(fmt: &str) -> PyResult<String> {
 /// (or a refusal) is made afresh by every call, as before.
 fn strptime_regex_cached(fmt: &str) -> PyResult<Rc<str>> {
     thread_local! {
-        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Rc<str>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static CACHE: std::cell::RefCell<crate::value::NameMap<String, Rc<str>>> =
+            std::cell::RefCell::new(crate::value::NameMap::default());
     }
     if let Some(r) = CACHE.with(|c| c.borrow().get(fmt).cloned()) {
         return Ok(r);

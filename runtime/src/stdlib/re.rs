@@ -12,7 +12,6 @@
 
 use std::any::Any;
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use fancy_regex::Regex;
@@ -578,11 +577,11 @@ fn build(re: &str) -> PyResult<Regex> {
 }
 
 /// Compiled patterns by pattern text, then by flags.
-type PatternCache = HashMap<String, Vec<(i64, Rc<Compiled>)>>;
+type PatternCache = crate::value::NameMap<String, Vec<(i64, Rc<Compiled>)>>;
 
 thread_local! {
     /// Compiled patterns by pattern text, then flags (a lookup allocates no key).
-    static CACHE: RefCell<PatternCache> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<PatternCache> = RefCell::new(PatternCache::default());
 }
 
 impl Compiled {
